@@ -1,0 +1,156 @@
+// Types and layouts of tritonc's IR, interned in a Context so that equality is pointer equality.
+//
+// A Type is a scalar (i1..i64, u8..u64, fp8e4nv, fp8e5, f16, bf16, f32, f64), a pointer to a
+// scalar or pointer type (global memory by default), or a block ("tensor") of scalars or
+// pointers with a static power-of-two shape. In Tile IR blocks carry no layout; after layout
+// assignment (GPU IR) every block type carries one, saying which thread holds which element.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace tritonc {
+
+class Context;
+
+enum class ScalarKind : uint8_t {
+  I1, I8, I16, I32, I64, U8, U16, U32, U64, F8E4NV, F8E5, F16, BF16, F32, F64
+};
+
+/// The IR spelling of a scalar kind ("i32", "f16", "f8e4nv", ...).
+std::string_view scalarKindName(ScalarKind kind);
+/// Parses an IR spelling; also accepts the .tt spellings ("fp32", "fp16", "fp8e5", ...).
+std::optional<ScalarKind> parseScalarKind(std::string_view name);
+/// The .tt / Triton spelling ("fp32", "i32", "bf16", ...) used in metadata and diagnostics.
+std::string_view scalarKindTritonName(ScalarKind kind);
+
+unsigned scalarBitWidth(ScalarKind kind);
+bool isIntegerKind(ScalarKind kind); // i1 and the signed and unsigned integers
+bool isUnsignedKind(ScalarKind kind);
+bool isFloatKind(ScalarKind kind);
+
+// ----------------------------------------------------------------------------------------------
+// Layouts
+// ----------------------------------------------------------------------------------------------
+
+/// How the elements of a block are distributed over the registers, lanes and warps of a CTA.
+/// Interned like types. Blocked is Triton's #blocked; Slice(dim, parent) is the layout of a
+/// value obtained by removing dimension `dim` from a block laid out with `parent`.
+class Layout {
+public:
+  enum class Kind : uint8_t { Blocked, Slice };
+
+  Kind kind() const { return kind_; }
+  bool isBlocked() const { return kind_ == Kind::Blocked; }
+  bool isSlice() const { return kind_ == Kind::Slice; }
+
+  // Blocked
+  const std::vector<unsigned> &sizePerThread() const { return sizePerThread_; }
+  const std::vector<unsigned> &threadsPerWarp() const { return threadsPerWarp_; }
+  const std::vector<unsigned> &warpsPerCTA() const { return warpsPerCTA_; }
+  /// Dimensions from fastest- to slowest-varying (order[0] is the contiguous one).
+  const std::vector<unsigned> &order() const { return order_; }
+
+  // Slice
+  unsigned sliceDim() const { return sliceDim_; }
+  const Layout *parent() const { return parent_; }
+
+  /// Rank of the blocks this layout applies to.
+  unsigned rank() const;
+  std::string str() const;
+
+private:
+  friend class Context;
+  Kind kind_ = Kind::Blocked;
+  std::vector<unsigned> sizePerThread_, threadsPerWarp_, warpsPerCTA_, order_;
+  unsigned sliceDim_ = 0;
+  const Layout *parent_ = nullptr;
+};
+
+// ----------------------------------------------------------------------------------------------
+// Types
+// ----------------------------------------------------------------------------------------------
+
+class Type {
+public:
+  enum class Kind : uint8_t { Scalar, Pointer, Block };
+
+  Kind kind() const { return kind_; }
+  bool isScalar() const { return kind_ == Kind::Scalar; }
+  bool isPointer() const { return kind_ == Kind::Pointer; }
+  bool isBlock() const { return kind_ == Kind::Block; }
+  Context &context() const { return *ctx_; }
+
+  // Scalar
+  ScalarKind scalarKind() const { return scalar_; }
+  // Pointer
+  const Type *pointee() const { return pointee_; }
+  unsigned addressSpace() const { return addressSpace_; }
+  // Block
+  const Type *element() const { return element_; }
+  const std::vector<int64_t> &shape() const { return shape_; }
+  const Layout *layout() const { return layout_; }
+  unsigned rank() const { return static_cast<unsigned>(shape_.size()); }
+  int64_t numElements() const;
+
+  /// The element type of a block, or the type itself for scalars and pointers.
+  const Type *scalarType() const { return isBlock() ? element_ : this; }
+  bool isInt() const; // element is an integer scalar (incl. i1)
+  bool isFloat() const;
+  bool isUnsigned() const;
+  bool isBool() const;
+  bool isPointerLike() const { return scalarType()->isPointer(); }
+  unsigned bitWidth() const; // of the scalar element; pointers are 64
+
+  /// The same shape (and layout) with another element type; a scalar becomes `elem`.
+  const Type *withElement(const Type *elem) const;
+  /// Block type with the same element and shape but another layout (nullptr: none).
+  const Type *withLayout(const Layout *layout) const;
+
+  std::string str() const;
+
+private:
+  friend class Context;
+  Context *ctx_ = nullptr;
+  Kind kind_ = Kind::Scalar;
+  ScalarKind scalar_ = ScalarKind::I32;
+  const Type *pointee_ = nullptr;
+  unsigned addressSpace_ = 1;
+  const Type *element_ = nullptr;
+  std::vector<int64_t> shape_;
+  const Layout *layout_ = nullptr;
+};
+
+/// Owns every type and layout of a compilation; hands out unique pointers.
+class Context {
+public:
+  Context();
+  Context(const Context &) = delete;
+  Context &operator=(const Context &) = delete;
+
+  const Type *scalar(ScalarKind kind) const { return scalars_[static_cast<unsigned>(kind)]; }
+  const Type *i1() const { return scalar(ScalarKind::I1); }
+  const Type *i32() const { return scalar(ScalarKind::I32); }
+  const Type *i64() const { return scalar(ScalarKind::I64); }
+  const Type *f32() const { return scalar(ScalarKind::F32); }
+  const Type *pointer(const Type *pointee, unsigned addressSpace = 1);
+  const Type *block(const Type *element, std::vector<int64_t> shape,
+                    const Layout *layout = nullptr);
+
+  const Layout *blocked(std::vector<unsigned> sizePerThread, std::vector<unsigned> threadsPerWarp,
+                        std::vector<unsigned> warpsPerCTA, std::vector<unsigned> order);
+  const Layout *slice(unsigned dim, const Layout *parent);
+
+private:
+  const Type *intern(std::unique_ptr<Type> type);
+  std::vector<const Type *> scalars_;
+  std::map<std::string, std::unique_ptr<Type>> types_;
+  std::map<std::string, std::unique_ptr<Layout>> layouts_;
+};
+
+} // namespace tritonc

@@ -1,0 +1,62 @@
+// The pass registry: every pass is named once in a table (name, one-line description, entry
+// point), and the pipelines are lists of those names (see Pipeline.cpp). The driver, the
+// differential tester and `--from-ir ... --passes=a,b` all go through this table.
+#pragma once
+
+#include "ir/IR.h"
+#include "passes/TargetInfo.h"
+#include "support/Diagnostics.h"
+
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace tritonc {
+
+/// What a pass gets besides the module.
+struct PassContext {
+  DiagnosticEngine &diags;
+  const TargetInfo &target;
+};
+
+/// The IR level a pass expects.
+enum class IRLevel { Tile, Gpu, Any };
+
+struct PassInfo {
+  std::string_view name;
+  std::string_view description;
+  /// Runs on the whole module. Returns false after reporting an error into ctx.diags.
+  std::function<bool(Module &, PassContext &)> run;
+  IRLevel expects = IRLevel::Any;
+  /// True if the pass may reassociate or otherwise change floating-point results (the
+  /// differential tester then compares floats with a tolerance instead of bit-exactly).
+  bool changesFloatResults = false;
+};
+
+/// Every registered pass, in registration order.
+const std::vector<PassInfo> &passRegistry();
+const PassInfo *findPass(std::string_view name);
+
+/// The named pipelines: "tile" (front-end cleanups on Tile IR), "gpu" (layout assignment and
+/// GPU-level passes producing GPU IR ready for codegen). The full pipeline is tile then gpu.
+std::vector<std::string_view> pipeline(std::string_view name, const TargetInfo &target);
+
+/// Options for running a list of passes.
+struct PassRunOptions {
+  bool verifyEach = false;
+  std::vector<std::string> printAfter; ///< pass names; "all" prints after every pass
+  bool timePasses = false;
+  /// Where --print-after output goes (the driver passes stderr).
+  std::function<void(std::string_view passName, const Module &)> printHook;
+  /// Receives (pass name, seconds) when timePasses is set.
+  std::function<void(std::string_view passName, double seconds)> timeHook;
+};
+
+/// Runs `passes` in order. Returns false as soon as one fails (its error is in ctx.diags) or,
+/// with verifyEach, as soon as the verifier rejects the module (reported as an internal error
+/// naming the pass).
+bool runPasses(Module &module, const std::vector<std::string_view> &passes, PassContext &ctx,
+               const PassRunOptions &options = {});
+
+} // namespace tritonc

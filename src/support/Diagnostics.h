@@ -1,0 +1,61 @@
+// Diagnostics are data: a severity, a location, a message and notes. Passes and the front end
+// only report them; the driver decides how (and whether) to print them.
+#pragma once
+
+#include "support/Source.h"
+
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace tritonc {
+
+enum class Severity { Note, Warning, Error };
+
+struct DiagnosticNote {
+  SourceRange range;
+  std::string message;
+};
+
+struct Diagnostic {
+  Severity severity = Severity::Error;
+  SourceRange range;
+  std::string message;
+  std::vector<DiagnosticNote> notes;
+};
+
+/// Collects diagnostics for one compilation.
+class DiagnosticEngine {
+public:
+  Diagnostic &report(Severity severity, SourceRange range, std::string message);
+  Diagnostic &error(SourceRange range, std::string message) {
+    return report(Severity::Error, range, std::move(message));
+  }
+  Diagnostic &warning(SourceRange range, std::string message) {
+    return report(Severity::Warning, range, std::move(message));
+  }
+
+  bool hasErrors() const { return numErrors_ != 0; }
+  unsigned numErrors() const { return numErrors_; }
+  const std::vector<Diagnostic> &diagnostics() const { return diags_; }
+  void clear() {
+    diags_.clear();
+    numErrors_ = 0;
+  }
+
+private:
+  std::vector<Diagnostic> diags_;
+  unsigned numErrors_ = 0;
+};
+
+/// Thrown to abandon a stage after an error was reported into a DiagnosticEngine. Caught by the
+/// driver (and by library entry points); it carries no message of its own.
+struct CompilationAborted : std::exception {
+  const char *what() const noexcept override { return "compilation aborted after an error"; }
+};
+
+/// Renders a diagnostic clang-style: `file:line:col: error: message`, the source line, a caret
+/// (with tildes over the range), then each note the same way. `color` adds ANSI colours.
+std::string formatDiagnostic(const Diagnostic &diag, const SourceManager &sources, bool color);
+
+} // namespace tritonc
