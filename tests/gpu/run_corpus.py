@@ -1,0 +1,310 @@
+"""Run tritonc-compiled kernels on the GPU and compare them with PyTorch references.
+
+    python3 tests/gpu/run_corpus.py [--dir .gpu] [--only 'copy2d*'] [--seed S] [--list]
+
+Each CASE below names a corpus build (DIR/NAME.json + its cubin, from tests/gpu/build_corpus.sh),
+a kernel in it, the problem variants to try, and a setup function that, given a variant and the
+kernel's constexprs *from the metadata*, draws fresh random inputs (seeded per check, so
+`--seed S --only LABEL` reproduces one), allocates outputs and computes the reference. Every
+output sits inside a larger buffer; the whole buffer is poisoned (NaN for floats, 0x7f bytes
+otherwise) before the launch. A check passes when
+  - the launch and a device synchronize raise nothing,
+  - floats: ||out - ref|| / ||ref|| (float64) <= rtol, and no NaN/inf where the reference has none
+    (a poisoned element that was never written shows up here), or, for exact outputs, bit equality,
+  - every buffer element outside the output view still holds the poison (no masked-off stores).
+One line per check (PASS/FAIL + numbers), then `N passed, M failed`; exit 1 on any failure.
+A missing or unloadable cubin is a FAIL, never a skip. If a check leaves the CUDA context broken
+(e.g. an illegal address), the remaining checks run in a fresh subprocess. A check that takes longer
+than --timeout seconds (a hung kernel) is reported as FAIL and the run stops there.
+
+Adding a kernel: a line in tests/gpu/corpus.txt, and one Case(...) entry in CASES.
+"""
+import argparse
+import fnmatch
+import os
+import re
+import subprocess
+import sys
+import threading
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
+sys.path.insert(0, str(HERE))
+import tcrt  # noqa: E402
+from tcrt import cdiv  # noqa: E402
+
+torch = None  # imported in main(), so that --list works without it
+DEVICE = "cuda"
+
+
+@dataclass
+class Out:
+    view: Any                 # the tensor (view) the kernel writes
+    ref: Any                  # the expected values (compared in float64, or bitwise if exact)
+    base: Any = None          # contiguous buffer holding `view`; the rest of it must stay poisoned
+    exact: bool = False
+    rtol: float = 1e-6
+
+
+@dataclass
+class Launch:
+    grid: tuple
+    args: list
+    outs: list
+
+
+@dataclass
+class Case:
+    name: str                 # label prefix
+    binary: str               # corpus NAME: DIR/NAME.json
+    kernel: str               # kernel name inside the metadata
+    variants: list            # list of dicts, each passed to setup
+    setup: Callable           # (variant, constexprs) -> Launch
+
+
+# ---------------------------------------------------------------------------------------------
+# Helpers for setup functions
+# ---------------------------------------------------------------------------------------------
+def randn(*shape, dtype=None):
+    t = torch.randn(*shape, device=DEVICE)
+    return t if dtype is None else t.to(dtype)
+
+
+def guarded(shape, dtype, pad):
+    """An uninitialised view of `shape` at the start of a larger contiguous buffer (shape + pad)."""
+    base = torch.empty([s + p for s, p in zip(shape, pad)], dtype=dtype, device=DEVICE)
+    return base[tuple(slice(0, s) for s in shape)], base
+
+
+# ---------------------------------------------------------------------------------------------
+# The cases
+# ---------------------------------------------------------------------------------------------
+SIZES_1D = [{"n": n} for n in (1, 1000, 4097, 98432, (1 << 20) + 3)]
+
+
+def setup_vector_add(v, cx):
+    n = v["n"]
+    x, y = randn(n), randn(n)
+    out, base = guarded((n,), torch.float32, pad=(4096,))
+    return Launch(grid=(cdiv(n, cx["BLOCK_SIZE"]),), args=[x, y, out, n],
+                  outs=[Out(out, x.double() + y.double(), base, rtol=1e-6)])
+
+
+def setup_copy2d(v, cx):
+    M, N, layout = v["M"], v["N"], v["layout"]
+    if layout == "srcT":                       # transposed view: strides (1, M)
+        src = randn(N, M).t()
+    elif layout == "src_step2":                # every other column: strides (2N, 2)
+        src = randn(M, 2 * N)[:, ::2]
+    else:
+        src = randn(M, N)
+    if layout == "dstT":                       # the destination is a transposed view too
+        dstT, base = guarded((N, M), torch.float32, pad=(13, 3))
+        dst = dstT.t()
+    else:                                      # rows padded: stride_dm = N + 13
+        dst, base = guarded((M, N), torch.float32, pad=(3, 13))
+    return Launch(grid=(cdiv(M, cx["BLOCK_M"]), cdiv(N, cx["BLOCK_N"])),
+                  args=[src, dst, M, N, *src.stride(), *dst.stride()],
+                  outs=[Out(dst, src.clone(), base, exact=True)])
+
+
+def setup_fused(v, cx):
+    n = v["n"]
+    x, y = randn(n, dtype=torch.float16), 2 * randn(n)
+    alpha = torch.empty((), dtype=torch.float32).uniform_(0.5, 2.0).item()  # exactly an fp32
+    out, base = guarded((n,), torch.float32, pad=(4096,))
+    xd, yd = x.double(), y.double()
+    ref = torch.where(xd > 0, torch.exp(xd) * alpha, torch.sqrt(yd.abs())) + torch.maximum(xd, yd)
+    return Launch(grid=(cdiv(n, cx["BLOCK"]),), args=[x, y, out, n, alpha],
+                  outs=[Out(out, ref, base, rtol=1e-5)])
+
+
+CASES = [
+    Case("vector_add", "vector_add", "add_kernel", SIZES_1D, setup_vector_add),
+    Case("copy2d", "copy2d", "copy2d_kernel",
+         [{"M": m, "N": n, "layout": lay} for lay in ("contig", "srcT", "src_step2", "dstT")
+          for m, n in ((1, 1), (31, 65), (100, 257), (1000, 999), (2049, 130))], setup_copy2d),
+    Case("fused_elementwise", "fused_elementwise", "fused_kernel", SIZES_1D, setup_fused),
+]
+
+
+# ---------------------------------------------------------------------------------------------
+# Checking
+# ---------------------------------------------------------------------------------------------
+def bits(t):
+    """Reinterpret as same-width integers (bitwise compare, NaN-safe)."""
+    return t.view({1: torch.uint8, 2: torch.int16, 4: torch.int32, 8: torch.int64}[t.element_size()])
+
+
+def poison(t):
+    if t.is_floating_point() and t.element_size() >= 2:
+        t.fill_(float("nan"))
+    else:  # ints, bools, fp8 (0x7f is NaN in both fp8 formats)
+        bits(t).fill_(int.from_bytes(b"\x7f" * t.element_size(), "little", signed=True))
+
+
+def compare(o):
+    """(ok, text) for one output."""
+    out = o.view
+    if o.exact:
+        bad = int((bits(out) != bits(o.ref.to(out.dtype))).sum())
+        ok, text = bad == 0, f"mismatches={bad}/{out.numel()}"
+    else:
+        a, r = out.double(), o.ref.double()
+        fin = torch.isfinite(a) & torch.isfinite(r)
+        nonfinite_bad = int((~fin & ~((a == r) | (torch.isnan(a) & torch.isnan(r)))).sum())
+        d = torch.where(fin, a - r, 0.0)
+        num = float(torch.linalg.vector_norm(d))
+        den = float(torch.linalg.vector_norm(torch.where(fin, r, 0.0)))
+        rel = num / den if den > 0 else num
+        maxabs = float(d.abs().max()) if d.numel() else 0.0
+        ok = nonfinite_bad == 0 and rel <= o.rtol
+        text = f"rel_err={rel:.2e} max_abs={maxabs:.2e} (rtol {o.rtol:.0e})"
+        if nonfinite_bad:
+            text += f" nan/inf_mismatch={nonfinite_bad}/{out.numel()}"
+    if o.base is not None:
+        base = o.base
+        assert base.is_contiguous(), "Out.base must be contiguous"
+        cover = torch.zeros(base.numel(), dtype=torch.bool, device=base.device)
+        cover.as_strided(out.shape, out.stride(), out.storage_offset() - base.storage_offset()).fill_(True)
+        p = torch.empty(1, dtype=base.dtype, device=base.device)
+        poison(p)
+        clobbered = int((bits(base.reshape(-1))[~cover] != bits(p)).sum())
+        if clobbered:
+            ok, text = False, text + f" OUT-OF-BOUNDS writes={clobbered}"
+    return ok, text
+
+
+def run_check(case, variant, kernel, seed):
+    torch.manual_seed(seed)
+    launch = case.setup(variant, kernel.constexprs)
+    for o in launch.outs:
+        poison(o.base if o.base is not None else o.view)
+    torch.cuda.synchronize()
+    kernel(launch.grid, *launch.args)
+    torch.cuda.synchronize()
+    results = [compare(o) for o in launch.outs]
+    grid = tcrt.normalize_grid(launch.grid, kernel.constexprs)
+    return all(ok for ok, _ in results), "; ".join(t for _, t in results) + f"  grid={grid}"
+
+
+def context_ok():
+    try:
+        torch.cuda.synchronize()
+        return torch.ones(1, device=DEVICE).add_(1).item() == 2.0
+    except Exception:
+        return False
+
+
+def watchdog(seconds, lab, passed, failed, left):
+    """Report a hung check and end the process (the main thread may be stuck in a device sync)."""
+    def fire():
+        print(f"FAIL {lab:<44} TIMEOUT: no result after {seconds} s (hung kernel?); "
+              f"{left} later checks not run", flush=True)
+        print(f"{passed} passed, {failed + 1 + left} failed", flush=True)
+        os._exit(1)
+    t = threading.Timer(seconds, fire)
+    t.daemon = True
+    t.start()
+    return t
+
+
+def label(case, variant):
+    return f"{case.name}[" + ",".join(f"{k}={v}" for k, v in variant.items()) + "]"
+
+
+def corpus_names():
+    names = []
+    for line in (HERE / "corpus.txt").read_text().splitlines():
+        if line.strip() and not line.lstrip().startswith("#"):
+            names.append(line.split()[0])
+    return names
+
+
+def main():
+    global torch
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--dir", type=Path, default=ROOT / ".gpu", help="folder of NAME.cubin + NAME.json")
+    ap.add_argument("--only", action="append", default=[], metavar="GLOB",
+                    help="run checks whose label or case name matches (repeatable)")
+    ap.add_argument("--seed", type=int, default=None, help="base seed (default: random, printed)")
+    ap.add_argument("--list", action="store_true", help="list the check labels and exit")
+    ap.add_argument("--timeout", type=float, default=60, help="seconds one check may take (default 60)")
+    ap.add_argument("--start-at", type=int, default=0, help=argparse.SUPPRESS)  # used for recovery
+    args = ap.parse_args()
+
+    def selected(c, v):  # exact labels first: their brackets would read as a glob character class
+        lab = label(c, v)
+        return not args.only or any(g in (lab, c.name) or fnmatch.fnmatchcase(lab, g)
+                                    or fnmatch.fnmatchcase(c.name, g) for g in args.only)
+    checks = [(c, v) for c in CASES for v in c.variants if selected(c, v)]
+    if args.list:
+        print("\n".join(label(c, v) for c, v in checks))
+        return 0
+    if not checks:
+        print(f"no checks match {args.only}\n0 passed, 1 failed")
+        return 1
+
+    import torch as _torch
+    torch = _torch
+    seed = args.seed if args.seed is not None else int.from_bytes(__import__("os").urandom(4), "little")
+    if args.start_at == 0:
+        try:
+            via = tcrt.driver().name
+        except Exception as e:  # every check will fail on it too, each with this message
+            via = f"(driver init FAILED: {type(e).__name__}: {e})"
+        print(f"GPU: {torch.cuda.get_device_name()}  torch {torch.__version__}  driver API via {via}")
+        print(f"dir: {args.dir}  seed: {seed}  (reproduce one check: --seed {seed} --only 'LABEL')")
+        used = {c.binary for c in CASES}
+        for name in corpus_names():
+            if name not in used:
+                print(f"NOTE corpus entry '{name}' has no case in run_corpus.py (built, not run)")
+
+    loaded = {}  # binary -> {name: Kernel} or the exception that loading raised
+    passed = failed = 0
+    for i in range(args.start_at, len(checks)):
+        case, variant = checks[i]
+        lab = label(case, variant)
+        dog = watchdog(args.timeout, lab, passed, failed, len(checks) - i - 1)
+        try:
+            if case.binary not in loaded:
+                try:
+                    loaded[case.binary] = tcrt.load(args.dir / f"{case.binary}.json")
+                except Exception as e:
+                    loaded[case.binary] = e
+            ks = loaded[case.binary]
+            if isinstance(ks, Exception):
+                raise RuntimeError(f"cannot load {case.binary}: {type(ks).__name__}: {ks}")
+            if case.kernel not in ks:
+                raise RuntimeError(f"{case.binary}.json has no kernel '{case.kernel}' (has {sorted(ks)})")
+            ok, text = run_check(case, variant, ks[case.kernel], seed ^ zlib.crc32(lab.encode()))
+        except Exception as e:
+            ok, text = False, f"{type(e).__name__}: {e}".replace("\n", " ")[:400]
+        dog.cancel()
+        print(f"{'PASS' if ok else 'FAIL'} {lab:<44} {text}", flush=True)
+        passed, failed = passed + ok, failed + (not ok)
+        if not ok and i + 1 < len(checks) and not context_ok():
+            print(f"NOTE the CUDA context is broken after {lab}; running the remaining checks in a new process",
+                  flush=True)
+            cmd = [sys.executable, __file__, "--dir", str(args.dir), "--seed", str(seed),
+                   "--timeout", str(args.timeout), "--start-at", str(i + 1)] + [a for g in args.only for a in ("--only", g)]
+            child = subprocess.run(cmd, stdout=subprocess.PIPE, text=True)
+            tail = child.stdout.rstrip().splitlines()
+            m = re.fullmatch(r"(\d+) passed, (\d+) failed", tail[-1]) if tail else None
+            print("\n".join(tail[:-1] if m else tail), flush=True)
+            if m:
+                passed, failed = passed + int(m[1]), failed + int(m[2])
+            else:
+                print(f"FAIL recovery process exited {child.returncode} without a summary")
+                failed += 1
+            break
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
