@@ -292,8 +292,9 @@ public:
   std::vector<ExprPtr> elts;
 };
 
-/// `{k: v, ...}` (only so that decorators such as `@triton.autotune(configs=[triton.Config({...})])`
-/// parse; the language itself has no dicts). keys.size() == values.size().
+/// `{k: v, ...}` (only so that decorators such as
+/// `@triton.autotune(configs=[triton.Config({...})])` parse; the language itself has no dicts).
+/// keys.size() == values.size().
 class Dict : public Expr {
 public:
   explicit Dict(SourceRange r) : Expr(NodeKind::Dict, r) {}
@@ -452,6 +453,9 @@ public:
 // Statements
 //===------------------------------------------------------------------------------------------===//
 
+/// A statement. For the compound statements (If, For, While, FunctionDef, ClassDef) `range` is
+/// the header, from the keyword through its ':', which is where errors about the statement point;
+/// for the others it spans the whole statement.
 class Stmt : public Node {
 public:
   static bool classof(const Node *n) {
@@ -517,7 +521,7 @@ public:
 };
 
 /// `if test: body [elif ...] [else: orelse]`. An `elif` is an If with `isElif` set, alone in its
-/// parent's orelse (as in Python's ast). `range` covers the `if` (or `elif`) line's header.
+/// parent's orelse (as in Python's ast).
 class If : public Stmt {
 public:
   If(SourceRange r, ExprPtr test) : Stmt(NodeKind::If, r), test(std::move(test)) {}
@@ -639,8 +643,8 @@ public:
 
 /// `a.b.c [as x]` in an import statement, or `f [as g]` in a from-import.
 struct ImportAlias {
-  std::string name;  ///< dotted: "triton.language"
-  SourceRange range; ///< of the (dotted) name
+  std::string name;   ///< dotted: "triton.language"
+  SourceRange range;  ///< of the (dotted) name
   std::string asName; ///< empty when there is no `as`
   SourceRange asRange;
 

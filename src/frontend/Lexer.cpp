@@ -6,7 +6,6 @@
 #include "frontend/Lexer.h"
 
 #include <charconv>
-#include <cmath>
 #include <cstdio>
 #include <limits>
 
@@ -82,9 +81,7 @@ std::string describe(const Token &token) {
 
 namespace {
 
-bool isIdentStart(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
-}
+bool isIdentStart(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
 bool isDigit(char c) { return c >= '0' && c <= '9'; }
 bool isIdentChar(char c) { return isIdentStart(c) || isDigit(c); }
 
@@ -253,8 +250,7 @@ bool Lexer::handleIndentation() {
         t.range = SourceRange(loc);
       }
       if (width != indents_.back())
-        fail(SourceRange(locAt(lineStart_), loc),
-             "unindent does not match any outer indentation level");
+        fail(SourceRange(loc), "unindent does not match any outer indentation level");
     }
     return true;
   }
@@ -400,7 +396,7 @@ void Lexer::lexNumber() {
         lastWasDigit = false;
         continue;
       }
-      if (digitValue(c) < radix && (isDigit(c) || radix == 16)) {
+      if (digitValue(c) < radix) { // letters only reach here for radix 16 (a-f)
         digits += c;
         ++pos_;
         lastWasDigit = true;
@@ -500,8 +496,8 @@ uint32_t Lexer::readHexEscape(size_t digits, size_t escBegin, SourceLoc escLoc) 
   for (size_t i = 0; i < digits; ++i) {
     int d = digitValue(peek());
     if (atEnd() || d >= 16 || !(isDigit(peek()) || isIdentStart(peek())))
-      fail(SourceRange(escLoc, here()), "truncated \\" + std::string(1, text_[escBegin + 1]) +
-                                            " escape in string literal");
+      fail(SourceRange(escLoc, here()),
+           "truncated \\" + std::string(1, text_[escBegin + 1]) + " escape in string literal");
     value = value * 16 + static_cast<uint32_t>(d);
     ++pos_;
   }
@@ -520,8 +516,8 @@ void Lexer::lexString(size_t begin, SourceLoc beginLoc, std::string_view prefix)
   std::string value;
   while (true) {
     if (atEnd())
-      fail(SourceRange(beginLoc), triple ? "unterminated triple-quoted string literal"
-                                         : "unterminated string literal");
+      fail(SourceRange(beginLoc),
+           triple ? "unterminated triple-quoted string literal" : "unterminated string literal");
     char c = peek();
     if (c == quote && (!triple || (peek(1) == quote && peek(2) == quote))) {
       pos_ += triple ? 3 : 1;
@@ -671,8 +667,7 @@ void Lexer::lexPunctuator() {
     if (c == '!')
       fail(SourceRange(loc), "unexpected character '!' (use 'not' for logical negation)");
     if (c >= 0x80)
-      fail(SourceRange(loc),
-           "non-ASCII character outside a string or comment");
+      fail(SourceRange(loc), "non-ASCII character outside a string or comment");
     fail(SourceRange(loc), "unexpected character " + showChar(c));
   }
   pos_ += best;
@@ -687,9 +682,9 @@ void Lexer::lexPunctuator() {
     char open = brackets_.back().ch;
     char expected = open == '(' ? ')' : open == '[' ? ']' : '}';
     if (c != expected) {
-      Diagnostic &d = diags_.error(SourceRange(loc, here()), std::string("closing '") + c +
-                                                                 "' does not match opening '" +
-                                                                 open + "'");
+      Diagnostic &d =
+          diags_.error(SourceRange(loc, here()),
+                       std::string("closing '") + c + "' does not match opening '" + open + "'");
       d.notes.push_back({SourceRange(brackets_.back().loc), "the opening bracket is here"});
       throw CompilationAborted();
     }

@@ -1,0 +1,40 @@
+// The parser: tokens of one .tt file -> ast::Module (recursive descent, Python's grammar and
+// precedence, plus the kernel parameter type syntax of LANGUAGE.md §2).
+//
+// Errors: the first syntax error is reported into the DiagnosticEngine, located at the offending
+// token (e.g. "expected ':' after 'if' condition"), and parsing stops. Valid Python that the
+// language does not have (`@`, chained comparisons, `break`, `is`, `in`, classes, dicts) is parsed
+// and left to sema; Python the parser does not model (`try`, `with`, `lambda`, comprehensions,
+// `*args` parameters, `for ... else`, ...) is an error naming the construct, as is `return`
+// outside a function.
+//
+// Bounded: expression nesting and block nesting are each capped at kMaxNesting (located errors
+// "expression nesting is too deep (limit 200)" / "block nesting is too deep (limit 200)").
+// Left-associative chains (`a + b + ...`, `x.a.b...`, `f()()`) and `elif` ladders build deep trees
+// too, so each of their links counts as one level. Every AST the parser returns therefore has a
+// height of at most about 2 * kMaxNesting and can be walked (and destroyed) recursively.
+#pragma once
+
+#include "frontend/AST.h"
+#include "support/Diagnostics.h"
+
+#include <memory>
+
+namespace tritonc {
+
+namespace parser {
+inline constexpr unsigned kMaxNesting = 200;
+} // namespace parser
+
+/// Lexes and parses file `fileId` of `sources`. Returns the module, or nullptr after reporting the
+/// first lexical or syntax error into `diags`. Never throws.
+std::unique_ptr<ast::Module> parseModule(const SourceManager &sources, uint32_t fileId,
+                                         DiagnosticEngine &diags);
+
+/// Parses `text` as one expression (a bare tuple `a, b` included) that must make up the whole
+/// text, e.g. a `-D NAME=VALUE` value; tests use it too. The text is registered in `sources` under
+/// `name` so that diagnostics can show it. Returns nullptr after reporting an error. Never throws.
+std::unique_ptr<ast::Expr> parseExpression(SourceManager &sources, std::string name,
+                                           std::string text, DiagnosticEngine &diags);
+
+} // namespace tritonc
