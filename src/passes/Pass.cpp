@@ -1,1 +1,199 @@
-// placeholder: being written
+// The pass registry and the pass runner.
+//
+// Every pass is one row of kRegistry: its name (what --passes, --print-after and the pipelines
+// of Pipeline.cpp use), a one-line description (`tritonc --list-passes`), its entry point, the
+// IR level it expects and the level it leaves. runPasses checks the module's actual level
+// before each pass, so a GPU-level pass handed Tile IR (or the reverse) is an internal error
+// naming the pass, never a crash inside it; with verifyEach the verifier runs on the input and
+// after every pass, and a failure names the pass that broke the IR.
+#include "passes/Pass.h"
+
+#include "ir/Printer.h"
+#include "ir/Verifier.h"
+#include "passes/CSE.h"
+#include "passes/Canonicalize.h"
+#include "passes/Coalesce.h"
+#include "passes/DCE.h"
+#include "passes/LICM.h"
+#include "passes/RemoveConverts.h"
+
+#include <chrono>
+#include <iostream>
+
+namespace tritonc {
+
+const std::vector<PassInfo> &passRegistry() {
+  // name, description, entry point, expects, produces, changesFloatResults
+  static const std::vector<PassInfo> kRegistry = {
+      {"canonicalize",
+       "fold constants, integer identities and splats of constants; simplify broadcasts",
+       canonicalizePass, IRLevel::Any, IRLevel::Any, false},
+      {"cse", "merge pure ops equal to a dominating one", csePass, IRLevel::Any, IRLevel::Any,
+       false},
+      {"dce", "erase unused pure ops, loads, loop-carried values and if results", dcePass,
+       IRLevel::Any, IRLevel::Any, false},
+      {"licm", "hoist loop-invariant pure ops out of for and while loops", licmPass,
+       IRLevel::Any, IRLevel::Any, false},
+      {"coalesce",
+       "assign layouts: coalesced blocked layouts for memory ops, propagated to every block",
+       coalescePass, IRLevel::Tile, IRLevel::Gpu, false},
+      {"remove-converts",
+       "drop identity and chained layout conversions; rematerialize converted constants",
+       removeConvertsPass, IRLevel::Gpu, IRLevel::Any, false},
+  };
+  return kRegistry;
+}
+
+const PassInfo *findPass(std::string_view name) {
+  for (const PassInfo &p : passRegistry())
+    if (p.name == name)
+      return &p;
+  return nullptr;
+}
+
+namespace {
+
+/// Gpu if some block type carries a layout, Tile if some block type has none, Any if the
+/// module has no block types at all (a scalar-only kernel is valid at both levels). A mixed
+/// module is the verifier's to reject; here it counts as Gpu.
+IRLevel moduleLevel(const Module &module) {
+  bool sawTile = false, sawGpu = false;
+  auto look = [&](const Value *v) {
+    const Type *t = v->type();
+    if (!t->isBlock())
+      return;
+    (t->layout() ? sawGpu : sawTile) = true;
+  };
+  for (const auto &f : module.functions()) {
+    for (Value *arg : f->body()->arguments())
+      look(arg);
+    const_cast<Function &>(*f).walk([&](Operation *op) {
+      for (Value *r : op->results())
+        look(r);
+      for (unsigned i = 0; i < op->numRegions(); ++i)
+        for (Value *a : op->region(i)->arguments())
+          look(a);
+    });
+  }
+  if (sawGpu)
+    return IRLevel::Gpu;
+  return sawTile ? IRLevel::Tile : IRLevel::Any;
+}
+
+std::string passNameList() {
+  std::string out;
+  for (const PassInfo &p : passRegistry())
+    out += (out.empty() ? "" : ", ") + std::string(p.name);
+  return out;
+}
+
+SourceRange moduleLoc(const Module &module) {
+  if (!module.functions().empty())
+    return module.functions().front()->loc();
+  return {};
+}
+
+/// Runs the verifier; on failure reports `what` as an internal error followed by the
+/// verifier's own diagnostics.
+bool verifyOrReport(const Module &module, DiagnosticEngine &diags, const std::string &what) {
+  DiagnosticEngine local;
+  if (verifyModule(module, local))
+    return true;
+  diags.error(moduleLoc(module), "internal error: " + what);
+  for (const Diagnostic &d : local.diagnostics())
+    diags.report(d.severity, d.range, d.message).notes = d.notes;
+  return false;
+}
+
+} // namespace
+
+bool runPasses(Module &module, const std::vector<std::string_view> &passes, PassContext &ctx,
+               const PassRunOptions &options) {
+  std::vector<const PassInfo *> infos;
+  for (std::string_view name : passes) {
+    const PassInfo *info = findPass(name);
+    if (!info) {
+      ctx.diags.error({}, "unknown pass '" + std::string(name) + "'")
+          .notes.push_back({{}, "the passes are: " + passNameList()});
+      return false;
+    }
+    infos.push_back(info);
+  }
+  bool printAll = false;
+  for (const std::string &name : options.printAfter) {
+    if (name == "all") {
+      printAll = true;
+    } else if (!findPass(name)) {
+      ctx.diags.error({}, "unknown pass '" + name + "' in --print-after")
+          .notes.push_back({{}, "the passes are: " + passNameList()});
+      return false;
+    }
+  }
+  auto wantsPrint = [&](std::string_view name) {
+    if (printAll)
+      return true;
+    for (const std::string &p : options.printAfter)
+      if (p == name)
+        return true;
+    return false;
+  };
+
+  if (options.verifyEach && !infos.empty() &&
+      !verifyOrReport(module, ctx.diags,
+                      "the input of pass '" + std::string(infos.front()->name) +
+                          "' does not verify"))
+    return false;
+
+  for (const PassInfo *info : infos) {
+    std::string name(info->name);
+    IRLevel level = moduleLevel(module);
+    if (info->expects == IRLevel::Gpu && level == IRLevel::Tile) {
+      ctx.diags.error(moduleLoc(module), "internal error: pass '" + name +
+                                             "' expects GPU IR, but no block carries a layout "
+                                             "yet (run 'coalesce' first)");
+      return false;
+    }
+    if (info->expects == IRLevel::Tile && level == IRLevel::Gpu) {
+      ctx.diags.error(moduleLoc(module), "internal error: pass '" + name +
+                                             "' expects Tile IR, but the blocks already carry "
+                                             "layouts");
+      return false;
+    }
+
+    unsigned errorsBefore = ctx.diags.numErrors();
+    auto start = std::chrono::steady_clock::now();
+    bool ok = false;
+    try {
+      ok = info->run(module, ctx);
+    } catch (const CompilationAborted &) {
+      ok = false;
+    }
+    double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (options.timePasses) {
+      if (options.timeHook)
+        options.timeHook(info->name, seconds);
+      else
+        std::cerr << "pass " << name << ": " << seconds * 1e3 << " ms\n";
+    }
+    if (!ok) {
+      if (ctx.diags.numErrors() == errorsBefore)
+        ctx.diags.error(moduleLoc(module),
+                        "internal error: pass '" + name + "' failed without a diagnostic");
+      return false;
+    }
+    if (wantsPrint(info->name)) {
+      if (options.printHook)
+        options.printHook(info->name, module);
+      else
+        std::cerr << "// -----// IR Dump After " << name << " //----- //\n"
+                  << printModule(module) << "\n";
+    }
+    if (options.verifyEach &&
+        !verifyOrReport(module, ctx.diags, "the IR does not verify after pass '" + name + "'"))
+      return false;
+  }
+  return true;
+}
+
+} // namespace tritonc

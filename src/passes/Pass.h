@@ -29,6 +29,8 @@ struct PassInfo {
   /// Runs on the whole module. Returns false after reporting an error into ctx.diags.
   std::function<bool(Module &, PassContext &)> run;
   IRLevel expects = IRLevel::Any;
+  /// The level the module is at afterwards (Any: unchanged). `coalesce` produces Gpu.
+  IRLevel produces = IRLevel::Any;
   /// True if the pass may reassociate or otherwise change floating-point results (the
   /// differential tester then compares floats with a tolerance instead of bit-exactly).
   bool changesFloatResults = false;
@@ -40,7 +42,15 @@ const PassInfo *findPass(std::string_view name);
 
 /// The named pipelines: "tile" (front-end cleanups on Tile IR), "gpu" (layout assignment and
 /// GPU-level passes producing GPU IR ready for codegen). The full pipeline is tile then gpu.
+/// An unknown name gives an empty list.
 std::vector<std::string_view> pipeline(std::string_view name, const TargetInfo &target);
+
+/// Checks a list of pass names against the registry and the ordering rules (every name known;
+/// a Gpu-level pass only after the pass that produces GPU IR; a Tile-level pass only before it;
+/// the constraints of the ordering table). Returns "" if fine, else what is wrong. The named
+/// pipelines are checked by a unit test; runPasses checks the module's actual level too.
+std::string checkPassOrder(const std::vector<std::string_view> &passes,
+                           IRLevel start = IRLevel::Tile);
 
 /// Options for running a list of passes.
 struct PassRunOptions {

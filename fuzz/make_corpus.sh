@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# fuzz/make_corpus.sh — (re)generates the seed corpora fuzz/corpus/<target>/ from the repository.
+#
+#   parse_tt, frontend: every .tt file under tests/ (not tests/robustness/crashes), examples/ and
+#                       bench/, plus fuzz/seeds/parse_tt/
+#   parse_ir:           every .tir file under tests/ (same exclusion), fuzz/seeds/parse_ir/, and the
+#                       Tile IR and GPU IR that TRITONC (default build/tritonc, if it exists) prints
+#                       for each of those .tt files with --emit-ir=tile / --emit-ir=gpu
+# Files are named by the SHA-1 of their contents (as libFuzzer names its units), so duplicates
+# collapse. The corpora are generated, not committed (fuzz/.gitignore); the crash regression
+# inputs live in tests/robustness/crashes/<target>/ and are run separately by scripts/fuzz.sh.
+#
+# Usage: fuzz/make_corpus.sh [TRITONC]
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+tritonc="${1:-build/tritonc}"
+
+put() { # put DIR FILE: copy FILE into DIR under its hash
+  local h
+  h="$(sha1sum "$2" | cut -c1-40)"
+  cp "$2" "$1/$h"
+}
+
+rm -rf fuzz/corpus
+mkdir -p fuzz/corpus/parse_tt fuzz/corpus/frontend fuzz/corpus/parse_ir
+
+mapfile -t tts < <(find tests examples bench -name '*.tt' -not -path 'tests/robustness/crashes/*' \
+                     2>/dev/null | LC_ALL=C sort)
+mapfile -t tirs < <(find tests -name '*.tir' -not -path 'tests/robustness/crashes/*' 2>/dev/null |
+                      LC_ALL=C sort)
+for f in "${tts[@]}" fuzz/seeds/parse_tt/*; do
+  [ -f "$f" ] || continue
+  put fuzz/corpus/parse_tt "$f"
+  put fuzz/corpus/frontend "$f"
+done
+for f in "${tirs[@]}" fuzz/seeds/parse_ir/*; do
+  [ -f "$f" ] || continue
+  put fuzz/corpus/parse_ir "$f"
+done
+
+emitted=0
+if [ -x "$tritonc" ]; then
+  tmp="$(mktemp -d)"
+  trap 'rm -rf "$tmp"' EXIT
+  for f in "${tts[@]}"; do
+    for stage in tile gpu; do
+      # Kernels that need -D values or imports from other folders simply give no IR.
+      if timeout 10 "$tritonc" "$f" --emit-ir="$stage" -o "$tmp/out.tir" >/dev/null 2>&1 &&
+         [ -s "$tmp/out.tir" ]; then
+        put fuzz/corpus/parse_ir "$tmp/out.tir"
+        emitted=$((emitted + 1))
+      fi
+    done
+  done
+fi
+
+for t in parse_tt frontend parse_ir; do
+  echo "fuzz/corpus/$t: $(ls fuzz/corpus/$t | wc -l) seeds"
+done
+echo "(IR printed by $tritonc: $emitted files)"

@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# scripts/sanitize.sh — the test suite under AddressSanitizer + UndefinedBehaviorSanitizer.
+#
+# Configures (once) and builds a second build directory with
+#   meson setup BUILD -Db_sanitize=address,undefined -Db_lundef=false --buildtype=debug
+# then runs the whole test suite against that build: `BUILD_DIR=BUILD scripts/test.sh` (unit,
+# lit, toolchain acceptance, docs), or, where test.sh is missing, the unit tests and
+# `lit --param build_dir=BUILD tests/lit`. Any sanitizer report fails the run: ASan, LSan
+# (leaks) and UBSan all abort the process (abort_on_error=1), so even a test that runs
+# `not tritonc ...` or `%expect_exit 1 tritonc ...` sees a crash rather than an ordinary error
+# exit. LLVM itself is a shared library and not sanitized. TRITONC_SANITIZED=1 is exported, so
+# a test.sh that calls this script as a stage can tell it is already running under it.
+#
+# Usage: scripts/sanitize.sh [--build-only | --no-build] [BUILD_DIR]
+#   BUILD_DIR   default: $TRITONC_ASAN_BUILD, else build-asan (relative to the repository root)
+#   --build-only  configure and build, run nothing
+#   --no-build    run the tests against an existing BUILD_DIR without rebuilding
+# Environment: JOBS (ninja -j and test parallelism, default 1); without test.sh also LIT
+#   (default /usr/lib/llvm-22/bin/lit) and LIT_ARGS (default "-sv").
+# Exit status: 0 when the build and every test pass, non-zero otherwise.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+build=1 run=1 bdir=""
+for arg in "$@"; do
+  case "$arg" in
+    --build-only) run=0 ;;
+    --no-build) build=0 ;;
+    -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d'; exit 0 ;;
+    -*) echo "sanitize.sh: unknown option $arg" >&2; exit 2 ;;
+    *) bdir="$arg" ;;
+  esac
+done
+bdir="${bdir:-${TRITONC_ASAN_BUILD:-build-asan}}"
+# scripts/test.sh takes BUILD_DIR relative to the repository root.
+case "$bdir" in /*) bdir="$(realpath -m --relative-to="$root" "$bdir")" ;; esac
+jobs="${JOBS:-1}"
+
+# abort_on_error: a report kills the process with SIGABRT, so `not tritonc` cannot hide it.
+export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:halt_on_error=1:detect_stack_use_after_return=1:check_initialization_order=1:strict_init_order=1:detect_invalid_pointer_pairs=0:print_summary=1${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
+export UBSAN_OPTIONS="halt_on_error=1:abort_on_error=1:print_stacktrace=1:print_summary=1${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
+# Symbolized stack traces where a symbolizer is installed.
+for s in llvm-symbolizer-22 /usr/lib/llvm-22/bin/llvm-symbolizer llvm-symbolizer; do
+  if command -v "$s" >/dev/null 2>&1; then
+    export ASAN_SYMBOLIZER_PATH="$(command -v "$s")"
+    export UBSAN_SYMBOLIZER_PATH="$ASAN_SYMBOLIZER_PATH"
+    break
+  fi
+done
+
+if [ "$build" = 1 ]; then
+  if [ ! -f "$bdir/build.ninja" ]; then
+    echo "== sanitize: meson setup $bdir (ASan + UBSan, debug)"
+    meson setup "$bdir" -Db_sanitize=address,undefined -Db_lundef=false --buildtype=debug
+  fi
+  echo "== sanitize: building $bdir (-j$jobs)"
+  ninja -C "$bdir" -j "$jobs"
+fi
+[ "$run" = 1 ] || exit 0
+export TRITONC_SANITIZED=1
+
+if [ -x scripts/test.sh ]; then
+  # The whole suite (unit, lit, toolchain acceptance, docs) against the sanitized build.
+  echo "== sanitize: BUILD_DIR=$bdir scripts/test.sh"
+  if BUILD_DIR="$bdir" JOBS="$jobs" scripts/test.sh; then status=0; else status=1; fi
+else
+  status=0
+  echo "== sanitize: unit tests in $bdir"
+  "$bdir/tests/unit/unit_tests" || status=1
+  lit_bin="${LIT:-/usr/lib/llvm-22/bin/lit}"
+  echo "== sanitize: lit tests/lit against $bdir"
+  # shellcheck disable=SC2086
+  "$lit_bin" ${LIT_ARGS:--sv} -j "$jobs" --param build_dir="$(cd "$bdir" && pwd)" tests/lit || status=1
+fi
+
+if [ "$status" = 0 ]; then echo "== sanitize: PASS"; else echo "== sanitize: FAIL"; fi
+exit "$status"

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Set up a fresh Debian 12 machine for tritonc, build it, and compile the example:
+#   1. install every build and test dependency from Debian's packages (LLVM 22 comes from the
+#      machine's configured apt sources; `apt-cache policy llvm-22-dev` shows where);
+#   2. configure and build with meson + ninja into build/ (reconfigures if build/ exists);
+#   3. compile examples/vector_add.tt to build/examples/vector_add.cubin + vector_add.json.
+# ptxas is not a Debian package: it comes from the CUDA toolkit (12.0 or newer for sm_90a),
+# found through $TRITONC_PTXAS, $CUDA_HOME/bin, /usr/local/cuda/bin or $PATH.
+# Idempotent: run it again at any time. Environment: BUILD_DIR (default build), JOBS (ninja -j).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BUILD_DIR=${BUILD_DIR:-build}
+
+PACKAGES=(
+  g++ pkg-config python3             # compiler, dependency lookup, lit's interpreter
+  llvm-22-dev lld-22 llvm-22-tools   # LLVM 22 libraries, ld.lld for AMD, lit + FileCheck + not
+  meson ninja-build                  # build
+  libcli11-dev nlohmann-json3-dev doctest-dev
+  rocm-device-libs                   # ocml/ockl bitcode for the AMDGPU target
+  python3-numpy                      # GPU harness and reference checks
+  man-db                             # `man -l man/tritonc.1` in the test suite
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$' || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO=sudo
+  echo "setup: installing ${missing[*]}"
+  $SUDO apt-get update
+  if ! apt-cache policy llvm-22-dev | grep -q 'Candidate: [0-9]'; then
+    echo "setup: error: no apt source offers llvm-22-dev; add one that does (e.g. LLVM's" >&2
+    echo "       bookworm repository) and run this script again" >&2
+    exit 1
+  fi
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y --no-install-recommends "${missing[@]}"
+fi
+
+if [ -f "$BUILD_DIR/build.ninja" ]; then
+  meson setup --reconfigure "$BUILD_DIR"
+else
+  meson setup "$BUILD_DIR"
+fi
+ninja -C "$BUILD_DIR" ${JOBS:+-j "$JOBS"}
+
+mkdir -p "$BUILD_DIR/examples"
+"$BUILD_DIR/tritonc" examples/vector_add.tt -o "$BUILD_DIR/examples/vector_add.cubin" --arch sm_90a
+echo "setup: built $BUILD_DIR/tritonc; wrote $BUILD_DIR/examples/vector_add.cubin and" \
+     "$BUILD_DIR/examples/vector_add.json"

@@ -1,0 +1,161 @@
+#!/usr/bin/env bash
+# Run tritonc's whole test suite (no GPU needed) and end with one line: `N passed, N failed`.
+# Layers, fastest first (see shared/ARCHITECTURE.md, "Tests"):
+#   unit       doctest cases of build/tests/unit/unit_tests          (each case counts)
+#   lit        lit + FileCheck file tests under tests/lit             (each test counts)
+#   toolchain  every tests/kernels/*.tt and examples/*.tt compiled to a cubin with ptxas for
+#              sm_80 and sm_90a (each kernel x arch counts); a file may name extra flags on a
+#              line `# ACCEPT-FLAGS: -D BLOCK=64`
+#   docs       man/tritonc.1 renders without warnings; every flag of `tritonc --help` and of
+#              `tritonc run --help` is in the man page and in README.md
+# A missing tool (lit, FileCheck, ptxas, the built tritonc) is a failure, never a skip.
+# Builds first if build/ exists (scripts/setup.sh makes it). Exit status: 0 iff nothing failed.
+# Environment: BUILD_DIR (default build), LLVM_BIN (default /usr/lib/llvm-22/bin), JOBS.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+BUILD_DIR=${BUILD_DIR:-build}
+LLVM_BIN=${LLVM_BIN:-/usr/lib/llvm-22/bin}
+JOBS=${JOBS:-$(nproc 2>/dev/null || echo 2)}
+TRITONC="$ROOT/$BUILD_DIR/tritonc"
+PASSED=0
+FAILED=0
+FAILURES=()
+
+pass() { PASSED=$((PASSED + $1)); }
+fail() { FAILED=$((FAILED + $1)); FAILURES+=("$2"); echo "FAIL: $2"; }
+section() { echo; echo "=== $1"; }
+
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/tritonc-test.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT
+
+# ---- build -----------------------------------------------------------------------------------
+section "build ($BUILD_DIR)"
+if [ -f "$BUILD_DIR/build.ninja" ]; then
+  if ! ninja -C "$BUILD_DIR" -j "$JOBS" >"$TMP/build.log" 2>&1; then
+    tail -n 40 "$TMP/build.log"
+    fail 1 "build: ninja -C $BUILD_DIR failed"
+  fi
+else
+  fail 1 "build: $BUILD_DIR/build.ninja missing (run scripts/setup.sh)"
+fi
+
+# ---- unit tests ------------------------------------------------------------------------------
+section "unit tests (doctest)"
+UNIT="$BUILD_DIR/tests/unit/unit_tests"
+if [ -x "$UNIT" ]; then
+  "$UNIT" --no-colors=true >"$TMP/unit.log" 2>&1
+  rc=$?
+  cat "$TMP/unit.log" | grep -v '^$' | tail -n 30
+  # [doctest] test cases: 12 | 11 passed | 1 failed | 0 skipped
+  summary=$(grep -E '^\[doctest\] test cases:' "$TMP/unit.log" | tail -n 1)
+  up=$(sed -nE 's/.*\| *([0-9]+) passed.*/\1/p' <<<"$summary")
+  uf=$(sed -nE 's/.*\| *([0-9]+) failed.*/\1/p' <<<"$summary")
+  if [ -z "$up" ] || [ -z "$uf" ]; then
+    fail 1 "unit: no doctest summary (exit $rc)"
+  else
+    pass "$up"
+    [ "$uf" -gt 0 ] && fail "$uf" "unit: $uf doctest case(s) failed"
+    [ "$uf" -eq 0 ] && [ "$rc" -ne 0 ] && fail 1 "unit: unit_tests exited $rc"
+  fi
+else
+  fail 1 "unit: $UNIT not built"
+fi
+
+# ---- lit -------------------------------------------------------------------------------------
+section "lit tests (tests/lit)"
+LIT="$LLVM_BIN/lit"
+if [ ! -x "$LIT" ]; then
+  fail 1 "lit: $LIT not found (install llvm-22-tools)"
+elif [ ! -x "$LLVM_BIN/FileCheck" ]; then
+  fail 1 "lit: $LLVM_BIN/FileCheck not found (install llvm-22-tools)"
+else
+  "$LIT" -sv -j "$JOBS" --param build_dir="$ROOT/$BUILD_DIR" tests/lit >"$TMP/lit.log" 2>&1
+  rc=$?
+  # Show failures in full, then lit's summary.
+  grep -E '^(FAIL|XPASS|UNRESOLVED|TIMEOUT|UNSUPPORTED):' "$TMP/lit.log" || true
+  sed -n '/^Testing Time/,$p' "$TMP/lit.log"
+  count() { # lit's summary line "  Passed: 12 (100.00%)"; 0 when absent
+    local n
+    n=$(sed -nE "s/^ *$1: *([0-9]+).*/\1/p" "$TMP/lit.log" | tail -n 1)
+    echo "${n:-0}"
+  }
+  lp=$(( $(count 'Passed') + $(count 'Expectedly Failed') ))
+  lf=0
+  for k in 'Failed' 'Unresolved' 'Unexpectedly Passed' 'Timed Out' 'Unsupported'; do
+    lf=$((lf + $(count "$k")))
+  done
+  pass "$lp"
+  [ "$lf" -gt 0 ] && fail "$lf" "lit: $lf test(s) failed, unresolved or unsupported"
+  if [ "$lp" -eq 0 ] && [ "$lf" -eq 0 ]; then
+    tail -n 20 "$TMP/lit.log"
+    fail 1 "lit: no tests ran (exit $rc)"
+  fi
+fi
+
+# ---- toolchain acceptance --------------------------------------------------------------------
+section "toolchain acceptance (ptxas, sm_80 and sm_90a)"
+if [ ! -x "$TRITONC" ]; then
+  fail 1 "toolchain: $TRITONC not built"
+else
+  # One job per kernel x arch, two at a time; each writes OK/FAIL lines into its own file.
+  accept_one() { # FILE ARCH OUTDIR
+    local src=$1 arch=$2 out=$3 name flags log
+    name=$(basename "$src" .tt).$arch
+    flags=$(sed -nE 's/^# ACCEPT-FLAGS:(.*)$/\1/p' "$src" | head -n 1)
+    log="$out/$name.log"
+    # shellcheck disable=SC2086  # flags are meant to split
+    if "$TRITONC" "$src" -o "$out/$name.cubin" --arch "$arch" $flags >"$log" 2>&1 &&
+       [ "$(head -c 4 "$out/$name.cubin" | od -An -c | tr -d ' ')" = '177ELF' ] &&
+       [ -s "$out/$name.json" ]; then
+      echo "PASS: $src ($arch)" >"$out/$name.result"
+    else
+      { echo "FAIL: $src ($arch)"; sed 's/^/    /' "$log"; } >"$out/$name.result"
+    fi
+  }
+  export -f accept_one
+  export TRITONC
+  mkdir -p "$TMP/accept"
+  for f in tests/kernels/*.tt examples/*.tt; do
+    [ -f "$f" ] || continue
+    for arch in sm_80 sm_90a; do printf '%s\0%s\0' "$f" "$arch"; done
+  done | xargs -0 -n 2 -P "$JOBS" bash -c 'accept_one "$1" "$2" "$0"' "$TMP/accept"
+  for r in "$TMP"/accept/*.result; do
+    [ -f "$r" ] || continue
+    if head -n 1 "$r" | grep -q '^PASS'; then pass 1; else cat "$r"; fail 1 "$(head -n 1 "$r" | sed 's/^FAIL: /toolchain: /')"; fi
+  done
+  n=$(ls "$TMP"/accept/*.result 2>/dev/null | wc -l)
+  echo "$n kernel builds checked"
+  [ "$n" -eq 0 ] && fail 1 "toolchain: no kernels found"
+fi
+
+# ---- docs ------------------------------------------------------------------------------------
+section "docs (man page, README)"
+if ! command -v man >/dev/null; then
+  fail 1 "docs: man not found (install man-db)"
+else
+  warnings=$(LC_ALL=C.UTF-8 MANROFFSEQ='' MANWIDTH=80 man --warnings -l man/tritonc.1 2>&1 >/dev/null)
+  if [ -n "$warnings" ]; then echo "$warnings"; fail 1 "docs: man -l man/tritonc.1 warns"; else pass 1; fi
+fi
+if [ -x "$TRITONC" ]; then
+  # Every option spelled in --help (-x, --xyz) must be documented in both places.
+  flags=$({ "$TRITONC" --help; "$TRITONC" run --help; } 2>/dev/null |
+          grep -oE '(^|[ ,])--?[A-Za-z][A-Za-z0-9-]*' | sed -E 's/^[ ,]//' | sort -u)
+  missing_man=(); missing_readme=()
+  for fl in $flags; do
+    grep -qF -- "$(sed 's/-/\\-/g' <<<"$fl")" man/tritonc.1 || grep -qF -- "$fl" man/tritonc.1 || missing_man+=("$fl")
+    grep -qF -- "$fl" README.md || missing_readme+=("$fl")
+  done
+  if [ ${#missing_man[@]} -eq 0 ]; then pass 1; else fail 1 "docs: not in man/tritonc.1: ${missing_man[*]}"; fi
+  if [ ${#missing_readme[@]} -eq 0 ]; then pass 1; else fail 1 "docs: not in README.md: ${missing_readme[*]}"; fi
+fi
+
+# ---- summary ---------------------------------------------------------------------------------
+echo
+if [ ${#FAILURES[@]} -gt 0 ]; then
+  echo "Failures:"
+  printf '  %s\n' "${FAILURES[@]}"
+  echo
+fi
+echo "$PASSED passed, $FAILED failed"
+[ "$FAILED" -eq 0 ]

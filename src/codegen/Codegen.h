@@ -1,0 +1,88 @@
+// Code generation: GPU IR (every block carries a Blocked or Slice layout) → LLVM IR → the
+// target's optimizer → PTX / AMDGPU object → cubin / hsaco. The steps are separate calls so the
+// driver can stop after any of them (--emit=llvm, --emit=ptx); compileModule runs them all.
+//
+// What lowering expects of its input (the layout passes guarantee it):
+//   - every block value has a layout; its lanes cover the target's warp size and its warps the
+//     function's num_warps (replication allowed);
+//   - a `vec` attribute (int) on a load or store promises that, in every group of `vec`
+//     consecutive registers of a thread, the pointers are consecutive, the first is aligned to
+//     vec × element size, and the mask is the same; codegen then issues one access per group
+//     (clamped to 16 bytes and to the layout's contiguous registers). No `vec`: 1.
+// Unsupported ops are reported as located errors ("'dot' is not supported yet for sm_90a").
+#pragma once
+
+#include "codegen/Target.h"
+#include "ir/IR.h"
+#include "support/Diagnostics.h"
+
+#include <llvm/IR/LLVMContext.h>
+#include <llvm/IR/Module.h>
+
+#include <array>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace tritonc {
+
+/// One kernel parameter as the binary's entry point receives it.
+struct KernelParamABI {
+  std::string name;
+  std::string type;        ///< .tt spelling: "*fp32", "i32", "**fp16"
+  bool isPointer = false;
+  unsigned size = 0;       ///< bytes in the parameter buffer
+  unsigned align = 0;      ///< bytes
+  int64_t divisibility = 1;
+};
+
+/// What a launcher needs to know about one generated kernel.
+struct KernelInfo {
+  std::string name;
+  std::string symbol;                  ///< the entry's name in the binary
+  std::array<unsigned, 3> block{128, 1, 1};
+  unsigned numWarps = 4;
+  unsigned sharedBytes = 0;            ///< dynamic shared memory to pass at launch
+  std::vector<KernelParamABI> params;  ///< exactly the kernel's params, in order (no hidden ones)
+};
+
+/// Lowers every kernel of `module` into a new LLVM module `out` (in `ctx`) for `target`.
+/// Math-library functions stay declarations until linkMathLibrary. Returns false after
+/// reporting located errors into `diags`.
+bool emitLLVM(const Module &module, const Target &target, llvm::LLVMContext &ctx,
+              std::unique_ptr<llvm::Module> &out, std::vector<KernelInfo> &kernels,
+              DiagnosticEngine &diags);
+
+/// Links the math library functions `module` calls (libdevice / ocml), only those.
+bool linkMathLibrary(llvm::Module &module, const Target &target, DiagnosticEngine &diags);
+
+/// Verifies `module` and runs LLVM's default pipeline at `optLevel` (0–3) with the target's
+/// passes (NVVMReflect among them).
+bool optimize(llvm::Module &module, const Target &target, int optLevel, DiagnosticEngine &diags);
+
+/// PTX (NVIDIA) or AMDGPU assembly of an optimized module; `module` is not changed.
+bool emitAssembly(const llvm::Module &module, const Target &target, std::string &assembly,
+                  DiagnosticEngine &diags);
+
+/// NVIDIA only: ptxas on PTX text → cubin bytes (ptxas's output in the diagnostics).
+bool assemble(const Target &target, const std::string &ptx, std::string &cubin,
+              DiagnosticEngine &diags);
+
+/// The loadable binary (cubin / hsaco) of an optimized module; `assembly`, if given, gets
+/// the PTX / AMDGPU assembly on the way.
+bool emitBinary(const llvm::Module &module, const Target &target, std::string &binary,
+                DiagnosticEngine &diags, std::string *assembly = nullptr);
+
+/// Everything compileModule produces.
+struct CompiledModule {
+  std::string llvmIR;   ///< optimized LLVM IR text (only if asked for)
+  std::string assembly; ///< PTX / AMDGPU assembly
+  std::string binary;   ///< cubin / hsaco
+  std::vector<KernelInfo> kernels;
+};
+
+/// emitLLVM → linkMathLibrary → optimize → emitBinary in one call.
+bool compileModule(const Module &module, const Target &target, int optLevel, bool wantLLVMIR,
+                   CompiledModule &out, DiagnosticEngine &diags);
+
+} // namespace tritonc

@@ -1,0 +1,235 @@
+// Index maths and data movement between layouts.
+//
+// The coordinate of register r of a thread along dim d is registerCoord(r)[d] XOR the thread's
+// part (lane and warp bits through their bases), computed once per (layout, dim) in the entry
+// block. For blocked layouts the two parts have disjoint bits, so the XOR is emitted as
+// `or disjoint` (an add the optimizer can fold into addresses).
+//
+// splat copies the scalar into every register; broadcast and expand_dims, and convert_layout
+// between layouts that keep every element in the same thread, only renumber registers
+// (LinearLayout::registerMapping); any other convert_layout goes through shared memory:
+// barrier, each thread stores its registers at the elements' row-major offsets, barrier, each
+// thread loads the elements of the new layout.
+#include "codegen/Lowering.h"
+
+namespace tritonc {
+
+namespace {
+bool isPowerOfTwo(int64_t v) { return v > 0 && (v & (v - 1)) == 0; }
+unsigned log2Of(int64_t v) {
+  unsigned n = 0;
+  while ((int64_t{1} << n) < v)
+    ++n;
+  return n;
+}
+} // namespace
+
+llvm::Value *KernelLowering::threadCoordinate(const LinearLayout &ll, unsigned dim) {
+  auto key = std::make_pair(&ll, dim);
+  if (auto it = threadCoords_.find(key); it != threadCoords_.end())
+    return it->second;
+  llvm::IRBuilderBase &b = prologue_;
+  llvm::Value *acc = nullptr;
+  int64_t accBits = 0; // bits acc may have set: while terms stay disjoint, OR them
+  auto combine = [&](llvm::Value *term, int64_t bits) {
+    if (!acc)
+      acc = term;
+    else if ((accBits & bits) == 0)
+      acc = b.CreateOr(acc, term, "", /*IsDisjoint=*/true);
+    else
+      acc = b.CreateXor(acc, term);
+    accBits |= bits;
+  };
+  auto addBits = [&](llvm::Value *id, const std::vector<LinearLayout::Coord> &bases) {
+    for (size_t i = 0; i < bases.size();) {
+      int64_t v = bases[i][dim];
+      if (v == 0) {
+        ++i;
+        continue;
+      }
+      llvm::Value *shifted = i ? b.CreateLShr(id, static_cast<uint64_t>(i)) : id;
+      if (!isPowerOfTwo(v)) {
+        llvm::Value *bit = b.CreateTrunc(shifted, b.getInt1Ty());
+        combine(b.CreateSelect(bit, b.getInt32(static_cast<uint32_t>(v)), b.getInt32(0)), v);
+        ++i;
+        continue;
+      }
+      // A run of bits i, i+1, ... mapping to v, 2v, ...: one shift-and-mask.
+      size_t j = i + 1;
+      while (j < bases.size() && bases[j][dim] == v << (j - i))
+        ++j;
+      int64_t mask = (int64_t{1} << (j - i)) - 1;
+      llvm::Value *term = b.CreateAnd(shifted, static_cast<uint64_t>(mask));
+      unsigned k = log2Of(v);
+      if (k)
+        term = b.CreateShl(term, k, "", /*HasNUW=*/true, /*HasNSW=*/true);
+      combine(term, mask << k);
+      i = j;
+    }
+  };
+  addBits(laneId_, ll.laneBases());
+  addBits(warpId_, ll.warpBases());
+  if (!acc)
+    acc = b.getInt32(0);
+  threadCoords_.emplace(key, acc);
+  return acc;
+}
+
+llvm::Value *KernelLowering::coordinate(const LinearLayout &ll, unsigned reg, unsigned dim) {
+  int64_t c = ll.registerCoord(reg)[dim];
+  llvm::Value *t = threadCoordinate(ll, dim);
+  if (c == 0)
+    return t;
+  llvm::Value *cv = b_.getInt32(static_cast<uint32_t>(c));
+  if ((c & ll.threadBitsMask(dim)) == 0)
+    return b_.CreateOr(t, cv, "", /*IsDisjoint=*/true);
+  return b_.CreateXor(t, cv);
+}
+
+llvm::Value *KernelLowering::ownerPredicate(const LinearLayout &ll) {
+  if (auto it = owners_.find(&ll); it != owners_.end())
+    return it->second;
+  llvm::IRBuilderBase &b = prologue_;
+  llvm::Value *pred = nullptr;
+  auto require = [&](llvm::Value *id, uint32_t freeMask) {
+    if (!freeMask)
+      return;
+    llvm::Value *zero = b.CreateICmpEQ(b.CreateAnd(id, freeMask), b.getInt32(0));
+    pred = pred ? b.CreateAnd(pred, zero) : zero;
+  };
+  require(laneId_, ll.freeLaneMask());
+  require(warpId_, ll.freeWarpMask());
+  owners_.emplace(&ll, pred);
+  return pred;
+}
+
+llvm::Value *KernelLowering::sharedMemoryBase() {
+  // Dynamic shared memory, as Triton's: its size is the kernel's sharedBytes, passed at launch.
+  const char *name = "global_smem";
+  if (llvm::GlobalVariable *gv = module_.getNamedGlobal(name))
+    return gv;
+  auto *ty = llvm::ArrayType::get(llvm::Type::getInt8Ty(ctx_), 0);
+  auto *gv = new llvm::GlobalVariable(module_, ty, false, llvm::GlobalValue::ExternalLinkage,
+                                      nullptr, name, nullptr,
+                                      llvm::GlobalValue::NotThreadLocal,
+                                      target_.sharedAddressSpace());
+  gv->setAlignment(llvm::Align(16));
+  return gv;
+}
+
+bool KernelLowering::lowerSplat(const Operation &op) {
+  unsigned n = numRegisters(op.result()->type(), op);
+  if (!n)
+    return false;
+  bind(op.result(), Regs(n, scalar(op.operand(0))));
+  return true;
+}
+
+namespace {
+/// Renumbers registers: out[r] = src[mapping[r]].
+Regs gather(const Regs &src, const std::vector<unsigned> &mapping) {
+  Regs out;
+  for (unsigned r : mapping)
+    out.push_back(src[r]);
+  return out;
+}
+} // namespace
+
+bool KernelLowering::lowerBroadcast(const Operation &op) {
+  const Type *srcTy = op.operand(0)->type(), *dstTy = op.result()->type();
+  const LinearLayout *src = linearLayout(srcTy, op), *dst = linearLayout(dstTy, op);
+  if (!src || !dst)
+    return false;
+  const std::vector<int64_t> &srcShape = srcTy->shape();
+  auto toSrc = [&](const LinearLayout::Coord &c) {
+    LinearLayout::Coord out = c;
+    for (size_t d = 0; d < out.size(); ++d)
+      if (srcShape[d] == 1)
+        out[d] = 0;
+    return out;
+  };
+  auto mapping = LinearLayout::registerMapping(*src, *dst, toSrc);
+  if (!mapping)
+    return error(op, "broadcast from " + srcTy->str() + " to " + dstTy->str() +
+                         " moves elements between threads; a convert_layout is needed first");
+  bind(op.result(), gather(regs(op.operand(0)), *mapping));
+  return true;
+}
+
+bool KernelLowering::lowerExpandDims(const Operation &op) {
+  const Type *srcTy = op.operand(0)->type(), *dstTy = op.result()->type();
+  const LinearLayout *src = linearLayout(srcTy, op), *dst = linearLayout(dstTy, op);
+  if (!src || !dst)
+    return false;
+  int64_t axis = op.attrs().getInt("axis", 0);
+  if (axis < 0 || axis >= static_cast<int64_t>(dstTy->rank()))
+    return error(op, "expand_dims axis out of range");
+  auto toSrc = [axis](const LinearLayout::Coord &c) {
+    LinearLayout::Coord out = c;
+    out.erase(out.begin() + axis);
+    return out;
+  };
+  auto mapping = LinearLayout::registerMapping(*src, *dst, toSrc);
+  if (!mapping)
+    return error(op, "expand_dims from " + srcTy->str() + " to " + dstTy->str() +
+                         " moves elements between threads (the source should be a slice of "
+                         "the result's layout)");
+  bind(op.result(), gather(regs(op.operand(0)), *mapping));
+  return true;
+}
+
+bool KernelLowering::lowerConvertLayout(const Operation &op) {
+  const Type *srcTy = op.operand(0)->type(), *dstTy = op.result()->type();
+  const LinearLayout *src = linearLayout(srcTy, op), *dst = linearLayout(dstTy, op);
+  if (!src || !dst)
+    return false;
+  const Regs &in = regs(op.operand(0));
+  if (auto mapping = LinearLayout::registerMapping(
+          *src, *dst, [](const LinearLayout::Coord &c) { return c; })) {
+    bind(op.result(), gather(in, *mapping));
+    return true;
+  }
+
+  // Through shared memory, row-major.
+  llvm::Type *memTy = memoryType(srcTy);
+  llvm::Type *regTy = registerType(srcTy);
+  const unsigned elemBytes =
+      static_cast<unsigned>(module_.getDataLayout().getTypeAllocSize(memTy).getFixedValue());
+  const int64_t bytes = srcTy->numElements() * elemBytes;
+  if (bytes > target_.info().sharedMemoryBytes)
+    return error(op, "convert_layout of " + srcTy->str() + " needs " + std::to_string(bytes) +
+                         " bytes of shared memory; " + target_.archName() + " has " +
+                         std::to_string(target_.info().sharedMemoryBytes));
+  sharedBytes_ = std::max(sharedBytes_, static_cast<unsigned>((bytes + 15) / 16 * 16));
+  llvm::Value *base = sharedMemoryBase();
+  const std::vector<int64_t> &shape = srcTy->shape();
+  auto offset = [&](const LinearLayout &ll, unsigned reg) {
+    llvm::Value *off = nullptr;
+    int64_t stride = 1;
+    for (unsigned d = srcTy->rank(); d-- > 0;) {
+      llvm::Value *term = coordinate(ll, reg, d);
+      if (stride != 1)
+        term = b_.CreateMul(term, b_.getInt32(static_cast<uint32_t>(stride)), "", true, true);
+      off = off ? b_.CreateAdd(off, term, "", true, true) : term;
+      stride *= shape[d];
+    }
+    return b_.CreateGEP(memTy, base, off);
+  };
+  auto toMemory = [&](llvm::Value *v) { return regTy == memTy ? v : b_.CreateZExt(v, memTy); };
+  auto fromMemory = [&](llvm::Value *v) {
+    return regTy == memTy ? v : b_.CreateICmpNE(v, llvm::ConstantInt::get(memTy, 0));
+  };
+
+  target_.barrier(b_); // earlier readers of the buffer are done
+  for (unsigned r = 0; r < src->numRegisters(); ++r)
+    b_.CreateAlignedStore(toMemory(in[r]), offset(*src, r), llvm::Align(elemBytes));
+  target_.barrier(b_);
+  Regs out;
+  for (unsigned r = 0; r < dst->numRegisters(); ++r)
+    out.push_back(
+        fromMemory(b_.CreateAlignedLoad(memTy, offset(*dst, r), llvm::Align(elemBytes))));
+  bind(op.result(), std::move(out));
+  return true;
+}
+
+} // namespace tritonc

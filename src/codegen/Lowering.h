@@ -1,0 +1,109 @@
+// Private to src/codegen: the lowering of one GPU-IR kernel to an LLVM function.
+//
+// Every IR value becomes, in each thread, an array of LLVM values: one per register of its
+// layout (LinearLayout numbering; a scalar has one). Elementwise ops map register i of the
+// operands to register i of the result (operands share the result's layout by the verifier's
+// rule). Ops that move data (broadcast, expand_dims, convert_layout) use the layout maths to
+// find which register holds which element. Structured control flow becomes basic blocks with
+// one phi per register of each carried value.
+//
+// The implementation is split by concern: Lowering.cpp (kernel, dispatch, constants, control
+// flow), LowerElementwise.cpp (arith, casts incl. fp8, math, extern calls), LowerMemory.cpp
+// (load, store), LowerLayout.cpp (index maths, splat/broadcast/expand_dims/convert_layout).
+#pragma once
+
+#include "codegen/Codegen.h"
+#include "codegen/LinearLayout.h"
+
+#include <llvm/IR/IRBuilder.h>
+
+#include <map>
+#include <unordered_map>
+
+namespace tritonc {
+
+/// The registers of one IR value in one thread.
+using Regs = std::vector<llvm::Value *>;
+
+class KernelLowering {
+public:
+  KernelLowering(const Function &fn, const Target &target, llvm::Module &module,
+                 DiagnosticEngine &diags);
+  /// Emits the kernel into the module and describes it in `info`. False after an error.
+  bool run(KernelInfo &info);
+
+private:
+  // ---- Lowering.cpp
+  bool lowerBlock(const Block &block); ///< its ops up to (not including) the terminator
+  bool lowerOp(const Operation &op);
+  bool lowerConstant(const Operation &op);
+  bool lowerMakeRange(const Operation &op);
+  bool lowerFor(const Operation &op);
+  bool lowerIf(const Operation &op);
+  bool lowerWhile(const Operation &op);
+  void describeParams(KernelInfo &info) const;
+
+  // ---- LowerElementwise.cpp
+  bool lowerElementwise(const Operation &op);
+  /// One register of an elementwise op; nullptr after reporting an error.
+  llvm::Value *elementwise(const Operation &op, const std::vector<llvm::Value *> &args);
+  llvm::Value *cast(llvm::Value *v, const Type *from, const Type *to, bool towardZero);
+  llvm::Value *math(const Operation &op, std::vector<llvm::Value *> args);
+  llvm::Value *externCall(const Operation &op, std::vector<llvm::Value *> args);
+  llvm::Value *callLibrary(const Operation &op, const std::string &symbol,
+                           llvm::ArrayRef<llvm::Value *> args, llvm::Type *resultType);
+  llvm::Value *fp8ToFloat(llvm::Value *bits, ScalarKind kind);
+  llvm::Value *floatToFp8(llvm::Value *f32, ScalarKind kind);
+
+  // ---- LowerMemory.cpp
+  bool lowerLoad(const Operation &op);
+  bool lowerStore(const Operation &op);
+  /// Elements per access for a load/store of `type`: its `vec` attribute clamped to the
+  /// layout's contiguous registers and the widest access.
+  unsigned accessWidth(const Operation &op, const Type *type, const LinearLayout &ll);
+  bool memoryHints(const Operation &op, bool isStore, MemoryHints &hints);
+
+  // ---- LowerLayout.cpp
+  bool lowerSplat(const Operation &op);
+  bool lowerBroadcast(const Operation &op);
+  bool lowerExpandDims(const Operation &op);
+  bool lowerConvertLayout(const Operation &op);
+  /// Coordinate along `dim` of the element in register `reg` of this thread.
+  llvm::Value *coordinate(const LinearLayout &ll, unsigned reg, unsigned dim);
+  /// The part of every coordinate along `dim` set by this thread's lane and warp (entry block).
+  llvm::Value *threadCoordinate(const LinearLayout &ll, unsigned dim);
+  /// True in exactly one thread of each group holding the same elements (nullptr: all).
+  llvm::Value *ownerPredicate(const LinearLayout &ll);
+  llvm::Value *sharedMemoryBase();
+
+  // ---- shared helpers (Lowering.cpp)
+  /// The linear layout of a block type; nullptr after reporting why at `op`.
+  const LinearLayout *linearLayout(const Type *type, const Operation &op);
+  /// Register count of a value of `type` (1 for scalars); 0 after an error.
+  unsigned numRegisters(const Type *type, const Operation &op);
+  llvm::Type *registerType(const Type *type) const; ///< of the element / scalar
+  llvm::Type *memoryType(const Type *type) const;   ///< in memory: i1 is stored as i8
+  const Regs &regs(const Value *v) const { return values_.at(v); }
+  llvm::Value *scalar(const Value *v) const { return values_.at(v)[0]; }
+  void bind(const Value *v, Regs r) { values_[v] = std::move(r); }
+  bool error(const Operation &op, std::string message);
+  bool unsupported(const Operation &op);
+
+  const Function &fn_;
+  const Target &target_;
+  llvm::Module &module_;
+  llvm::LLVMContext &ctx_;
+  DiagnosticEngine &diags_;
+  llvm::IRBuilder<> b_;        ///< where the current op's code goes
+  llvm::IRBuilder<> prologue_; ///< end of the entry block: values every block may use
+  llvm::Function *kernel_ = nullptr;
+  llvm::Value *threadId_ = nullptr, *laneId_ = nullptr, *warpId_ = nullptr;
+  std::unordered_map<const Value *, Regs> values_;
+  std::map<std::pair<const Layout *, std::vector<int64_t>>, LinearLayout> layouts_;
+  std::map<std::pair<const LinearLayout *, unsigned>, llvm::Value *> threadCoords_;
+  std::map<const LinearLayout *, llvm::Value *> owners_;
+  std::map<std::string, llvm::FunctionCallee> libraryFunctions_;
+  unsigned sharedBytes_ = 0;
+};
+
+} // namespace tritonc

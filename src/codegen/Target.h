@@ -1,0 +1,127 @@
+// The codegen side of a target: everything GPU-IR lowering needs to know about the machine
+// that is not plain data (that lives in passes/TargetInfo.h). An LLVM TargetMachine, the
+// kernel ABI, thread and program ids, barriers, global loads and stores, native math and the
+// math library, and the steps from an optimized LLVM module to a loadable binary.
+//
+// Implementations: nvptx/NVPTXTarget (PTX, libdevice, ptxas → cubin) and
+// amdgpu/AMDGPUTarget (ocml, object, ld.lld → hsaco). Lowering code asks these hooks; it never
+// tests an arch string.
+#pragma once
+
+#include "codegen/Toolchain.h"
+#include "ir/IR.h"
+#include "passes/TargetInfo.h"
+#include "support/Diagnostics.h"
+
+#include <llvm/IR/IRBuilder.h>
+#include <llvm/Target/TargetMachine.h>
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace tritonc {
+
+/// Cache hints of a load or store, as the op's attributes spell them (see docs/IR.md).
+struct MemoryHints {
+  std::string cache; ///< "", ".ca", ".cg", ".cv" (loads); "", ".wb", ".cg", ".cs", ".wt" (stores)
+  std::string evict; ///< "", "evict_first", "evict_last", "evict_normal"
+  bool isVolatile = false;
+};
+
+/// One memory access of `numElems` consecutive elements of `elemType` starting at `ptr`,
+/// aligned to `alignBytes`, performed only where `pred` (an i1; nullptr: always) is true.
+/// `elemType` is the in-memory type (i1 is stored as i8 by the caller).
+struct VectorAccess {
+  llvm::Value *ptr = nullptr;
+  llvm::Type *elemType = nullptr;
+  unsigned numElems = 1;
+  unsigned alignBytes = 1;
+  llvm::Value *pred = nullptr;
+  MemoryHints hints;
+};
+
+class Target {
+public:
+  virtual ~Target();
+
+  const TargetInfo &info() const { return info_; }
+  const ToolchainOptions &toolchain() const { return toolchain_; }
+  llvm::TargetMachine &machine() const { return *machine_; }
+  /// e.g. "'dot' is not supported yet for sm_90a" uses this name.
+  const std::string &archName() const { return info_.arch; }
+
+  /// Sets the triple, data layout and module flags of a module about to receive kernels.
+  virtual void configureModule(llvm::Module &module) const;
+  /// Makes `fn` a kernel entry of `numThreads` threads per CTA (calling convention, limits).
+  virtual void configureKernel(llvm::Function &fn, unsigned numThreads) const = 0;
+
+  // ---- ids and synchronization (all i32)
+  virtual llvm::Value *threadId(llvm::IRBuilderBase &b) const = 0; ///< flat id in the CTA
+  virtual llvm::Value *programId(llvm::IRBuilderBase &b, unsigned axis) const = 0;
+  virtual llvm::Value *numPrograms(llvm::IRBuilderBase &b, unsigned axis) const = 0;
+  /// A CTA-wide barrier that also orders shared-memory accesses before and after it.
+  virtual void barrier(llvm::IRBuilderBase &b) const = 0;
+  unsigned sharedAddressSpace() const { return 3; }
+
+  // ---- memory
+  /// Loads `a.numElems` elements; returns them (undefined where `a.pred` is false). The
+  /// default is a plain LLVM load guarded by a branch.
+  virtual std::vector<llvm::Value *> emitLoad(llvm::IRBuilderBase &b, const VectorAccess &a) const;
+  virtual void emitStore(llvm::IRBuilderBase &b, const VectorAccess &a,
+                         const std::vector<llvm::Value *> &values) const;
+  /// Empty if the hints are valid for a load (store); otherwise why not.
+  virtual std::string checkHints(const MemoryHints &hints, bool isStore) const;
+
+  // ---- math
+  /// A native lowering of the math op `code` on f32 or f64 operands, or nullptr when the math
+  /// library should be called instead (see mathFunctionName).
+  virtual llvm::Value *emitMath(llvm::IRBuilderBase &b, OpCode code,
+                                llvm::ArrayRef<llvm::Value *> args) const = 0;
+  /// The math library's function for `name` ("exp", "tanh", ...) on scalars of `type`
+  /// (f32 → "__nv_expf", f64 → "__nv_exp"; ints: "__nv_" + name). Names already starting
+  /// with "__" are taken as they are.
+  virtual std::string mathFunctionName(const std::string &name, llvm::Type *type) const = 0;
+  /// The signature ("float (float)") of a math-library function, "" if there is none.
+  /// False with `error` set if the library itself cannot be read.
+  bool mathFunctionSignature(const std::string &symbol, std::string &signature,
+                             std::string &error) const;
+  /// Links the library functions `module` calls (only those) and internalizes them.
+  bool linkMathLibrary(llvm::Module &module, std::string &error) const;
+
+  // ---- output
+  /// The binary (cubin, hsaco) of an optimized module; `assembly`, if given, receives the
+  /// target assembly (PTX, AMDGPU asm). `module` is not changed (codegen runs on a clone).
+  virtual bool emitBinary(const llvm::Module &module, std::string &binary,
+                          std::string *assembly, DiagnosticEngine &diags) const = 0;
+  /// Target assembly text of an optimized module (on a clone; `module` is not changed).
+  bool emitAssembly(const llvm::Module &module, std::string &assembly, std::string &error) const;
+
+protected:
+  Target(TargetInfo info, ToolchainOptions toolchain, std::unique_ptr<llvm::TargetMachine> tm);
+  /// Runs the TargetMachine's code generator on a clone of `module`.
+  bool emitFile(const llvm::Module &module, bool object, std::string &out,
+                std::string &error) const;
+  /// The bitcode files making up the math library, in link order (the first ones define the
+  /// functions; later ones the control variables they read).
+  virtual bool mathLibraryFiles(std::vector<std::string> &files, std::string &error) const = 0;
+
+  TargetInfo info_;
+  ToolchainOptions toolchain_;
+  std::unique_ptr<llvm::TargetMachine> machine_;
+
+private:
+  bool indexMathLibrary(std::string &error) const;
+  mutable std::once_flag indexOnce_;
+  mutable std::string indexError_;
+  mutable std::map<std::string, std::string> librarySignatures_;
+};
+
+/// The codegen Target for a TargetInfo from lookupTarget. Null with `error` set if LLVM was
+/// built without the backend or the arch is unknown to it.
+std::unique_ptr<Target> createTarget(const TargetInfo &info, const ToolchainOptions &toolchain,
+                                     std::string &error);
+
+} // namespace tritonc

@@ -1,0 +1,221 @@
+// The AMD target (gfx942, wave64). Loads and stores use the generic branch-guarded LLVM path;
+// exp/exp2 on f32 go through llvm.exp2 (v_exp_f32, as Triton's AMD fast path), sqrt through
+// llvm.sqrt (approximate with `afn` for tl.sqrt), and the rest calls ocml (__ocml_*_f32),
+// linked with ockl and the oclc_* control libraries. Code object version 5; the object from
+// LLVM is linked by ld.lld -shared into the hsaco the HIP runtime loads.
+#include "codegen/amdgpu/AMDGPUTarget.h"
+
+#include <llvm-c/Target.h>
+#include <llvm/IR/IntrinsicsAMDGPU.h>
+#include <llvm/IR/Module.h>
+#include <llvm/MC/TargetRegistry.h>
+
+#include <filesystem>
+
+namespace tritonc {
+
+namespace {
+
+/// The oclc_isa_version_NNN.bc for the arch, or the nearest lower one of the same major
+/// version (Debian's device libraries stop at 940; gfx942 code only differs in its ISA flag).
+std::string isaVersionLibrary(const std::string &dir, const std::string &arch) {
+  std::string digits = arch.substr(3);
+  std::string exact = dir + "/oclc_isa_version_" + digits + ".bc";
+  if (std::filesystem::exists(exact))
+    return exact;
+  std::string best, bestDigits;
+  std::error_code ec;
+  for (const auto &entry : std::filesystem::directory_iterator(dir, ec)) {
+    std::string name = entry.path().filename().string();
+    const std::string prefix = "oclc_isa_version_";
+    if (!name.starts_with(prefix) || !name.ends_with(".bc"))
+      continue;
+    std::string d = name.substr(prefix.size(), name.size() - prefix.size() - 3);
+    if (d.size() == digits.size() && d[0] == digits[0] && d <= digits && d > bestDigits) {
+      best = entry.path().string();
+      bestDigits = d;
+    }
+  }
+  return best;
+}
+
+class AMDGPUTarget final : public Target {
+public:
+  AMDGPUTarget(const TargetInfo &info, const ToolchainOptions &toolchain,
+               std::unique_ptr<llvm::TargetMachine> tm)
+      : Target(info, toolchain, std::move(tm)) {}
+
+  void configureModule(llvm::Module &module) const override {
+    Target::configureModule(module);
+    module.addModuleFlag(llvm::Module::Error, "amdhsa_code_object_version", 500);
+  }
+
+  void configureKernel(llvm::Function &fn, unsigned numThreads) const override {
+    fn.setCallingConv(llvm::CallingConv::AMDGPU_KERNEL);
+    fn.addFnAttr("amdgpu-flat-work-group-size", "1," + std::to_string(numThreads));
+  }
+
+  llvm::Value *threadId(llvm::IRBuilderBase &b) const override {
+    return b.CreateIntrinsic(b.getInt32Ty(), llvm::Intrinsic::amdgcn_workitem_id_x, {});
+  }
+
+  llvm::Value *programId(llvm::IRBuilderBase &b, unsigned axis) const override {
+    static const llvm::Intrinsic::ID ids[] = {llvm::Intrinsic::amdgcn_workgroup_id_x,
+                                              llvm::Intrinsic::amdgcn_workgroup_id_y,
+                                              llvm::Intrinsic::amdgcn_workgroup_id_z};
+    return b.CreateIntrinsic(b.getInt32Ty(), ids[axis], {});
+  }
+
+  llvm::Value *numPrograms(llvm::IRBuilderBase &b, unsigned axis) const override {
+    llvm::Module *m = b.GetInsertBlock()->getModule();
+    llvm::FunctionCallee fn = m->getOrInsertFunction("__ockl_get_num_groups", b.getInt64Ty(),
+                                                     b.getInt32Ty());
+    return b.CreateTrunc(b.CreateCall(fn, {b.getInt32(axis)}), b.getInt32Ty());
+  }
+
+  void barrier(llvm::IRBuilderBase &b) const override {
+    // The fences make LDS writes before the barrier visible to reads after it.
+    llvm::SyncScope::ID wg = b.getContext().getOrInsertSyncScopeID("workgroup");
+    b.CreateFence(llvm::AtomicOrdering::Release, wg);
+    b.CreateIntrinsic(b.getVoidTy(), llvm::Intrinsic::amdgcn_s_barrier, {});
+    b.CreateFence(llvm::AtomicOrdering::Acquire, wg);
+  }
+
+  llvm::Value *emitMath(llvm::IRBuilderBase &b, OpCode code,
+                        llvm::ArrayRef<llvm::Value *> args) const override {
+    llvm::Value *x = args[0];
+    const bool f32 = x->getType()->isFloatTy();
+    llvm::FastMathFlags afn;
+    afn.setApproxFunc();
+    switch (code) {
+    case OpCode::Exp:
+      if (!f32)
+        return nullptr;
+      return b.CreateUnaryIntrinsic(
+          llvm::Intrinsic::exp2,
+          b.CreateFMul(x, llvm::ConstantFP::get(x->getType(), 1.4426950408889634)), afn);
+    case OpCode::Exp2:
+      return f32 ? b.CreateUnaryIntrinsic(llvm::Intrinsic::exp2, x, afn) : nullptr;
+    case OpCode::Sqrt:
+      return b.CreateUnaryIntrinsic(llvm::Intrinsic::sqrt, x, f32 ? afn : llvm::FastMathFlags());
+    case OpCode::SqrtRn:
+      return b.CreateUnaryIntrinsic(llvm::Intrinsic::sqrt, x);
+    case OpCode::DivRn:
+      return b.CreateFDiv(x, args[1]);
+    case OpCode::FDiv: {
+      llvm::FastMathFlags fast;
+      fast.setApproxFunc();
+      fast.setAllowReciprocal();
+      llvm::Value *q = b.CreateFDiv(x, args[1]);
+      llvm::cast<llvm::Instruction>(q)->setFastMathFlags(fast);
+      return q;
+    }
+    case OpCode::Floor:
+      return b.CreateUnaryIntrinsic(llvm::Intrinsic::floor, x);
+    case OpCode::Ceil:
+      return b.CreateUnaryIntrinsic(llvm::Intrinsic::ceil, x);
+    default:
+      return nullptr;
+    }
+  }
+
+  std::string mathFunctionName(const std::string &name, llvm::Type *type) const override {
+    if (name.starts_with("__"))
+      return name;
+    std::string suffix = type->isFloatTy()    ? "_f32"
+                         : type->isDoubleTy() ? "_f64"
+                         : type->isHalfTy()   ? "_f16"
+                                              : "_i" + std::to_string(type->getIntegerBitWidth());
+    return "__ocml_" + name + suffix;
+  }
+
+  bool emitBinary(const llvm::Module &module, std::string &binary, std::string *assembly,
+                  DiagnosticEngine &diags) const override {
+    std::string error, object;
+    if ((assembly && !emitAssembly(module, *assembly, error)) ||
+        !emitFile(module, /*object=*/true, object, error)) {
+      diags.error({}, error);
+      return false;
+    }
+    std::string lld = findLdLld(toolchain_, error);
+    if (lld.empty()) {
+      diags.error({}, error);
+      return false;
+    }
+    TempDir dir;
+    if (!dir.ok() || !writeFile(dir.file("kernel.o"), object)) {
+      diags.error({}, "cannot write a temporary file for ld.lld");
+      return false;
+    }
+    ProcessResult result;
+    if (!runProcess({lld, "-flavor", "gnu", "-shared", dir.file("kernel.o"), "-o",
+                     dir.file("kernel.hsaco")},
+                    result, error)) {
+      diags.error({}, error);
+      return false;
+    }
+    if (result.exitCode != 0) {
+      Diagnostic &d = diags.error({}, "ld.lld failed for " + info_.arch + " (exit status " +
+                                          std::to_string(result.exitCode) + ")");
+      d.notes.push_back({{}, result.output});
+      return false;
+    }
+    if (!readFile(dir.file("kernel.hsaco"), binary)) {
+      diags.error({}, "ld.lld succeeded but wrote no code object");
+      return false;
+    }
+    return true;
+  }
+
+protected:
+  bool mathLibraryFiles(std::vector<std::string> &files, std::string &error) const override {
+    std::string dir = findRocmBitcodeDir(toolchain_, error);
+    if (dir.empty())
+      return false;
+    std::string isa = isaVersionLibrary(dir, info_.arch);
+    if (isa.empty()) {
+      error = "no oclc_isa_version library for " + info_.arch + " in " + dir;
+      return false;
+    }
+    files = {dir + "/ocml.bc",
+             dir + "/ockl.bc",
+             isa,
+             dir + "/oclc_abi_version_500.bc",
+             dir + "/oclc_daz_opt_off.bc",
+             dir + "/oclc_finite_only_off.bc",
+             dir + "/oclc_unsafe_math_off.bc",
+             dir + "/oclc_correctly_rounded_sqrt_on.bc",
+             dir + (info_.warpSize == 64 ? "/oclc_wavefrontsize64_on.bc"
+                                         : "/oclc_wavefrontsize64_off.bc")};
+    return true;
+  }
+};
+
+} // namespace
+
+std::unique_ptr<Target> createAMDGPUTarget(const TargetInfo &info,
+                                           const ToolchainOptions &toolchain, std::string &error) {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    LLVMInitializeAMDGPUTargetInfo();
+    LLVMInitializeAMDGPUTarget();
+    LLVMInitializeAMDGPUTargetMC();
+    LLVMInitializeAMDGPUAsmPrinter();
+  });
+  llvm::Triple triple("amdgcn-amd-amdhsa");
+  const llvm::Target *target = llvm::TargetRegistry::lookupTarget(triple, error);
+  if (!target)
+    return nullptr;
+  llvm::TargetOptions options;
+  options.AllowFPOpFusion = llvm::FPOpFusion::Fast;
+  std::unique_ptr<llvm::TargetMachine> tm(
+      target->createTargetMachine(triple, info.arch, "", options, llvm::Reloc::PIC_,
+                                  std::nullopt, llvm::CodeGenOptLevel::Aggressive));
+  if (!tm) {
+    error = "LLVM cannot create an AMDGPU target machine for " + info.arch;
+    return nullptr;
+  }
+  return std::make_unique<AMDGPUTarget>(info, toolchain, std::move(tm));
+}
+
+} // namespace tritonc

@@ -1,0 +1,342 @@
+// The NVIDIA target. Choices follow Triton 3's CUDA backend where it has one:
+//   - global loads and stores are inline PTX (`@p ld.global.v4.b32 {...}, [ptr];`) so that one
+//     predicate guards a whole vector and cache/eviction hints can be spelled;
+//   - exp on f32 is ex2.approx(x·log2 e), exp2 is ex2.approx, sqrt is sqrt.approx.f32 (tl.sqrt),
+//     sqrt_rn / div_rn are IEEE, fdiv is div.full; everything else calls libdevice (__nv_*),
+//     linked with nvvm-reflect-ftz = 1 as Triton does;
+//   - FMA contraction is on (Triton's enable_fp_fusion default); ptxas -O3 makes the cubin.
+#include "codegen/nvptx/NVPTXTarget.h"
+
+#include <llvm-c/Target.h>
+#include <llvm/IR/InlineAsm.h>
+#include <llvm/IR/IntrinsicsNVPTX.h>
+#include <llvm/IR/Module.h>
+#include <llvm/MC/TargetRegistry.h>
+
+namespace tritonc {
+
+namespace {
+
+/// The PTX ISA version LLVM should emit for a compute capability: the lowest that has every
+/// instruction we use on that arch (sm_89 needs 7.8, sm_90a 8.0, sm_100a 8.6).
+const char *ptxFeature(unsigned cc) {
+  if (cc >= 100)
+    return "+ptx86";
+  if (cc >= 90)
+    return "+ptx80";
+  return "+ptx78";
+}
+
+llvm::Value *toBits(llvm::IRBuilderBase &b, llvm::Value *v) {
+  llvm::Type *ty = v->getType();
+  if (ty->isPointerTy())
+    return b.CreatePtrToInt(v, b.getInt64Ty());
+  if (ty->isIntegerTy())
+    return v;
+  return b.CreateBitCast(v, b.getIntNTy(ty->getPrimitiveSizeInBits()));
+}
+
+llvm::Value *fromBits(llvm::IRBuilderBase &b, llvm::Value *bits, llvm::Type *ty) {
+  if (ty->isPointerTy())
+    return b.CreateIntToPtr(bits, ty);
+  if (ty->isIntegerTy())
+    return bits;
+  return b.CreateBitCast(bits, ty);
+}
+
+/// How a vector access is cut into PTX words: Triton's rule (words of 32 bits, or of the
+/// element size if larger; fewer bits if the whole access is smaller).
+struct WordShape {
+  unsigned elemBits, wordBits, numWords, elemsPerWord;
+  /// Register width holding a word: 8-bit words live in 16-bit registers ('h').
+  unsigned regBits() const { return wordBits == 8 ? 16 : wordBits; }
+  char constraint() const { return regBits() == 16 ? 'h' : regBits() == 32 ? 'r' : 'l'; }
+};
+
+WordShape wordShape(const VectorAccess &a) {
+  unsigned elemBits = a.elemType->isPointerTy()
+                          ? 64
+                          : static_cast<unsigned>(a.elemType->getPrimitiveSizeInBits());
+  unsigned total = elemBits * a.numElems;
+  unsigned word = std::min(total, std::max(32u, elemBits));
+  return {elemBits, word, total / word, word / elemBits};
+}
+
+std::string hintSuffix(const MemoryHints &hints) {
+  if (hints.isVolatile)
+    return "";
+  std::string s = hints.cache;
+  if (!hints.evict.empty())
+    s += ".L1::" + hints.evict;
+  return s;
+}
+
+std::string operandList(unsigned first, unsigned count) {
+  std::string s = count > 1 ? "{" : "";
+  for (unsigned i = 0; i < count; ++i)
+    s += (i ? ", $" : "$") + std::to_string(first + i);
+  return s + (count > 1 ? "}" : "");
+}
+
+class NVPTXTarget final : public Target {
+public:
+  NVPTXTarget(const TargetInfo &info, const ToolchainOptions &toolchain,
+              std::unique_ptr<llvm::TargetMachine> tm)
+      : Target(info, toolchain, std::move(tm)) {}
+
+  void configureModule(llvm::Module &module) const override {
+    Target::configureModule(module);
+    // libdevice asks __nvvm_reflect("__CUDA_FTZ"); Triton answers 1 (flush denormals there).
+    module.addModuleFlag(llvm::Module::Override, "nvvm-reflect-ftz", 1);
+  }
+
+  void configureKernel(llvm::Function &fn, unsigned numThreads) const override {
+    fn.setCallingConv(llvm::CallingConv::PTX_Kernel);
+    fn.addFnAttr("nvvm.maxntid", std::to_string(numThreads));
+  }
+
+  llvm::Value *threadId(llvm::IRBuilderBase &b) const override {
+    return b.CreateIntrinsic(b.getInt32Ty(), llvm::Intrinsic::nvvm_read_ptx_sreg_tid_x, {});
+  }
+
+  llvm::Value *programId(llvm::IRBuilderBase &b, unsigned axis) const override {
+    static const llvm::Intrinsic::ID ids[] = {llvm::Intrinsic::nvvm_read_ptx_sreg_ctaid_x,
+                                              llvm::Intrinsic::nvvm_read_ptx_sreg_ctaid_y,
+                                              llvm::Intrinsic::nvvm_read_ptx_sreg_ctaid_z};
+    return b.CreateIntrinsic(b.getInt32Ty(), ids[axis], {});
+  }
+
+  llvm::Value *numPrograms(llvm::IRBuilderBase &b, unsigned axis) const override {
+    static const llvm::Intrinsic::ID ids[] = {llvm::Intrinsic::nvvm_read_ptx_sreg_nctaid_x,
+                                              llvm::Intrinsic::nvvm_read_ptx_sreg_nctaid_y,
+                                              llvm::Intrinsic::nvvm_read_ptx_sreg_nctaid_z};
+    return b.CreateIntrinsic(b.getInt32Ty(), ids[axis], {});
+  }
+
+  void barrier(llvm::IRBuilderBase &b) const override {
+    b.CreateIntrinsic(llvm::Intrinsic::nvvm_barrier_cta_sync_aligned_all, {b.getInt32(0)});
+  }
+
+  std::vector<llvm::Value *> emitLoad(llvm::IRBuilderBase &b,
+                                      const VectorAccess &a) const override {
+    if (a.ptr->getType()->getPointerAddressSpace() != 1)
+      return Target::emitLoad(b, a);
+    WordShape w = wordShape(a);
+    unsigned numInputs = a.pred ? 2 : 1;
+    std::string text = a.pred ? "@$" + std::to_string(w.numWords) + " " : "";
+    text += std::string("ld") + (a.hints.isVolatile ? ".volatile" : "") + ".global" +
+            hintSuffix(a.hints) + (w.numWords > 1 ? ".v" + std::to_string(w.numWords) : "") +
+            ".b" + std::to_string(w.wordBits) + " " + operandList(0, w.numWords) + ", [$" +
+            std::to_string(w.numWords + numInputs - 1) + "];";
+    std::string constraints;
+    for (unsigned i = 0; i < w.numWords; ++i)
+      constraints += std::string(i ? "," : "") + "=" + w.constraint();
+    constraints += a.pred ? ",b,l" : ",l";
+
+    llvm::Type *regTy = b.getIntNTy(w.regBits());
+    llvm::Type *retTy = regTy;
+    if (w.numWords > 1)
+      retTy = llvm::StructType::get(b.getContext(),
+                                    std::vector<llvm::Type *>(w.numWords, regTy));
+    std::vector<llvm::Value *> args;
+    std::vector<llvm::Type *> argTys;
+    if (a.pred) {
+      args.push_back(a.pred);
+      argTys.push_back(a.pred->getType());
+    }
+    args.push_back(a.ptr);
+    argTys.push_back(a.ptr->getType());
+    auto *asmTy = llvm::FunctionType::get(retTy, argTys, false);
+    // Volatile loads must stay where they are; others only read memory (CSE/DCE may act).
+    auto *asmFn = llvm::InlineAsm::get(asmTy, text, constraints, a.hints.isVolatile);
+    llvm::CallInst *call = b.CreateCall(asmTy, asmFn, args);
+    if (!a.hints.isVolatile)
+      call->setOnlyReadsMemory();
+
+    std::vector<llvm::Value *> out;
+    for (unsigned i = 0; i < w.numWords; ++i) {
+      llvm::Value *word = w.numWords > 1 ? b.CreateExtractValue(call, i) : call;
+      if (w.regBits() != w.wordBits)
+        word = b.CreateTrunc(word, b.getIntNTy(w.wordBits));
+      if (w.elemsPerWord == 1) {
+        out.push_back(fromBits(b, word, a.elemType));
+        continue;
+      }
+      auto *vecTy = llvm::FixedVectorType::get(b.getIntNTy(w.elemBits), w.elemsPerWord);
+      llvm::Value *lanes = b.CreateBitCast(word, vecTy);
+      for (unsigned k = 0; k < w.elemsPerWord; ++k)
+        out.push_back(fromBits(b, b.CreateExtractElement(lanes, b.getInt32(k)), a.elemType));
+    }
+    return out;
+  }
+
+  void emitStore(llvm::IRBuilderBase &b, const VectorAccess &a,
+                 const std::vector<llvm::Value *> &values) const override {
+    if (a.ptr->getType()->getPointerAddressSpace() != 1)
+      return Target::emitStore(b, a, values);
+    WordShape w = wordShape(a);
+    std::vector<llvm::Value *> args;
+    for (unsigned i = 0; i < w.numWords; ++i) {
+      llvm::Value *word;
+      if (w.elemsPerWord == 1) {
+        word = toBits(b, values[i]);
+      } else {
+        auto *vecTy = llvm::FixedVectorType::get(b.getIntNTy(w.elemBits), w.elemsPerWord);
+        word = llvm::PoisonValue::get(vecTy);
+        for (unsigned k = 0; k < w.elemsPerWord; ++k)
+          word = b.CreateInsertElement(word, toBits(b, values[i * w.elemsPerWord + k]),
+                                       b.getInt32(k));
+        word = b.CreateBitCast(word, b.getIntNTy(w.wordBits));
+      }
+      if (w.regBits() != w.wordBits)
+        word = b.CreateZExt(word, b.getIntNTy(w.regBits()));
+      args.push_back(word);
+    }
+    const unsigned n = w.numWords;
+    std::string text = a.pred ? "@$" + std::to_string(n) + " " : "";
+    text += std::string("st") + (a.hints.isVolatile ? ".volatile" : "") + ".global" +
+            hintSuffix(a.hints) + (n > 1 ? ".v" + std::to_string(n) : "") + ".b" +
+            std::to_string(w.wordBits) + " [$" + std::to_string(a.pred ? n + 1 : n) + "], " +
+            operandList(0, n) + ";";
+    std::string constraints;
+    for (unsigned i = 0; i < n; ++i)
+      constraints += std::string(i ? "," : "") + w.constraint();
+    constraints += a.pred ? ",b,l" : ",l";
+    if (a.pred)
+      args.push_back(a.pred);
+    args.push_back(a.ptr);
+    std::vector<llvm::Type *> argTys;
+    for (llvm::Value *v : args)
+      argTys.push_back(v->getType());
+    auto *asmTy = llvm::FunctionType::get(b.getVoidTy(), argTys, false);
+    b.CreateCall(asmTy, llvm::InlineAsm::get(asmTy, text, constraints, /*sideEffects=*/true),
+                 args);
+  }
+
+  llvm::Value *emitMath(llvm::IRBuilderBase &b, OpCode code,
+                        llvm::ArrayRef<llvm::Value *> args) const override {
+    llvm::Value *x = args[0];
+    const bool f32 = x->getType()->isFloatTy();
+    switch (code) {
+    case OpCode::Exp:
+      if (!f32)
+        return nullptr;
+      return b.CreateIntrinsic(llvm::Intrinsic::nvvm_ex2_approx, {x->getType()},
+                               {b.CreateFMul(x, llvm::ConstantFP::get(x->getType(),
+                                                                      1.4426950408889634))});
+    case OpCode::Exp2:
+      return f32 ? b.CreateIntrinsic(llvm::Intrinsic::nvvm_ex2_approx, {x->getType()}, {x})
+                 : nullptr;
+    case OpCode::Sqrt:
+      if (f32)
+        return b.CreateIntrinsic(llvm::Intrinsic::nvvm_sqrt_approx_f, {x});
+      return b.CreateUnaryIntrinsic(llvm::Intrinsic::sqrt, x);
+    case OpCode::SqrtRn:
+      return b.CreateUnaryIntrinsic(llvm::Intrinsic::sqrt, x);
+    case OpCode::DivRn:
+      return f32 ? b.CreateIntrinsic(llvm::Intrinsic::nvvm_div_rn_f, {x, args[1]})
+                 : b.CreateFDiv(x, args[1]);
+    case OpCode::FDiv:
+      return f32 ? b.CreateIntrinsic(llvm::Intrinsic::nvvm_div_full, {x, args[1]})
+                 : b.CreateFDiv(x, args[1]);
+    case OpCode::Floor:
+      return b.CreateUnaryIntrinsic(llvm::Intrinsic::floor, x);
+    case OpCode::Ceil:
+      return b.CreateUnaryIntrinsic(llvm::Intrinsic::ceil, x);
+    default:
+      return nullptr;
+    }
+  }
+
+  std::string mathFunctionName(const std::string &name, llvm::Type *type) const override {
+    if (name.starts_with("__"))
+      return name;
+    return "__nv_" + name + (type->isFloatTy() ? "f" : "");
+  }
+
+  bool emitBinary(const llvm::Module &module, std::string &binary, std::string *assembly,
+                  DiagnosticEngine &diags) const override {
+    std::string ptx, error;
+    if (!emitAssembly(module, ptx, error)) {
+      diags.error({}, error);
+      return false;
+    }
+    if (assembly)
+      *assembly = ptx;
+    return runPtxas(info_, toolchain_, ptx, binary, diags);
+  }
+
+protected:
+  bool mathLibraryFiles(std::vector<std::string> &files, std::string &error) const override {
+    std::string path = findLibdevice(toolchain_, error);
+    if (path.empty())
+      return false;
+    files = {path};
+    return true;
+  }
+};
+
+} // namespace
+
+bool runPtxas(const TargetInfo &info, const ToolchainOptions &toolchain, const std::string &ptx,
+              std::string &cubin, DiagnosticEngine &diags) {
+  std::string error;
+  std::string ptxas = findPtxas(toolchain, error);
+  if (ptxas.empty()) {
+    diags.error({}, error);
+    return false;
+  }
+  TempDir dir;
+  if (!dir.ok() || !writeFile(dir.file("kernel.ptx"), ptx)) {
+    diags.error({}, "cannot write a temporary file for ptxas");
+    return false;
+  }
+  std::vector<std::string> argv = {ptxas, "-arch=" + info.arch, "-O3", dir.file("kernel.ptx"),
+                                   "-o", dir.file("kernel.cubin")};
+  argv.insert(argv.end() - 3, toolchain.ptxasFlags.begin(), toolchain.ptxasFlags.end());
+  ProcessResult result;
+  if (!runProcess(argv, result, error)) {
+    diags.error({}, error);
+    return false;
+  }
+  if (result.exitCode != 0) {
+    Diagnostic &d = diags.error({}, "ptxas failed for " + info.arch + " (exit status " +
+                                        std::to_string(result.exitCode) + ")");
+    d.notes.push_back({{}, result.output.empty() ? "ptxas printed nothing" : result.output});
+    return false;
+  }
+  if (!result.output.empty())
+    diags.warning({}, "ptxas: " + result.output);
+  if (!readFile(dir.file("kernel.cubin"), cubin)) {
+    diags.error({}, "ptxas succeeded but wrote no cubin");
+    return false;
+  }
+  return true;
+}
+
+std::unique_ptr<Target> createNVPTXTarget(const TargetInfo &info,
+                                          const ToolchainOptions &toolchain, std::string &error) {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    LLVMInitializeNVPTXTargetInfo();
+    LLVMInitializeNVPTXTarget();
+    LLVMInitializeNVPTXTargetMC();
+    LLVMInitializeNVPTXAsmPrinter();
+  });
+  llvm::Triple triple("nvptx64-nvidia-cuda");
+  const llvm::Target *target = llvm::TargetRegistry::lookupTarget(triple, error);
+  if (!target)
+    return nullptr;
+  llvm::TargetOptions options;
+  options.AllowFPOpFusion = llvm::FPOpFusion::Fast;
+  std::unique_ptr<llvm::TargetMachine> tm(target->createTargetMachine(
+      triple, info.arch, ptxFeature(info.computeCapability), options, std::nullopt,
+      std::nullopt, llvm::CodeGenOptLevel::Aggressive));
+  if (!tm) {
+    error = "LLVM cannot create an NVPTX target machine for " + info.arch;
+    return nullptr;
+  }
+  return std::make_unique<NVPTXTarget>(info, toolchain, std::move(tm));
+}
+
+} // namespace tritonc

@@ -1,0 +1,580 @@
+// Pipeline assembly for one tritonc invocation (see Driver.h). The stages are plain calls into
+// the layers below (front end, IR parser, pass registry, codegen) plus ptxas; this file only
+// decides which to run, where their output goes, and how failures map to exit codes:
+//   error in the input → 1, bad usage (unknown arch or pass) → 2, ptxas failed → 3.
+#include "driver/Driver.h"
+
+#include "driver/Depfile.h"
+#include "driver/Metadata.h"
+#include "driver/Output.h"
+
+#include "codegen/Codegen.h"
+#include "codegen/Target.h"
+#include "codegen/Toolchain.h"
+#include "frontend/Frontend.h"
+#include "ir/Parser.h"
+#include "ir/Printer.h"
+#include "ir/Verifier.h"
+#include "passes/Pass.h"
+#include "passes/TargetInfo.h"
+#include "support/Diagnostics.h"
+
+#include <llvm/Config/llvm-config.h>
+#include <llvm/IR/LLVMContext.h>
+#include <llvm/IR/Module.h>
+#include <llvm/Support/raw_ostream.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <iomanip>
+#include <iostream>
+#include <sstream>
+#include <unistd.h>
+
+#ifndef TRITONC_VERSION
+#define TRITONC_VERSION "unknown"
+#endif
+
+namespace tritonc::driver {
+
+std::string versionText(const std::string &ptxasOverride) {
+  ToolchainOptions tc;
+  tc.ptxas = ptxasOverride;
+  std::string error;
+  std::string ptxas = findPtxas(tc, error);
+  std::string line;
+  if (!ptxas.empty()) {
+    ProcessResult r;
+    std::string runError;
+    if (runProcess({ptxas, "--version"}, r, runError) && r.exitCode == 0) {
+      // ptxas prints a banner; the line naming the release is the useful one.
+      std::istringstream in(r.output);
+      std::string l;
+      while (std::getline(in, l))
+        if (l.find("release") != std::string::npos) {
+          line = l;
+          break;
+        }
+    }
+  }
+  std::string out = "tritonc " TRITONC_VERSION "\n";
+  out += "LLVM " LLVM_VERSION_STRING "\n";
+  if (ptxas.empty())
+    out += "ptxas: not found: " + error + "\n";
+  else if (line.empty())
+    out += "ptxas: " + ptxas + " (its version could not be read)\n";
+  else
+    out += "ptxas: " + line + " (" + ptxas + ")\n";
+  return out;
+}
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double secondsSince(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+/// --time-passes: one row per stage or pass, in the order they ran.
+class TimeReport {
+public:
+  void add(std::string name, double seconds) { rows_.emplace_back(std::move(name), seconds); }
+  void print(std::ostream &os) const {
+    double total = 0;
+    for (const auto &[name, s] : rows_)
+      total += s;
+    os << "===---------------------------------------------------------===\n"
+       << "                   tritonc execution time report\n"
+       << "===---------------------------------------------------------===\n"
+       << "  Total: " << std::fixed << std::setprecision(3) << total * 1e3 << " ms\n\n"
+       << "      ms      %   stage\n";
+    for (const auto &[name, s] : rows_)
+      os << std::setw(8) << std::setprecision(3) << s * 1e3 << std::setw(7) << std::setprecision(1)
+         << (total > 0 ? 100.0 * s / total : 0.0) << "   " << name << "\n";
+    os << std::defaultfloat;
+  }
+
+private:
+  std::vector<std::pair<std::string, double>> rows_;
+};
+
+/// Colour only for a terminal, and never when NO_COLOR is set or TERM=dumb (tests pipe stderr,
+/// so FileCheck never sees escape codes).
+bool useColor() {
+  if (!::isatty(STDERR_FILENO))
+    return false;
+  if (std::getenv("NO_COLOR"))
+    return false;
+  const char *term = std::getenv("TERM");
+  return !(term && std::strcmp(term, "dumb") == 0);
+}
+
+/// The output path the user gets when -o is absent: STEM.cubin for a binary (like nvcc -cubin),
+/// standard output for the text forms.
+std::string outputPath(const DriverOptions &o) {
+  if (!o.output.empty())
+    return o.output;
+  if (o.emit != EmitKind::Binary)
+    return "-";
+  return std::filesystem::path(o.input).stem().string() + ".cubin";
+}
+
+class Compilation {
+public:
+  Compilation(const DriverOptions &options, std::ostream &err)
+      : opts_(options), err_(err), color_(useColor()) {}
+
+  /// run() with CompilationAborted (a layer giving up after reporting) turned into exit 1.
+  /// The --time-passes report follows, whatever the outcome.
+  int execute() {
+    int rc;
+    try {
+      rc = run();
+    } catch (const CompilationAborted &) {
+      bool reported = diags_.hasErrors();
+      flushDiagnostics();
+      if (!reported)
+        err_ << "tritonc: internal error: compilation aborted without a diagnostic\n";
+      rc = reported ? kExitInputError : kExitInternalError;
+    }
+    if (opts_.timePasses)
+      times_.print(err_);
+    return rc;
+  }
+
+private:
+  int run();
+  int loadInput(std::unique_ptr<Module> &module, uint32_t &fileId);
+  int selectPasses(std::vector<std::string_view> &passes);
+  int runBackend(Module &module, std::string &text, std::string &binary,
+                 std::vector<KernelMetadata> &kernels);
+  int runPtxas(const std::string &ptx, std::string &cubin);
+  int writeOutputs(const std::string &primary, const std::vector<KernelMetadata> &kernels);
+
+  /// Prints every collected diagnostic (warnings too) and clears them.
+  void flushDiagnostics() {
+    for (const Diagnostic &d : diags_.diagnostics())
+      err_ << formatDiagnostic(d, sources_, color_);
+    diags_.clear();
+  }
+  int error(int code, const std::string &message) {
+    flushDiagnostics();
+    err_ << "tritonc: " << (color_ ? "\033[1;31merror:\033[0m " : "error: ") << message << "\n";
+    return code;
+  }
+  void verbose(const std::string &line) {
+    if (opts_.verbose)
+      err_ << "tritonc: " << line << "\n";
+  }
+  std::string printIR(const Module &module) const {
+    PrintOptions po;
+    return printModule(module, po);
+  }
+  int writeText(const std::string &text) {
+    std::string ioError;
+    if (!writeFileAtomically(outputPath(opts_), text, ioError))
+      return error(kExitInputError, "cannot write '" + outputPath(opts_) + "': " + ioError);
+    return kExitSuccess;
+  }
+
+  const DriverOptions &opts_;
+  std::ostream &err_;
+  bool color_;
+  SourceManager sources_;
+  DiagnosticEngine diags_;
+  Context ctx_;
+  TargetInfo target_;
+  TimeReport times_;
+};
+
+int Compilation::loadInput(std::unique_ptr<Module> &module, uint32_t &fileId) {
+  std::error_code ec;
+  if (!std::filesystem::exists(opts_.input, ec))
+    return error(kExitInputError, "no such file: '" + opts_.input + "'");
+  if (std::filesystem::is_directory(opts_.input, ec))
+    return error(kExitInputError, "'" + opts_.input + "' is a directory");
+  fileId = sources_.loadFile(opts_.input);
+  if (fileId == 0)
+    return error(kExitInputError,
+                 "cannot read '" + opts_.input + "': " + std::string(std::strerror(errno)));
+
+  auto start = Clock::now();
+  if (opts_.inputIsIR) {
+    module = parseModule(ctx_, sources_, fileId, diags_);
+    times_.add("parse IR", secondsSince(start));
+    // IR text is input: a parse or verifier error in it is the user's (exit 1).
+    if (!module || diags_.hasErrors() || !verifyModule(*module, diags_)) {
+      flushDiagnostics();
+      return kExitInputError;
+    }
+    // The IR carries its own launch parameters; the command line overrides them.
+    for (auto &fn : module->functions()) {
+      if (opts_.numWarps)
+        fn->numWarps = *opts_.numWarps;
+      if (opts_.numStages)
+        fn->numStages = *opts_.numStages;
+      if (opts_.numCtas)
+        fn->numCtas = *opts_.numCtas;
+    }
+    if (!opts_.kernels.empty()) {
+      for (const std::string &k : opts_.kernels)
+        if (!module->lookup(k))
+          return error(kExitInputError, "no kernel '" + k + "' in '" + opts_.input + "'");
+      auto &fns = module->functions();
+      std::erase_if(fns, [&](const std::unique_ptr<Function> &fn) {
+        return std::find(opts_.kernels.begin(), opts_.kernels.end(), fn->name()) ==
+               opts_.kernels.end();
+      });
+    }
+  } else {
+    FrontendOptions fo;
+    fo.includeDirs = opts_.includeDirs;
+    fo.defines = opts_.defines;
+    fo.kernels = opts_.kernels;
+    if (opts_.numWarps)
+      fo.numWarps = *opts_.numWarps;
+    if (opts_.numStages)
+      fo.numStages = *opts_.numStages;
+    if (opts_.numCtas)
+      fo.numCtas = *opts_.numCtas;
+    module = compileToTileIR(sources_, fileId, ctx_, fo, diags_);
+    times_.add("front end", secondsSince(start));
+    if (!module || diags_.hasErrors()) {
+      flushDiagnostics();
+      return kExitInputError;
+    }
+  }
+  flushDiagnostics(); // warnings
+  if (opts_.verifyEach && !opts_.inputIsIR && !verifyModule(*module, diags_))
+    return error(kExitInternalError, "the front end produced IR that does not verify");
+  return kExitSuccess;
+}
+
+int Compilation::selectPasses(std::vector<std::string_view> &passes) {
+  auto knownPasses = [] {
+    std::string list;
+    for (const PassInfo &p : passRegistry())
+      list += (list.empty() ? "" : ", ") + std::string(p.name);
+    return list;
+  };
+  if (opts_.passesGiven) {
+    for (const std::string &name : opts_.passes) {
+      const PassInfo *info = findPass(name);
+      if (!info)
+        return error(kExitUsageError,
+                     "unknown pass '" + name + "' in --passes (known: " + knownPasses() + ")");
+      passes.push_back(info->name);
+    }
+  } else {
+    for (std::string_view p : pipeline("tile", target_))
+      passes.push_back(p);
+    for (std::string_view p : pipeline("gpu", target_))
+      passes.push_back(p);
+  }
+  for (const std::string &name : opts_.printAfter)
+    if (name != "all" && !findPass(name))
+      return error(kExitUsageError,
+                   "unknown pass '" + name + "' in --print-after (known: " + knownPasses() + ")");
+  return kExitSuccess;
+}
+
+int Compilation::run() {
+  std::string archError;
+  if (!lookupTarget(opts_.arch, target_, archError))
+    return error(kExitUsageError,
+                 archError.empty() ? "unknown --arch '" + opts_.arch + "'" : archError);
+
+  std::unique_ptr<Module> module;
+  uint32_t fileId = 0;
+  if (int rc = loadInput(module, fileId))
+    return rc;
+
+  if (opts_.emit == EmitKind::TileIR)
+    return writeText(printIR(*module));
+
+  std::vector<std::string_view> passes;
+  if (int rc = selectPasses(passes))
+    return rc;
+  if (opts_.verbose) {
+    std::string list;
+    for (std::string_view p : passes)
+      list += (list.empty() ? "" : ",") + std::string(p);
+    verbose("passes: " + (list.empty() ? std::string("(none)") : list));
+  }
+
+  PassContext pctx{diags_, target_};
+  PassRunOptions ro;
+  ro.verifyEach = opts_.verifyEach;
+  ro.printAfter = opts_.printAfter;
+  ro.timePasses = opts_.timePasses;
+  ro.printHook = [this](std::string_view pass, const Module &m) {
+    err_ << "// -----// IR Dump After " << pass << " //----- //\n" << printIR(m) << "\n";
+  };
+  ro.timeHook = [this](std::string_view pass, double seconds) {
+    times_.add("pass " + std::string(pass), seconds);
+  };
+  if (!runPasses(*module, passes, pctx, ro)) {
+    if (!diags_.hasErrors())
+      return error(kExitInternalError, "a pass failed without reporting an error");
+    flushDiagnostics();
+    return kExitInputError;
+  }
+  flushDiagnostics();
+
+  if (opts_.emit == EmitKind::IR)
+    return writeText(printIR(*module));
+
+  if (module->functions().empty())
+    return error(kExitInputError, "'" + opts_.input +
+                                      "' defines no kernel (a kernel is a @jit function whose "
+                                      "parameters all carry types)");
+
+  std::string text, binary;
+  std::vector<KernelMetadata> kernels;
+  if (int rc = runBackend(*module, text, binary, kernels))
+    return rc;
+
+  if (opts_.emit == EmitKind::LLVM)
+    return writeText(text);
+  return writeOutputs(opts_.emit == EmitKind::PTX ? text : binary, kernels);
+}
+
+int Compilation::writeOutputs(const std::string &primary,
+                              const std::vector<KernelMetadata> &kernels) {
+  std::string out = outputPath(opts_);
+  std::string ioError;
+  if (!writeFileAtomically(out, primary, ioError))
+    return error(kExitInputError, "cannot write '" + out + "': " + ioError);
+
+  // Metadata: always beside a binary; with -S only when --metadata asks for it.
+  std::string metaPath = opts_.metadataPath;
+  if (metaPath.empty() && opts_.emit == EmitKind::Binary)
+    metaPath = defaultMetadataPath(out);
+  if (!metaPath.empty()) {
+    LaunchMetadata m;
+    m.tritoncVersion = TRITONC_VERSION;
+    m.source = opts_.input;
+    m.backend = target_.isCuda() ? "cuda" : "hip";
+    m.arch = target_.arch;
+    m.warpSize = target_.warpSize;
+    m.binary = out;
+    m.kernels = kernels;
+    if (!writeFileAtomically(metaPath, renderMetadata(m), ioError))
+      return error(kExitInputError, "cannot write '" + metaPath + "': " + ioError);
+  }
+
+  if (opts_.depfile) {
+    std::string depPath = opts_.depfilePath.empty() ? defaultDepfilePath(out) : opts_.depfilePath;
+    std::vector<std::string> targets = opts_.depTargets;
+    if (targets.empty())
+      targets.push_back(out);
+    // Every file the front end read; for IR input only the IR file (its loc("x.tt") names
+    // are registered as sources but never read).
+    std::vector<std::string> deps;
+    for (uint32_t id = 1; id <= (opts_.inputIsIR ? 1 : sources_.numFiles()); ++id)
+      deps.emplace_back(sources_.path(id));
+    if (!writeFileAtomically(depPath, renderDepfile(targets, deps, opts_.depPhony), ioError))
+      return error(kExitInputError, "cannot write '" + depPath + "': " + ioError);
+  }
+  return kExitSuccess;
+}
+
+int Compilation::runBackend(Module &module, std::string &text, std::string &binary,
+                            std::vector<KernelMetadata> &kernels) {
+  ToolchainOptions toolchain;
+  toolchain.ptxas = opts_.ptxas;
+  std::string targetError;
+  std::unique_ptr<Target> target = createTarget(target_, toolchain, targetError);
+  if (!target)
+    return error(kExitInternalError, "no code generator for " + target_.arch + ": " + targetError);
+
+  // Each step reports into diags_; a located error is the input's (e.g. an op the target cannot
+  // lower yet), an unlocated one from LLVM's verifier or optimizer is ours.
+  auto failed = [this](int unlocatedCode) {
+    bool located = std::any_of(diags_.diagnostics().begin(), diags_.diagnostics().end(),
+                               [](const Diagnostic &d) {
+                                 return d.severity == Severity::Error && d.range.begin.isValid();
+                               });
+    bool any = diags_.hasErrors();
+    flushDiagnostics();
+    if (!any)
+      err_ << "tritonc: internal error: code generation failed without a diagnostic\n";
+    return located ? kExitInputError : any ? unlocatedCode : kExitInternalError;
+  };
+
+  llvm::LLVMContext llvmContext;
+  std::unique_ptr<llvm::Module> llvmModule;
+  std::vector<KernelInfo> infos;
+  auto start = Clock::now();
+  if (!emitLLVM(module, *target, llvmContext, llvmModule, infos, diags_))
+    return failed(kExitInputError);
+  times_.add("codegen: LLVM IR", secondsSince(start));
+
+  start = Clock::now();
+  if (!linkMathLibrary(*llvmModule, *target, diags_))
+    return failed(kExitToolError); // libdevice / ocml missing or unreadable
+  times_.add("codegen: link math library", secondsSince(start));
+
+  start = Clock::now();
+  if (!optimize(*llvmModule, *target, static_cast<int>(opts_.optLevel), diags_))
+    return failed(kExitInternalError);
+  times_.add("LLVM -O" + std::to_string(opts_.optLevel), secondsSince(start));
+  flushDiagnostics(); // warnings
+
+  for (const auto &fn : module.functions()) {
+    KernelMetadata k = describeKernel(*fn, target_.warpSize);
+    auto info = std::find_if(infos.begin(), infos.end(),
+                             [&](const KernelInfo &i) { return i.name == fn->name(); });
+    if (info != infos.end()) {
+      // Codegen knows the entry's real ABI; the IR function knows the launch parameters.
+      k.symbol = info->symbol;
+      k.block = info->block;
+      k.numWarps = info->numWarps;
+      k.sharedBytes = info->sharedBytes;
+      if (info->params.size() == k.params.size())
+        for (size_t i = 0; i < k.params.size(); ++i) {
+          const KernelParamABI &p = info->params[i];
+          k.params[i] = ParamMetadata{p.name, p.type, p.isPointer, p.size, p.align, p.divisibility};
+        }
+    }
+    kernels.push_back(std::move(k));
+  }
+
+  if (opts_.emit == EmitKind::LLVM) {
+    llvm::raw_string_ostream os(text);
+    llvmModule->print(os, nullptr);
+    os.flush();
+    return kExitSuccess;
+  }
+
+  if (!target_.isCuda()) {
+    // AMD: codegen links the object with ld.lld itself.
+    start = Clock::now();
+    std::string *assembly = opts_.emit == EmitKind::PTX ? &text : nullptr;
+    if (!emitBinary(*llvmModule, *target, binary, diags_, assembly))
+      return failed(kExitToolError);
+    times_.add("codegen: object + ld.lld", secondsSince(start));
+    flushDiagnostics();
+    return kExitSuccess;
+  }
+
+  start = Clock::now();
+  if (!emitAssembly(*llvmModule, *target, text, diags_))
+    return failed(kExitInternalError);
+  times_.add("LLVM: PTX", secondsSince(start));
+  if (opts_.emit == EmitKind::PTX)
+    return kExitSuccess;
+
+  start = Clock::now();
+  int rc = runPtxas(text, binary);
+  times_.add("ptxas", secondsSince(start));
+  return rc;
+}
+
+namespace {
+
+/// The kernel whose `.entry` encloses PTX line `line` (1-based), or "".
+std::string kernelAtPtxLine(const std::string &ptx, unsigned line) {
+  std::istringstream in(ptx);
+  std::string text, kernel;
+  for (unsigned n = 1; std::getline(in, text) && n <= line; ++n) {
+    size_t pos = text.find(".entry ");
+    if (pos == std::string::npos)
+      continue;
+    size_t begin = pos + 7;
+    size_t end = text.find_first_of("( \t", begin);
+    kernel = text.substr(begin, end == std::string::npos ? std::string::npos : end - begin);
+  }
+  return kernel;
+}
+
+/// Every kernel named by an `.entry` line of the PTX, in order.
+std::vector<std::string> ptxKernels(const std::string &ptx) {
+  std::vector<std::string> names;
+  std::istringstream in(ptx);
+  std::string text;
+  while (std::getline(in, text)) {
+    size_t pos = text.find(".entry ");
+    if (pos == std::string::npos)
+      continue;
+    size_t begin = pos + 7;
+    size_t end = text.find_first_of("( \t", begin);
+    names.push_back(text.substr(begin, end == std::string::npos ? std::string::npos : end - begin));
+  }
+  return names;
+}
+
+} // namespace
+
+int Compilation::runPtxas(const std::string &ptx, std::string &cubin) {
+  ToolchainOptions toolchain;
+  toolchain.ptxas = opts_.ptxas;
+  std::string findError;
+  std::string ptxas = findPtxas(toolchain, findError);
+  if (ptxas.empty())
+    return error(kExitToolError, findError);
+
+  TempDir dir;
+  if (!dir.ok() || !writeFile(dir.file("kernel.ptx"), ptx))
+    return error(kExitToolError, "cannot write a temporary file for ptxas");
+  std::vector<std::string> argv = {
+      ptxas, "-arch=" + target_.arch, "-O" + std::to_string(opts_.optLevel), dir.file("kernel.ptx"),
+      "-o",  dir.file("kernel.cubin")};
+  verbose("running: " + shellQuote(argv));
+  ProcessResult result;
+  std::string runError;
+  if (!runProcess(argv, result, runError))
+    return error(kExitToolError, "cannot run " + ptxas + ": " + runError);
+
+  if (result.exitCode != 0) {
+    // Name the kernel: ptxas reports "kernel.ptx, line N; error ..."; map N to its .entry.
+    std::string kernel;
+    size_t at = result.output.find(", line ");
+    if (at != std::string::npos)
+      kernel =
+          kernelAtPtxLine(ptx, static_cast<unsigned>(std::atoi(result.output.c_str() + at + 7)));
+    std::string which;
+    if (!kernel.empty()) {
+      which = "kernel '" + kernel + "'";
+    } else {
+      std::vector<std::string> names = ptxKernels(ptx);
+      which = names.size() == 1 ? "kernel '" + names[0] + "'" : "kernels ";
+      if (names.size() != 1)
+        for (size_t i = 0; i < names.size(); ++i)
+          which += (i ? ", '" : "'") + names[i] + "'";
+    }
+    std::string status = result.exitCode < 0 ? std::string("killed")
+                                             : "exit status " + std::to_string(result.exitCode);
+    std::string output =
+        result.output.empty() ? std::string("(ptxas printed nothing)\n") : result.output;
+    if (output.back() != '\n')
+      output += '\n';
+    int rc = error(kExitToolError,
+                   "ptxas failed on " + which + " (" + target_.arch + ", " + status + "):");
+    err_ << output;
+    return rc;
+  }
+  if (!result.output.empty()) // register spills and similar
+    err_ << "tritonc: warning: ptxas: " << result.output
+         << (result.output.back() == '\n' ? "" : "\n");
+  if (!readFile(dir.file("kernel.cubin"), cubin))
+    return error(kExitToolError, "ptxas succeeded but wrote no cubin");
+  return kExitSuccess;
+}
+
+} // namespace
+
+int runDriver(const DriverOptions &options, std::ostream &err) {
+  if (options.showVersion) {
+    std::cout << versionText(options.ptxas);
+    return kExitSuccess;
+  }
+  Compilation c(options, err);
+  return c.execute();
+}
+
+} // namespace tritonc::driver

@@ -1,0 +1,138 @@
+// Builds and renders the launch-metadata JSON (schema in Metadata.h, README.md and tritonc(1)).
+// nlohmann::ordered_json keeps keys in insertion order, which is the documented schema order:
+// the output is byte-identical for identical input.
+#include "driver/Metadata.h"
+
+#include <nlohmann/json.hpp>
+
+#include <charconv>
+#include <filesystem>
+
+namespace tritonc::driver {
+
+using Json = nlohmann::ordered_json;
+
+std::string tritonTypeName(const Type *type) {
+  if (type->isPointer())
+    return "*" + tritonTypeName(type->pointee());
+  if (type->isBlock())
+    return type->str(); // not a launch parameter type; keep the IR spelling
+  return std::string(scalarKindTritonName(type->scalarKind()));
+}
+
+ParamMetadata describeParam(const Type *type, const ParamInfo &info) {
+  ParamMetadata p;
+  p.name = info.name;
+  p.type = tritonTypeName(type);
+  p.isPointer = type->isPointer();
+  if (p.isPointer) {
+    p.size = p.align = 8;
+  } else {
+    // NVPTX passes every scalar at its natural size (i1 as .u8, fp8 as one byte, fp16 as .b8[2]
+    // aligned to 2), so size == alignment == the width rounded up to whole bytes.
+    unsigned bits = type->bitWidth();
+    p.size = p.align = bits < 8 ? 1 : bits / 8;
+  }
+  p.divisibility = info.divisibility;
+  return p;
+}
+
+KernelMetadata describeKernel(const Function &fn, unsigned warpSize) {
+  KernelMetadata k;
+  k.name = fn.name();
+  k.symbol = fn.name();
+  k.numWarps = fn.numWarps;
+  k.numCtas = fn.numCtas;
+  k.numStages = fn.numStages;
+  k.block = {fn.numWarps * warpSize, 1, 1};
+  // Triton launches num_ctas > 1 as a 1-D cluster of that many CTAs.
+  k.clusterDims = {fn.numCtas, 1, 1};
+  k.constexprs = fn.constexprs;
+  const Block *body = fn.body();
+  for (size_t i = 0; i < fn.params().size() && i < body->numArguments(); ++i)
+    k.params.push_back(
+        describeParam(body->argument(static_cast<unsigned>(i))->type(), fn.params()[i]));
+  return k;
+}
+
+namespace {
+
+/// Turns a constexpr's source spelling into the JSON value a host program wants: 1024 → 1024,
+/// 1e-06 → 1e-06, True → true, 'ieee' → "ieee", None → null, tl.float16 / fp16 → "fp16".
+Json constexprValue(const std::string &text) {
+  if (text == "True")
+    return true;
+  if (text == "False")
+    return false;
+  if (text == "None")
+    return nullptr;
+  if (text.size() >= 2 && (text.front() == '\'' || text.front() == '"') &&
+      text.back() == text.front())
+    return text.substr(1, text.size() - 2);
+  const char *begin = text.data(), *end = text.data() + text.size();
+  int64_t i = 0;
+  auto [iend, iec] = std::from_chars(begin, end, i);
+  if (iec == std::errc() && iend == end)
+    return i;
+  // Python allows `1_000`; a spelling with underscores or a 0x prefix is passed through as
+  // written unless it is plain decimal, so the value a host sees is never silently changed.
+  double d = 0;
+  auto [dend, dec] = std::from_chars(begin, end, d);
+  if (dec == std::errc() && dend == end)
+    return d;
+  if (text.starts_with("tl."))
+    return text.substr(3);
+  return text;
+}
+
+Json kernelJson(const KernelMetadata &k) {
+  Json constexprs = Json::object();
+  for (const ConstexprBinding &c : k.constexprs)
+    constexprs[c.name] = constexprValue(c.value);
+  Json params = Json::array();
+  for (const ParamMetadata &p : k.params) {
+    Json jp;
+    jp["name"] = p.name;
+    jp["type"] = p.type;
+    jp["kind"] = p.isPointer ? "pointer" : "scalar";
+    jp["size"] = p.size;
+    jp["align"] = p.align;
+    jp["divisibility"] = p.divisibility;
+    params.push_back(std::move(jp));
+  }
+  Json j;
+  j["name"] = k.name;
+  j["symbol"] = k.symbol;
+  j["num_warps"] = k.numWarps;
+  j["num_ctas"] = k.numCtas;
+  j["num_stages"] = k.numStages;
+  j["block"] = {k.block[0], k.block[1], k.block[2]};
+  j["shared_bytes"] = k.sharedBytes;
+  j["cluster_dims"] = {k.clusterDims[0], k.clusterDims[1], k.clusterDims[2]};
+  j["constexprs"] = std::move(constexprs);
+  j["params"] = std::move(params);
+  return j;
+}
+
+} // namespace
+
+std::string renderMetadata(const LaunchMetadata &m) {
+  Json j;
+  j["tritonc_version"] = m.tritoncVersion;
+  j["source"] = m.source;
+  j["target"] = {{"backend", m.backend}, {"arch", m.arch}, {"warp_size", m.warpSize}};
+  j["binary"] = m.binary;
+  Json kernels = Json::array();
+  for (const KernelMetadata &k : m.kernels)
+    kernels.push_back(kernelJson(k));
+  j["kernels"] = std::move(kernels);
+  return j.dump(2) + "\n";
+}
+
+std::string defaultMetadataPath(const std::string &output) {
+  std::filesystem::path p(output);
+  p.replace_extension(".json");
+  return p.string();
+}
+
+} // namespace tritonc::driver

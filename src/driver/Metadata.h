@@ -1,0 +1,66 @@
+// Launch metadata: the JSON file written beside each binary that tells a host program everything
+// it needs to call cuLaunchKernel (kernel symbols, block size, dynamic shared memory, the argument
+// list in order with sizes and alignments). The schema is documented in README.md and tritonc(1);
+// keys are written in a fixed order so that identical input gives byte-identical files.
+#pragma once
+
+#include "ir/IR.h"
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace tritonc::driver {
+
+struct ParamMetadata {
+  std::string name;
+  std::string type; ///< .tt spelling: "*fp32", "i32", "**fp16"
+  bool isPointer = false;
+  unsigned size = 0;  ///< bytes in the kernel's parameter buffer
+  unsigned align = 0; ///< bytes
+  int64_t divisibility = 1;
+};
+
+struct KernelMetadata {
+  std::string name;
+  std::string symbol; ///< the entry's name in the binary
+  unsigned numWarps = 4;
+  unsigned numCtas = 1;
+  unsigned numStages = 3;
+  std::array<unsigned, 3> block{128, 1, 1};
+  uint64_t sharedBytes = 0;
+  std::array<unsigned, 3> clusterDims{1, 1, 1};
+  std::vector<ConstexprBinding> constexprs; ///< in declaration order, source spellings
+  std::vector<ParamMetadata> params;        ///< launch arguments, in order
+};
+
+struct LaunchMetadata {
+  std::string tritoncVersion;
+  std::string source; ///< the input path as given
+  std::string backend = "cuda";
+  std::string arch = "sm_90a";
+  unsigned warpSize = 32;
+  std::string binary; ///< the output path as given
+  std::vector<KernelMetadata> kernels;
+};
+
+/// The .tt spelling of a parameter type: scalars by scalarKindTritonName, pointers as `*T`.
+std::string tritonTypeName(const Type *type);
+
+/// Describes one kernel parameter (size and alignment as the kernel's ABI passes it).
+ParamMetadata describeParam(const Type *type, const ParamInfo &info);
+
+/// Fills everything the IR function knows: name, launch parameters, constexprs and params. The
+/// block size defaults to numWarps * warpSize; codegen's numbers (symbol, block, shared bytes,
+/// cluster) overwrite the defaults afterwards.
+KernelMetadata describeKernel(const Function &fn, unsigned warpSize);
+
+/// Renders the metadata as pretty-printed JSON (2-space indent, trailing newline).
+/// Constexpr values become JSON numbers, booleans or strings from their source spellings.
+std::string renderMetadata(const LaunchMetadata &metadata);
+
+/// The default metadata path for an output: `dir/stem.json` (the output's extension replaced).
+std::string defaultMetadataPath(const std::string &output);
+
+} // namespace tritonc::driver

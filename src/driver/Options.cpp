@@ -1,0 +1,251 @@
+// Command-line parsing for tritonc with CLI11, plus the hand-written --help text.
+//
+// CLI11 does the parsing and the type/range checks; the help text is written by hand because the
+// gcc-style spellings (-MD, -MF, -O3, -DNAME=V) and the grouping of a compiler's flags read better
+// than CLI11's generated listing. README.md and man/tritonc.1 document exactly these flags; the
+// lit test driver/help.test and scripts/test.sh check that every flag here appears in the man page.
+#include "driver/Options.h"
+
+#include <CLI/CLI.hpp>
+
+#include <ostream>
+#include <sstream>
+
+namespace tritonc::driver {
+
+std::string helpText() {
+  return R"(OVERVIEW: tritonc - compiler for Triton's tile-kernel language (.tt) to GPU binaries
+
+USAGE: tritonc FILE.tt [-o OUT.cubin] [options]
+       tritonc --from-ir FILE.tir [--passes=PASS,...] [--emit-ir] [options]
+       tritonc run FILE.tt --kernel NAME --grid X[,Y[,Z]] --arg NAME=VALUE...
+                        (runs a kernel on the CPU; see tritonc run --help)
+
+OUTPUT:
+  -o FILE               Output file. Default: STEM.cubin in the working directory for a binary,
+                        standard output for --emit-ir, --emit-llvm and -S. '-' is standard output
+                        (text outputs only).
+  --emit-ir[=STAGE]     Print the IR instead of compiling: after the whole pass pipeline (or after
+                        --passes), or with STAGE 'tile' right after the front end. STAGE 'gpu' is
+                        the same as no STAGE.
+  --emit-llvm           Print the optimized LLVM IR.
+  -S                    Write PTX assembly.
+  --metadata FILE       Write the launch-metadata JSON to FILE (default: OUT with its extension
+                        replaced by .json, beside the binary). Allowed with a binary or -S.
+  -MD                   Also write a gcc-style dependency file (default: OUT with .d).
+  -MF FILE              Write the dependency file to FILE (implies -MD).
+  -MT TARGET            Name TARGET as the rule's target in the dependency file (repeatable;
+                        default: the output file).
+  -MP                   Add a phony target for every dependency but the main file.
+
+TARGET AND CODE GENERATION:
+  --arch ARCH           Target GPU: sm_80, sm_86, sm_89, sm_90, sm_90a, sm_100a. Default: sm_90a.
+  -O0 -O1 -O2 -O3       Optimization level of LLVM and ptxas. Default: -O3.
+  --num-warps N         Warps per program (1, 2, 4, 8, 16 or 32; default 4).
+  --num-stages N        Software-pipelining stages for loops (1..16; default 3).
+  --num-ctas N          CTAs per cluster (1, 2, 4, 8 or 16; default 1).
+  --ptxas PATH          The ptxas to run (else $TRITONC_PTXAS, $CUDA_HOME/bin/ptxas,
+                        /usr/local/cuda/bin/ptxas, then ptxas on $PATH).
+
+SOURCE:
+  -D NAME=VALUE         Set a constexpr parameter, e.g. -D BLOCK=256 or -DDTYPE=fp16 (repeatable;
+                        a later one wins). -D num_warps=8 etc. set the launch parameters.
+  -I DIR                Search DIR for imported .tt modules (repeatable), after the importing
+                        file's own directory.
+  --kernel NAME         Compile only kernel NAME (repeatable). Default: every kernel in FILE.
+
+PASS PIPELINE (debugging):
+  --from-ir FILE        Read Tile or GPU IR text from FILE instead of a .tt source (also implied
+                        by an input file ending in .tir).
+  --passes=PASS,...     Run exactly these passes instead of the pipeline (empty: none).
+  --print-after=PASS    Print the IR to standard error after PASS (repeatable, or PASS,PASS).
+  --print-after-all     Print the IR to standard error after every pass.
+  --verify-each         Run the IR verifier after every pass.
+  --time-passes         Report the time of the front end, each pass, LLVM and ptxas on
+                        standard error.
+
+GENERAL:
+  -v                    Print the commands run (ptxas) and the stages to standard error.
+  --version             Print the versions of tritonc, LLVM and ptxas.
+  -h, --help            Print this help.
+
+EXIT STATUS: 0 success, 1 error in the input, 2 bad usage, 3 an external tool failed,
+4 internal error.
+)";
+}
+
+namespace {
+
+bool isPowerOfTwo(unsigned v) { return v != 0 && (v & (v - 1)) == 0; }
+
+/// Rewrites the gcc-style spellings CLI11 cannot declare (multi-letter single-dash options) and
+/// `--passes=` with an empty value (which CLI11 would otherwise fill with the next argument).
+std::vector<std::string> normalizeArgs(int argc, const char *const *argv) {
+  std::vector<std::string> args;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "-MD" || a == "-MP" || a == "-MF" || a == "-MT") {
+      args.push_back("-" + a);
+    } else if (a.size() > 3 && (a.starts_with("-MF") || a.starts_with("-MT"))) {
+      args.push_back("-" + a.substr(0, 3));
+      args.push_back(a.substr(3));
+    } else if (a == "--passes=") {
+      args.push_back("--passes");
+      args.push_back("");
+    } else {
+      args.push_back(std::move(a));
+    }
+  }
+  return args;
+}
+
+std::vector<std::string> splitList(const std::string &text) {
+  std::vector<std::string> items;
+  std::string item;
+  std::istringstream in(text);
+  while (std::getline(in, item, ','))
+    if (!item.empty())
+      items.push_back(item);
+  return items;
+}
+
+struct UsageError {
+  std::string message;
+};
+
+} // namespace
+
+std::optional<int> parseCommandLine(int argc, const char *const *argv, DriverOptions &options,
+                                    std::ostream &out, std::ostream &err) {
+  CLI::App app{"tritonc", "tritonc"};
+  app.set_help_flag(); // our own -h/--help prints helpText()
+  bool help = false;
+  app.add_flag("-h,--help", help);
+
+  std::string emitIR;
+  bool emitLLVM = false, emitPTX = false;
+  std::vector<std::string> defines;
+  unsigned numWarps = 0, numStages = 0, numCtas = 0;
+  std::string fromIR;
+  std::string passes;
+  std::vector<std::string> depTargets;
+
+  app.add_option("input", options.input);
+  app.add_option("-o", options.output);
+  app.add_option("--arch", options.arch);
+  app.add_option("-D", defines)->allow_extra_args(false);
+  app.add_option("-I", options.includeDirs)->allow_extra_args(false);
+  app.add_option("--kernel", options.kernels)->allow_extra_args(false);
+  auto *warpsOpt = app.add_option("--num-warps", numWarps);
+  auto *stagesOpt = app.add_option("--num-stages", numStages)->check(CLI::Range(1u, 16u));
+  auto *ctasOpt = app.add_option("--num-ctas", numCtas);
+  // A flag that may carry a value: `--emit-ir` alone gives "gpu", `--emit-ir=tile` gives
+  // "tile", and it never swallows the next argument (unlike an option with an optional value).
+  app.add_flag("--emit-ir{gpu}", emitIR);
+  app.add_flag("--emit-llvm", emitLLVM);
+  app.add_flag("-S", emitPTX);
+  app.add_option("--metadata", options.metadataPath);
+  app.add_option("-O", options.optLevel)->check(CLI::Range(0u, 3u));
+  app.add_flag("--version", options.showVersion);
+  app.add_option("--print-after", options.printAfter)->allow_extra_args(false)->delimiter(',');
+  app.add_flag("--print-after-all", options.printAfterAll);
+  app.add_flag("--verify-each", options.verifyEach);
+  app.add_option("--from-ir", fromIR);
+  auto *passesOpt = app.add_option("--passes", passes);
+  app.add_option("--ptxas", options.ptxas);
+  app.add_flag("-v", options.verbose);
+  app.add_flag("--time-passes", options.timePasses);
+  app.add_flag("--MD", options.depfile);
+  app.add_option("--MF", options.depfilePath);
+  app.add_option("--MT", depTargets)->allow_extra_args(false);
+  app.add_flag("--MP", options.depPhony);
+
+  try {
+    std::vector<std::string> args = normalizeArgs(argc, argv);
+    std::reverse(args.begin(), args.end()); // CLI11 takes the arguments in reverse order
+    app.parse(args);
+    if (help) {
+      out << helpText();
+      return kExitSuccess;
+    }
+    if (options.showVersion)
+      return std::nullopt;
+
+    if (warpsOpt->count()) {
+      if (!isPowerOfTwo(numWarps) || numWarps > 32)
+        throw UsageError{"--num-warps must be 1, 2, 4, 8, 16 or 32 (got " +
+                         std::to_string(numWarps) + ")"};
+      options.numWarps = numWarps;
+    }
+    if (stagesOpt->count())
+      options.numStages = numStages;
+    if (ctasOpt->count()) {
+      if (!isPowerOfTwo(numCtas) || numCtas > 16)
+        throw UsageError{"--num-ctas must be 1, 2, 4, 8 or 16 (got " + std::to_string(numCtas) +
+                         ")"};
+      options.numCtas = numCtas;
+    }
+    for (const std::string &d : defines) {
+      size_t eq = d.find('=');
+      if (eq == std::string::npos || eq == 0)
+        throw UsageError{"-D expects NAME=VALUE (got '" + d + "')"};
+      options.defines.emplace_back(d.substr(0, eq), d.substr(eq + 1));
+    }
+
+    int emits = (!emitIR.empty()) + emitLLVM + emitPTX;
+    if (emits > 1)
+      throw UsageError{"--emit-ir, --emit-llvm and -S exclude each other"};
+    if (emitIR == "gpu")
+      options.emit = EmitKind::IR;
+    else if (emitIR == "tile")
+      options.emit = EmitKind::TileIR;
+    else if (!emitIR.empty())
+      throw UsageError{"--emit-ir takes 'tile' or 'gpu' (got '" + emitIR + "')"};
+    else if (emitLLVM)
+      options.emit = EmitKind::LLVM;
+    else if (emitPTX)
+      options.emit = EmitKind::PTX;
+
+    if (!fromIR.empty()) {
+      if (!options.input.empty())
+        throw UsageError{"give either an input file or --from-ir FILE, not both"};
+      options.input = fromIR;
+      options.inputIsIR = true;
+    } else if (options.input.size() > 4 &&
+               options.input.compare(options.input.size() - 4, 4, ".tir") == 0) {
+      options.inputIsIR = true;
+    }
+    if (options.input.empty())
+      throw UsageError{"no input file"};
+
+    if (passesOpt->count()) {
+      options.passesGiven = true;
+      options.passes = splitList(passes);
+    }
+    if (options.printAfterAll)
+      options.printAfter.push_back("all");
+
+    if (!options.depfilePath.empty())
+      options.depfile = true;
+    options.depTargets = std::move(depTargets);
+    if (options.depfile && options.emit != EmitKind::Binary && options.emit != EmitKind::PTX)
+      throw UsageError{"-MD/-MF need an output file (a binary or -S)"};
+    if (!options.metadataPath.empty() && options.emit != EmitKind::Binary &&
+        options.emit != EmitKind::PTX)
+      throw UsageError{"--metadata needs a binary or -S output"};
+    if (options.output == "-" && options.emit == EmitKind::Binary)
+      throw UsageError{"a binary cannot be written to standard output; use -o FILE.cubin"};
+    if (options.output == "-" && options.depfile && options.depfilePath.empty() &&
+        options.depTargets.empty())
+      throw UsageError{"-MD with -o - needs -MF FILE and -MT TARGET"};
+  } catch (const CLI::ParseError &e) {
+    err << "tritonc: error: " << e.what() << "\nRun 'tritonc --help' for usage.\n";
+    return kExitUsageError;
+  } catch (const UsageError &e) {
+    err << "tritonc: error: " << e.message << "\nRun 'tritonc --help' for usage.\n";
+    return kExitUsageError;
+  }
+  return std::nullopt;
+}
+
+} // namespace tritonc::driver

@@ -1,0 +1,81 @@
+// The command line of tritonc: what the user asked for, as plain data. Parsing (CLI11) lives in
+// Options.cpp; nothing here knows how the compilation is carried out. The flags, their defaults
+// and their help text are the single source that README.md and man/tritonc.1 document.
+#pragma once
+
+#include <iosfwd>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace tritonc::driver {
+
+/// Process exit codes (documented in README.md and tritonc(1)).
+enum ExitCode : int {
+  kExitSuccess = 0,
+  kExitInputError = 1,   ///< an error in the input (source, IR, -D value, unreadable file)
+  kExitUsageError = 2,   ///< bad command line
+  kExitToolError = 3,    ///< an external tool (ptxas, ld.lld) failed or is missing
+  kExitInternalError = 4 ///< a bug in tritonc: an exception or a crash caught at the top
+};
+
+/// What the compilation stops at and writes.
+enum class EmitKind {
+  Binary, ///< cubin (default) + metadata JSON
+  TileIR, ///< --emit-ir=tile: the IR right after the front end (or as parsed with --from-ir)
+  IR,     ///< --emit-ir: the IR after the pass pipeline (or after --passes)
+  LLVM,   ///< --emit-llvm: the optimized LLVM IR
+  PTX,    ///< -S: PTX assembly
+};
+
+struct DriverOptions {
+  /// The input: a .tt source, or Tile/GPU IR text with --from-ir (or a `.tir` file name).
+  std::string input;
+  bool inputIsIR = false;
+  /// -o; empty means the default (binary: STEM.cubin in the working directory; text: stdout).
+  /// "-" means stdout (text outputs only).
+  std::string output;
+  std::string arch = "sm_90a";
+
+  std::vector<std::pair<std::string, std::string>> defines; ///< -D NAME=VALUE, in order
+  std::vector<std::string> includeDirs;                     ///< -I DIR
+  std::vector<std::string> kernels;                         ///< --kernel NAME
+  std::optional<unsigned> numWarps, numStages, numCtas;
+
+  EmitKind emit = EmitKind::Binary;
+  std::string metadataPath; ///< --metadata FILE; empty: beside the binary
+  unsigned optLevel = 3;    ///< -O0..-O3
+
+  // Pass-pipeline debugging.
+  std::vector<std::string> printAfter; ///< --print-after=PASS (repeatable)
+  bool printAfterAll = false;
+  bool verifyEach = false;
+  bool passesGiven = false;        ///< --passes was on the command line (even empty)
+  std::vector<std::string> passes; ///< --passes=a,b: run exactly these instead of the pipeline
+
+  // Toolchain.
+  std::string ptxas; ///< --ptxas PATH
+  bool verbose = false;
+  bool timePasses = false;
+
+  // gcc-compatible dependency file.
+  bool depfile = false;                ///< -MD (or -MF)
+  std::string depfilePath;             ///< -MF FILE; default: OUT with its extension replaced by .d
+  std::vector<std::string> depTargets; ///< -MT TARGET; default: the output path
+  bool depPhony = false;               ///< -MP
+
+  bool showVersion = false;
+};
+
+/// Parses argv. On success fills `options` and returns std::nullopt: the caller compiles. When
+/// nothing is left to do it returns the exit code: 0 after --help, kExitUsageError after a bad
+/// command line (the message and a usage hint already written to `err`). --version is left to
+/// the caller (it needs the toolchain to report ptxas's version).
+std::optional<int> parseCommandLine(int argc, const char *const *argv, DriverOptions &options,
+                                    std::ostream &out, std::ostream &err);
+
+/// The full --help text (also used by the tests that keep README and man page in sync).
+std::string helpText();
+
+} // namespace tritonc::driver

@@ -1,0 +1,498 @@
+// `tritonc run`: the command line of the reference interpreter (see RunCommand.h).
+//
+//   tritonc run FILE.tt --kernel K --grid X[,Y[,Z]] [-D N=V]... [-I DIR]...
+//               --arg NAME=VALUE... [--save NAME=FILE.npy]... [--passes a,b | --pipeline P]
+//   tritonc run --differential FILE.tt --kernel K [--grid ...] [--elements N] [--seed S]
+//
+// A scalar argument takes a number; a pointer argument takes `@FILE.npy` (whose dtype must be
+// the pointee's), `zeros:SHAPE` or `rand:SHAPE` (SHAPE as 4000 or 64x64). Every parameter
+// needs an argument in run mode; in differential mode inputs are random and --arg only
+// overrides scalars. The command-line problems are found before anything runs, so a bad
+// --save never costs a long interpretation.
+#include "driver/RunCommand.h"
+
+#include "driver/Options.h"
+#include "frontend/Frontend.h"
+#include "interp/Differential.h"
+#include "interp/Interpreter.h"
+#include "interp/Npy.h"
+#include "ir/Parser.h"
+#include "ir/Verifier.h"
+#include "passes/Pass.h"
+
+#include <CLI/CLI.hpp>
+
+#include <cerrno>
+#include <charconv>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <iostream>
+#include <sstream>
+#include <unistd.h>
+
+namespace tritonc::driver {
+
+std::string runHelpText() {
+  return R"(USAGE: tritonc run FILE [options]
+
+Runs a kernel on the CPU with the reference interpreter: programs of the grid run one after
+another (x fastest), with Triton's semantics, and every load, store and atomic is checked
+against the buffers passed in.
+
+INPUT:
+  FILE                  A .tt source, or IR text with --from-ir (or a .tir file).
+  --from-ir             FILE is Tile or GPU IR text.
+  --kernel NAME         The kernel to run (needed when FILE has several).
+  -D NAME=VALUE         Value of a constexpr parameter (as for compiling).
+  -I DIR                Also search DIR for imported modules.
+
+LAUNCH:
+  --grid X[,Y[,Z]]      Programs along each axis (default 1).
+  --arg NAME=VALUE      Argument of parameter NAME (repeatable; every parameter needs one):
+                          a number for a scalar (42, -1, 0x10, 1.5e-3, inf, True);
+                          for a pointer: @FILE.npy (its dtype must be the pointee's; bf16 and
+                          fp8 as their bits, uint16/uint8), zeros:SHAPE or rand:SHAPE
+                          (SHAPE: 4000 or 64x64; rand gives the interpreter's seeded data).
+  --save NAME=FILE.npy  After the run, write the buffer of pointer parameter NAME.
+  --passes A,B          Run these passes on the IR before interpreting it.
+  --pipeline P          Run a named pipeline first: tile, gpu or full (tile then gpu).
+  --arch ARCH           Target of the gpu pipeline (default sm_90a).
+  --max-ops N           Stop with an error after N executed ops (0: no limit).
+
+DIFFERENTIAL TESTING:
+  --differential        Interpret the kernel on random inputs before the first pass and after
+                        each pass (--passes, --pipeline, default full) and name the first pass
+                        that changes the result. --arg may set scalars (not pointers).
+  --elements N          Elements per random buffer; integer scalars default to N (4096).
+  --seed S              Seed of the random inputs (default 0).
+
+OUTPUT: device_print lines on standard output; errors, such as an out-of-bounds access with
+its location, program and element, on standard error.
+
+EXIT STATUS: 0 success, 1 error in the input (including an out-of-bounds access, a failed
+device_assert, or a pass that changes the result), 2 bad usage.
+)";
+}
+
+namespace {
+
+struct UsageError {
+  std::string message;
+};
+struct InputError {
+  std::string message;
+};
+
+struct RunOptions {
+  std::string input;
+  bool fromIR = false;
+  std::string kernel;
+  std::string grid = "1";
+  std::vector<std::string> defines, includeDirs, args, saves;
+  std::string passes, pipeline, arch = "sm_90a";
+  bool passesGiven = false;
+  bool differential = false;
+  int64_t elements = 4096;
+  uint64_t seed = 0;
+  uint64_t maxOps = 0;
+};
+
+std::vector<std::string> split(const std::string &text, char sep) {
+  std::vector<std::string> items;
+  std::string item;
+  std::istringstream in(text);
+  while (std::getline(in, item, sep))
+    items.push_back(item);
+  return items;
+}
+
+std::pair<std::string, std::string> nameValue(const std::string &text, const char *flag) {
+  size_t eq = text.find('=');
+  if (eq == std::string::npos || eq == 0)
+    throw UsageError{std::string(flag) + " expects NAME=VALUE (got '" + text + "')"};
+  return {text.substr(0, eq), text.substr(eq + 1)};
+}
+
+int64_t parsePositive(const std::string &text, const std::string &what) {
+  int64_t v = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc() || end != text.data() + text.size() || v < 1)
+    throw UsageError{what + " must be a positive integer (got '" + text + "')"};
+  return v;
+}
+
+std::array<int64_t, 3> parseGrid(const std::string &text) {
+  std::vector<std::string> parts = split(text, ',');
+  if (parts.empty() || parts.size() > 3)
+    throw UsageError{"--grid expects X[,Y[,Z]] (got '" + text + "')"};
+  std::array<int64_t, 3> grid{1, 1, 1};
+  for (size_t i = 0; i < parts.size(); ++i)
+    grid[i] = parsePositive(parts[i], "each --grid dimension");
+  return grid;
+}
+
+std::vector<int64_t> parseShape(const std::string &text, const std::string &param) {
+  std::vector<int64_t> shape;
+  for (const std::string &d : split(text, 'x'))
+    shape.push_back(parsePositive(d, "each dimension of the shape of --arg " + param));
+  if (shape.empty())
+    throw UsageError{"--arg " + param + ": empty shape"};
+  return shape;
+}
+
+/// The .tt spelling of an element type: fp32, *fp16, ...
+std::string tritonName(const Type *t) {
+  if (t->isPointer())
+    return "*" + tritonName(t->pointee());
+  return std::string(scalarKindTritonName(t->scalarKind()));
+}
+
+/// The encoding of a scalar --arg value for a parameter of `type`.
+uint64_t parseScalar(const std::string &text, const Type *type, const std::string &param) {
+  const std::string where = "--arg " + param + "=" + text;
+  if (type->isFloat()) {
+    char *end = nullptr;
+    errno = 0;
+    double v = std::strtod(text.c_str(), &end);
+    if (text.empty() || *end != '\0')
+      throw UsageError{where + ": expected a number for " + type->str()};
+    return scalarBits(type, v);
+  }
+  if (type->isBool()) {
+    if (text == "True" || text == "true" || text == "1")
+      return 1;
+    if (text == "False" || text == "false" || text == "0")
+      return 0;
+    throw UsageError{where + ": expected True or False for i1"};
+  }
+  // Integers: decimal or 0x hex, range-checked against the type.
+  const bool neg = !text.empty() && text[0] == '-';
+  std::string digits = neg ? text.substr(1) : text;
+  int base = 10;
+  if (digits.starts_with("0x") || digits.starts_with("0X")) {
+    digits = digits.substr(2);
+    base = 16;
+  }
+  uint64_t mag = 0;
+  auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), mag, base);
+  if (digits.empty() || ec != std::errc() || end != digits.data() + digits.size())
+    throw UsageError{where + ": expected an integer for " + type->str()};
+  const unsigned w = type->bitWidth();
+  const bool isUnsigned = type->isUnsigned();
+  const uint64_t maxPos =
+      isUnsigned ? (w == 64 ? ~uint64_t(0) : (uint64_t(1) << w) - 1) : (uint64_t(1) << (w - 1)) - 1;
+  const uint64_t maxNeg = isUnsigned ? 0 : uint64_t(1) << (w - 1);
+  if ((neg && mag > maxNeg) || (!neg && mag > maxPos))
+    throw UsageError{where + ": out of range for " + type->str()};
+  return scalarBits(type, static_cast<int64_t>(neg ? uint64_t(0) - mag : mag));
+}
+
+class Runner {
+public:
+  Runner(const RunOptions &options, std::ostream &out, std::ostream &err)
+      : opts_(options), out_(out), err_(err),
+        color_(&err == &std::cerr && ::isatty(STDERR_FILENO) && !std::getenv("NO_COLOR")) {}
+
+  int execute() {
+    try {
+      return run();
+    } catch (const UsageError &e) {
+      return fail(kExitUsageError, e.message);
+    } catch (const InputError &e) {
+      return fail(kExitInputError, e.message);
+    } catch (const CompilationAborted &) {
+      flushDiagnostics();
+      return kExitInputError;
+    }
+  }
+
+private:
+  int run() {
+    const std::array<int64_t, 3> grid = parseGrid(opts_.grid);
+    FrontendOptions fo;
+    for (const std::string &d : opts_.defines)
+      fo.defines.push_back(nameValue(d, "-D"));
+    fo.includeDirs = opts_.includeDirs;
+    if (!opts_.kernel.empty())
+      fo.kernels.push_back(opts_.kernel);
+    std::string archError;
+    if (!lookupTarget(opts_.arch, target_, archError))
+      throw UsageError{archError.empty() ? "unknown --arch '" + opts_.arch + "'" : archError};
+    std::vector<const PassInfo *> passes = selectPasses();
+
+    std::unique_ptr<Module> module = load(fo);
+    Function *fn = selectKernel(*module);
+
+    if (opts_.differential)
+      return differential(*module, *fn, passes, grid);
+
+    KernelArgs args = bindArgs(*fn);
+    const std::vector<std::pair<size_t, std::string>> saves = bindSaves(*fn, args);
+    if (!passes.empty()) {
+      std::vector<std::string_view> names;
+      for (const PassInfo *p : passes)
+        names.push_back(p->name);
+      PassContext pctx{diags_, target_};
+      PassRunOptions ro;
+      ro.verifyEach = true;
+      if (!runPasses(*module, names, pctx, ro))
+        throw CompilationAborted();
+      fn = module->lookup(fn->name());
+      if (!fn)
+        throw InputError{"the passes removed the kernel"};
+    }
+    InterpOptions io;
+    io.maxOps = opts_.maxOps;
+    if (!runKernel(*fn, grid, args, io, diags_, out_))
+      throw CompilationAborted();
+    out_.flush();
+    for (const auto &[param, path] : saves) {
+      const Buffer &b = args.buffers[args.args[param].buffer];
+      NpyArray array{npyDescr(b.elem), b.shape, b.bytes};
+      std::string error;
+      if (!writeNpy(path, array, error))
+        throw InputError{error};
+    }
+    return kExitSuccess;
+  }
+
+  std::vector<const PassInfo *> selectPasses() {
+    std::vector<std::string_view> names;
+    if (opts_.passesGiven && !opts_.pipeline.empty())
+      throw UsageError{"--passes and --pipeline exclude each other"};
+    if (opts_.passesGiven) {
+      for (const std::string &n : split(opts_.passes, ','))
+        if (!n.empty())
+          names.push_back(n);
+    } else {
+      std::string p = opts_.pipeline.empty() && opts_.differential ? "full" : opts_.pipeline;
+      if (p == "tile" || p == "full")
+        for (std::string_view n : pipeline("tile", target_))
+          names.push_back(n);
+      if (p == "gpu" || p == "full")
+        for (std::string_view n : pipeline("gpu", target_))
+          names.push_back(n);
+      if (!p.empty() && p != "tile" && p != "gpu" && p != "full")
+        throw UsageError{"unknown --pipeline '" + p + "' (known: tile, gpu, full)"};
+    }
+    std::vector<const PassInfo *> passes;
+    for (std::string_view n : names) {
+      const PassInfo *info = findPass(n);
+      if (!info)
+        throw UsageError{"unknown pass '" + std::string(n) + "' in --passes"};
+      passes.push_back(info);
+    }
+    return passes;
+  }
+
+  std::unique_ptr<Module> load(const FrontendOptions &fo) {
+    const uint32_t fileId = sources_.loadFile(opts_.input);
+    if (fileId == 0)
+      throw InputError{"cannot read '" + opts_.input + "'"};
+    std::unique_ptr<Module> module;
+    if (opts_.fromIR || opts_.input.ends_with(".tir")) {
+      module = parseModule(ctx_, sources_, fileId, diags_);
+      if (!module || diags_.hasErrors() || !verifyModule(*module, diags_))
+        throw CompilationAborted();
+    } else {
+      module = compileToTileIR(sources_, fileId, ctx_, fo, diags_);
+      if (!module || diags_.hasErrors())
+        throw CompilationAborted();
+    }
+    flushDiagnostics(); // warnings
+    return module;
+  }
+
+  Function *selectKernel(Module &module) {
+    if (!opts_.kernel.empty()) {
+      if (Function *fn = module.lookup(opts_.kernel))
+        return fn;
+      throw InputError{"no kernel '" + opts_.kernel + "' in '" + opts_.input + "'"};
+    }
+    if (module.functions().size() == 1)
+      return module.functions().front().get();
+    std::string names;
+    for (const auto &f : module.functions())
+      names += (names.empty() ? "" : ", ") + f->name();
+    if (names.empty())
+      throw InputError{"'" + opts_.input + "' defines no kernel"};
+    throw UsageError{"'" + opts_.input + "' defines several kernels (" + names +
+                     "): choose one with --kernel"};
+  }
+
+  size_t paramIndex(const Function &fn, const std::string &name, const char *flag) {
+    for (size_t i = 0; i < fn.params().size(); ++i)
+      if (fn.params()[i].name == name)
+        return i;
+    std::string names;
+    for (const ParamInfo &p : fn.params())
+      names += (names.empty() ? "" : ", ") + p.name;
+    throw UsageError{std::string(flag) + ": kernel '" + fn.name() + "' has no parameter '" + name +
+                     "' (parameters: " + names + ")"};
+  }
+
+  Buffer pointerArg(const std::string &value, const Type *pointee, const std::string &param,
+                    size_t index) {
+    if (value.starts_with("@")) {
+      NpyArray array;
+      std::string error;
+      if (!readNpy(value.substr(1), array, error))
+        throw InputError{"--arg " + param + ": " + error};
+      if (!npyMatches(array.descr, pointee))
+        throw InputError{"--arg " + param + ": '" + value.substr(1) + "' holds dtype '" +
+                         array.descr + "', but " + param + " points to " + tritonName(pointee) +
+                         " (dtype '" + npyDescr(pointee) + "')"};
+      Buffer b;
+      b.name = param;
+      b.elem = pointee;
+      b.shape = array.shape.empty() ? std::vector<int64_t>{1} : array.shape;
+      b.bytes = std::move(array.data);
+      return b;
+    }
+    for (const char *kind : {"zeros:", "rand:"})
+      if (value.starts_with(kind)) {
+        Buffer b = makeBuffer(param, pointee, parseShape(value.substr(std::strlen(kind)), param));
+        if (value.starts_with("rand:"))
+          fillRandom(b, opts_.seed * 0x100000001b3ull + index + 1);
+        return b;
+      }
+    throw UsageError{"--arg " + param + "=" + value + ": a pointer takes @FILE.npy, " +
+                     "zeros:SHAPE or rand:SHAPE"};
+  }
+
+  KernelArgs bindArgs(const Function &fn) {
+    const size_t n = fn.params().size();
+    std::vector<bool> given(n, false);
+    KernelArgs args;
+    args.args.resize(n);
+    for (const std::string &a : opts_.args) {
+      auto [name, value] = nameValue(a, "--arg");
+      const size_t i = paramIndex(fn, name, "--arg");
+      if (given[i])
+        throw UsageError{"--arg " + name + " is given twice"};
+      given[i] = true;
+      const Type *type = fn.body()->argument(static_cast<unsigned>(i))->type();
+      if (type->isPointer()) {
+        args.args[i] = KernelArg::ofBuffer(args.buffers.size());
+        args.buffers.push_back(pointerArg(value, type->pointee(), name, i));
+      } else {
+        args.args[i] = KernelArg::ofScalar(parseScalar(value, type, name));
+      }
+    }
+    std::string missing;
+    for (size_t i = 0; i < n; ++i)
+      if (!given[i])
+        missing += (missing.empty() ? "" : ", ") + fn.params()[i].name;
+    if (!missing.empty())
+      throw UsageError{"kernel '" + fn.name() + "' needs --arg for: " + missing};
+    return args;
+  }
+
+  std::vector<std::pair<size_t, std::string>> bindSaves(const Function &fn,
+                                                        const KernelArgs &args) {
+    std::vector<std::pair<size_t, std::string>> saves;
+    for (const std::string &s : opts_.saves) {
+      auto [name, path] = nameValue(s, "--save");
+      const size_t i = paramIndex(fn, name, "--save");
+      if (!args.args[i].isBuffer)
+        throw UsageError{"--save " + name + ": not a pointer parameter"};
+      saves.emplace_back(i, path);
+    }
+    return saves;
+  }
+
+  int differential(Module &module, const Function &fn, const std::vector<const PassInfo *> &passes,
+                   std::array<int64_t, 3> grid) {
+    DifferentialOptions options;
+    options.grid = grid;
+    options.inputs.elements = opts_.elements;
+    options.inputs.seed = opts_.seed;
+    if (opts_.maxOps)
+      options.interp.maxOps = opts_.maxOps;
+    for (const std::string &a : opts_.args) {
+      auto [name, value] = nameValue(a, "--arg");
+      const size_t i = paramIndex(fn, name, "--arg");
+      const Type *type = fn.body()->argument(static_cast<unsigned>(i))->type();
+      if (type->isPointer())
+        throw UsageError{"--arg " + name + ": --differential makes its own buffers"};
+      options.scalarOverrides.emplace_back(name, parseScalar(value, type, name));
+    }
+    if (!opts_.saves.empty())
+      throw UsageError{"--save does not apply to --differential"};
+    PassContext pctx{diags_, target_};
+    if (!runDifferential(module, fn.name(), passes, pctx, options, &out_))
+      throw CompilationAborted();
+    out_ << "differential: " << passes.size() << " passes keep the result of '" << fn.name()
+         << "'\n";
+    return kExitSuccess;
+  }
+
+  void flushDiagnostics() {
+    for (const Diagnostic &d : diags_.diagnostics())
+      err_ << formatDiagnostic(d, sources_, color_);
+    diags_.clear();
+  }
+
+  int fail(int code, const std::string &message) {
+    flushDiagnostics();
+    err_ << "tritonc: " << (color_ ? "\033[1;31merror:\033[0m " : "error: ") << message << "\n";
+    return code;
+  }
+
+  const RunOptions &opts_;
+  std::ostream &out_;
+  std::ostream &err_;
+  bool color_;
+  SourceManager sources_;
+  DiagnosticEngine diags_;
+  Context ctx_;
+  TargetInfo target_;
+};
+
+} // namespace
+
+int runCommand(int argc, const char *const *argv, std::ostream &out, std::ostream &err) {
+  RunOptions options;
+  CLI::App app{"tritonc run", "tritonc run"};
+  app.set_help_flag();
+  bool help = false;
+  app.add_flag("-h,--help", help);
+  app.add_option("input", options.input);
+  app.add_flag("--from-ir", options.fromIR);
+  app.add_option("--kernel", options.kernel);
+  app.add_option("--grid", options.grid);
+  app.add_option("-D", options.defines)->allow_extra_args(false);
+  app.add_option("-I", options.includeDirs)->allow_extra_args(false);
+  app.add_option("--arg", options.args)->allow_extra_args(false);
+  app.add_option("--save", options.saves)->allow_extra_args(false);
+  auto *passesOpt = app.add_option("--passes", options.passes);
+  app.add_option("--pipeline", options.pipeline);
+  app.add_option("--arch", options.arch);
+  app.add_option("--max-ops", options.maxOps);
+  app.add_flag("--differential", options.differential);
+  app.add_option("--elements", options.elements)->check(CLI::PositiveNumber);
+  app.add_option("--seed", options.seed);
+  try {
+    std::vector<std::string> args;
+    for (int i = argc - 1; i >= 2; --i) // CLI11 takes the arguments in reverse order
+      args.emplace_back(argv[i]);
+    app.parse(args);
+  } catch (const CLI::ParseError &e) {
+    err << "tritonc run: error: " << e.what() << "\n(see tritonc run --help)\n";
+    return kExitUsageError;
+  }
+  if (help) {
+    out << runHelpText();
+    return kExitSuccess;
+  }
+  if (options.input.empty()) {
+    err << "tritonc run: error: no input file\n(see tritonc run --help)\n";
+    return kExitUsageError;
+  }
+  options.passesGiven = passesOpt->count() > 0;
+  Runner runner(options, out, err);
+  return runner.execute();
+}
+
+} // namespace tritonc::driver

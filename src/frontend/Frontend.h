@@ -1,0 +1,38 @@
+// The front end's one entry point: .tt source → verified Tile IR, one IR function per kernel.
+// Lexing, parsing, imports, constexpr evaluation, type checking, helper inlining and lowering
+// all happen behind it.
+#pragma once
+
+#include "ir/IR.h"
+#include "support/Diagnostics.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace tritonc {
+
+struct FrontendOptions {
+  /// -I directories searched (after the importing file's own directory) for `import M`.
+  std::vector<std::string> includeDirs;
+  /// -D NAME=VALUE, in command-line order (a later one wins). VALUE is spelled as in Python:
+  /// `1024`, `1e-6`, `True`, `fp16` / `tl.float16`, `'ieee'`.
+  std::vector<std::pair<std::string, std::string>> defines;
+  /// --kernel NAME (repeatable); empty means every kernel in the main file.
+  std::vector<std::string> kernels;
+  /// Launch parameters (may also come from -D num_warps=8 etc., which wins over these).
+  unsigned numWarps = 4;
+  unsigned numStages = 3;
+  unsigned numCtas = 1;
+  /// Tri-state AOT signature for unannotated Triton kernels in .py files (issue: Triton
+  /// compatibility); empty when the kernel parameters carry their own types.
+  std::string signature;
+};
+
+/// Compiles the file `fileId` (already in `sources`). Every file read (imports) is added to
+/// `sources`, so the driver can list them in the depfile. Returns nullptr after reporting at
+/// least one error into `diags`.
+std::unique_ptr<Module> compileToTileIR(SourceManager &sources, uint32_t fileId, Context &ctx,
+                                        const FrontendOptions &options, DiagnosticEngine &diags);
+
+} // namespace tritonc

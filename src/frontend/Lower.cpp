@@ -1,0 +1,926 @@
+// Statement lowering: kernels, inlined helpers, assignments, structured control flow.
+//
+// Control flow follows Triton's code generator:
+//  - `if` on a compile-time condition lowers only the taken branch; on a runtime scalar it
+//    becomes an `if` op whose results are the names the branches changed (a live name changed in
+//    either branch, or a new name defined in both); names defined in one branch only die there.
+//  - `for`/`while` lower their body twice: a dry run into a scratch block tells which live names
+//    the body changes (they become loop-carried values, which must keep their type), then the
+//    real body is built inside the loop op. Names first defined in a loop body die with it.
+//  - `return` may appear anywhere outside loops. A runtime `if` containing a return takes the
+//    statements that follow it (up to the end of the function) into each of its branches, so
+//    every path ends in a return and the returned values become the `if` op's results.
+#include "frontend/Parser.h"
+#include "frontend/Promotion.h"
+#include "frontend/Sema.h"
+
+namespace tritonc::sema {
+
+using namespace ast;
+
+static bool containsReturn(const ast::Block &b);
+
+static bool containsReturn(const Stmt *s) {
+  switch (s->kind()) {
+  case NodeKind::Return:
+    return true;
+  case NodeKind::If: {
+    const auto *i = ast::cast<If>(s);
+    return containsReturn(i->body) || containsReturn(i->orelse);
+  }
+  case NodeKind::For:
+    return containsReturn(ast::cast<For>(s)->body);
+  case NodeKind::While:
+    return containsReturn(ast::cast<While>(s)->body);
+  default:
+    return false;
+  }
+}
+
+static bool containsReturn(const ast::Block &b) {
+  for (const StmtPtr &s : b)
+    if (containsReturn(s.get()))
+      return true;
+  return false;
+}
+
+/// The first `return` in a block (for locating loop errors).
+static const Stmt *findReturn(const ast::Block &b) {
+  for (const StmtPtr &s : b) {
+    if (isa<Return>(s.get()))
+      return s.get();
+    const ast::Block *subs[2] = {nullptr, nullptr};
+    if (const auto *i = dyn_cast<If>(s.get())) {
+      subs[0] = &i->body;
+      subs[1] = &i->orelse;
+    } else if (const auto *f = dyn_cast<For>(s.get())) {
+      subs[0] = &f->body;
+    } else if (const auto *w = dyn_cast<While>(s.get())) {
+      subs[0] = &w->body;
+    }
+    for (const ast::Block *sub : subs)
+      if (sub)
+        if (const Stmt *r = findReturn(*sub))
+          return r;
+  }
+  return nullptr;
+}
+
+// ------------------------------------------------------------------------------------------------
+// Statement sequences
+// ------------------------------------------------------------------------------------------------
+
+void Lowerer::lowerSeq(std::vector<Span> seq) {
+  for (size_t k = 0; k < seq.size(); ++k) {
+    const Span &sp = seq[k];
+    for (size_t i = sp.from; i < sp.block->size(); ++i) {
+      if (frame().returned)
+        return; // dead code after a return
+      const Stmt *s = (*sp.block)[i].get();
+      if (const auto *ifs = dyn_cast<If>(s); ifs && containsReturn(s)) {
+        std::vector<Span> rest{{sp.block, i + 1}};
+        rest.insert(rest.end(), seq.begin() + k + 1, seq.end());
+        bool consumed = false;
+        LocGuard guard(*this, s->range.begin);
+        lowerIf(ifs, std::move(rest), consumed);
+        if (consumed)
+          return;
+        continue;
+      }
+      lowerStmt(s);
+    }
+  }
+}
+
+void Lowerer::lowerStmt(const Stmt *s) {
+  LocGuard guard(*this, s->range.begin);
+  switch (s->kind()) {
+  case NodeKind::ExprStmt: {
+    const auto *e = ast::cast<ExprStmt>(s);
+    if (e->isDocstring())
+      return;
+    eval(e->expr.get());
+    return;
+  }
+  case NodeKind::Assign:
+    return lowerAssign(ast::cast<Assign>(s));
+  case NodeKind::AnnAssign:
+    return lowerAnnAssign(ast::cast<AnnAssign>(s));
+  case NodeKind::AugAssign:
+    return lowerAugAssign(ast::cast<AugAssign>(s));
+  case NodeKind::If: {
+    bool consumed = false;
+    lowerIf(ast::cast<If>(s), {}, consumed);
+    return;
+  }
+  case NodeKind::For:
+  case NodeKind::While: {
+    const ast::Block &body =
+        s->kind() == NodeKind::For ? ast::cast<For>(s)->body : ast::cast<While>(s)->body;
+    if (const Stmt *r = findReturn(body))
+      error(r->range, "'return' inside a loop is not supported");
+    if (s->kind() == NodeKind::For)
+      return lowerFor(ast::cast<For>(s));
+    return lowerWhile(ast::cast<While>(s));
+  }
+  case NodeKind::Return:
+    return lowerReturn(ast::cast<Return>(s));
+  case NodeKind::Pass:
+    return;
+  case NodeKind::Break:
+    error(s->range, "'break' is not supported (Triton loops have no break or continue)");
+  case NodeKind::Continue:
+    error(s->range, "'continue' is not supported (Triton loops have no break or continue)");
+  case NodeKind::Assert: {
+    // Python's assert is Triton's device_assert.
+    const auto *a = ast::cast<Assert>(s);
+    SVal test = eval(a->test.get());
+    std::string msg = a->msg ? requireString(eval(a->msg.get()), a->msg->range,
+                                             "the assertion message")
+                             : "";
+    Value *cond = toBool(toTensor(test, a->test->range, "the assertion"), a->test->range);
+    AttrList attrs;
+    attrs.set("message", msg);
+    emitOp(OpCode::Assert, {cond}, {}, std::move(attrs));
+    return;
+  }
+  case NodeKind::FunctionDef:
+    error(s->range, "nested function definitions are not supported");
+  case NodeKind::ClassDef:
+    error(s->range, "classes are not supported inside functions");
+  case NodeKind::Import:
+  case NodeKind::ImportFrom:
+    error(s->range, "imports are only allowed at module level");
+  default:
+    error(s->range, std::string("unsupported statement (") + kindName(s->kind()) + ")");
+  }
+}
+
+// ------------------------------------------------------------------------------------------------
+// Assignments
+// ------------------------------------------------------------------------------------------------
+
+SVal Lowerer::sanitizeForAssign(const SVal &v, SourceRange where) {
+  // Triton's _sanitize_value: a plain assignment turns Python numbers into tensors (only an
+  // explicit `x: tl.constexpr = ...` keeps a compile-time number).
+  if (v.isTuple()) {
+    std::vector<SVal> elems;
+    for (const SVal &e : v.elems())
+      elems.push_back(sanitizeForAssign(e, where));
+    return SVal::tuple(std::move(elems));
+  }
+  if (v.isNumber())
+    return SVal::tensor(toTensor(v, where));
+  return v;
+}
+
+void Lowerer::assign(const std::string &name, SVal value, SourceRange where) {
+  if (value.isTensor() && value.value()->name().empty())
+    value.value()->setName(name);
+  Env &env = frame().env;
+  env.vars[name] = std::move(value);
+  env.localDefs.insert(name);
+  env.assignSites[name] = where;
+}
+
+void Lowerer::assignTarget(const Expr *target, const SVal &value) {
+  switch (target->kind()) {
+  case NodeKind::Name:
+    return assign(ast::cast<Name>(target)->id, value, target->range);
+  case NodeKind::Tuple:
+  case NodeKind::List: {
+    const auto &elts =
+        target->kind() == NodeKind::Tuple ? ast::cast<Tuple>(target)->elts : ast::cast<List>(target)->elts;
+    if (!value.isTuple())
+      error(target->range, "cannot unpack " + describe(value) + " into " +
+                               std::to_string(elts.size()) + " names");
+    if (value.elems().size() != elts.size())
+      error(target->range, "cannot unpack a tuple of " + std::to_string(value.elems().size()) +
+                               " values into " + std::to_string(elts.size()) + " names");
+    for (size_t i = 0; i < elts.size(); ++i)
+      assignTarget(elts[i].get(), value.elems()[i]);
+    return;
+  }
+  case NodeKind::Subscript:
+    error(target->range, "assigning to a subscript is not supported (blocks are immutable)");
+  case NodeKind::Attribute:
+    error(target->range, "assigning to an attribute is not supported");
+  default:
+    error(target->range, "cannot assign to this expression");
+  }
+}
+
+void Lowerer::lowerAssign(const Assign *s) {
+  SVal v = sanitizeForAssign(eval(s->value.get()), s->value->range);
+  for (const ExprPtr &t : s->targets)
+    assignTarget(t.get(), v);
+}
+
+void Lowerer::lowerAnnAssign(const AnnAssign *s) {
+  const auto *name = dyn_cast<Name>(s->target.get());
+  if (!name)
+    error(s->target->range, "an annotated assignment needs a plain name as its target");
+  if (isa<ConstexprAnnotation>(s->annotation.get())) {
+    if (!s->value)
+      error(s->range, "constexpr '" + name->id + "' needs a value");
+    SVal v = eval(s->value.get());
+    if (v.containsRuntime())
+      error(s->value->range, "the value of constexpr '" + name->id +
+                                 "' must be known at compile time, but it is a " + describe(v));
+    // As in Triton, a constexpr binding does not count as a local definition: loops and ifs
+    // never carry it.
+    frame().env.vars[name->id] = v;
+    return;
+  }
+  if (!s->value)
+    return; // `x: T` declares nothing
+  SVal v = sanitizeForAssign(eval(s->value.get()), s->value->range);
+  assign(name->id, v, s->target->range);
+}
+
+void Lowerer::lowerAugAssign(const AugAssign *s) {
+  const auto *name = dyn_cast<Name>(s->target.get());
+  if (!name)
+    error(s->target->range, "augmented assignment needs a plain name as its target");
+  SVal cur = lookupName(name->id, s->target->range);
+  SVal rhs = eval(s->value.get());
+  LocGuard guard(*this, s->opRange.begin);
+  SVal res = evalBinary(s->op, cur, rhs, s->opRange);
+  assign(name->id, sanitizeForAssign(res, s->range), s->target->range);
+}
+
+// ------------------------------------------------------------------------------------------------
+// if
+// ------------------------------------------------------------------------------------------------
+
+void Lowerer::lowerIf(const If *s, std::vector<Span> rest, bool &consumedRest) {
+  SVal c = eval(s->test.get());
+  if (!c.isTensor()) {
+    bool taken = staticCondition(c, s->test->range);
+    const ast::Block &branch = taken ? s->body : s->orelse;
+    if (containsReturn(s)) {
+      std::vector<Span> seq{{&branch, 0}};
+      seq.insert(seq.end(), rest.begin(), rest.end());
+      lowerSeq(std::move(seq));
+      consumedRest = true;
+      return;
+    }
+    lowerSeq({{&branch, 0}});
+    return;
+  }
+  Value *cond = conditionValue(c, s->test->range);
+  if (containsReturn(s)) {
+    if (frame().loopDepth > 0)
+      error(s->range, "'return' inside a loop is not supported");
+    lowerReturningIf(s, cond, std::move(rest));
+    consumedRest = true;
+    return;
+  }
+  lowerRuntimeIf(s, cond);
+}
+
+void Lowerer::lowerRuntimeIf(const If *s, Value *cond) {
+  Frame &f = frame();
+  const auto liveins = f.env.vars;
+  const auto prevDefs = f.env.localDefs;
+  const auto prevSites = f.env.assignSites;
+  Operation *ifOp = emitOp(OpCode::If, {cond}, {}, {}, 2);
+  tritonc::Block *outer = builder_.insertionBlock();
+
+  auto lowerBranch = [&](const ast::Block &b, unsigned region) {
+    builder_.setInsertionPointToEnd(ifOp->region(region));
+    f.env.vars = liveins;
+    f.env.localDefs.clear();
+    lowerSeq({{&b, 0}});
+    return std::make_pair(f.env.vars, f.env.localDefs);
+  };
+  auto [thenVars, thenDefs] = lowerBranch(s->body, 0);
+  auto thenSites = f.env.assignSites;
+  auto [elseVars, elseDefs] = lowerBranch(s->orelse, 1);
+  auto elseSites = f.env.assignSites;
+
+  std::vector<std::string> names;     // merged through the if op's results
+  std::vector<std::string> constNames; // equal compile-time values in both branches
+  auto siteOf = [&](const std::string &name, bool inThen) {
+    auto &sites = inThen ? thenSites : elseSites;
+    auto it = sites.find(name);
+    return it != sites.end() ? it->second : s->range;
+  };
+  for (const auto &[name, live] : liveins) {
+    const SVal &tv = thenVars.at(name);
+    const SVal &ev = elseVars.at(name);
+    if (!live.containsRuntime()) {
+      for (int br = 0; br < 2; ++br) {
+        const SVal &nv = br == 0 ? tv : ev;
+        if (nv.containsRuntime() || !constEquals(nv, live))
+          error(siteOf(name, br == 0),
+                "'" + name + "' holds a compile-time value (" + describe(live) +
+                    ") and cannot be reassigned inside an 'if' with a runtime condition");
+      }
+      continue;
+    }
+    std::vector<Value *> a, b;
+    flatten(tv, a);
+    flatten(ev, b);
+    if (a == b && sameShapeAndType(tv, ev))
+      continue;
+    for (int br = 0; br < 2; ++br) {
+      const SVal &nv = br == 0 ? tv : ev;
+      if (!sameShapeAndType(nv, live))
+        error(siteOf(name, br == 0), "'" + name + "' is a " + describe(live) +
+                                         " before the 'if', but the " +
+                                         (br == 0 ? "then" : "else") +
+                                         " branch makes it a " + describe(nv));
+    }
+    names.push_back(name);
+  }
+  for (const std::string &name : thenDefs) {
+    if (!elseDefs.count(name) || liveins.count(name))
+      continue;
+    const SVal &tv = thenVars.at(name);
+    const SVal &ev = elseVars.at(name);
+    if (!sameShapeAndType(tv, ev))
+      error(siteOf(name, false), "'" + name + "' is a " + describe(tv) +
+                                     " in the then branch but a " + describe(ev) +
+                                     " in the else branch");
+    if (!tv.containsRuntime())
+      constNames.push_back(name);
+    else
+      names.push_back(name);
+  }
+
+  std::vector<Value *> thenYield, elseYield;
+  for (const std::string &name : names) {
+    flatten(thenVars.at(name), thenYield);
+    flatten(elseVars.at(name), elseYield);
+  }
+  builder_.setInsertionPointToEnd(ifOp->region(0));
+  emitOp(OpCode::Yield, thenYield, {});
+  builder_.setInsertionPointToEnd(ifOp->region(1));
+  emitOp(OpCode::Yield, elseYield, {});
+  builder_.setInsertionPointToEnd(outer);
+
+  std::vector<Value *> results;
+  for (Value *v : thenYield)
+    results.push_back(ifOp->addResult(v->type()));
+  f.env.vars = liveins;
+  f.env.localDefs = prevDefs;
+  f.env.assignSites = prevSites;
+  size_t cursor = 0;
+  for (const std::string &name : names) {
+    SVal merged = unflatten(thenVars.at(name), results, cursor);
+    std::vector<Value *> flat;
+    flatten(merged, flat);
+    for (Value *v : flat)
+      if (v->name().empty())
+        v->setName(name);
+    assign(name, merged, s->range);
+  }
+  for (const std::string &name : constNames)
+    assign(name, thenVars.at(name), s->range);
+}
+
+/// Triton's return decay: compile-time numbers become tensors.
+static SVal decayReturn(Lowerer &l, const SVal &v, SourceRange where) {
+  if (v.isTuple()) {
+    std::vector<SVal> elems;
+    for (const SVal &e : v.elems())
+      elems.push_back(decayReturn(l, e, where));
+    return SVal::tuple(std::move(elems));
+  }
+  if (v.isNumber())
+    return SVal::tensor(l.toTensor(v, where));
+  return v;
+}
+
+void Lowerer::lowerReturningIf(const If *s, Value *cond, std::vector<Span> rest) {
+  Frame &f = frame();
+  const Env saved = f.env;
+  Operation *ifOp = emitOp(OpCode::If, {cond}, {}, {}, 2);
+  tritonc::Block *outer = builder_.insertionBlock();
+
+  auto lowerBranch = [&](const ast::Block &b, unsigned region) {
+    builder_.setInsertionPointToEnd(ifOp->region(region));
+    f.env = saved;
+    f.returned = false;
+    f.retVal.reset();
+    std::vector<Span> seq{{&b, 0}};
+    seq.insert(seq.end(), rest.begin(), rest.end());
+    lowerSeq(std::move(seq));
+    // Falling off the end of the function returns None.
+    SVal r = f.returned && f.retVal ? *f.retVal : SVal::none();
+    return std::make_pair(r, f.returned ? f.retRange : s->range);
+  };
+  auto [thenRet, thenRange] = lowerBranch(s->body, 0);
+  auto [elseRet, elseRange] = lowerBranch(s->orelse, 1);
+  if (!sameShapeAndType(thenRet, elseRet))
+    error(elseRange, "inconsistent return types: " + describe(thenRet) + " and " +
+                         describe(elseRet));
+  std::vector<Value *> thenYield, elseYield;
+  flatten(thenRet, thenYield);
+  flatten(elseRet, elseYield);
+  builder_.setInsertionPointToEnd(ifOp->region(0));
+  emitOp(OpCode::Yield, thenYield, {});
+  builder_.setInsertionPointToEnd(ifOp->region(1));
+  emitOp(OpCode::Yield, elseYield, {});
+  builder_.setInsertionPointToEnd(outer);
+  std::vector<Value *> results;
+  for (Value *v : thenYield)
+    results.push_back(ifOp->addResult(v->type()));
+  size_t cursor = 0;
+  f.env = saved;
+  f.returned = true;
+  f.retVal = unflatten(thenRet, results, cursor);
+  f.retRange = thenRange;
+}
+
+void Lowerer::finishReturn(SVal v, SourceRange where) {
+  Frame &f = frame();
+  if (f.isKernel && !v.isNone())
+    error(where, "a kernel cannot return a value");
+  f.returned = true;
+  f.retVal = decayReturn(*this, v, where);
+  f.retRange = where;
+}
+
+void Lowerer::lowerReturn(const Return *s) {
+  if (frame().loopDepth > 0)
+    error(s->range, "'return' inside a loop is not supported");
+  SVal v = s->value ? eval(s->value.get()) : SVal::none();
+  finishReturn(std::move(v), s->range);
+}
+
+// ------------------------------------------------------------------------------------------------
+// Loops
+// ------------------------------------------------------------------------------------------------
+
+std::vector<std::string> Lowerer::findCarries(const ast::Block &body, const Env &liveins,
+                                              const std::string *ivName, const Type *ivType,
+                                              SourceRange where) {
+  Frame &f = frame();
+  auto scratch = std::make_unique<tritonc::Block>();
+  tritonc::Block *outer = builder_.insertionBlock();
+  builder_.setInsertionPointToEnd(scratch.get());
+  f.env = liveins;
+  f.env.localDefs.clear();
+  if (ivName)
+    f.env.vars[*ivName] = SVal::tensor(scratch->addArgument(ivType, *ivName));
+  ++f.loopDepth;
+  ++dryRun;
+  lowerSeq({{&body, 0}});
+  --dryRun;
+  --f.loopDepth;
+
+  std::vector<std::string> names;
+  for (const auto &[name, live] : liveins.vars) {
+    if (ivName && name == *ivName)
+      continue; // reassigning the loop variable does not change the iteration
+    const SVal &now = f.env.vars.at(name);
+    auto site = [&]() {
+      auto it = f.env.assignSites.find(name);
+      return it != f.env.assignSites.end() ? it->second : where;
+    };
+    if (!live.containsRuntime()) {
+      if (f.env.localDefs.count(name) && (now.containsRuntime() || !constEquals(now, live)))
+        error(site(), "'" + name + "' holds a compile-time value (" + describe(live) +
+                          ") and cannot be reassigned inside a loop");
+      continue;
+    }
+    std::vector<Value *> a, b;
+    flatten(live, a);
+    flatten(now, b);
+    if (a == b)
+      continue;
+    if (!sameShapeAndType(live, now))
+      error(site(), "loop-carried variable '" + name + "' is a " + describe(live) +
+                        " before the loop but becomes a " + describe(now) +
+                        " in the loop; its type must stay the same");
+    names.push_back(name);
+  }
+  builder_.setInsertionPointToEnd(outer);
+  f.env = liveins;
+  return names; // `scratch` and everything the dry run built die here
+}
+
+void Lowerer::lowerFor(const For *s) {
+  Frame &f = frame();
+  const auto *target = dyn_cast<Name>(s->target.get());
+  if (!target)
+    error(s->target->range, "the target of a for loop must be a single name");
+  const auto *call = dyn_cast<Call>(s->iter.get());
+  SVal callee = call ? eval(call->callee.get()) : SVal::none();
+  if (!call || !callee.is(SVal::Kind::Builtin) ||
+      !(callee.builtinDef()->flags & bflag::Iterator))
+    error(s->iter->range, "for loops only iterate over range(), tl.range() or tl.static_range()");
+  ArgList args;
+  evalArgs(call, args);
+  // The iterator builtins return ("static"|"range", start, end, step, num_stages,
+  // loop_unroll_factor).
+  SVal it = callBuiltin(callee.builtinDef(), "", std::move(args), call->range,
+                        call->callee->range);
+  const std::vector<SVal> &iv = it.elems();
+  const std::string &ivName = target->id;
+
+  if (iv[0].stringValue() == "static") {
+    int64_t start = iv[1].intValue(), end = iv[2].intValue(), step = iv[3].intValue();
+    int64_t count = 0;
+    for (int64_t i = start; step > 0 ? i < end : i > end; i += step) {
+      if (++count > 65536)
+        error(s->iter->range, "tl.static_range unrolls more than 65536 iterations");
+      f.env.vars[ivName] = SVal::integer(i);
+      lowerSeq({{&s->body, 0}});
+    }
+    return;
+  }
+
+  SVal lbV = iv[1], ubV = iv[2], stepV = iv[3];
+  bool negativeStep = false;
+  if (!stepV.isTensor()) {
+    int64_t st = requireInt(stepV, s->iter->range, "the step of range()");
+    if (st == 0)
+      error(s->iter->range, "range() step must not be zero");
+    if (st < 0) {
+      // scf.for needs a positive step: iterate the mirrored range and map the variable back.
+      stepV = SVal::integer(-st);
+      std::swap(lbV, ubV);
+      negativeStep = true;
+    }
+  }
+  Value *lb = toTensor(lbV, s->iter->range, "the start of range()");
+  Value *ub = toTensor(ubV, s->iter->range, "the end of range()");
+  Value *step = toTensor(stepV, s->iter->range, "the step of range()");
+  for (Value *v : {lb, ub, step})
+    if (v->type()->isBlock() || !v->type()->isInt())
+      error(s->iter->range, "range() bounds and step must be integer scalars, got " +
+                                typeStr(lb->type()) + ", " + typeStr(ub->type()) + " and " +
+                                typeStr(step->type()));
+  ScalarKind k = integerPromote(integerPromote(lb->type()->scalarKind(),
+                                               ub->type()->scalarKind()),
+                                step->type()->scalarKind());
+  const Type *ivType = scalar(k);
+  lb = cast(lb, ivType, s->iter->range);
+  ub = cast(ub, ivType, s->iter->range);
+  step = cast(step, ivType, s->iter->range);
+
+  const Env before = f.env;
+  std::vector<std::string> names = findCarries(s->body, before, &ivName, ivType, s->range);
+
+  std::vector<Value *> inits;
+  for (const std::string &name : names)
+    flatten(before.vars.at(name), inits);
+  std::vector<Value *> operands{lb, ub, step};
+  operands.insert(operands.end(), inits.begin(), inits.end());
+  std::vector<const Type *> types;
+  for (Value *v : inits)
+    types.push_back(v->type());
+  AttrList attrs;
+  if (!iv[4].isNone())
+    attrs.set("num_stages", iv[4].intValue());
+  if (!iv[5].isNone())
+    attrs.set("loop_unroll_factor", iv[5].intValue());
+  Operation *forOp = emitOp(OpCode::For, operands, types, std::move(attrs), 1);
+  tritonc::Block *body = forOp->region(0);
+  Value *ivArg = body->addArgument(ivType, ivName);
+  std::vector<Value *> bodyArgs;
+  {
+    size_t idx = 0;
+    for (const std::string &name : names) {
+      std::vector<Value *> flat;
+      flatten(before.vars.at(name), flat);
+      for (size_t j = 0; j < flat.size(); ++j, ++idx)
+        bodyArgs.push_back(body->addArgument(inits[idx]->type(), name));
+    }
+  }
+  tritonc::Block *outer = builder_.insertionBlock();
+  builder_.setInsertionPointToEnd(body);
+  f.env.localDefs.clear();
+  Value *ivVal = ivArg;
+  if (negativeStep) {
+    // The mirrored variable runs from the original end upwards: i = ub + lb - j.
+    Value *d = emit(OpCode::Sub, {ub, ivArg}, ivType);
+    ivVal = emit(OpCode::Add, {d, lb}, ivType);
+    ivVal->setName(ivName);
+  }
+  f.env.vars[ivName] = SVal::tensor(ivVal);
+  size_t cursor = 0;
+  for (const std::string &name : names)
+    f.env.vars[name] = unflatten(before.vars.at(name), bodyArgs, cursor);
+  ++f.loopDepth;
+  lowerSeq({{&s->body, 0}});
+  --f.loopDepth;
+  std::vector<Value *> yields;
+  for (const std::string &name : names) {
+    const SVal &now = f.env.vars.at(name);
+    if (!sameShapeAndType(now, before.vars.at(name)))
+      error(s->range, "loop-carried variable '" + name + "' changes type in the loop");
+    flatten(now, yields);
+  }
+  emitOp(OpCode::Yield, yields, {});
+  builder_.setInsertionPointToEnd(outer);
+
+  f.env = before;
+  std::vector<Value *> results = forOp->results();
+  cursor = 0;
+  for (const std::string &name : names) {
+    SVal r = unflatten(before.vars.at(name), results, cursor);
+    std::vector<Value *> flat;
+    flatten(r, flat);
+    for (Value *v : flat)
+      if (v->name().empty())
+        v->setName(name);
+    assign(name, r, s->range);
+  }
+}
+
+void Lowerer::lowerWhile(const While *s) {
+  Frame &f = frame();
+  const Env before = f.env;
+  std::vector<std::string> names = findCarries(s->body, before, nullptr, nullptr, s->range);
+  std::vector<Value *> inits;
+  for (const std::string &name : names)
+    flatten(before.vars.at(name), inits);
+  std::vector<const Type *> types;
+  for (Value *v : inits)
+    types.push_back(v->type());
+  Operation *w = emitOp(OpCode::While, inits, types, {}, 2);
+  tritonc::Block *outer = builder_.insertionBlock();
+
+  auto bindArgs = [&](tritonc::Block *blk) {
+    std::vector<Value *> args;
+    size_t idx = 0;
+    for (const std::string &name : names) {
+      std::vector<Value *> flat;
+      flatten(before.vars.at(name), flat);
+      for (size_t j = 0; j < flat.size(); ++j, ++idx)
+        args.push_back(blk->addArgument(types[idx], name));
+    }
+    size_t cursor = 0;
+    for (const std::string &name : names)
+      f.env.vars[name] = unflatten(before.vars.at(name), args, cursor);
+    return args;
+  };
+
+  // Before region: the condition, forwarding the loop values unchanged.
+  tritonc::Block *bef = w->region(0);
+  builder_.setInsertionPointToEnd(bef);
+  std::vector<Value *> befArgs = bindArgs(bef);
+  SVal c = eval(s->test.get());
+  Value *cond;
+  if (c.isTensor())
+    cond = conditionValue(c, s->test->range);
+  else
+    cond = intConst(staticCondition(c, s->test->range) ? 1 : 0, scalar(ScalarKind::I1));
+  std::vector<Value *> condOperands{cond};
+  condOperands.insert(condOperands.end(), befArgs.begin(), befArgs.end());
+  emitOp(OpCode::Condition, condOperands, {});
+
+  // After region: the body.
+  tritonc::Block *aft = w->region(1);
+  builder_.setInsertionPointToEnd(aft);
+  f.env.vars = before.vars;
+  bindArgs(aft);
+  f.env.localDefs.clear();
+  ++f.loopDepth;
+  lowerSeq({{&s->body, 0}});
+  --f.loopDepth;
+  std::vector<Value *> yields;
+  for (const std::string &name : names) {
+    const SVal &now = f.env.vars.at(name);
+    if (!sameShapeAndType(now, before.vars.at(name)))
+      error(s->range, "loop-carried variable '" + name + "' changes type in the loop");
+    flatten(now, yields);
+  }
+  emitOp(OpCode::Yield, yields, {});
+  builder_.setInsertionPointToEnd(outer);
+
+  f.env = before;
+  std::vector<Value *> results = w->results();
+  size_t cursor = 0;
+  for (const std::string &name : names) {
+    SVal r = unflatten(before.vars.at(name), results, cursor);
+    std::vector<Value *> flat;
+    flatten(r, flat);
+    for (Value *v : flat)
+      if (v->name().empty())
+        v->setName(name);
+    assign(name, r, s->range);
+  }
+}
+
+// ------------------------------------------------------------------------------------------------
+// Functions
+// ------------------------------------------------------------------------------------------------
+
+/// Parses an annotation spelled as a string ("*fp32:16").
+static std::optional<std::pair<const Type *, int64_t>> parseTypeString(Context &ctx,
+                                                                       std::string_view s) {
+  unsigned depth = 0;
+  while (!s.empty() && s.front() == '*') {
+    ++depth;
+    s.remove_prefix(1);
+  }
+  int64_t div = 1;
+  if (size_t colon = s.find(':'); colon != std::string_view::npos) {
+    std::string_view d = s.substr(colon + 1);
+    div = 0;
+    for (char c : d) {
+      if (c < '0' || c > '9' || div > (int64_t(1) << 40))
+        return std::nullopt;
+      div = div * 10 + (c - '0');
+    }
+    s = s.substr(0, colon);
+  }
+  if (!isScalarTypeName(s))
+    return std::nullopt;
+  const Type *t = ctx.scalar(*parseScalarKind(s));
+  for (unsigned i = 0; i < depth; ++i)
+    t = ctx.pointer(t);
+  return std::make_pair(t, div);
+}
+
+void Lowerer::lowerKernel(const FunctionDef *def, ModuleScope *module, Function *fn) {
+  Frame fr;
+  fr.fnName = def->name;
+  fr.module = module;
+  fr.isKernel = true;
+  FrameGuard guard(*this, &fr);
+  LocGuard loc(*this, def->range.begin);
+  emitting_ = true;
+  builder_.setInsertionPointToEnd(fn->body());
+
+  auto defineFor = [&](const std::string &name) -> std::optional<std::string> {
+    std::optional<std::string> v;
+    for (const auto &[k, val] : options_.defines)
+      if (k == name)
+        v = val; // a later -D wins
+    return v;
+  };
+  auto evalDefine = [&](const std::string &name, const std::string &text) {
+    std::unique_ptr<Expr> e = parseExpression(sources_, "-D " + name, text, *diags_);
+    if (!e)
+      throw CompilationAborted();
+    allowTypeNames = true;
+    SVal v = evalInModule(e.get(), module);
+    allowTypeNames = false;
+    return v;
+  };
+
+  for (const Param &p : def->params) {
+    const Annotation *ann = p.annotation.get();
+    if (!ann)
+      error(p.nameRange, "parameter '" + p.name + "' of kernel '" + def->name +
+                             "' has no type annotation");
+    if (isa<ConstexprAnnotation>(ann)) {
+      SVal v;
+      if (auto text = defineFor(p.name))
+        v = evalDefine(p.name, *text);
+      else if (p.defaultValue)
+        v = evalInModule(p.defaultValue.get(), module);
+      else
+        error(p.nameRange, "missing value for constexpr parameter '" + p.name + "' of kernel '" +
+                               def->name + "' (pass -D " + p.name +
+                               "=VALUE or give it a default)");
+      fr.env.vars[p.name] = v;
+      fn->constexprs.push_back({p.name, repr(v)});
+      continue;
+    }
+    const Type *type = nullptr;
+    int64_t div = 1;
+    SourceRange divRange = p.range;
+    if (const auto *ta = dyn_cast<TypeAnnotation>(ann)) {
+      auto k = parseScalarKind(ta->scalar);
+      if (!k)
+        error(ta->scalarRange, "unknown type '" + ta->scalar + "'");
+      type = scalar(*k);
+      for (unsigned i = 0; i < ta->pointerDepth; ++i)
+        type = ctx_.pointer(type);
+      if (ta->divisibility) {
+        div = *ta->divisibility;
+        divRange = ta->divisibilityRange;
+      }
+    } else {
+      const auto *ea = ast::cast<ExprAnnotation>(ann);
+      SVal a = evalInModule(ea->expr.get(), module);
+      if (a.is(SVal::Kind::DType)) {
+        type = a.dtypeValue();
+      } else if (a.is(SVal::Kind::String)) {
+        if (auto parsed = parseTypeString(ctx_, a.stringValue())) {
+          type = parsed->first;
+          div = parsed->second;
+        }
+      }
+      if (!type)
+        error(ann->range, "parameter '" + p.name + "' of kernel '" + def->name +
+                              "' has an unsupported annotation; use a type such as *fp32 or "
+                              "i32, or tl.constexpr");
+    }
+    if (div <= 0 || (div & (div - 1)) != 0)
+      error(divRange, "divisibility " + std::to_string(div) + " of parameter '" + p.name +
+                          "' is not a power of two");
+    Value *v = fn->addParam(type, ParamInfo{p.name, div, p.nameRange.begin});
+    fr.env.vars[p.name] = SVal::tensor(v);
+  }
+
+  fn->numWarps = options_.numWarps;
+  fn->numStages = options_.numStages;
+  fn->numCtas = options_.numCtas;
+  for (const char *knob : {"num_warps", "num_stages", "num_ctas"}) {
+    auto text = defineFor(knob);
+    if (!text)
+      continue;
+    SVal v = evalDefine(knob, *text);
+    int64_t n = requireInt(v, SourceRange(def->nameRange), std::string("-D ") + knob);
+    if (n <= 0 || n > 1024)
+      error(def->nameRange, std::string("-D ") + knob + "=" + std::to_string(n) +
+                                " is out of range");
+    unsigned u = static_cast<unsigned>(n);
+    if (std::string_view(knob) == "num_warps")
+      fn->numWarps = u;
+    else if (std::string_view(knob) == "num_stages")
+      fn->numStages = u;
+    else
+      fn->numCtas = u;
+  }
+  if (fn->numWarps == 0 || (fn->numWarps & (fn->numWarps - 1)) != 0)
+    error(def->nameRange, "num_warps=" + std::to_string(fn->numWarps) +
+                              " is not a power of two");
+
+  lowerSeq({{&def->body, 0}});
+  emitOp(OpCode::Return, {}, {});
+  emitting_ = false;
+}
+
+SVal Lowerer::inlineCall(const FunctionDef *def, ModuleScope *module, ArgList al,
+                         SourceRange callRange) {
+  if (inlineDepth_ >= 64)
+    error(callRange, "helper calls nest more than 64 deep (recursion is not supported)");
+  size_t np = def->params.size();
+  std::vector<std::optional<SVal>> vals(np);
+  std::vector<SourceRange> ranges(np, callRange);
+  if (al.args.size() > np)
+    error(al.argRanges[np], "'" + def->name + "' takes " + std::to_string(np) + " argument" +
+                                (np == 1 ? "" : "s") + " but " + std::to_string(al.args.size()) +
+                                " were given");
+  for (size_t i = 0; i < al.args.size(); ++i) {
+    vals[i] = std::move(al.args[i]);
+    ranges[i] = al.argRanges[i];
+  }
+  for (size_t i = 0; i < al.kwargs.size(); ++i) {
+    size_t idx = np;
+    for (size_t j = 0; j < np; ++j)
+      if (def->params[j].name == al.kwargs[i].first)
+        idx = j;
+    if (idx == np)
+      error(al.kwargRanges[i], "'" + def->name + "' got an unexpected keyword argument '" +
+                                   al.kwargs[i].first + "'");
+    if (vals[idx])
+      error(al.kwargRanges[i], "'" + def->name + "' got multiple values for argument '" +
+                                   al.kwargs[i].first + "'");
+    vals[idx] = std::move(al.kwargs[i].second);
+    ranges[idx] = al.kwargRanges[i];
+  }
+  Frame fr;
+  fr.fnName = def->name;
+  fr.callRange = callRange;
+  fr.module = module;
+  for (size_t i = 0; i < np; ++i) {
+    const Param &p = def->params[i];
+    if (!vals[i]) {
+      if (!p.defaultValue)
+        error(callRange, "'" + def->name + "' missing argument '" + p.name + "'");
+      vals[i] = evalInModule(p.defaultValue.get(), module);
+    }
+    if (p.annotation && isa<ConstexprAnnotation>(p.annotation.get()) &&
+        vals[i]->containsRuntime())
+      error(ranges[i], "argument '" + p.name + "' of '" + def->name +
+                           "' must be a constexpr, but got a " + describe(*vals[i]));
+    fr.env.vars[p.name] = *vals[i];
+  }
+  ++inlineDepth_;
+  {
+    FrameGuard guard(*this, &fr);
+    lowerSeq({{&def->body, 0}});
+  }
+  --inlineDepth_;
+  return fr.returned && fr.retVal ? *fr.retVal : SVal::none();
+}
+
+std::vector<Value *> Lowerer::callCombine(const SVal &fn, std::vector<Value *> args,
+                                          SourceRange where) {
+  ArgList al;
+  for (Value *v : args) {
+    al.args.push_back(SVal::tensor(v));
+    al.argRanges.push_back(where);
+  }
+  SVal r = callValue(fn, std::move(al), where, where);
+  std::vector<Value *> out;
+  if (r.isTuple()) {
+    for (const SVal &e : r.elems())
+      out.push_back(toTensor(e, where, "the combine function's result"));
+  } else {
+    out.push_back(toTensor(r, where, "the combine function's result"));
+  }
+  return out;
+}
+
+} // namespace tritonc::sema

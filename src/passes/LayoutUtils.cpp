@@ -1,0 +1,119 @@
+// Layout arithmetic (see LayoutUtils.h).
+#include "passes/LayoutUtils.h"
+
+#include <algorithm>
+#include <numeric>
+
+namespace tritonc {
+
+const Layout *blockedLayoutFor(Context &ctx, const std::vector<int64_t> &shape,
+                               const std::vector<unsigned> &sizePerThread,
+                               const std::vector<unsigned> &order, unsigned numWarps,
+                               unsigned threadsPerWarp) {
+  unsigned rank = static_cast<unsigned>(shape.size());
+  std::vector<unsigned> tpw(rank, 1), wpc(rank, 1);
+  unsigned remainingLanes = threadsPerWarp;
+  unsigned remainingThreads = numWarps * threadsPerWarp;
+  unsigned remainingWarps = numWarps;
+  unsigned prevLanes = 1, prevWarps = 1;
+  // Every dim but the slowest takes as many threads as it has sizePerThread-chunks (bounded by
+  // what is left); this is Triton's loop, kept literally so layouts match Triton's.
+  for (unsigned d = 0; d + 1 < rank; ++d) {
+    unsigned i = order[d];
+    unsigned chunks = std::max<unsigned>(
+        1, static_cast<unsigned>(shape[i] / std::max<unsigned>(sizePerThread[i], 1)));
+    unsigned threadsPerCTA = std::clamp<unsigned>(remainingThreads, 1, chunks);
+    tpw[i] = std::clamp<unsigned>(threadsPerCTA, 1, remainingLanes);
+    wpc[i] = std::clamp<unsigned>(threadsPerCTA / tpw[i], 1, remainingWarps);
+    remainingWarps /= wpc[i];
+    remainingLanes /= tpw[i];
+    remainingThreads /= threadsPerCTA;
+    prevLanes *= tpw[i];
+    prevWarps *= wpc[i];
+  }
+  // The slowest dim takes the remaining lanes and warps.
+  if (rank > 0) {
+    tpw[order[rank - 1]] = threadsPerWarp / prevLanes;
+    wpc[order[rank - 1]] = numWarps / prevWarps;
+  }
+  return ctx.blocked(sizePerThread, tpw, wpc, order);
+}
+
+const Layout *defaultBlockedLayout(Context &ctx, const std::vector<int64_t> &shape,
+                                   unsigned numWarps, unsigned threadsPerWarp) {
+  unsigned rank = static_cast<unsigned>(shape.size());
+  std::vector<unsigned> order(rank);
+  std::iota(order.rbegin(), order.rend(), 0u); // [rank-1, ..., 0]
+  return blockedLayoutFor(ctx, shape, std::vector<unsigned>(rank, 1), order, numWarps,
+                          threadsPerWarp);
+}
+
+std::vector<unsigned> layoutOrder(const Layout *layout) {
+  if (!layout)
+    return {};
+  if (layout->isBlocked())
+    return layout->order();
+  std::vector<unsigned> parent = layoutOrder(layout->parent());
+  unsigned dim = layout->sliceDim();
+  std::vector<unsigned> out;
+  for (unsigned d : parent) {
+    if (d == dim)
+      continue;
+    out.push_back(d > dim ? d - 1 : d);
+  }
+  return out;
+}
+
+std::vector<unsigned> layoutSizePerThread(const Layout *layout) {
+  if (!layout)
+    return {};
+  if (layout->isBlocked())
+    return layout->sizePerThread();
+  std::vector<unsigned> parent = layoutSizePerThread(layout->parent());
+  if (layout->sliceDim() < parent.size())
+    parent.erase(parent.begin() + layout->sliceDim());
+  return parent;
+}
+
+namespace {
+bool isPermutation(const std::vector<int64_t> &order, unsigned rank) {
+  if (order.size() != rank)
+    return false;
+  std::vector<bool> seen(rank, false);
+  for (int64_t o : order) {
+    if (o < 0 || o >= static_cast<int64_t>(rank) || seen[o])
+      return false;
+    seen[o] = true;
+  }
+  return true;
+}
+} // namespace
+
+const Layout *permuteBlocked(Context &ctx, const Layout *layout,
+                             const std::vector<int64_t> &order) {
+  if (!layout || !layout->isBlocked() || !isPermutation(order, layout->rank()))
+    return nullptr;
+  unsigned rank = layout->rank();
+  std::vector<unsigned> spt(rank), tpw(rank), wpc(rank), ord(rank), inv(rank);
+  for (unsigned i = 0; i < rank; ++i) {
+    spt[i] = layout->sizePerThread()[order[i]];
+    tpw[i] = layout->threadsPerWarp()[order[i]];
+    wpc[i] = layout->warpsPerCTA()[order[i]];
+    inv[order[i]] = i; // source dim order[i] is result dim i
+  }
+  for (unsigned i = 0; i < rank; ++i)
+    ord[i] = inv[layout->order()[i]];
+  return ctx.blocked(spt, tpw, wpc, ord);
+}
+
+const Layout *inversePermuteBlocked(Context &ctx, const Layout *layout,
+                                    const std::vector<int64_t> &order) {
+  if (!layout || !isPermutation(order, layout->rank()))
+    return nullptr;
+  std::vector<int64_t> inv(order.size());
+  for (size_t i = 0; i < order.size(); ++i)
+    inv[order[i]] = static_cast<int64_t>(i);
+  return permuteBlocked(ctx, layout, inv);
+}
+
+} // namespace tritonc

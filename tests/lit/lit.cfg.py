@@ -1,0 +1,55 @@
+# lit configuration for tritonc's file tests (tests/lit/**). One file per feature or pass; the
+# RUN: lines name the exact command. Run through scripts/test.sh, or by hand:
+#   /usr/lib/llvm-22/bin/lit -sv tests/lit [--param build_dir=/abs/path/to/build]
+# Substitutions:
+#   tritonc      the build's compiler (build_dir/tritonc; build_dir defaults to <repo>/build,
+#                or $TRITONC_BUILD_DIR)
+#   FileCheck, not, count, split-file   LLVM 22's, from /usr/lib/llvm-22/bin (or $LLVM_BIN)
+#   %expect_exit N CMD...            runs CMD, passes its output through, and fails unless
+#                                    CMD exited with status N (lit's `not` only knows "non-zero")
+# Helper files that are not tests (imported modules, fake tools) live in Inputs/ folders.
+import os
+import lit.formats
+
+config.name = "tritonc"
+config.test_format = lit.formats.ShTest(execute_external=False)
+config.suffixes = [".tt", ".tir", ".test"]
+config.excludes = ["Inputs", "tools", "lit.cfg.py"]
+
+repo = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+build_dir = lit_config.params.get(
+    "build_dir", os.environ.get("TRITONC_BUILD_DIR", os.path.join(repo, "build")))
+build_dir = os.path.abspath(build_dir)
+llvm_bin = os.environ.get("LLVM_BIN", "/usr/lib/llvm-22/bin")
+
+config.test_source_root = os.path.dirname(os.path.abspath(__file__))
+# Output/ folders go into the build tree, not the sources.
+config.test_exec_root = os.path.join(build_dir, "tests", "lit-out")
+
+tritonc = os.path.join(build_dir, "tritonc")
+if not os.path.exists(tritonc):
+    lit_config.fatal("tritonc not built: %s (run scripts/setup.sh, or pass "
+                     "--param build_dir=...)" % tritonc)
+for tool in ["FileCheck", "not", "count", "split-file"]:
+    if not os.path.exists(os.path.join(llvm_bin, tool)):
+        lit_config.fatal("%s not found in %s (install llvm-22-tools)" % (tool, llvm_bin))
+
+# Tool names are replaced only as whole words, never inside paths or longer names.
+def tool(name):
+    return r"(?<![\w./%-])" + name + r"(?![\w./-])"
+
+config.substitutions.append(("%kernels", os.path.join(repo, "tests", "kernels")))
+config.substitutions.append(("%examples", os.path.join(repo, "examples")))
+config.substitutions.append(("%expect_exit", "python3 " + os.path.join(
+    config.test_source_root, "tools", "expect_exit.py")))
+config.substitutions.append((tool("tritonc"), tritonc))
+for name in ["FileCheck", "not", "count", "split-file"]:
+    config.substitutions.append((tool(name), os.path.join(llvm_bin, name)))
+
+# The toolchain the tests use is the user's: pass the variables that locate it through.
+for var in ["TRITONC_PTXAS", "CUDA_HOME", "CUDA_PATH", "TRITONC_LD_LLD", "TRITONC_LIBDEVICE",
+            "TMPDIR", "HOME"]:
+    if var in os.environ:
+        config.environment[var] = os.environ[var]
+# Diagnostics never carry colour codes in tests (stderr is a pipe anyway).
+config.environment["NO_COLOR"] = "1"

@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# tests/robustness/determinism.sh — compiling the same input twice gives byte-identical outputs.
+#
+# For every .tt file given (default: tests/kernels/ and examples/), tritonc runs twice, from two
+# different working directories (one nested deeper, with a different environment size, so stack
+# and heap addresses, and any pointer-keyed hash-map order, differ between the runs), on the same
+# absolute input path, writing relative output names. Each run produces the Tile IR
+# (--emit-ir=tile), the GPU IR (--emit-ir), the LLVM IR (--emit-llvm), the PTX (-S) and the binary
+# with its metadata JSON and depfile (-o K.cubin -MD). Every output that both runs produce must be
+# byte-identical; an output one run produces and the other does not is a failure too. Outputs
+# that neither run produces (a kernel needing -D values, ptxas missing) are counted as skipped.
+#
+# Usage: tests/robustness/determinism.sh [--tritonc PATH] [FILE.tt...]
+#   default tritonc: $TRITONC_BUILD/tritonc, else build/tritonc. Extra tritonc flags: $TRITONC_FLAGS.
+# Prints one line per difference, then `N identical, N differ, N skipped`; exits 1 if any differ
+# or nothing was compared.
+set -uo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+tritonc="${TRITONC_BUILD:-$root/build}/tritonc"
+files=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --tritonc) tritonc="$2"; shift ;;
+    -h|--help) sed -n '2,/^set -uo/p' "$0" | sed '$d'; exit 0 ;;
+    *) files+=("$(cd "$(dirname "$1")" && pwd)/$(basename "$1")") ;;
+  esac
+  shift
+done
+tritonc="$(cd "$(dirname "$tritonc")" && pwd)/$(basename "$tritonc")"
+[ -x "$tritonc" ] || { echo "determinism.sh: $tritonc is not an executable" >&2; exit 2; }
+if [ ${#files[@]} -eq 0 ]; then
+  mapfile -t files < <(find "$root/tests/kernels" "$root/examples" -name '*.tt' 2>/dev/null | LC_ALL=C sort)
+fi
+
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+# shellcheck disable=SC2206
+flags=(${TRITONC_FLAGS:-})
+
+# run DIR FILE: all outputs of FILE into DIR (the working directory of the compiles).
+run() {
+  local dir="$1" f="$2" k
+  k="$(basename "$f" .tt)"
+  mkdir -p "$dir"
+  (
+    cd "$dir" || exit 1
+    timeout 60 "$tritonc" "$f" "${flags[@]}" --emit-ir=tile -o "$k.tile.tir" >/dev/null 2>&1 || rm -f "$k.tile.tir"
+    timeout 60 "$tritonc" "$f" "${flags[@]}" --emit-ir -o "$k.gpu.tir" >/dev/null 2>&1 || rm -f "$k.gpu.tir"
+    timeout 60 "$tritonc" "$f" "${flags[@]}" --emit-llvm -o "$k.ll" >/dev/null 2>&1 || rm -f "$k.ll"
+    timeout 60 "$tritonc" "$f" "${flags[@]}" -S -o "$k.ptx" >/dev/null 2>&1 || rm -f "$k.ptx"
+    timeout 120 "$tritonc" "$f" "${flags[@]}" -o "$k.cubin" -MD >/dev/null 2>&1 ||
+      rm -f "$k.cubin" "$k.json" "$k.d"
+  )
+}
+
+same=0 differ=0 skipped=0
+for f in "${files[@]}"; do
+  k="$(basename "$f" .tt)"
+  run "$tmp/a/$k" "$f"
+  PADDING="$(printf '%*s' 4096 '')" run "$tmp/b/x/y/z/$k" "$f"
+  for ext in tile.tir gpu.tir ll ptx cubin json d; do
+    a="$tmp/a/$k/$k.$ext" b="$tmp/b/x/y/z/$k/$k.$ext"
+    rel="${f#"$root"/}"
+    if [ ! -e "$a" ] && [ ! -e "$b" ]; then
+      skipped=$((skipped + 1))
+    elif [ -e "$a" ] && [ -e "$b" ] && cmp -s "$a" "$b"; then
+      same=$((same + 1))
+    else
+      differ=$((differ + 1))
+      if [ -e "$a" ] && [ -e "$b" ]; then
+        echo "DIFFER $rel: .$ext ($(cmp "$a" "$b" 2>&1 | head -1))"
+        case "$ext" in cubin) ;; *) diff "$a" "$b" | head -6 | sed 's/^/      /' ;; esac
+      else
+        echo "DIFFER $rel: .$ext produced by only one of the two runs"
+      fi
+    fi
+  done
+done
+echo "$same identical, $differ differ, $skipped skipped"
+[ "$differ" = 0 ] && [ "$same" -gt 0 ]

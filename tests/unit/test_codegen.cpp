@@ -1,0 +1,475 @@
+// Codegen: the layout maths (which register of which lane of which warp holds which element)
+// against an independent formula, and GPU IR built by hand through LLVM IR, PTX and ptxas
+// (sm_80, sm_90a) and through the AMDGPU object and ld.lld (gfx942).
+#include "codegen/Codegen.h"
+#include "codegen/LinearLayout.h"
+#include "codegen/Toolchain.h"
+#include "ir/Builder.h"
+
+#include <doctest/doctest.h>
+
+#include <llvm/IR/InlineAsm.h>
+#include <llvm/IR/Instructions.h>
+
+#include <map>
+#include <set>
+
+using namespace tritonc;
+
+namespace {
+
+// ---- layout maths
+
+/// Triton's original (pre-linear-layout) description of a blocked layout, for shapes at
+/// least as large as the CTA tile: per dim, element = rep·tile + warp·(spt·tpw) + lane·spt +
+/// elem, with the register index split into (elem within sizePerThread, then repetition),
+/// and lane / warp ids split over dims fastest (order[0]) first.
+std::vector<int64_t> referenceBlocked(const Layout *l, const std::vector<int64_t> &shape,
+                                      unsigned reg, unsigned lane, unsigned warp) {
+  const unsigned rank = static_cast<unsigned>(shape.size());
+  auto split = [&](unsigned id, auto sizeOf) {
+    std::vector<int64_t> out(rank);
+    for (unsigned d : l->order()) {
+      out[d] = id % sizeOf(d);
+      id /= sizeOf(d);
+    }
+    return out;
+  };
+  auto spt = [&](unsigned d) { return int64_t{l->sizePerThread()[d]}; };
+  auto tpw = [&](unsigned d) { return int64_t{l->threadsPerWarp()[d]}; };
+  auto wpc = [&](unsigned d) { return int64_t{l->warpsPerCTA()[d]}; };
+  auto tile = [&](unsigned d) { return spt(d) * tpw(d) * wpc(d); };
+  auto reps = [&](unsigned d) { return std::max<int64_t>(1, shape[d] / tile(d)); };
+  unsigned regsPerTile = 1;
+  for (unsigned d = 0; d < rank; ++d)
+    regsPerTile *= static_cast<unsigned>(spt(d));
+  std::vector<int64_t> elem = split(reg % regsPerTile, spt);
+  std::vector<int64_t> rep = split(reg / regsPerTile, reps);
+  std::vector<int64_t> ln = split(lane, tpw), wp = split(warp, wpc);
+  std::vector<int64_t> c(rank);
+  for (unsigned d = 0; d < rank; ++d)
+    c[d] = (rep[d] * tile(d) + wp[d] * spt(d) * tpw(d) + ln[d] * spt(d) + elem[d]) % shape[d];
+  return c;
+}
+
+/// How many (register, lane, warp) hold each element.
+std::map<std::vector<int64_t>, int> holders(const LinearLayout &ll) {
+  std::map<std::vector<int64_t>, int> count;
+  for (unsigned w = 0; w < ll.numWarps(); ++w)
+    for (unsigned l = 0; l < ll.numLanes(); ++l)
+      for (unsigned r = 0; r < ll.numRegisters(); ++r)
+        ++count[ll.apply(r, l, w)];
+  return count;
+}
+
+} // namespace
+
+TEST_CASE("linear layout of a 1-D blocked layout") {
+  Context ctx;
+  const Layout *l = ctx.blocked({4}, {32}, {4}, {0});
+  auto ll = LinearLayout::get(l, {1024});
+  REQUIRE(ll);
+  CHECK(ll->numRegisters() == 8);
+  CHECK(ll->numLanes() == 32);
+  CHECK(ll->numWarps() == 4);
+  CHECK(ll->regBases() == std::vector<LinearLayout::Coord>{{1}, {2}, {512}});
+  CHECK(ll->warpBases() == std::vector<LinearLayout::Coord>{{128}, {256}});
+  CHECK(ll->apply(4, 3, 1) == LinearLayout::Coord{652}); // 512 + 3·4 + 128
+  CHECK(ll->apply(5, 31, 3) == LinearLayout::Coord{512 + 1 + 124 + 384});
+  CHECK(ll->contiguousRegisters(0) == 4);
+  CHECK(ll->freeLaneMask() == 0);
+  CHECK(ll->freeWarpMask() == 0);
+  auto count = holders(*ll);
+  CHECK(count.size() == 1024);
+  for (auto &[coord, n] : count)
+    CHECK(n == 1);
+  for (unsigned w = 0; w < 4; ++w)
+    for (unsigned lane = 0; lane < 32; ++lane)
+      for (unsigned r = 0; r < 8; ++r)
+        CHECK(ll->apply(r, lane, w) == referenceBlocked(l, {1024}, r, lane, w));
+}
+
+TEST_CASE("a shape smaller than the CTA tile replicates") {
+  Context ctx;
+  const Layout *l = ctx.blocked({4}, {32}, {4}, {0});
+  auto ll = LinearLayout::get(l, {256}); // the tile covers 512
+  REQUIRE(ll);
+  CHECK(ll->numRegisters() == 4);
+  CHECK(ll->freeWarpMask() == 0b10);
+  CHECK(ll->freeLaneMask() == 0);
+  CHECK(ll->apply(0, 0, 2) == ll->apply(0, 0, 0));
+  auto count = holders(*ll);
+  CHECK(count.size() == 256);
+  for (auto &[coord, n] : count)
+    CHECK(n == 2);
+
+  auto tiny = LinearLayout::get(l, {2}); // one thread's registers overlap the shape
+  REQUIRE(tiny);
+  CHECK(tiny->numRegisters() == 2);
+  CHECK(tiny->freeLaneMask() == 0b11111);
+  CHECK(tiny->freeWarpMask() == 0b11);
+}
+
+TEST_CASE("linear layout of a 2-D blocked layout matches Triton's formula") {
+  Context ctx;
+  const Layout *rowMajor = ctx.blocked({1, 4}, {8, 4}, {4, 1}, {1, 0});
+  const Layout *colMajor = ctx.blocked({2, 1}, {4, 8}, {2, 2}, {0, 1});
+  for (const Layout *l : {rowMajor, colMajor}) {
+    for (std::vector<int64_t> shape : {std::vector<int64_t>{64, 64}, {32, 128}, {128, 16}}) {
+      CAPTURE(l->str());
+      CAPTURE(shape[0]);
+      CAPTURE(shape[1]);
+      auto ll = LinearLayout::get(l, shape);
+      REQUIRE(ll);
+      CHECK(ll->numRegisters() * 128 == shape[0] * shape[1]);
+      for (unsigned w = 0; w < 4; ++w)
+        for (unsigned lane = 0; lane < 32; ++lane)
+          for (unsigned r = 0; r < ll->numRegisters(); ++r)
+            CHECK(ll->apply(r, lane, w) == referenceBlocked(l, shape, r, lane, w));
+      CHECK(holders(*ll).size() == static_cast<size_t>(shape[0] * shape[1]));
+    }
+  }
+  auto ll = LinearLayout::get(rowMajor, {64, 64});
+  CHECK(ll->contiguousRegisters(1) == 4);
+  CHECK(ll->contiguousRegisters(0) == 1);
+}
+
+TEST_CASE("slices hold what their parent's threads hold, so expand_dims and broadcast stay "
+          "in registers") {
+  Context ctx;
+  const Layout *parent = ctx.blocked({1, 4}, {8, 4}, {4, 1}, {1, 0});
+  for (unsigned dim : {0u, 1u}) {
+    CAPTURE(dim);
+    const Layout *slice = ctx.slice(dim, parent);
+    auto s = LinearLayout::get(slice, {64});
+    std::vector<int64_t> expandedShape = dim == 0 ? std::vector<int64_t>{1, 64}
+                                                  : std::vector<int64_t>{64, 1};
+    auto e = LinearLayout::get(parent, expandedShape);
+    auto full = LinearLayout::get(parent, {64, 64});
+    REQUIRE(s);
+    REQUIRE(e);
+    REQUIRE(full);
+    const unsigned kept = 1 - dim;
+    // Every thread holds, in the slice, exactly the kept coordinates it holds in the parent.
+    for (unsigned w = 0; w < 4; ++w)
+      for (unsigned lane = 0; lane < 32; ++lane) {
+        std::set<int64_t> inSlice, inParent;
+        for (unsigned r = 0; r < s->numRegisters(); ++r)
+          inSlice.insert(s->apply(r, lane, w)[0]);
+        for (unsigned r = 0; r < full->numRegisters(); ++r)
+          inParent.insert(full->apply(r, lane, w)[kept]);
+        CHECK(inSlice == inParent);
+      }
+    auto expand = LinearLayout::registerMapping(*s, *e, [dim](const LinearLayout::Coord &c) {
+      LinearLayout::Coord out = c;
+      out.erase(out.begin() + dim);
+      return out;
+    });
+    REQUIRE(expand);
+    auto broadcast =
+        LinearLayout::registerMapping(*e, *full, [dim](const LinearLayout::Coord &c) {
+          LinearLayout::Coord out = c;
+          out[dim] = 0;
+          return out;
+        });
+    REQUIRE(broadcast);
+    for (unsigned r = 0; r < full->numRegisters(); ++r) {
+      auto c = full->registerCoord(r);
+      CHECK(e->registerCoord((*broadcast)[r])[kept] == c[kept]);
+    }
+  }
+}
+
+TEST_CASE("register mappings exist only when no element changes thread") {
+  Context ctx;
+  auto a = LinearLayout::get(ctx.blocked({1, 4}, {8, 4}, {4, 1}, {1, 0}), {64, 64});
+  auto b = LinearLayout::get(ctx.blocked({4, 1}, {4, 8}, {1, 4}, {0, 1}), {64, 64});
+  auto same = [](const LinearLayout::Coord &c) { return c; };
+  CHECK(LinearLayout::registerMapping(*a, *a, same));
+  CHECK(!LinearLayout::registerMapping(*a, *b, same));
+  std::string why;
+  CHECK(!LinearLayout::get(ctx.blocked({4}, {32}, {4}, {0}), {64, 64}, &why));
+  CHECK(why.find("rank") != std::string::npos);
+}
+
+// ---- code generation
+
+namespace {
+
+AttrList attrs(std::initializer_list<std::pair<const char *, AttrValue>> list) {
+  AttrList a;
+  for (auto &[name, value] : list)
+    a.set(name, value);
+  return a;
+}
+
+/// out[i] = x[i] + y[i] for i < n, BLOCK = 1024, one 16-byte access per 4 registers.
+void buildVectorAdd(Module &m, int64_t vec) {
+  Context &ctx = m.context();
+  const Layout *l = ctx.blocked({4}, {32}, {4}, {0});
+  const Type *i32 = ctx.i32(), *f32 = ctx.f32(), *pf32 = ctx.pointer(f32);
+  const Type *ti32 = ctx.block(i32, {1024}, l), *tf32 = ctx.block(f32, {1024}, l),
+             *tp = ctx.block(pf32, {1024}, l), *ti1 = ctx.block(ctx.i1(), {1024}, l);
+  Function *fn = m.addFunction("add_kernel", {});
+  Value *x = fn->addParam(pf32, {"x", 16, {}});
+  Value *y = fn->addParam(pf32, {"y", 16, {}});
+  Value *out = fn->addParam(pf32, {"out", 16, {}});
+  Value *n = fn->addParam(i32, {"n", 1, {}});
+  Builder b(ctx);
+  b.setInsertionPointToEnd(fn->body());
+  Value *pid = b.createValue(OpCode::ProgramId, {}, i32, {}, attrs({{"axis", int64_t{0}}}));
+  Value *base = b.createValue(OpCode::Mul, {pid, b.intConstant(1024, i32, {})}, i32, {});
+  Value *range = b.createValue(OpCode::MakeRange, {}, ti32, {},
+                               attrs({{"start", int64_t{0}}, {"end", int64_t{1024}}}));
+  Value *offs = b.createValue(OpCode::Add, {b.createValue(OpCode::Splat, {base}, ti32, {}), range},
+                              ti32, {});
+  Value *mask = b.createValue(OpCode::Cmp, {offs, b.createValue(OpCode::Splat, {n}, ti32, {})},
+                              ti1, {}, attrs({{"pred", std::string("lt")}}));
+  auto at = [&](Value *p) {
+    return b.createValue(OpCode::AddPtr, {b.createValue(OpCode::Splat, {p}, tp, {}), offs}, tp, {});
+  };
+  Value *xv = b.createValue(OpCode::Load, {at(x), mask}, tf32, {}, attrs({{"vec", vec}}));
+  Value *yv = b.createValue(OpCode::Load, {at(y), mask}, tf32, {}, attrs({{"vec", vec}}));
+  Value *sum = b.createValue(OpCode::Add, {xv, yv}, tf32, {});
+  b.create(OpCode::Store, {at(out), sum, mask}, {}, attrs({{"vec", vec}}), {});
+  b.create(OpCode::Return, {}, {}, {}, {});
+}
+
+struct Compiled {
+  bool ok = false;
+  std::string llvmIR, assembly, binary;
+  std::vector<KernelInfo> kernels;
+  DiagnosticEngine diags;
+  std::string messages() const {
+    std::string s;
+    for (const Diagnostic &d : diags.diagnostics()) {
+      s += d.message + "\n";
+      for (const auto &note : d.notes)
+        s += "  " + note.message + "\n";
+    }
+    return s;
+  }
+};
+
+bool ptxasAvailable() {
+  std::string error;
+  return !findPtxas({}, error).empty() && !findLibdevice({}, error).empty();
+}
+
+bool rocmAvailable() {
+  std::string error;
+  return !findLdLld({}, error).empty() && !findRocmBitcodeDir({}, error).empty();
+}
+
+std::unique_ptr<Target> makeTarget(const std::string &arch) {
+  TargetInfo info;
+  std::string error;
+  REQUIRE(lookupTarget(arch, info, error));
+  std::unique_ptr<Target> target = createTarget(info, {}, error);
+  INFO(error);
+  REQUIRE(target);
+  return target;
+}
+
+/// Lowers, links, optimizes and (if the tools are here) builds the binary.
+void compile(const Module &m, const std::string &arch, Compiled &out, bool binary = true) {
+  std::unique_ptr<Target> target = makeTarget(arch);
+  llvm::LLVMContext ctx;
+  std::unique_ptr<llvm::Module> mod;
+  out.ok = emitLLVM(m, *target, ctx, mod, out.kernels, out.diags) &&
+           linkMathLibrary(*mod, *target, out.diags) && optimize(*mod, *target, 3, out.diags);
+  if (!out.ok)
+    return;
+  llvm::raw_string_ostream os(out.llvmIR);
+  mod->print(os, nullptr);
+  const bool tools = target->info().isCuda() ? ptxasAvailable() : rocmAvailable();
+  if (binary && tools)
+    out.ok = emitBinary(*mod, *target, out.binary, out.diags, &out.assembly);
+  else
+    out.ok = emitAssembly(*mod, *target, out.assembly, out.diags);
+  if (getenv("TRITONC_TEST_DUMP")) fprintf(stderr, "%s\n%s\n", out.llvmIR.c_str(), out.assembly.c_str()); // DEBUG
+}
+
+size_t count(const std::string &text, const std::string &what) {
+  size_t n = 0;
+  for (size_t pos = text.find(what); pos != std::string::npos; pos = text.find(what, pos + 1))
+    ++n;
+  return n;
+}
+
+} // namespace
+
+TEST_CASE("vector add: vectorized PTX that ptxas accepts for sm_80 and sm_90a") {
+  Context ctx;
+  Module m(ctx);
+  buildVectorAdd(m, 4);
+  for (const char *arch : {"sm_80", "sm_90a"}) {
+    CAPTURE(arch);
+    Compiled c;
+    compile(m, arch, c);
+    INFO(c.messages());
+    REQUIRE(c.ok);
+    CHECK(c.assembly.find(".visible .entry add_kernel(") != std::string::npos);
+    CHECK(c.assembly.find(".maxntid 128") != std::string::npos);
+    CHECK(count(c.assembly, "ld.global.v4.b32") == 4); // 8 registers, 2 loads
+    CHECK(count(c.assembly, "st.global.v4.b32") == 2);
+    if (ptxasAvailable())
+      CHECK(c.binary.substr(0, 4) == "\x7f" "ELF");
+    REQUIRE(c.kernels.size() == 1);
+    const KernelInfo &k = c.kernels[0];
+    CHECK(k.block == std::array<unsigned, 3>{128, 1, 1});
+    CHECK(k.sharedBytes == 0);
+    REQUIRE(k.params.size() == 4);
+    CHECK(k.params[0].type == "*fp32");
+    CHECK(k.params[0].divisibility == 16);
+    CHECK(k.params[0].size == 8);
+    CHECK(k.params[3].type == "i32");
+    CHECK(k.params[3].size == 4);
+  }
+}
+
+TEST_CASE("vector add without vec uses scalar accesses") {
+  Context ctx;
+  Module m(ctx);
+  buildVectorAdd(m, 1);
+  Compiled c;
+  compile(m, "sm_90a", c, /*binary=*/false);
+  INFO(c.messages());
+  REQUIRE(c.ok);
+  CHECK(count(c.assembly, "ld.global.v4") == 0);
+  CHECK(count(c.assembly, "ld.global.b32") == 16);
+}
+
+TEST_CASE("vector add for gfx942 links into an hsaco") {
+  Context ctx;
+  Module m(ctx);
+  // gfx942 runs 64-lane waves: the same kernel with tpw = 64, 2 warps.
+  const Layout *l = ctx.blocked({4}, {64}, {2}, {0});
+  const Type *i32 = ctx.i32(), *f32 = ctx.f32(), *pf32 = ctx.pointer(f32);
+  const Type *ti32 = ctx.block(i32, {512}, l), *tf32 = ctx.block(f32, {512}, l),
+             *tp = ctx.block(pf32, {512}, l);
+  Function *fn = m.addFunction("copy", {});
+  fn->numWarps = 2;
+  Value *x = fn->addParam(pf32, {"x", 16, {}});
+  Value *out = fn->addParam(pf32, {"out", 16, {}});
+  Builder b(ctx);
+  b.setInsertionPointToEnd(fn->body());
+  Value *range = b.createValue(OpCode::MakeRange, {}, ti32, {},
+                               attrs({{"start", int64_t{0}}, {"end", int64_t{512}}}));
+  Value *px = b.createValue(OpCode::AddPtr, {b.createValue(OpCode::Splat, {x}, tp, {}), range},
+                            tp, {});
+  Value *po = b.createValue(OpCode::AddPtr, {b.createValue(OpCode::Splat, {out}, tp, {}), range},
+                            tp, {});
+  Value *v = b.createValue(OpCode::Load, {px}, tf32, {}, attrs({{"vec", int64_t{4}}}));
+  Value *e = b.createValue(OpCode::Exp, {v}, tf32, {});
+  Value *s = b.createValue(OpCode::Sin, {e}, tf32, {});
+  b.create(OpCode::Store, {po, s}, {}, attrs({{"vec", int64_t{4}}}), {});
+  b.create(OpCode::Return, {}, {}, {}, {});
+  if (!rocmAvailable())
+    return;
+  Compiled c;
+  compile(m, "gfx942", c);
+  INFO(c.messages());
+  REQUIRE(c.ok);
+  CHECK(c.binary.substr(0, 4) == "\x7f" "ELF");
+  CHECK(c.assembly.find("global_load_dwordx4") != std::string::npos);
+  CHECK(c.assembly.find("v_exp_f32") != std::string::npos);
+  CHECK(c.llvmIR.find("declare float @__ocml_sin_f32") == std::string::npos); // linked
+}
+
+TEST_CASE("2-D masked copy through slices, expand_dims and broadcast") {
+  Context ctx;
+  Module m(ctx);
+  const Layout *p = ctx.blocked({1, 4}, {8, 4}, {4, 1}, {1, 0});
+  const Layout *rowsL = ctx.slice(1, p), *colsL = ctx.slice(0, p);
+  const Type *i32 = ctx.i32(), *f32 = ctx.f32(), *pf32 = ctx.pointer(f32), *i1 = ctx.i1();
+  Function *fn = m.addFunction("copy2d", {});
+  Value *x = fn->addParam(pf32, {"x", 16, {}});
+  Value *out = fn->addParam(pf32, {"out", 16, {}});
+  Value *rowsN = fn->addParam(i32, {"M", 1, {}});
+  Value *colsN = fn->addParam(i32, {"N", 1, {}});
+  Value *stride = fn->addParam(i32, {"stride", 16, {}});
+  Builder b(ctx);
+  b.setInsertionPointToEnd(fn->body());
+  auto T = [&](const Type *e, std::vector<int64_t> shape, const Layout *l) {
+    return ctx.block(e, std::move(shape), l);
+  };
+  auto V = [&](OpCode code, std::vector<Value *> ops, const Type *t, AttrList a = {}) {
+    return b.createValue(code, std::move(ops), t, {}, std::move(a));
+  };
+  Value *pid = V(OpCode::ProgramId, {}, i32, attrs({{"axis", int64_t{0}}}));
+  Value *rowBase = V(OpCode::Mul, {pid, b.intConstant(64, i32, {})}, i32);
+  Value *rows = V(OpCode::Add,
+                  {V(OpCode::Splat, {rowBase}, T(i32, {64}, rowsL)),
+                   V(OpCode::MakeRange, {}, T(i32, {64}, rowsL),
+                     attrs({{"start", int64_t{0}}, {"end", int64_t{64}}}))},
+                  T(i32, {64}, rowsL));
+  Value *cols = V(OpCode::MakeRange, {}, T(i32, {64}, colsL),
+                  attrs({{"start", int64_t{0}}, {"end", int64_t{64}}}));
+  Value *rowMask = V(OpCode::Cmp, {rows, V(OpCode::Splat, {rowsN}, T(i32, {64}, rowsL))},
+                     T(i1, {64}, rowsL), attrs({{"pred", std::string("lt")}}));
+  Value *colMask = V(OpCode::Cmp, {cols, V(OpCode::Splat, {colsN}, T(i32, {64}, colsL))},
+                     T(i1, {64}, colsL), attrs({{"pred", std::string("lt")}}));
+  auto rowsTo2d = [&](Value *v, const Type *e) {
+    Value *ex = V(OpCode::ExpandDims, {v}, T(e, {64, 1}, p), attrs({{"axis", int64_t{1}}}));
+    return std::make_pair(ex, T(e, {64, 64}, p));
+  };
+  auto colsTo2d = [&](Value *v, const Type *e) {
+    Value *ex = V(OpCode::ExpandDims, {v}, T(e, {1, 64}, p), attrs({{"axis", int64_t{0}}}));
+    return std::make_pair(ex, T(e, {64, 64}, p));
+  };
+  auto [r2, r2full] = rowsTo2d(rows, i32);
+  Value *rowOff = V(OpCode::Mul, {r2, V(OpCode::Splat, {stride}, T(i32, {64, 1}, p))},
+                    T(i32, {64, 1}, p));
+  auto [c2, c2full] = colsTo2d(cols, i32);
+  Value *offs = V(OpCode::Add,
+                  {V(OpCode::Broadcast, {rowOff}, r2full), V(OpCode::Broadcast, {c2}, c2full)},
+                  r2full);
+  auto [rm, rmFull] = rowsTo2d(rowMask, i1);
+  auto [cm, cmFull] = colsTo2d(colMask, i1);
+  Value *mask = V(OpCode::And,
+                  {V(OpCode::Broadcast, {rm}, rmFull), V(OpCode::Broadcast, {cm}, cmFull)},
+                  rmFull);
+  const Type *tp = T(pf32, {64, 64}, p), *tf = T(f32, {64, 64}, p);
+  Value *px = V(OpCode::AddPtr, {V(OpCode::Splat, {x}, tp), offs}, tp);
+  Value *po = V(OpCode::AddPtr, {V(OpCode::Splat, {out}, tp), offs}, tp);
+  Value *zero = b.floatConstant(0.0, tf, {});
+  Value *v = V(OpCode::Load, {px, mask, zero}, tf, attrs({{"vec", int64_t{4}}}));
+  Value *twice = V(OpCode::Mul, {v, b.floatConstant(2.0, tf, {})}, tf);
+  b.create(OpCode::Store, {po, twice, mask}, {}, attrs({{"vec", int64_t{4}}}), {});
+  b.create(OpCode::Return, {}, {}, {}, {});
+
+  for (const char *arch : {"sm_80", "sm_90a"}) {
+    CAPTURE(arch);
+    Compiled c;
+    compile(m, arch, c);
+    INFO(c.messages());
+    REQUIRE(c.ok);
+    // 32 registers per thread in groups of 4 along the contiguous dim.
+    CHECK(count(c.assembly, "ld.global.v4.b32") == 8);
+    CHECK(count(c.assembly, "st.global.v4.b32") == 8);
+  }
+}
+
+TEST_CASE("unsupported ops are located errors") {
+  Context ctx;
+  Module m(ctx);
+  const Layout *l = ctx.blocked({1, 4}, {8, 4}, {4, 1}, {1, 0});
+  const Type *t = ctx.block(ctx.f32(), {32, 32}, l);
+  Function *fn = m.addFunction("k", {});
+  Builder b(ctx);
+  b.setInsertionPointToEnd(fn->body());
+  SourceLoc loc{1, 7, 3};
+  Value *a = b.floatConstant(1.0, t, {});
+  b.createValue(OpCode::Dot, {a, a, a}, t, loc);
+  b.create(OpCode::Return, {}, {}, {}, {});
+  std::unique_ptr<Target> target = makeTarget("sm_90a");
+  llvm::LLVMContext llctx;
+  std::unique_ptr<llvm::Module> mod;
+  std::vector<KernelInfo> kernels;
+  DiagnosticEngine diags;
+  CHECK(!emitLLVM(m, *target, llctx, mod, kernels, diags));
+  REQUIRE(diags.diagnostics().size() == 1);
+  CHECK(diags.diagnostics()[0].message == "'dot' is not supported yet for sm_90a");
+  CHECK(diags.diagnostics()[0].range.begin.line == 7);
+}
