@@ -4,7 +4,8 @@
 #   parse_tt, frontend: every .tt file under tests/ (not tests/robustness/crashes), examples/ and
 #                       bench/, plus fuzz/seeds/parse_tt/
 #   parse_ir:           every .tir file under tests/ (same exclusion), fuzz/seeds/parse_ir/, and the
-#                       Tile IR and GPU IR that TRITONC (default build/tritonc, if it exists) prints
+#                       Tile IR and GPU IR that TRITONC (default: the first of $TRITONC_BUILD/tritonc,
+#                       build/tritonc, build-asan/tritonc that exists) prints
 #                       for each of those .tt files with --emit-ir=tile / --emit-ir=gpu
 # Files are named by the SHA-1 of their contents (as libFuzzer names its units), so duplicates
 # collapse. The corpora are generated, not committed (fuzz/.gitignore); the crash regression
@@ -15,7 +16,12 @@ set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
-tritonc="${1:-build/tritonc}"
+tritonc="${1:-}"
+if [ -z "$tritonc" ]; then
+  for t in "${TRITONC_BUILD:-build}/tritonc" build/tritonc build-asan/tritonc; do
+    if [ -x "$t" ]; then tritonc="$t"; break; fi
+  done
+fi
 
 put() { # put DIR FILE: copy FILE into DIR under its hash
   local h
@@ -41,7 +47,7 @@ for f in "${tirs[@]}" fuzz/seeds/parse_ir/*; do
 done
 
 emitted=0
-if [ -x "$tritonc" ]; then
+if [ -n "$tritonc" ] && [ -x "$tritonc" ]; then
   tmp="$(mktemp -d)"
   trap 'rm -rf "$tmp"' EXIT
   for f in "${tts[@]}"; do
@@ -59,4 +65,4 @@ fi
 for t in parse_tt frontend parse_ir; do
   echo "fuzz/corpus/$t: $(ls fuzz/corpus/$t | wc -l) seeds"
 done
-echo "(IR printed by $tritonc: $emitted files)"
+echo "(IR printed by ${tritonc:-no tritonc}: $emitted files)"

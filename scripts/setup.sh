@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 BUILD_DIR=${BUILD_DIR:-build}
 
 PACKAGES=(
-  g++ pkg-config python3             # compiler, dependency lookup, lit's interpreter
+  g++ make pkg-config python3        # compilers, dependency lookup, lit's interpreter
   llvm-22-dev lld-22 llvm-22-tools   # LLVM 22 libraries, ld.lld for AMD, lit + FileCheck + not
   meson ninja-build                  # build
   libcli11-dev nlohmann-json3-dev doctest-dev

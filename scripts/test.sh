@@ -6,6 +6,8 @@
 #   toolchain  every tests/kernels/*.tt and examples/*.tt compiled to a cubin with ptxas for
 #              sm_80 and sm_90a (each kernel x arch counts); a file may name extra flags on a
 #              line `# ACCEPT-FLAGS: -D BLOCK=64`
+#   build      examples/build built with ninja, make and meson: editing an imported module
+#              rebuilds exactly its importers, and a second build does nothing
 #   docs       man/tritonc.1 renders without warnings; every flag of `tritonc --help` and of
 #              `tritonc run --help` is in the man page and in README.md
 # A missing tool (lit, FileCheck, ptxas, the built tritonc) is a failure, never a skip.
@@ -128,6 +130,20 @@ else
   echo "$n kernel builds checked"
   [ "$n" -eq 0 ] && fail 1 "toolchain: no kernels found"
 fi
+
+# ---- build systems ---------------------------------------------------------------------------
+section "build systems (examples/build: depfiles drive incremental rebuilds)"
+for sys in ninja make meson; do
+  if [ ! -x "$TRITONC" ]; then
+    fail 1 "build-systems: $sys: $TRITONC not built"
+  elif TRITONC="$TRITONC" tests/build/check_incremental.sh "$sys" >"$TMP/incr-$sys.log" 2>&1; then
+    tail -n 1 "$TMP/incr-$sys.log"
+    pass 1
+  else
+    cat "$TMP/incr-$sys.log"
+    fail 1 "build-systems: $sys: $(tail -n 1 "$TMP/incr-$sys.log")"
+  fi
+done
 
 # ---- docs ------------------------------------------------------------------------------------
 section "docs (man page, README)"

@@ -169,7 +169,7 @@ llvm::Value *KernelLowering::elementwise(const Operation &op,
   case OpCode::Select:
     return b_.CreateSelect(x, y, args[2]);
   case OpCode::Cast:
-    return cast(x, t, op.result()->type()->scalarType(),
+    return cast(op, x, t, op.result()->type()->scalarType(),
                 op.attrs().getString("rounding", "rtne") == "rtz");
   case OpCode::Bitcast: {
     llvm::Type *to = registerType(op.result()->type());
@@ -279,8 +279,8 @@ llvm::Value *KernelLowering::callLibrary(const Operation &op, const std::string 
 
 // ---- casts
 
-llvm::Value *KernelLowering::cast(llvm::Value *v, const Type *from, const Type *to,
-                                  bool towardZero) {
+llvm::Value *KernelLowering::cast(const Operation &op, llvm::Value *v, const Type *from,
+                                  const Type *to, bool towardZero) {
   if (from == to)
     return v;
   llvm::Type *toTy = registerType(to);
@@ -289,9 +289,15 @@ llvm::Value *KernelLowering::cast(llvm::Value *v, const Type *from, const Type *
   const Type *f32 = fn_.context().f32();
   const ScalarKind fk = from->scalarKind(), tk = to->scalarKind();
   if (isFp8(fk))
-    return cast(fp8ToFloat(v, fk), f32, to, towardZero);
-  if (isFp8(tk))
-    return floatToFp8(cast(v, from, f32, towardZero), tk);
+    return cast(op, fp8ToFloat(v, fk), f32, to, towardZero);
+  if (isFp8(tk)) {
+    if (towardZero) {
+      error(op, "rounding = \"rtz\" is not supported for fp8 results");
+      return nullptr;
+    }
+    llvm::Value *wide = cast(op, v, from, f32, false);
+    return wide ? floatToFp8(wide, tk) : nullptr;
+  }
   if (tk == ScalarKind::I1) // Triton: x != 0 (NaN is true)
     return from->isFloat() ? b_.CreateFCmpUNE(v, llvm::ConstantFP::get(v->getType(), 0.0))
                            : b_.CreateICmpNE(v, llvm::ConstantInt::get(v->getType(), 0));
@@ -304,14 +310,48 @@ llvm::Value *KernelLowering::cast(llvm::Value *v, const Type *from, const Type *
     return to->isUnsigned() ? b_.CreateFPToUI(v, toTy) : b_.CreateFPToSI(v, toTy);
   const unsigned fw = from->bitWidth(), tw = to->bitWidth();
   if (fw == tw) // f16 <-> bf16
-    return cast(cast(v, from, f32, false), f32, to, towardZero);
+    return cast(op, cast(op, v, from, f32, false), f32, to, towardZero);
   if (tw > fw)
     return b_.CreateFPExt(v, toTy);
   if (!towardZero)
     return b_.CreateFPTrunc(v, toTy);
-  llvm::Value *mode =
-      llvm::MetadataAsValue::get(ctx_, llvm::MDString::get(ctx_, "round.towardzero"));
-  return b_.CreateIntrinsic(llvm::Intrinsic::fptrunc_round, {toTy, v->getType()}, {v, mode});
+  if (fk != ScalarKind::F32) {
+    error(op, "rounding = \"rtz\" is supported from f32 only");
+    return nullptr;
+  }
+  return truncateTowardZero(v, tk);
+}
+
+llvm::Value *KernelLowering::truncateTowardZero(llvm::Value *f, ScalarKind kind) {
+  // LLVM's llvm.fptrunc.round has no NVPTX lowering, so: chop the mantissa bits.
+  llvm::Type *i32 = b_.getInt32Ty();
+  llvm::Value *bits = b_.CreateBitCast(f, i32);
+  llvm::Value *a = b_.CreateAnd(bits, 0x7FFFFFFF);
+  llvm::Value *isNaN = b_.CreateICmpUGT(a, b_.getInt32(0x7F800000));
+  llvm::Value *r;
+  if (kind == ScalarKind::BF16) { // bf16 is the top half of an f32
+    llvm::Value *sign = b_.CreateAnd(b_.CreateLShr(bits, 16), 0x8000);
+    r = b_.CreateSelect(isNaN, b_.getInt32(0x7FC0), b_.CreateLShr(a, 16));
+    r = b_.CreateOr(r, sign);
+  } else {
+    // f16: exponent bias 15 instead of 127, 10 mantissa bits instead of 23. Finite values
+    // beyond the largest f16 (65504) truncate to it; only infinity stays infinite.
+    llvm::Value *sign = b_.CreateAnd(b_.CreateLShr(bits, 16), 0x8000);
+    llvm::Value *af = b_.CreateBitCast(a, b_.getFloatTy());
+    llvm::Value *normal = b_.CreateSub(b_.CreateLShr(a, 13), b_.getInt32((127 - 15) << 10));
+    llvm::Value *subnormal = b_.CreateFPToUI(
+        b_.CreateFMul(af, llvm::ConstantFP::get(b_.getFloatTy(), std::ldexp(1.0, 24))), i32);
+    r = b_.CreateSelect(
+        b_.CreateFCmpOLT(af, llvm::ConstantFP::get(b_.getFloatTy(), std::ldexp(1.0, -14))),
+        subnormal, normal);
+    r = b_.CreateSelect(b_.CreateFCmpOGE(af, llvm::ConstantFP::get(b_.getFloatTy(), 65504.0)),
+                        b_.getInt32(0x7BFF), r);
+    r = b_.CreateSelect(b_.CreateICmpEQ(a, b_.getInt32(0x7F800000)), b_.getInt32(0x7C00), r);
+    r = b_.CreateSelect(isNaN, b_.getInt32(0x7E00), r);
+    r = b_.CreateOr(r, sign);
+  }
+  llvm::Type *to = kind == ScalarKind::BF16 ? b_.getBFloatTy() : b_.getHalfTy();
+  return b_.CreateBitCast(b_.CreateTrunc(r, b_.getInt16Ty()), to);
 }
 
 llvm::Value *KernelLowering::fp8ToFloat(llvm::Value *bits, ScalarKind kind) {

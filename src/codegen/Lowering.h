@@ -47,7 +47,11 @@ private:
   bool lowerElementwise(const Operation &op);
   /// One register of an elementwise op; nullptr after reporting an error.
   llvm::Value *elementwise(const Operation &op, const std::vector<llvm::Value *> &args);
-  llvm::Value *cast(llvm::Value *v, const Type *from, const Type *to, bool towardZero);
+  /// A numeric cast of one register; nullptr after reporting an error at `op`.
+  llvm::Value *cast(const Operation &op, llvm::Value *v, const Type *from, const Type *to,
+                    bool towardZero);
+  /// f32 → f16 / bf16 rounding toward zero.
+  llvm::Value *truncateTowardZero(llvm::Value *f32, ScalarKind kind);
   llvm::Value *math(const Operation &op, std::vector<llvm::Value *> args);
   llvm::Value *externCall(const Operation &op, std::vector<llvm::Value *> args);
   llvm::Value *callLibrary(const Operation &op, const std::string &symbol,

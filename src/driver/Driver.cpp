@@ -113,14 +113,14 @@ bool useColor() {
   return !(term && std::strcmp(term, "dumb") == 0);
 }
 
-/// The output path the user gets when -o is absent: STEM.cubin for a binary (like nvcc -cubin),
-/// standard output for the text forms.
-std::string outputPath(const DriverOptions &o) {
+/// The output path the user gets when -o is absent: STEM.cubin (STEM.hsaco for AMD) for a
+/// binary, like nvcc -cubin; standard output for the text forms.
+std::string outputPath(const DriverOptions &o, const TargetInfo &target) {
   if (!o.output.empty())
     return o.output;
   if (o.emit != EmitKind::Binary)
     return "-";
-  return std::filesystem::path(o.input).stem().string() + ".cubin";
+  return std::filesystem::path(o.input).stem().string() + (target.isHip() ? ".hsaco" : ".cubin");
 }
 
 class Compilation {
@@ -176,8 +176,8 @@ private:
   }
   int writeText(const std::string &text) {
     std::string ioError;
-    if (!writeFileAtomically(outputPath(opts_), text, ioError))
-      return error(kExitInputError, "cannot write '" + outputPath(opts_) + "': " + ioError);
+    if (!writeFileAtomically(outputPath(opts_, target_), text, ioError))
+      return error(kExitInputError, "cannot write '" + outputPath(opts_, target_) + "': " + ioError);
     return kExitSuccess;
   }
 
@@ -345,7 +345,7 @@ int Compilation::run() {
 
 int Compilation::writeOutputs(const std::string &primary,
                               const std::vector<KernelMetadata> &kernels) {
-  std::string out = outputPath(opts_);
+  std::string out = outputPath(opts_, target_);
   std::string ioError;
   if (!writeFileAtomically(out, primary, ioError))
     return error(kExitInputError, "cannot write '" + out + "': " + ioError);

@@ -22,14 +22,14 @@ USAGE: tritonc FILE.tt [-o OUT.cubin] [options]
                         (runs a kernel on the CPU; see tritonc run --help)
 
 OUTPUT:
-  -o FILE               Output file. Default: STEM.cubin in the working directory for a binary,
-                        standard output for --emit-ir, --emit-llvm and -S. '-' is standard output
-                        (text outputs only).
+  -o FILE               Output file. Default: STEM.cubin (STEM.hsaco for AMD) in the working
+                        directory for a binary, standard output for --emit-ir, --emit-llvm and
+                        -S. '-' is standard output (text outputs only).
   --emit-ir[=STAGE]     Print the IR instead of compiling: after the whole pass pipeline (or after
                         --passes), or with STAGE 'tile' right after the front end. STAGE 'gpu' is
                         the same as no STAGE.
   --emit-llvm           Print the optimized LLVM IR.
-  -S                    Write PTX assembly.
+  -S                    Write the target's assembly (PTX; AMDGPU assembly for gfx942).
   --metadata FILE       Write the launch-metadata JSON to FILE (default: OUT with its extension
                         replaced by .json, beside the binary). Allowed with a binary or -S.
   -MD                   Also write a gcc-style dependency file (default: OUT with .d).
@@ -39,7 +39,8 @@ OUTPUT:
   -MP                   Add a phony target for every dependency but the main file.
 
 TARGET AND CODE GENERATION:
-  --arch ARCH           Target GPU: sm_80, sm_86, sm_89, sm_90, sm_90a, sm_100a. Default: sm_90a.
+  --arch ARCH           Target GPU: sm_80, sm_86, sm_89, sm_90, sm_90a, sm_100a (NVIDIA, a cubin
+                        through ptxas) or gfx942 (AMD, an .hsaco through ld.lld). Default: sm_90a.
   -O0 -O1 -O2 -O3       Optimization level of LLVM and ptxas. Default: -O3.
   --num-warps N         Warps per program (1, 2, 4, 8, 16 or 32; default 4).
   --num-stages N        Software-pipelining stages for loops (1..16; default 3).

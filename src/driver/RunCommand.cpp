@@ -2,7 +2,7 @@
 //
 //   tritonc run FILE.tt --kernel K --grid X[,Y[,Z]] [-D N=V]... [-I DIR]...
 //               --arg NAME=VALUE... [--save NAME=FILE.npy]... [--passes a,b | --pipeline P]
-//   tritonc run --differential FILE.tt --kernel K [--grid ...] [--elements N] [--seed S]
+//   tritonc run --differential FILE.tt [--kernel K] [--grid ...] [--elements N] [--seed S]
 //
 // A scalar argument takes a number; a pointer argument takes `@FILE.npy` (whose dtype must be
 // the pointee's), `zeros:SHAPE` or `rand:SHAPE` (SHAPE as 4000 or 64x64). Every parameter
@@ -22,6 +22,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <cmath>
@@ -61,9 +62,10 @@ LAUNCH:
   --max-ops N           Stop with an error after N executed ops (0: no limit).
 
 DIFFERENTIAL TESTING:
-  --differential        Interpret the kernel on random inputs before the first pass and after
-                        each pass (--passes, --pipeline, default full) and name the first pass
-                        that changes the result. --arg may set scalars (not pointers).
+  --differential        Interpret the kernel (without --kernel: each kernel of FILE) on random
+                        inputs before the first pass and after each pass (--passes, --pipeline,
+                        default full) and name the first pass that changes the result. --arg
+                        may set scalars (not pointers).
   --elements N          Elements per random buffer; integer scalars default to N (4096).
   --seed S              Seed of the random inputs (default 0).
 
@@ -76,6 +78,8 @@ device_assert, or a pass that changes the result), 2 bad usage.
 }
 
 namespace {
+
+constexpr const char *kUsageHint = "Run 'tritonc run --help' for usage.\n";
 
 struct UsageError {
   std::string message;
@@ -222,10 +226,9 @@ private:
     std::vector<const PassInfo *> passes = selectPasses();
 
     std::unique_ptr<Module> module = load(fo);
-    Function *fn = selectKernel(*module);
-
     if (opts_.differential)
-      return differential(*module, *fn, passes, grid);
+      return differentialAll(std::move(module), fo, passes, grid);
+    Function *fn = selectKernel(*module);
 
     KernelArgs args = bindArgs(*fn);
     const std::vector<std::pair<size_t, std::string>> saves = bindSaves(*fn, args);
@@ -402,30 +405,61 @@ private:
     return saves;
   }
 
-  int differential(Module &module, const Function &fn, const std::vector<const PassInfo *> &passes,
-                   std::array<int64_t, 3> grid) {
+  /// --differential on the kernel named by --kernel, or on every kernel of the file. Passes
+  /// change the module in place, so each further kernel starts from a freshly compiled one.
+  int differentialAll(std::unique_ptr<Module> module, const FrontendOptions &fo,
+                      const std::vector<const PassInfo *> &passes, std::array<int64_t, 3> grid) {
+    if (!opts_.saves.empty())
+      throw UsageError{"--save does not apply to --differential"};
+    std::vector<std::string> kernels;
+    if (!opts_.kernel.empty())
+      kernels.push_back(selectKernel(*module)->name());
+    else
+      for (const auto &f : module->functions())
+        kernels.push_back(f->name());
+    if (kernels.empty())
+      throw InputError{"'" + opts_.input + "' defines no kernel"};
+    // With every kernel of a file under test, an --arg applies to the kernels that have it.
+    const bool strictArgs = kernels.size() == 1;
+    std::vector<bool> argUsed(opts_.args.size(), false);
+    for (size_t k = 0; k < kernels.size(); ++k) {
+      if (k > 0)
+        module = load(fo);
+      differential(*module, *module->lookup(kernels[k]), passes, grid, strictArgs, argUsed);
+    }
+    for (size_t a = 0; a < opts_.args.size(); ++a)
+      if (!argUsed[a])
+        throw UsageError{"--arg " + opts_.args[a] + ": no kernel of '" + opts_.input +
+                         "' has that parameter"};
+    return kExitSuccess;
+  }
+
+  void differential(Module &module, const Function &fn, const std::vector<const PassInfo *> &passes,
+                    std::array<int64_t, 3> grid, bool strictArgs, std::vector<bool> &argUsed) {
     DifferentialOptions options;
     options.grid = grid;
     options.inputs.elements = opts_.elements;
     options.inputs.seed = opts_.seed;
     if (opts_.maxOps)
       options.interp.maxOps = opts_.maxOps;
-    for (const std::string &a : opts_.args) {
-      auto [name, value] = nameValue(a, "--arg");
-      const size_t i = paramIndex(fn, name, "--arg");
+    for (size_t a = 0; a < opts_.args.size(); ++a) {
+      auto [name, value] = nameValue(opts_.args[a], "--arg");
+      const bool has = std::any_of(fn.params().begin(), fn.params().end(),
+                                   [&](const ParamInfo &p) { return p.name == name; });
+      if (!has && !strictArgs)
+        continue;
+      const size_t i = paramIndex(fn, name, "--arg"); // reports the unknown name
       const Type *type = fn.body()->argument(static_cast<unsigned>(i))->type();
       if (type->isPointer())
         throw UsageError{"--arg " + name + ": --differential makes its own buffers"};
       options.scalarOverrides.emplace_back(name, parseScalar(value, type, name));
+      argUsed[a] = true;
     }
-    if (!opts_.saves.empty())
-      throw UsageError{"--save does not apply to --differential"};
     PassContext pctx{diags_, target_};
     if (!runDifferential(module, fn.name(), passes, pctx, options, &out_))
       throw CompilationAborted();
     out_ << "differential: " << passes.size() << " passes keep the result of '" << fn.name()
          << "'\n";
-    return kExitSuccess;
   }
 
   void flushDiagnostics() {
@@ -437,6 +471,8 @@ private:
   int fail(int code, const std::string &message) {
     flushDiagnostics();
     err_ << "tritonc: " << (color_ ? "\033[1;31merror:\033[0m " : "error: ") << message << "\n";
+    if (code == kExitUsageError)
+      err_ << kUsageHint;
     return code;
   }
 
@@ -479,7 +515,7 @@ int runCommand(int argc, const char *const *argv, std::ostream &out, std::ostrea
       args.emplace_back(argv[i]);
     app.parse(args);
   } catch (const CLI::ParseError &e) {
-    err << "tritonc run: error: " << e.what() << "\n(see tritonc run --help)\n";
+    err << "tritonc: error: " << e.what() << "\n" << kUsageHint;
     return kExitUsageError;
   }
   if (help) {
@@ -487,7 +523,7 @@ int runCommand(int argc, const char *const *argv, std::ostream &out, std::ostrea
     return kExitSuccess;
   }
   if (options.input.empty()) {
-    err << "tritonc run: error: no input file\n(see tritonc run --help)\n";
+    err << "tritonc: error: no input file\n" << kUsageHint;
     return kExitUsageError;
   }
   options.passesGiven = passesOpt->count() > 0;

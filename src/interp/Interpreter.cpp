@@ -1016,8 +1016,9 @@ private:
     case OpCode::MakeRange: {
       RtValue &r = result(ins);
       const int64_t start = op.attrs().getInt("start", 0);
+      const IntNorm norm(r.type->scalarType());
       for (size_t i = 0; i < r.size(); ++i)
-        r.cells[i] = IntNorm(r.type->scalarType())(static_cast<uint64_t>(start) + i);
+        r.cells[i] = norm(static_cast<uint64_t>(start) + i);
       return;
     }
     case OpCode::Splat: {

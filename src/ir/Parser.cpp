@@ -80,8 +80,8 @@ std::string plural(size_t n, std::string_view word) {
 class IRParser {
 public:
   IRParser(Context &ctx, SourceManager &sources, uint32_t fileId, DiagnosticEngine &diags)
-      : ctx_(ctx), sources_(sources), fileId_(fileId), diags_(diags),
-        file_(sources.file(fileId)), text_(file_.text) {}
+      : ctx_(ctx), sources_(sources), fileId_(fileId), diags_(diags), file_(sources.file(fileId)),
+        text_(file_.text) {}
 
   std::unique_ptr<Module> run() {
     module_ = std::make_unique<Module>(ctx_);
@@ -287,9 +287,9 @@ private:
       break;
     }
     static const std::pair<char, Tok> kPunct[] = {
-        {'^', Tok::Caret},    {'(', Tok::LParen},   {')', Tok::RParen},  {'{', Tok::LBrace},
-        {'}', Tok::RBrace},   {'[', Tok::LBracket}, {']', Tok::RBracket}, {'<', Tok::Less},
-        {'>', Tok::Greater},  {',', Tok::Comma},    {':', Tok::Colon},   {'=', Tok::Equal},
+        {'^', Tok::Caret},   {'(', Tok::LParen},   {')', Tok::RParen},   {'{', Tok::LBrace},
+        {'}', Tok::RBrace},  {'[', Tok::LBracket}, {']', Tok::RBracket}, {'<', Tok::Less},
+        {'>', Tok::Greater}, {',', Tok::Comma},    {':', Tok::Colon},    {'=', Tok::Equal},
         {'-', Tok::Minus},
     };
     for (auto [ch, kind] : kPunct)
@@ -329,9 +329,7 @@ private:
       expected(peek(), what);
     return next();
   }
-  bool atIdent(std::string_view word) {
-    return peek().kind == Tok::Ident && peek().text == word;
-  }
+  bool atIdent(std::string_view word) { return peek().kind == Tok::Ident && peek().text == word; }
   void expectKeyword(std::string_view word) {
     if (!atIdent(word))
       expected(peek(), "'" + std::string(word) + "'");
@@ -860,8 +858,8 @@ private:
     if (types.size() != resultNames.size()) {
       if (types.empty())
         expected(peek(), "':' and the result types");
-      fail(mnemonic, opName + " defines " + plural(resultNames.size(), "result") +
-                         " but lists " + plural(types.size(), "result type"));
+      fail(mnemonic, opName + " defines " + plural(resultNames.size(), "result") + " but lists " +
+                         plural(types.size(), "result type"));
     }
     if (info->numOperands != kVariadic && operands.size() != size_t(info->numOperands))
       fail(mnemonic, opName + " expects " + plural(info->numOperands, "operand") + ", got " +
@@ -870,9 +868,9 @@ private:
       fail(mnemonic, opName + " expects " + plural(info->numResults, "result") + ", got " +
                          std::to_string(resultNames.size()));
 
-    Operation *op = block.push_back(Operation::create(info->code, std::move(operands),
-                                                      std::move(types), std::move(attrs),
-                                                      locAt(first.begin), info->numRegions));
+    Operation *op =
+        block.push_back(Operation::create(info->code, std::move(operands), std::move(types),
+                                          std::move(attrs), locAt(first.begin), info->numRegions));
     unsigned numRegions = 0;
     while (peek().kind == Tok::LBrace) {
       if (numRegions == op->numRegions())

@@ -94,7 +94,8 @@ bool isPtrT(const Type *t) { return t && t->scalarType()->isPointer(); }
 bool isBoolT(const Type *t) { return t && t->isBool(); }
 /// A block (or scalar) of pointers to `pointee`'s element, shaped like `ptr`.
 bool isPointeeOf(const Type *value, const Type *ptr) {
-  return isPtrT(ptr) && sameShape(value, ptr) && value->scalarType() == ptr->scalarType()->pointee();
+  return isPtrT(ptr) && sameShape(value, ptr) &&
+         value->scalarType() == ptr->scalarType()->pointee();
 }
 
 const char *regionName(OpCode owner, unsigned region) {
@@ -239,8 +240,8 @@ private:
       if (std::optional<std::string> why = layoutProblem(l->parent()))
         return why;
       if (l->sliceDim() >= l->parent()->rank())
-        return "slice dim " + std::to_string(l->sliceDim()) + " out of range for a parent of rank " +
-               std::to_string(l->parent()->rank());
+        return "slice dim " + std::to_string(l->sliceDim()) +
+               " out of range for a parent of rank " + std::to_string(l->parent()->rank());
       goodLayouts_.insert(l);
       return std::nullopt;
     }
@@ -265,8 +266,8 @@ private:
     if (threads != 32 && threads != 64)
       return "tpw multiplies to " + std::to_string(threads) + ", not a warp size (32 or 64)";
     if (warps != fn_.numWarps)
-      return "wpc multiplies to " + std::to_string(warps) + ", but the kernel has num_warps = " +
-             std::to_string(fn_.numWarps);
+      return "wpc multiplies to " + std::to_string(warps) +
+             ", but the kernel has num_warps = " + std::to_string(fn_.numWarps);
     goodLayouts_.insert(l);
     return std::nullopt;
   }
@@ -276,8 +277,8 @@ private:
   void checkKernel() {
     const std::string where = "kernel @" + fn_.name() + ": ";
     if (!isPow2(fn_.numWarps))
-      report(fn_.loc(), where + "num_warps = " + std::to_string(fn_.numWarps) +
-                            " is not a power of two");
+      report(fn_.loc(),
+             where + "num_warps = " + std::to_string(fn_.numWarps) + " is not a power of two");
     if (fn_.numCtas < 1)
       report(fn_.loc(), where + "num_ctas must be at least 1");
     const Block &body = *fn_.body();
@@ -368,8 +369,8 @@ private:
       for (unsigned i = 0; i < op.region(r)->numArguments(); ++i)
         if (const std::optional<std::string> &why =
                 typeProblem(op.region(r)->argument(i)->type())) {
-          opError(op, "region #" + std::to_string(r) + " argument #" + std::to_string(i) + ": " +
-                          *why);
+          opError(op,
+                  "region #" + std::to_string(r) + " argument #" + std::to_string(i) + ": " + *why);
           complete = false;
         }
     if (checkArity(op) && complete)
@@ -598,8 +599,8 @@ private:
       std::vector<int64_t> shape = in[0]->shape();
       shape.pop_back();
       if (out[0] != out[1] || !hasShape(out[0], in[0]->element(), shape))
-        opError(op, "results must both be " + shapeStr(in[0]->element(), shape) + ", got " +
-                        sig(op));
+        opError(op,
+                "results must both be " + shapeStr(in[0]->element(), shape) + ", got " + sig(op));
       return;
     }
 
@@ -731,8 +732,8 @@ private:
         return;
       }
       if (!isPointeeOf(in[1], in[0]) || r != in[1])
-        opError(op, "value and result must be the pointee type in the pointer's shape, got " +
-                        sig(op));
+        opError(op,
+                "value and result must be the pointee type in the pointer's shape, got " + sig(op));
       else if (in.size() > 2 && (!isBoolT(in[2]) || !sameShape(in[2], in[0])))
         opError(op, "mask must be i1 of the pointer's shape, got " + sig(op));
       return;
@@ -775,21 +776,19 @@ private:
       if (!isBlockT(in[0]) || in[0]->rank() != 1 || !isIntT(in[0]))
         opError(op, "requires a 1-D integer block, got " + sig(op));
       else if (bins && (!isBlockT(r) || !hasShape(r, ctx_.i32(), {*bins})))
-        opError(op, "result must be " + shapeStr(ctx_.i32(), {*bins}) + " (num_bins), got " +
-                        sig(op));
+        opError(op,
+                "result must be " + shapeStr(ctx_.i32(), {*bins}) + " (num_bins), got " + sig(op));
       return;
     }
     case OpCode::Gather: {
       std::optional<int64_t> axis = intAttr(op, "axis", true);
-      if (!isBlockT(in[0]) || !isBlockT(in[1]) || !isIntT(in[1]) ||
-          in[0]->rank() != in[1]->rank())
-        opError(op, "requires a source block and an integer index block of one rank, got " +
-                        sig(op));
+      if (!isBlockT(in[0]) || !isBlockT(in[1]) || !isIntT(in[1]) || in[0]->rank() != in[1]->rank())
+        opError(op,
+                "requires a source block and an integer index block of one rank, got " + sig(op));
       else if (axis && (*axis < 0 || *axis >= int64_t(in[0]->rank())))
         opError(op, "axis " + std::to_string(*axis) + " out of range, got " + sig(op));
       else if (!sameShape(in[1], r) || r->scalarType() != in[0]->element())
-        opError(op, "result must have the index's shape and the source's element, got " +
-                        sig(op));
+        opError(op, "result must have the index's shape and the source's element, got " + sig(op));
       return;
     }
 
@@ -859,8 +858,8 @@ private:
     intAttr(op, "num_stages", false);
     intAttr(op, "loop_unroll_factor", false);
     if (in.size() < 3) {
-      opError(op, "needs lower bound, upper bound and step operands, got " +
-                      std::to_string(in.size()));
+      opError(op,
+              "needs lower bound, upper bound and step operands, got " + std::to_string(in.size()));
       return;
     }
     if (isBlockT(in[0]) || !isIntT(in[0]) || in[1] != in[0] || in[2] != in[0])
@@ -882,8 +881,8 @@ private:
   void checkWhile(const Operation &op, const std::vector<const Type *> &inits,
                   const std::vector<const Type *> &out) {
     if (argTypes(*op.region(0)) != inits)
-      opError(op, "before-region must take the types of the inits " + typeList(inits) +
-                      ", got " + typeList(argTypes(*op.region(0))));
+      opError(op, "before-region must take the types of the inits " + typeList(inits) + ", got " +
+                      typeList(argTypes(*op.region(0))));
     if (const Operation *c = terminatorOf(*op.region(0), OpCode::Condition)) {
       std::vector<const Type *> fwd = operandTypes(c);
       if (fwd.empty() || fwd[0] != ctx_.i1())

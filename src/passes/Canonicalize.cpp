@@ -89,9 +89,13 @@ private:
     return makeConstant(at, type, c);
   }
 
-  /// Replaces the single result of `op` by `v` and erases `op`.
+  /// Replaces the single result of `op` by `v` and erases `op`. A value created for the
+  /// purpose (a folded constant, a new splat) inherits the replaced value's name hint.
   static bool replace(Operation *op, Value *v) {
-    op->result(0)->replaceAllUsesWith(v);
+    Value *old = op->result(0);
+    if (v->name().empty() && v->definingOp() && !v->hasUses())
+      v->setName(old->name());
+    old->replaceAllUsesWith(v);
     op->erase();
     return true;
   }

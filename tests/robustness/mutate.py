@@ -3,7 +3,9 @@
 
 Takes every .tt file under the given paths (default: tests/kernels and examples), makes K mutated
 versions of each (bytes and tokens deleted, duplicated, swapped or replaced; lines duplicated,
-deleted or swapped; indentation changed; one to three mutations per version) and compiles each
+deleted or swapped; indentation changed; and, to get past the parser, identifiers, numbers and
+operators replaced by others and call arguments swapped; one to three mutations per version)
+and compiles each
 with tritonc. A mutant passes when tritonc exits 0, or exits 1 having printed an `error:`
 diagnostic. It fails when tritonc dies from a signal (crash, abort), exits with any other code,
 exits 1 silently, prints a sanitizer report, a stack dump or `terminate called`, or runs past the
@@ -64,8 +66,61 @@ def tokens(data):
     return [t for t in toks if t[0] in code] or toks
 
 
+IDENT_RE = re.compile(rb"[A-Za-z_][A-Za-z_0-9]*\Z")
+NUMBER_RE = re.compile(rb"[0-9.]")
+BINOPS = [b"+", b"-", b"*", b"/", b"//", b"%", b"**", b"<<", b">>", b"&", b"|", b"^", b"<", b"<=",
+          b">", b">=", b"==", b"!="]
+NUMBERS = [b"0", b"1", b"2", b"3", b"-1", b"16", b"17", b"64", b"100", b"1024", b"65536", b"1 << 20",
+           b"2147483647", b"2147483648", b"-2147483649", b"4294967296", b"0.0", b"-0.0", b"0.5",
+           b"1e-30", b"1e38", b"1e39", b"float('nan')", b"True", b"None"]
+BUILTINS = [b"program_id", b"num_programs", b"arange", b"zeros", b"full", b"zeros_like", b"where",
+            b"load", b"store", b"reshape", b"view", b"expand_dims", b"broadcast_to", b"trans",
+            b"permute", b"join", b"split", b"interleave", b"ravel", b"exp", b"sqrt", b"abs", b"sum",
+            b"max", b"min", b"argmax", b"cumsum", b"dot", b"atomic_add", b"atomic_cas", b"cast",
+            b"maximum", b"minimum", b"clamp", b"cdiv", b"sigmoid", b"softmax", b"static_range",
+            b"range", b"multiple_of", b"static_assert", b"device_assert", b"device_print", b"float16",
+            b"float32", b"int64", b"uint8", b"bfloat16", b"float8e4nv", b"int1", b"constexpr",
+            b"pointer_type", b"histogram", b"sort", b"flip", b"gather", b"rand", b"cat"]
+
+
+def semantic_mutation(rng, data, kind):
+    """Mutations that keep the syntax (mostly) and reach sema and lowering: an identifier,
+    number or operator replaced by another, or two call arguments swapped."""
+    toks = tokens(data)
+    if kind == "ident":
+        idents = [t for t in toks if IDENT_RE.match(data[t[0]:t[1]])]
+        if not idents:
+            return data
+        s, e = rng.choice(idents)
+        pool = [data[a:b] for a, b in idents] + BUILTINS
+        return data[:s] + rng.choice(pool) + data[e:]
+    if kind == "number":
+        nums = [t for t in toks if NUMBER_RE.match(data[t[0]:t[0] + 1])]
+        if not nums:
+            return data
+        s, e = rng.choice(nums)
+        return data[:s] + rng.choice(NUMBERS) + data[e:]
+    if kind == "op":
+        ops = [t for t in toks if data[t[0]:t[1]] in BINOPS]
+        if not ops:
+            return data
+        s, e = rng.choice(ops)
+        return data[:s] + rng.choice(BINOPS) + data[e:]
+    # swap two arguments of one call: the text between commas inside one pair of parentheses
+    calls = [m for m in re.finditer(rb"\(([^()\n]*,[^()\n]*)\)", data)]
+    if not calls:
+        return data
+    m = rng.choice(calls)
+    args = m.group(1).split(b",")
+    i, j = rng.sample(range(len(args)), 2)
+    args[i], args[j] = args[j], args[i]
+    return data[:m.start(1)] + b",".join(args) + data[m.end(1):]
+
+
 def mutate_once(rng, data):
     """Applies one random mutation to `data` (bytes) and returns the new bytes."""
+    if rng.random() < 0.4:
+        return semantic_mutation(rng, data, rng.choice(["ident", "number", "op", "args"]))
     kind = rng.choice(["byte_delete", "byte_dup", "byte_swap", "byte_insert", "tok_delete",
                        "tok_dup", "tok_swap", "tok_replace", "tok_vocab", "line_dup", "line_delete",
                        "line_swap", "indent"])

@@ -122,14 +122,13 @@ struct AllOpsModule {
     Value *c128 = b.intConstant(128, i32, {});
     Value *tenth = b.floatConstant(0.1, f32, {});
     op(OpCode::Constant, {}, i1, attrs({{"value", true}}), "yes");
-    Value *offs = op(OpCode::MakeRange, {}, bI32, attrs({{"start", int64_t(0)}, {"end", int64_t(128)}}),
-                     "offs");
+    Value *offs = op(OpCode::MakeRange, {}, bI32,
+                     attrs({{"start", int64_t(0)}, {"end", int64_t(128)}}), "offs");
     Value *start = op(OpCode::Mul, {pid, c128}, i32);
     Value *base = op(OpCode::Splat, {start}, bI32, {}, "base");
     Value *acc = op(OpCode::Add, {base, offs}, bI32, {}, "offs"); // duplicate hint
-    for (OpCode code : {OpCode::Sub, OpCode::Mul, OpCode::Div, OpCode::Rem, OpCode::And,
-                        OpCode::Or, OpCode::Xor, OpCode::Shl, OpCode::Shr, OpCode::Min,
-                        OpCode::UMulHi})
+    for (OpCode code : {OpCode::Sub, OpCode::Mul, OpCode::Div, OpCode::Rem, OpCode::And, OpCode::Or,
+                        OpCode::Xor, OpCode::Shl, OpCode::Shr, OpCode::Min, OpCode::UMulHi})
       acc = op(code, {acc, offs}, bI32);
     acc = op(OpCode::Max, {acc, offs}, bI32, attrs({{"propagate_nan", false}}));
     acc = op(OpCode::Neg, {acc}, bI32);
@@ -173,8 +172,7 @@ struct AllOpsModule {
        attrs({{"order", std::vector<int64_t>{1, 0}}}));
     op(OpCode::Cat, {v, v}, ctx.block(f32, {256}));
     Value *j = op(OpCode::Join, {v, fv}, ctx.block(f32, {128, 2}));
-    Operation *split =
-        b.create(OpCode::Split, {j}, {bF32, bF32}, {}, {});
+    Operation *split = b.create(OpCode::Split, {j}, {bF32, bF32}, {}, {});
     split->result(0)->setName("lo");
     split->result(1)->setName("hi");
 
@@ -231,8 +229,8 @@ struct AllOpsModule {
       Value *w = wh->region(0)->addArgument(i32, "w");
       wb.setInsertionPointToEnd(wh->region(0));
       Value *zero32 = wb.intConstant(0, i32, {});
-      Value *more = wb.createValue(OpCode::Cmp, {w, zero32}, i1,
-                                   {}, attrs({{"pred", std::string("gt")}}));
+      Value *more =
+          wb.createValue(OpCode::Cmp, {w, zero32}, i1, {}, attrs({{"pred", std::string("gt")}}));
       wb.create(OpCode::Condition, {more, w}, {}, {}, {});
       Value *w2 = wh->region(1)->addArgument(i32, "w");
       wb.setInsertionPointToEnd(wh->region(1));
@@ -252,13 +250,12 @@ struct AllOpsModule {
     const Layout *slice = ctx.slice(1, rows);
     Value *r = op(OpCode::MakeRange, {}, ctx.block(i32, {64}, slice),
                   attrs({{"start", int64_t(0)}, {"end", int64_t(64)}}), "r");
-    Value *e = op(OpCode::ExpandDims, {r}, ctx.block(i32, {64, 1}, rows),
-                  attrs({{"axis", int64_t(1)}}));
+    Value *e =
+        op(OpCode::ExpandDims, {r}, ctx.block(i32, {64, 1}, rows), attrs({{"axis", int64_t(1)}}));
     Value *bc = op(OpCode::Broadcast, {e}, ctx.block(i32, {64, 32}, rows));
     op(OpCode::ConvertLayout, {bc}, ctx.block(i32, {64, 32}, cols));
-    Operation *reduce =
-        b.create(OpCode::Reduce, {bc}, {ctx.block(i32, {64}, slice)},
-                 attrs({{"axis", int64_t(1)}}), {}, 1);
+    Operation *reduce = b.create(OpCode::Reduce, {bc}, {ctx.block(i32, {64}, slice)},
+                                 attrs({{"axis", int64_t(1)}}), {}, 1);
     combine(reduce, i32, OpCode::Max);
     b.create(OpCode::Return, {}, {}, {}, {});
   }
@@ -365,13 +362,13 @@ TEST_CASE("ir text: value names are unique, sanitized, and numbered otherwise") 
     v->setName(std::move(name));
     return v;
   };
-  add("a");     // a_1
-  add("a_1");   // a_1_1
-  add("");      // 0
-  add("7");     // numeric: 1
-  add("x y!");  // x_y_
-  add("a");     // a_2
-  add("0abc");  // not purely numeric
+  add("a");    // a_1
+  add("a_1");  // a_1_1
+  add("");     // 0
+  add("7");    // numeric: 1
+  add("x y!"); // x_y_
+  add("a");    // a_2
+  add("0abc"); // not purely numeric
   b.create(OpCode::Return, {}, {}, {}, {});
   std::string text = printModule(m);
   CHECK(text.find("%a_1 = add %a, %a") != std::string::npos);
@@ -393,8 +390,8 @@ TEST_CASE("ir text: value names are unique, sanitized, and numbered otherwise") 
 }
 
 TEST_CASE("ir text: float, string, list and type attributes read back exactly") {
-  const double values[] = {0.1,     -0.0, 1.0,    1e300, -2.5e-300, 5e-324,
-                           1e16,    123456789.0, 3.0e38, INFINITY, -INFINITY};
+  const double values[] = {0.1,  -0.0,        1.0,    1e300,    -2.5e-300, 5e-324,
+                           1e16, 123456789.0, 3.0e38, INFINITY, -INFINITY};
   Context ctx;
   Module m(ctx);
   Function *f = m.addFunction("k", {});
@@ -522,8 +519,7 @@ TEST_CASE("ir text: corner cases of the syntax") {
   Module m(ctx);
   Function *f = m.addFunction("k", {});
   Value *n = f->addParam(ctx.i32(), ParamInfo{"n", 1, {}});
-  std::unique_ptr<Operation> op =
-      Operation::create(OpCode::Add, {n, n}, {ctx.i32()}, {}, {}, 0);
+  std::unique_ptr<Operation> op = Operation::create(OpCode::Add, {n, n}, {ctx.i32()}, {}, {}, 0);
   CHECK(printOp(*op) == "%0 = add %n, %n : i32");
 }
 

@@ -100,9 +100,10 @@ TEST_CASE("verifier: elementwise type rules") {
         "2:3: 'exp' requires floating-point types, got (i32) -> i32");
   CHECK(verifyText(kernel("  %x = fma %f, %f, %h : f32\n")) ==
         "2:3: 'fma' requires operands and result of one type, got (f32, f32, f16) -> f32");
-  CHECK(verifyText(kernel("  %b = splat %f : tensor<4xf32>\n  %x = mul %b, %f : tensor<4xf32>\n")) ==
-        "3:3: 'mul' requires operands and result of one type, got (tensor<4xf32>, f32) -> "
-        "tensor<4xf32>");
+  CHECK(
+      verifyText(kernel("  %b = splat %f : tensor<4xf32>\n  %x = mul %b, %f : tensor<4xf32>\n")) ==
+      "3:3: 'mul' requires operands and result of one type, got (tensor<4xf32>, f32) -> "
+      "tensor<4xf32>");
   CHECK(verifyText(kernel("  %x = max %f, %f {propagate_nan = 1} : f32\n")) ==
         "2:3: 'max' attribute 'propagate_nan' must be a bool");
 }
@@ -273,23 +274,22 @@ TEST_CASE("verifier: reduce, scan, dot, histogram, gather, assert") {
   };
   CHECK(verifyText(reduce("  %s = reduce %b {axis = 0} : tensor<8xf32>", "%a: f32, %x: f32",
                           "%a")) == "ok");
-  CHECK(verifyText(reduce("  %s = reduce %b {axis = 0} : tensor<4xf32>", "%a: f32, %x: f32",
-                          "%a")) ==
-        "3:3: 'reduce' result #0 must be tensor<8xf32>, got tensor<4xf32>");
-  CHECK(verifyText(reduce("  %s = reduce %b {axis = 2} : tensor<4xf32>", "%a: f32, %x: f32",
-                          "%a")) ==
-        "3:3: 'reduce' axis 2 out of range, got (tensor<4x8xf32>) -> tensor<4xf32>");
+  CHECK(
+      verifyText(reduce("  %s = reduce %b {axis = 0} : tensor<4xf32>", "%a: f32, %x: f32", "%a")) ==
+      "3:3: 'reduce' result #0 must be tensor<8xf32>, got tensor<4xf32>");
+  CHECK(
+      verifyText(reduce("  %s = reduce %b {axis = 2} : tensor<4xf32>", "%a: f32, %x: f32", "%a")) ==
+      "3:3: 'reduce' axis 2 out of range, got (tensor<4x8xf32>) -> tensor<4xf32>");
   CHECK(verifyText(reduce("  %s = reduce %b {axis = 1} : tensor<4xf32>", "%a: f32", "%a")) ==
         "3:3: 'reduce' combine region must take (f32, f32) (accumulators, then new elements), got "
         "(f32)");
-  CHECK(verifyText(reduce("  %s = reduce %b {axis = 1} : tensor<4xf32>", "%a: f32, %x: f32",
-                          "%n")) ==
-        "5:5: 'yield' in the combine region of 'reduce' yields (i32), but the combine function "
-        "returns (f32)");
+  CHECK(
+      verifyText(reduce("  %s = reduce %b {axis = 1} : tensor<4xf32>", "%a: f32, %x: f32", "%n")) ==
+      "5:5: 'yield' in the combine region of 'reduce' yields (i32), but the combine function "
+      "returns (f32)");
   CHECK(verifyText(reduce("  %s = reduce %b : tensor<4xf32>", "%a: f32, %x: f32", "%a")) ==
         "3:3: 'reduce' needs an integer 'axis' attribute");
-  CHECK(verifyText(reduce("  %s = scan %b {axis = 1} : tensor<4xf32>", "%a: f32, %x: f32",
-                          "%a")) ==
+  CHECK(verifyText(reduce("  %s = scan %b {axis = 1} : tensor<4xf32>", "%a: f32, %x: f32", "%a")) ==
         "3:3: 'scan' result #0 must be tensor<4x8xf32>, got tensor<4xf32>");
   CHECK(verifyText(reduce("  %s, %t = reduce %b, %f {axis = 1} : tensor<4xf32>, f32",
                           "%a: f32, %x: f32", "%a")) ==
@@ -333,10 +333,10 @@ TEST_CASE("verifier: reduce, scan, dot, histogram, gather, assert") {
 }
 
 TEST_CASE("verifier: for, if and while signatures") {
-  auto forLoop = [](const std::string &operands, const std::string &types,
-                    const std::string &args, const std::string &yield) {
-    return kernel("  %r = for " + operands + types + " {\n  ^(" + args + "):\n    yield " +
-                  yield + "\n  }\n");
+  auto forLoop = [](const std::string &operands, const std::string &types, const std::string &args,
+                    const std::string &yield) {
+    return kernel("  %r = for " + operands + types + " {\n  ^(" + args + "):\n    yield " + yield +
+                  "\n  }\n");
   };
   CHECK(verifyText(forLoop("%n, %n, %n, %f", " : f32", "%i: i32, %a: f32", "%a")) == "ok");
   CHECK(verifyText(forLoop("%n, %u, %n, %f", " : f32", "%i: i32, %a: f32", "%a")) ==
@@ -361,8 +361,8 @@ TEST_CASE("verifier: for, if and while signatures") {
   CHECK(verifyText(kernel("  if %c {\n  ^(%z: i32):\n    yield\n  } {\n    yield\n  }\n")) ==
         "2:3: 'if' then-region must not take arguments");
 
-  auto whileLoop = [](const std::string &before, const std::string &cond,
-                      const std::string &after, const std::string &yield) {
+  auto whileLoop = [](const std::string &before, const std::string &cond, const std::string &after,
+                      const std::string &yield) {
     return kernel("  %r = while %n : f32 {\n  ^(" + before + "):\n    condition " + cond +
                   "\n  } {\n  ^(" + after + "):\n    yield " + yield + "\n  }\n");
   };

@@ -1,0 +1,731 @@
+// Codegen semantics without a GPU. GPU IR (as text) goes through the real lowering with a
+// host Target whose thread id, program id and barrier are calls into this process; LLVM's JIT
+// compiles the result for the CPU and each program runs with one OS thread per GPU thread
+// (barriers are a std::barrier). This checks the index maths, masks, `other`, vector
+// accesses, broadcasts, shared-memory layout conversions, control flow and conversions
+// against references computed here; the NVPTX- and AMDGPU-specific parts (inline PTX, native
+// math) are covered by test_codegen.cpp through ptxas and ld.lld.
+#include "codegen/Codegen.h"
+#include "ir/Parser.h"
+#include "ir/Verifier.h"
+
+#include <doctest/doctest.h>
+
+#include <llvm/ADT/APFloat.h>
+#include <llvm/ExecutionEngine/Orc/AbsoluteSymbols.h>
+#include <llvm/ExecutionEngine/Orc/ExecutionUtils.h>
+#include <llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h>
+#include <llvm/ExecutionEngine/Orc/LLJIT.h>
+#include <llvm/IR/Module.h>
+#include <llvm/Support/TargetSelect.h>
+
+#include <barrier>
+#include <bit>
+#include <cmath>
+#include <cstring>
+#include <thread>
+
+using namespace tritonc;
+
+namespace {
+
+// ---- the simulated machine
+
+thread_local int32_t simThread = 0;
+int32_t simProgram[3], simGrid[3];
+std::barrier<> *simBarrier = nullptr;
+alignas(16) unsigned char simShared[256 * 1024];
+
+int32_t simTid() { return simThread; }
+int32_t simPid(int32_t axis) { return simProgram[axis]; }
+int32_t simNumPrograms(int32_t axis) { return simGrid[axis]; }
+void simSync() { simBarrier->arrive_and_wait(); }
+
+/// A Target for this CPU: ids and barriers are calls into the simulator, math uses LLVM's
+/// generic intrinsics (libm underneath), loads and stores the generic branch-guarded path.
+class HostTarget final : public Target {
+public:
+  HostTarget(TargetInfo info, std::unique_ptr<llvm::TargetMachine> tm)
+      : Target(std::move(info), {}, std::move(tm)) {}
+
+  void configureKernel(llvm::Function &, unsigned) const override {}
+  llvm::Value *threadId(llvm::IRBuilderBase &b) const override {
+    return call(b, "tritonc_sim_tid", b.getInt32Ty(), {});
+  }
+  llvm::Value *programId(llvm::IRBuilderBase &b, unsigned axis) const override {
+    return call(b, "tritonc_sim_pid", b.getInt32Ty(), {b.getInt32(axis)});
+  }
+  llvm::Value *numPrograms(llvm::IRBuilderBase &b, unsigned axis) const override {
+    return call(b, "tritonc_sim_nprog", b.getInt32Ty(), {b.getInt32(axis)});
+  }
+  void barrier(llvm::IRBuilderBase &b) const override {
+    call(b, "tritonc_sim_barrier", b.getVoidTy(), {});
+  }
+  llvm::Value *emitMath(llvm::IRBuilderBase &b, OpCode code,
+                        llvm::ArrayRef<llvm::Value *> args) const override {
+    namespace I = llvm::Intrinsic;
+    llvm::Value *x = args[0];
+    switch (code) {
+    case OpCode::Exp: return b.CreateUnaryIntrinsic(I::exp, x);
+    case OpCode::Exp2: return b.CreateUnaryIntrinsic(I::exp2, x);
+    case OpCode::Log: return b.CreateUnaryIntrinsic(I::log, x);
+    case OpCode::Log2: return b.CreateUnaryIntrinsic(I::log2, x);
+    case OpCode::Sqrt:
+    case OpCode::SqrtRn: return b.CreateUnaryIntrinsic(I::sqrt, x);
+    case OpCode::Rsqrt:
+      return b.CreateFDiv(llvm::ConstantFP::get(x->getType(), 1.0),
+                          b.CreateUnaryIntrinsic(I::sqrt, x));
+    case OpCode::Sin: return b.CreateUnaryIntrinsic(I::sin, x);
+    case OpCode::Cos: return b.CreateUnaryIntrinsic(I::cos, x);
+    case OpCode::Floor: return b.CreateUnaryIntrinsic(I::floor, x);
+    case OpCode::Ceil: return b.CreateUnaryIntrinsic(I::ceil, x);
+    case OpCode::Erf:
+      return call(b, x->getType()->isFloatTy() ? "erff" : "erf", x->getType(), {x});
+    case OpCode::DivRn:
+    case OpCode::FDiv: return b.CreateFDiv(x, args[1]);
+    default: return nullptr;
+    }
+  }
+  std::string mathFunctionName(const std::string &name, llvm::Type *type) const override {
+    return name + (type->isFloatTy() ? "f" : "");
+  }
+  bool emitBinary(const llvm::Module &, std::string &, std::string *,
+                  DiagnosticEngine &diags) const override {
+    diags.error({}, "the host target makes no binaries");
+    return false;
+  }
+
+protected:
+  bool mathLibraryFiles(std::vector<std::string> &files, std::string &) const override {
+    files.clear();
+    return true;
+  }
+
+private:
+  static llvm::Value *call(llvm::IRBuilderBase &b, const char *name, llvm::Type *ret,
+                           std::vector<llvm::Value *> args) {
+    std::vector<llvm::Type *> params;
+    for (llvm::Value *a : args)
+      params.push_back(a->getType());
+    llvm::FunctionCallee fn = b.GetInsertBlock()->getModule()->getOrInsertFunction(
+        name, llvm::FunctionType::get(ret, params, false));
+    return b.CreateCall(fn, args);
+  }
+};
+
+/// One JIT-compiled kernel and a way to launch it.
+struct SimKernel {
+  std::unique_ptr<llvm::orc::LLJIT> jit;
+  void (*entry)(const uint64_t *args) = nullptr;
+  KernelInfo info;
+
+  /// Runs every program of `grid`, each with block[0] threads; one 8-byte slot per parameter.
+  void launch(std::array<int32_t, 3> grid, const std::vector<uint64_t> &args) const {
+    REQUIRE(args.size() == info.params.size());
+    const unsigned threads = info.block[0];
+    for (int i = 0; i < 3; ++i)
+      simGrid[i] = grid[i];
+    for (int z = 0; z < grid[2]; ++z)
+      for (int y = 0; y < grid[1]; ++y)
+        for (int x = 0; x < grid[0]; ++x) {
+          simProgram[0] = x;
+          simProgram[1] = y;
+          simProgram[2] = z;
+          std::barrier<> bar(threads);
+          simBarrier = &bar;
+          std::vector<std::thread> pool;
+          for (unsigned t = 0; t < threads; ++t)
+            pool.emplace_back([this, t, &args] {
+              simThread = static_cast<int32_t>(t);
+              entry(args.data());
+            });
+          for (std::thread &th : pool)
+            th.join();
+        }
+  }
+};
+
+std::string messages(const DiagnosticEngine &diags) {
+  std::string s;
+  for (const Diagnostic &d : diags.diagnostics())
+    s += std::to_string(d.range.begin.line) + ": " + d.message + "\n";
+  return s;
+}
+
+/// `void tritonc_sim_entry(ptr args)`: loads each kernel parameter from an 8-byte slot and
+/// calls the kernel, so the C++ side needs one function-pointer type for every kernel.
+void addEntryWrapper(llvm::Module &mod, llvm::Function &kernel) {
+  llvm::LLVMContext &ctx = mod.getContext();
+  llvm::IRBuilder<> b(ctx);
+  auto *fnTy = llvm::FunctionType::get(b.getVoidTy(), {b.getPtrTy()}, false);
+  auto *entry = llvm::Function::Create(fnTy, llvm::GlobalValue::ExternalLinkage,
+                                       "tritonc_sim_entry", mod);
+  b.SetInsertPoint(llvm::BasicBlock::Create(ctx, "entry", entry));
+  std::vector<llvm::Value *> args;
+  for (llvm::Argument &a : kernel.args())
+    args.push_back(b.CreateLoad(a.getType(), b.CreateConstGEP1_64(b.getInt8Ty(), entry->getArg(0),
+                                                                  8 * a.getArgNo())));
+  b.CreateCall(&kernel, args);
+  b.CreateRetVoid();
+}
+
+/// Parses GPU IR text with one kernel, lowers it for the host and JIT-compiles it.
+SimKernel build(const std::string &text) {
+  static bool initialized = [] {
+    llvm::InitializeNativeTarget();
+    llvm::InitializeNativeTargetAsmPrinter();
+    return true;
+  }();
+  (void)initialized;
+  Context ctx;
+  SourceManager sm;
+  DiagnosticEngine diags;
+  std::unique_ptr<Module> m = parseModule(ctx, sm, sm.addFile("sim.tir", text), diags);
+  INFO(messages(diags));
+  REQUIRE(m);
+  REQUIRE(verifyModule(*m, diags));
+
+  auto jtmb = llvm::orc::JITTargetMachineBuilder::detectHost();
+  REQUIRE(static_cast<bool>(jtmb));
+  auto tm = jtmb->createTargetMachine();
+  REQUIRE(static_cast<bool>(tm));
+  TargetInfo info;
+  info.arch = "host";
+  info.sharedMemoryBytes = sizeof simShared;
+  HostTarget target(info, std::move(*tm));
+
+  auto llctx = std::make_unique<llvm::LLVMContext>();
+  std::unique_ptr<llvm::Module> mod;
+  SimKernel k;
+  std::vector<KernelInfo> kernels;
+  bool lowered = emitLLVM(*m, target, *llctx, mod, kernels, diags);
+  INFO(messages(diags));
+  REQUIRE(lowered);
+  REQUIRE(kernels.size() == 1);
+  k.info = kernels[0];
+  addEntryWrapper(*mod, *mod->getFunction(k.info.symbol));
+  REQUIRE(optimize(*mod, target, 2, diags));
+
+  auto jit = llvm::orc::LLJITBuilder().setJITTargetMachineBuilder(std::move(*jtmb)).create();
+  REQUIRE(static_cast<bool>(jit));
+  k.jit = std::move(*jit);
+  llvm::orc::JITDylib &jd = k.jit->getMainJITDylib();
+  auto sym = [&](void *addr) {
+    return llvm::orc::ExecutorSymbolDef(llvm::orc::ExecutorAddr::fromPtr(addr),
+                                        llvm::JITSymbolFlags::Exported);
+  };
+  llvm::orc::SymbolMap symbols;
+  symbols[k.jit->mangleAndIntern("tritonc_sim_tid")] = sym(reinterpret_cast<void *>(&simTid));
+  symbols[k.jit->mangleAndIntern("tritonc_sim_pid")] = sym(reinterpret_cast<void *>(&simPid));
+  symbols[k.jit->mangleAndIntern("tritonc_sim_nprog")] =
+      sym(reinterpret_cast<void *>(&simNumPrograms));
+  symbols[k.jit->mangleAndIntern("tritonc_sim_barrier")] =
+      sym(reinterpret_cast<void *>(&simSync));
+  symbols[k.jit->mangleAndIntern("global_smem")] = sym(simShared);
+  REQUIRE(!jd.define(llvm::orc::absoluteSymbols(std::move(symbols))));
+  auto libm = llvm::orc::DynamicLibrarySearchGenerator::GetForCurrentProcess(
+      k.jit->getDataLayout().getGlobalPrefix());
+  REQUIRE(static_cast<bool>(libm));
+  jd.addGenerator(std::move(*libm));
+  REQUIRE(!k.jit->addIRModule(llvm::orc::ThreadSafeModule(std::move(mod), std::move(llctx))));
+  auto addr = k.jit->lookup("tritonc_sim_entry");
+  REQUIRE(static_cast<bool>(addr));
+  k.entry = addr->toPtr<void (*)(const uint64_t *)>();
+  return k;
+}
+
+uint64_t ptrArg(const void *p) { return reinterpret_cast<uint64_t>(p); }
+uint64_t intArg(int64_t v) { return static_cast<uint64_t>(v); }
+uint64_t floatArg(float f) { return std::bit_cast<uint32_t>(f); }
+
+const float kSentinel = -12345.0f;
+
+// ---- float format references (LLVM's APFloat)
+
+uint16_t toHalfBits(float f, const llvm::fltSemantics &sem, llvm::RoundingMode mode) {
+  llvm::APFloat v(f);
+  bool lost;
+  v.convert(sem, mode, &lost);
+  return static_cast<uint16_t>(v.bitcastToAPInt().getZExtValue());
+}
+
+/// f32 → fp8 as PTX's cvt.rn.satfinite: round to nearest even, clamp to the largest finite.
+uint8_t toFp8(float f, bool e4m3) {
+  const llvm::fltSemantics &sem =
+      e4m3 ? llvm::APFloat::Float8E4M3FN() : llvm::APFloat::Float8E5M2();
+  const float largest = e4m3 ? 448.0f : 57344.0f;
+  if (!std::isnan(f) && std::fabs(f) > largest)
+    f = std::copysign(largest, f);
+  llvm::APFloat v(f);
+  bool lost;
+  v.convert(sem, llvm::RoundingMode::NearestTiesToEven, &lost);
+  return static_cast<uint8_t>(v.bitcastToAPInt().getZExtValue());
+}
+
+float fromFp8(uint8_t bits, bool e4m3) {
+  llvm::APFloat v(e4m3 ? llvm::APFloat::Float8E4M3FN() : llvm::APFloat::Float8E5M2(),
+                  llvm::APInt(8, bits));
+  bool lost;
+  v.convert(llvm::APFloat::IEEEsingle(), llvm::RoundingMode::NearestTiesToEven, &lost);
+  return v.convertToFloat();
+}
+
+bool sameFloat(float a, float b) {
+  return (std::isnan(a) && std::isnan(b)) || std::bit_cast<uint32_t>(a) == std::bit_cast<uint32_t>(b);
+}
+
+/// Interesting f32 inputs for conversions: specials, boundaries, ties, subnormals, randoms.
+std::vector<float> conversionInputs(size_t count) {
+  std::vector<float> v = {0.0f, -0.0f, 1.0f, -1.0f, 1.0625f, 1.1875f, 448.0f, 449.0f, 464.0f,
+                          480.0f, 1e6f, -1e6f, 57344.0f, 61440.0f, 65504.0f, 65519.0f, 65520.0f,
+                          1e-3f, 1.5e-3f, 0.0078125f, 0.001953125f, 0.0029296875f, 1e-7f, 6e-8f,
+                          std::ldexp(1.0f, -14), std::ldexp(1.0f, -15), std::ldexp(1.0f, -16),
+                          std::ldexp(1.0f, -17), 1e-30f, 1e30f, INFINITY, -INFINITY, NAN, -NAN};
+  uint32_t state = 12345;
+  while (v.size() < count) {
+    state = state * 1664525u + 1013904223u;
+    // Random exponents around the fp8/f16 ranges, random mantissas.
+    uint32_t exp = 100 + (state >> 24) % 60, mant = state & 0x7FFFFF, sign = (state >> 23) & 1;
+    v.push_back(std::bit_cast<float>(sign << 31 | exp << 23 | mant));
+  }
+  return v;
+}
+
+} // namespace
+
+TEST_CASE("sim: masked, vectorized vector add") {
+  SimKernel k = build(R"(
+#l = #blocked<spt = [4], tpw = [32], wpc = [4], order = [0]>
+kernel @add(%x: ptr<f32> {divisibility = 16}, %y: ptr<f32> {divisibility = 16},
+            %out: ptr<f32> {divisibility = 16}, %n: i32) attributes {num_warps = 4} {
+  %pid = program_id {axis = 0} : i32
+  %c = constant {value = 1024} : i32
+  %base = mul %pid, %c : i32
+  %r = arange {start = 0, end = 1024} : tensor<1024xi32, #l>
+  %b = splat %base : tensor<1024xi32, #l>
+  %offs = add %b, %r : tensor<1024xi32, #l>
+  %nb = splat %n : tensor<1024xi32, #l>
+  %mask = cmp %offs, %nb {pred = "lt"} : tensor<1024xi1, #l>
+  %xs = splat %x : tensor<1024xptr<f32>, #l>
+  %px = addptr %xs, %offs : tensor<1024xptr<f32>, #l>
+  %ys = splat %y : tensor<1024xptr<f32>, #l>
+  %py = addptr %ys, %offs : tensor<1024xptr<f32>, #l>
+  %os = splat %out : tensor<1024xptr<f32>, #l>
+  %po = addptr %os, %offs : tensor<1024xptr<f32>, #l>
+  %xv = load %px, %mask {vec = 4} : tensor<1024xf32, #l>
+  %yv = load %py, %mask {vec = 4} : tensor<1024xf32, #l>
+  %s = add %xv, %yv : tensor<1024xf32, #l>
+  store %po, %s, %mask {vec = 4}
+  return
+}
+)");
+  const int n = 2500;
+  std::vector<float> x(3072), y(3072), out(3072, kSentinel);
+  for (int i = 0; i < 3072; ++i) {
+    x[i] = static_cast<float>(i);
+    y[i] = 0.5f * static_cast<float>(i % 7);
+  }
+  k.launch({3, 1, 1}, {ptrArg(x.data()), ptrArg(y.data()), ptrArg(out.data()), intArg(n)});
+  int wrong = 0;
+  for (int i = 0; i < 3072; ++i)
+    wrong += out[i] != (i < n ? x[i] + y[i] : kSentinel);
+  CHECK(wrong == 0);
+}
+
+TEST_CASE("sim: 2-D masked copy through slices, expand_dims and broadcast") {
+  SimKernel k = build(R"(
+#p = #blocked<spt = [1, 4], tpw = [8, 4], wpc = [4, 1], order = [1, 0]>
+#rows = #slice<dim = 1, parent = #p>
+#cols = #slice<dim = 0, parent = #p>
+kernel @copy2d(%x: ptr<f32>, %out: ptr<f32>, %M: i32, %N: i32, %stride: i32)
+    attributes {num_warps = 4} {
+  %pid = program_id {axis = 0} : i32
+  %c64 = constant {value = 64} : i32
+  %rb = mul %pid, %c64 : i32
+  %rbs = splat %rb : tensor<64xi32, #rows>
+  %ra = arange {start = 0, end = 64} : tensor<64xi32, #rows>
+  %rows = add %rbs, %ra : tensor<64xi32, #rows>
+  %cols = arange {start = 0, end = 64} : tensor<64xi32, #cols>
+  %Ms = splat %M : tensor<64xi32, #rows>
+  %rm = cmp %rows, %Ms {pred = "lt"} : tensor<64xi1, #rows>
+  %Ns = splat %N : tensor<64xi32, #cols>
+  %cm = cmp %cols, %Ns {pred = "lt"} : tensor<64xi1, #cols>
+  %r2 = expand_dims %rows {axis = 1} : tensor<64x1xi32, #p>
+  %ss = splat %stride : tensor<64x1xi32, #p>
+  %ro = mul %r2, %ss : tensor<64x1xi32, #p>
+  %c2 = expand_dims %cols {axis = 0} : tensor<1x64xi32, #p>
+  %rob = broadcast %ro : tensor<64x64xi32, #p>
+  %cob = broadcast %c2 : tensor<64x64xi32, #p>
+  %offs = add %rob, %cob : tensor<64x64xi32, #p>
+  %rm2 = expand_dims %rm {axis = 1} : tensor<64x1xi1, #p>
+  %cm2 = expand_dims %cm {axis = 0} : tensor<1x64xi1, #p>
+  %rmb = broadcast %rm2 : tensor<64x64xi1, #p>
+  %cmb = broadcast %cm2 : tensor<64x64xi1, #p>
+  %mask = and %rmb, %cmb : tensor<64x64xi1, #p>
+  %xs = splat %x : tensor<64x64xptr<f32>, #p>
+  %px = addptr %xs, %offs : tensor<64x64xptr<f32>, #p>
+  %os = splat %out : tensor<64x64xptr<f32>, #p>
+  %po = addptr %os, %offs : tensor<64x64xptr<f32>, #p>
+  %other = constant {value = -1.0} : tensor<64x64xf32, #p>
+  %v = load %px, %mask, %other {vec = 4} : tensor<64x64xf32, #p>
+  %two = constant {value = 2.0} : tensor<64x64xf32, #p>
+  %w = mul %v, %two : tensor<64x64xf32, #p>
+  store %po, %w, %mask {vec = 4}
+  return
+}
+)");
+  const int M = 100, N = 50, stride = 64;
+  std::vector<float> x(128 * stride), out(128 * stride, kSentinel);
+  for (size_t i = 0; i < x.size(); ++i)
+    x[i] = static_cast<float>(i);
+  k.launch({2, 1, 1}, {ptrArg(x.data()), ptrArg(out.data()), intArg(M), intArg(N),
+                       intArg(stride)});
+  int wrong = 0;
+  for (int r = 0; r < 128; ++r)
+    for (int c = 0; c < stride; ++c) {
+      int i = r * stride + c;
+      wrong += out[i] != (r < M && c < N ? 2 * x[i] : kSentinel);
+    }
+  CHECK(wrong == 0);
+}
+
+TEST_CASE("sim: convert_layout through shared memory, with and without replication") {
+  // Load row-major, convert to a column-major layout, store through column-major offsets.
+  auto kernel = [](int rows, int cols) {
+    std::string R = std::to_string(rows), C = std::to_string(cols);
+    std::string T = R + "x" + C;
+    return R"(
+#a = #blocked<spt = [1, 4], tpw = [8, 4], wpc = [4, 1], order = [1, 0]>
+#b = #blocked<spt = [4, 1], tpw = [4, 8], wpc = [1, 4], order = [0, 1]>
+#ar = #slice<dim = 1, parent = #a>
+#ac = #slice<dim = 0, parent = #a>
+#br = #slice<dim = 1, parent = #b>
+#bc = #slice<dim = 0, parent = #b>
+kernel @transpose_layout(%x: ptr<f32>, %out: ptr<f32>) attributes {num_warps = 4} {
+  %cc = constant {value = )" + C + R"(} : i32
+  %ar = arange {start = 0, end = )" + R + R"(} : tensor<)" + R + R"(xi32, #ar>
+  %ac = arange {start = 0, end = )" + C + R"(} : tensor<)" + C + R"(xi32, #ac>
+  %ar2 = expand_dims %ar {axis = 1} : tensor<)" + R + R"(x1xi32, #a>
+  %ccs = splat %cc : tensor<)" + R + R"(x1xi32, #a>
+  %arow = mul %ar2, %ccs : tensor<)" + R + R"(x1xi32, #a>
+  %ac2 = expand_dims %ac {axis = 0} : tensor<1x)" + C + R"(xi32, #a>
+  %arb = broadcast %arow : tensor<)" + T + R"(xi32, #a>
+  %acb = broadcast %ac2 : tensor<)" + T + R"(xi32, #a>
+  %aoff = add %arb, %acb : tensor<)" + T + R"(xi32, #a>
+  %xs = splat %x : tensor<)" + T + R"(xptr<f32>, #a>
+  %px = addptr %xs, %aoff : tensor<)" + T + R"(xptr<f32>, #a>
+  %v = load %px : tensor<)" + T + R"(xf32, #a>
+  %w = convert_layout %v : tensor<)" + T + R"(xf32, #b>
+  %br = arange {start = 0, end = )" + R + R"(} : tensor<)" + R + R"(xi32, #br>
+  %bc = arange {start = 0, end = )" + C + R"(} : tensor<)" + C + R"(xi32, #bc>
+  %br2 = expand_dims %br {axis = 1} : tensor<)" + R + R"(x1xi32, #b>
+  %bccs = splat %cc : tensor<)" + R + R"(x1xi32, #b>
+  %brow = mul %br2, %bccs : tensor<)" + R + R"(x1xi32, #b>
+  %bc2 = expand_dims %bc {axis = 0} : tensor<1x)" + C + R"(xi32, #b>
+  %brb = broadcast %brow : tensor<)" + T + R"(xi32, #b>
+  %bcb = broadcast %bc2 : tensor<)" + T + R"(xi32, #b>
+  %boff = add %brb, %bcb : tensor<)" + T + R"(xi32, #b>
+  %os = splat %out : tensor<)" + T + R"(xptr<f32>, #b>
+  %po = addptr %os, %boff : tensor<)" + T + R"(xptr<f32>, #b>
+  store %po, %w
+  return
+}
+)";
+  };
+  for (auto [rows, cols] : {std::pair{64, 64}, std::pair{128, 32}, std::pair{8, 16}}) {
+    CAPTURE(rows);
+    CAPTURE(cols);
+    SimKernel k = build(kernel(rows, cols));
+    CHECK(k.info.sharedBytes == rows * cols * 4);
+    std::vector<float> x(rows * cols), out(rows * cols, kSentinel);
+    for (size_t i = 0; i < x.size(); ++i)
+      x[i] = static_cast<float>(i) * 0.25f;
+    k.launch({1, 1, 1}, {ptrArg(x.data()), ptrArg(out.data())});
+    CHECK(out == x);
+  }
+}
+
+TEST_CASE("sim: for, if and while with carried blocks") {
+  SimKernel k = build(R"(
+#l = #blocked<spt = [1], tpw = [32], wpc = [4], order = [0]>
+kernel @loops(%x: ptr<f32>, %out: ptr<f32>, %K: i32, %flag: i1) attributes {num_warps = 4} {
+  %offs = arange {start = 0, end = 128} : tensor<128xi32, #l>
+  %zero = constant {value = 0.0} : tensor<128xf32, #l>
+  %c0 = constant {value = 0} : i32
+  %c1 = constant {value = 1} : i32
+  %cm1 = constant {value = -1} : i32
+  %c2 = constant {value = 2} : i32
+  %c128 = constant {value = 128} : i32
+  %xs = splat %x : tensor<128xptr<f32>, #l>
+  %acc = for %c0, %K, %c1, %zero : tensor<128xf32, #l> {
+  ^(%i: i32, %a: tensor<128xf32, #l>):
+    %base = mul %i, %c128 : i32
+    %bs = splat %base : tensor<128xi32, #l>
+    %o = add %bs, %offs : tensor<128xi32, #l>
+    %p = addptr %xs, %o : tensor<128xptr<f32>, #l>
+    %v = load %p : tensor<128xf32, #l>
+    %n = add %a, %v : tensor<128xf32, #l>
+    yield %n
+  }
+  %last = sub %K, %c1 : i32
+  %down = for %last, %cm1, %cm1, %zero : tensor<128xf32, #l> {
+  ^(%j: i32, %d: tensor<128xf32, #l>):
+    %base2 = mul %j, %c128 : i32
+    %bs2 = splat %base2 : tensor<128xi32, #l>
+    %o2 = add %bs2, %offs : tensor<128xi32, #l>
+    %p2 = addptr %xs, %o2 : tensor<128xptr<f32>, #l>
+    %v2 = load %p2 : tensor<128xf32, #l>
+    %n2 = add %d, %v2 : tensor<128xf32, #l>
+    yield %n2
+  }
+  %both = add %acc, %down : tensor<128xf32, #l>
+  %r = if %flag : tensor<128xf32, #l> {
+    %dbl = add %both, %both : tensor<128xf32, #l>
+    yield %dbl
+  } {
+    yield %both
+  }
+  %w = while %c1 : i32 {
+  ^(%k: i32):
+    %go = cmp %k, %K {pred = "lt"} : i1
+    condition %go, %k
+  } {
+  ^(%k2: i32):
+    %k3 = mul %k2, %c2 : i32
+    yield %k3
+  }
+  %wf = cast %w : f32
+  %wb = splat %wf : tensor<128xf32, #l>
+  %res = add %r, %wb : tensor<128xf32, #l>
+  %os = splat %out : tensor<128xptr<f32>, #l>
+  %po = addptr %os, %offs : tensor<128xptr<f32>, #l>
+  store %po, %res
+  return
+}
+)");
+  const int K = 5;
+  std::vector<float> x(K * 128);
+  for (size_t i = 0; i < x.size(); ++i)
+    x[i] = static_cast<float>(i % 97);
+  for (bool flag : {false, true}) {
+    std::vector<float> out(128, kSentinel);
+    k.launch({1, 1, 1}, {ptrArg(x.data()), ptrArg(out.data()), intArg(K), intArg(flag)});
+    int wrong = 0;
+    for (int j = 0; j < 128; ++j) {
+      float sum = 0;
+      for (int i = 0; i < K; ++i)
+        sum += x[i * 128 + j];
+      float expect = (flag ? 4 * sum : 2 * sum) + 8; // 8: the first power of two >= K
+      wrong += out[j] != expect;
+    }
+    CHECK(wrong == 0);
+  }
+}
+
+TEST_CASE("sim: fp8, f16 and bf16 conversions match APFloat") {
+  SimKernel k = build(R"(
+#l = #blocked<spt = [8], tpw = [32], wpc = [4], order = [0]>
+kernel @conv(%x: ptr<f32>, %e4: ptr<f8e4nv>, %e5: ptr<f8e5>, %h: ptr<f16>, %hz: ptr<f16>,
+             %bf: ptr<bf16>, %bz: ptr<bf16>, %bits: ptr<u8>, %back4: ptr<f32>,
+             %back5: ptr<f32>) attributes {num_warps = 4} {
+  %offs = arange {start = 0, end = 1024} : tensor<1024xi32, #l>
+  %xs = splat %x : tensor<1024xptr<f32>, #l>
+  %px = addptr %xs, %offs : tensor<1024xptr<f32>, #l>
+  %v = load %px {vec = 4} : tensor<1024xf32, #l>
+  %v4 = cast %v : tensor<1024xf8e4nv, #l>
+  %e4s = splat %e4 : tensor<1024xptr<f8e4nv>, #l>
+  %pe4 = addptr %e4s, %offs : tensor<1024xptr<f8e4nv>, #l>
+  store %pe4, %v4 {vec = 8}
+  %v5 = cast %v : tensor<1024xf8e5, #l>
+  %e5s = splat %e5 : tensor<1024xptr<f8e5>, #l>
+  %pe5 = addptr %e5s, %offs : tensor<1024xptr<f8e5>, #l>
+  store %pe5, %v5 {vec = 8}
+  %vh = cast %v : tensor<1024xf16, #l>
+  %hs = splat %h : tensor<1024xptr<f16>, #l>
+  %ph = addptr %hs, %offs : tensor<1024xptr<f16>, #l>
+  store %ph, %vh {vec = 8}
+  %vhz = cast %v {rounding = "rtz"} : tensor<1024xf16, #l>
+  %hzs = splat %hz : tensor<1024xptr<f16>, #l>
+  %phz = addptr %hzs, %offs : tensor<1024xptr<f16>, #l>
+  store %phz, %vhz
+  %vb = cast %v : tensor<1024xbf16, #l>
+  %bfs = splat %bf : tensor<1024xptr<bf16>, #l>
+  %pbf = addptr %bfs, %offs : tensor<1024xptr<bf16>, #l>
+  store %pbf, %vb
+  %vbz = cast %v {rounding = "rtz"} : tensor<1024xbf16, #l>
+  %bzs = splat %bz : tensor<1024xptr<bf16>, #l>
+  %pbz = addptr %bzs, %offs : tensor<1024xptr<bf16>, #l>
+  store %pbz, %vbz
+  %c255 = constant {value = 255} : tensor<1024xi32, #l>
+  %low = and %offs, %c255 : tensor<1024xi32, #l>
+  %b8 = cast %low : tensor<1024xu8, #l>
+  %bs = splat %bits : tensor<1024xptr<u8>, #l>
+  %pb = addptr %bs, %offs : tensor<1024xptr<u8>, #l>
+  store %pb, %b8 {vec = 8}
+  %f4 = bitcast %b8 : tensor<1024xf8e4nv, #l>
+  %w4 = cast %f4 : tensor<1024xf32, #l>
+  %b4s = splat %back4 : tensor<1024xptr<f32>, #l>
+  %pb4 = addptr %b4s, %offs : tensor<1024xptr<f32>, #l>
+  store %pb4, %w4 {vec = 4}
+  %f5 = bitcast %b8 : tensor<1024xf8e5, #l>
+  %w5 = cast %f5 : tensor<1024xf32, #l>
+  %b5s = splat %back5 : tensor<1024xptr<f32>, #l>
+  %pb5 = addptr %b5s, %offs : tensor<1024xptr<f32>, #l>
+  store %pb5, %w5 {vec = 4}
+  return
+}
+)");
+  std::vector<float> x = conversionInputs(1024);
+  std::vector<uint8_t> e4(1024), e5(1024), bits(1024);
+  std::vector<uint16_t> h(1024), hz(1024), bf(1024), bz(1024);
+  std::vector<float> back4(1024), back5(1024);
+  k.launch({1, 1, 1}, {ptrArg(x.data()), ptrArg(e4.data()), ptrArg(e5.data()), ptrArg(h.data()),
+                       ptrArg(hz.data()), ptrArg(bf.data()), ptrArg(bz.data()),
+                       ptrArg(bits.data()), ptrArg(back4.data()), ptrArg(back5.data())});
+  auto nanAware8 = [](uint8_t got, uint8_t want, bool e4m3) {
+    float g = fromFp8(got, e4m3), w = fromFp8(want, e4m3);
+    return sameFloat(g, w);
+  };
+  auto isNaN16 = [](uint16_t bits, bool bf16) {
+    return bf16 ? (bits & 0x7F80) == 0x7F80 && (bits & 0x7F) : (bits & 0x7C00) == 0x7C00 && (bits & 0x3FF);
+  };
+  auto same16 = [&](uint16_t got, uint16_t want, bool bf16) {
+    return got == want || (isNaN16(got, bf16) && isNaN16(want, bf16));
+  };
+  for (size_t i = 0; i < x.size(); ++i) {
+    CAPTURE(i);
+    CAPTURE(x[i]);
+    CHECK(nanAware8(e4[i], toFp8(x[i], true), true));
+    CHECK(nanAware8(e5[i], toFp8(x[i], false), false));
+    CHECK(same16(h[i], toHalfBits(x[i], llvm::APFloat::IEEEhalf(),
+                                  llvm::RoundingMode::NearestTiesToEven), false));
+    // Round toward zero keeps infinity only for infinite inputs.
+    uint16_t wantHz = toHalfBits(x[i], llvm::APFloat::IEEEhalf(), llvm::RoundingMode::TowardZero);
+    CHECK(same16(hz[i], wantHz, false));
+    CHECK(same16(bf[i], toHalfBits(x[i], llvm::APFloat::BFloat(),
+                                   llvm::RoundingMode::NearestTiesToEven), true));
+    CHECK(same16(bz[i], toHalfBits(x[i], llvm::APFloat::BFloat(),
+                                   llvm::RoundingMode::TowardZero), true));
+    CHECK(bits[i] == (i & 255));
+    CHECK(sameFloat(back4[i], fromFp8(static_cast<uint8_t>(i & 255), true)));
+    CHECK(sameFloat(back5[i], fromFp8(static_cast<uint8_t>(i & 255), false)));
+  }
+}
+
+TEST_CASE("sim: integer and float arithmetic follow Triton's semantics") {
+  SimKernel k = build(R"(
+#l = #blocked<spt = [1], tpw = [32], wpc = [4], order = [0]>
+kernel @arith(%a: ptr<i32>, %b: ptr<i32>, %f: ptr<f32>, %g: ptr<f32>, %out: ptr<i32>,
+              %fout: ptr<f32>) attributes {num_warps = 4} {
+  %offs = arange {start = 0, end = 128} : tensor<128xi32, #l>
+  %as = splat %a : tensor<128xptr<i32>, #l>
+  %pa = addptr %as, %offs : tensor<128xptr<i32>, #l>
+  %x = load %pa : tensor<128xi32, #l>
+  %bs = splat %b : tensor<128xptr<i32>, #l>
+  %pb = addptr %bs, %offs : tensor<128xptr<i32>, #l>
+  %y = load %pb : tensor<128xi32, #l>
+  %q = div %x, %y : tensor<128xi32, #l>
+  %r = rem %x, %y : tensor<128xi32, #l>
+  %ux = cast %x : tensor<128xu32, #l>
+  %uy = cast %y : tensor<128xu32, #l>
+  %uq = div %ux, %uy : tensor<128xu32, #l>
+  %c3 = constant {value = 3} : tensor<128xi32, #l>
+  %sr = shr %x, %c3 : tensor<128xi32, #l>
+  %u3 = constant {value = 3} : tensor<128xu32, #l>
+  %ur = shr %ux, %u3 : tensor<128xu32, #l>
+  %hi = umulhi %x, %y : tensor<128xi32, #l>
+  %mx = max %x, %y : tensor<128xi32, #l>
+  %umx = max %ux, %uy : tensor<128xu32, #l>
+  %c8 = constant {value = 8} : tensor<128xi32, #l>
+  %os = splat %out : tensor<128xptr<i32>, #l>
+  %o0 = mul %offs, %c8 : tensor<128xi32, #l>
+  %p0 = addptr %os, %o0 : tensor<128xptr<i32>, #l>
+  store %p0, %q
+  %one = constant {value = 1} : tensor<128xi32, #l>
+  %p1 = addptr %p0, %one : tensor<128xptr<i32>, #l>
+  store %p1, %r
+  %p2 = addptr %p1, %one : tensor<128xptr<i32>, #l>
+  %uqi = cast %uq : tensor<128xi32, #l>
+  store %p2, %uqi
+  %p3 = addptr %p2, %one : tensor<128xptr<i32>, #l>
+  store %p3, %sr
+  %p4 = addptr %p3, %one : tensor<128xptr<i32>, #l>
+  %uri = cast %ur : tensor<128xi32, #l>
+  store %p4, %uri
+  %p5 = addptr %p4, %one : tensor<128xptr<i32>, #l>
+  store %p5, %hi
+  %p6 = addptr %p5, %one : tensor<128xptr<i32>, #l>
+  store %p6, %mx
+  %p7 = addptr %p6, %one : tensor<128xptr<i32>, #l>
+  %umxi = cast %umx : tensor<128xi32, #l>
+  store %p7, %umxi
+  %fs = splat %f : tensor<128xptr<f32>, #l>
+  %pf = addptr %fs, %offs : tensor<128xptr<f32>, #l>
+  %fv = load %pf : tensor<128xf32, #l>
+  %gs = splat %g : tensor<128xptr<f32>, #l>
+  %pg = addptr %gs, %offs : tensor<128xptr<f32>, #l>
+  %gv = load %pg : tensor<128xf32, #l>
+  %fmax = max %fv, %gv : tensor<128xf32, #l>
+  %fmaxn = max %fv, %gv {propagate_nan = true} : tensor<128xf32, #l>
+  %fmin = min %fv, %gv : tensor<128xf32, #l>
+  %frem = rem %fv, %gv : tensor<128xf32, #l>
+  %ne = cmp %fv, %gv {pred = "ne"} : tensor<128xi1, #l>
+  %lt = cmp %fv, %gv {pred = "lt"} : tensor<128xi1, #l>
+  %nef = cast %ne : tensor<128xf32, #l>
+  %ltf = cast %lt : tensor<128xf32, #l>
+  %toi = cast %fv : tensor<128xi32, #l>
+  %tof = cast %toi : tensor<128xf32, #l>
+  %fos = splat %fout : tensor<128xptr<f32>, #l>
+  %f0 = mul %offs, %c8 : tensor<128xi32, #l>
+  %q0 = addptr %fos, %f0 : tensor<128xptr<f32>, #l>
+  store %q0, %fmax
+  %q1 = addptr %q0, %one : tensor<128xptr<f32>, #l>
+  store %q1, %fmaxn
+  %q2 = addptr %q1, %one : tensor<128xptr<f32>, #l>
+  store %q2, %fmin
+  %q3 = addptr %q2, %one : tensor<128xptr<f32>, #l>
+  store %q3, %frem
+  %q4 = addptr %q3, %one : tensor<128xptr<f32>, #l>
+  store %q4, %nef
+  %q5 = addptr %q4, %one : tensor<128xptr<f32>, #l>
+  store %q5, %ltf
+  %q6 = addptr %q5, %one : tensor<128xptr<f32>, #l>
+  store %q6, %tof
+  return
+}
+)");
+  std::vector<int32_t> a(128), b(128), out(128 * 8);
+  std::vector<float> f(128), g(128), fout(128 * 8);
+  for (int i = 0; i < 128; ++i) {
+    a[i] = (i * 7919 % 2001) - 1000;
+    b[i] = ((i * 104729) % 37) - 18;
+    if (b[i] == 0)
+      b[i] = 5;
+    f[i] = static_cast<float>((i * 37) % 23) - 11.5f;
+    g[i] = i % 9 == 0 ? NAN : static_cast<float>((i * 11) % 13) - 6.25f;
+  }
+  k.launch({1, 1, 1}, {ptrArg(a.data()), ptrArg(b.data()), ptrArg(f.data()), ptrArg(g.data()),
+                       ptrArg(out.data()), ptrArg(fout.data())});
+  for (int i = 0; i < 128; ++i) {
+    CAPTURE(i);
+    const int32_t x = a[i], y = b[i];
+    const uint32_t ux = static_cast<uint32_t>(x), uy = static_cast<uint32_t>(y);
+    const int32_t *o = &out[i * 8];
+    CHECK(o[0] == x / y); // C++ also truncates toward zero
+    CHECK(o[1] == x % y);
+    CHECK(static_cast<uint32_t>(o[2]) == ux / uy);
+    CHECK(o[3] == (x >> 3));
+    CHECK(static_cast<uint32_t>(o[4]) == (ux >> 3));
+    CHECK(static_cast<uint32_t>(o[5]) == static_cast<uint32_t>((uint64_t{ux} * uy) >> 32));
+    CHECK(o[6] == std::max(x, y));
+    CHECK(static_cast<uint32_t>(o[7]) == std::max(ux, uy));
+    const float *q = &fout[i * 8];
+    CHECK(sameFloat(q[0], std::fmax(f[i], g[i])));
+    CHECK(sameFloat(q[1], std::isnan(g[i]) ? NAN : std::fmax(f[i], g[i])));
+    CHECK(sameFloat(q[2], std::fmin(f[i], g[i])));
+    CHECK(sameFloat(q[3], std::fmod(f[i], g[i])));
+    CHECK(q[4] == (f[i] != g[i] ? 1.0f : 0.0f)); // ne is unordered: NaN != x
+    CHECK(q[5] == (f[i] < g[i] ? 1.0f : 0.0f));
+    CHECK(q[6] == static_cast<float>(static_cast<int32_t>(f[i])));
+  }
+}
