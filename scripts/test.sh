@@ -19,7 +19,8 @@ ROOT=$PWD
 BUILD_DIR=${BUILD_DIR:-build}
 LLVM_BIN=${LLVM_BIN:-/usr/lib/llvm-22/bin}
 JOBS=${JOBS:-$(nproc 2>/dev/null || echo 2)}
-TRITONC="$ROOT/$BUILD_DIR/tritonc"
+case "$BUILD_DIR" in /*) BUILD_ABS=$BUILD_DIR ;; *) BUILD_ABS=$ROOT/$BUILD_DIR ;; esac
+TRITONC="$BUILD_ABS/tritonc"
 PASSED=0
 FAILED=0
 FAILURES=()
@@ -72,7 +73,7 @@ if [ ! -x "$LIT" ]; then
 elif [ ! -x "$LLVM_BIN/FileCheck" ]; then
   fail 1 "lit: $LLVM_BIN/FileCheck not found (install llvm-22-tools)"
 else
-  "$LIT" -sv -j "$JOBS" --param build_dir="$ROOT/$BUILD_DIR" tests/lit >"$TMP/lit.log" 2>&1
+  "$LIT" -sv -j "$JOBS" --param build_dir="$BUILD_ABS" tests/lit >"$TMP/lit.log" 2>&1
   rc=$?
   # Show failures in full, then lit's summary.
   grep -E '^(FAIL|XPASS|UNRESOLVED|TIMEOUT|UNSUPPORTED):' "$TMP/lit.log" || true
@@ -124,7 +125,7 @@ else
   done | xargs -0 -n 2 -P "$JOBS" bash -c 'accept_one "$1" "$2" "$0"' "$TMP/accept"
   for r in "$TMP"/accept/*.result; do
     [ -f "$r" ] || continue
-    if head -n 1 "$r" | grep -q '^PASS'; then pass 1; else cat "$r"; fail 1 "$(head -n 1 "$r" | sed 's/^FAIL: /toolchain: /')"; fi
+    if head -n 1 "$r" | grep -q '^PASS'; then head -n 1 "$r"; pass 1; else cat "$r"; fail 1 "$(head -n 1 "$r" | sed 's/^FAIL: /toolchain: /')"; fi
   done
   n=$(ls "$TMP"/accept/*.result 2>/dev/null | wc -l)
   echo "$n kernel builds checked"

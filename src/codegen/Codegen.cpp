@@ -44,8 +44,7 @@ bool linkMathLibrary(llvm::Module &module, const Target &target, DiagnosticEngin
   return false;
 }
 
-bool optimize(llvm::Module &module, const Target &target, int optLevel,
-              DiagnosticEngine &diags) {
+bool optimize(llvm::Module &module, const Target &target, int optLevel, DiagnosticEngine &diags) {
   std::string problems;
   llvm::raw_string_ostream os(problems);
   if (llvm::verifyModule(module, &os)) {
@@ -66,8 +65,8 @@ bool optimize(llvm::Module &module, const Target &target, int optLevel,
       llvm::OptimizationLevel::O0, llvm::OptimizationLevel::O1, llvm::OptimizationLevel::O2,
       llvm::OptimizationLevel::O3};
   const llvm::OptimizationLevel &level = levels[std::clamp(optLevel, 0, 3)];
-  llvm::ModulePassManager mpm = optLevel <= 0 ? pb.buildO0DefaultPipeline(level)
-                                              : pb.buildPerModuleDefaultPipeline(level);
+  llvm::ModulePassManager mpm =
+      optLevel <= 0 ? pb.buildO0DefaultPipeline(level) : pb.buildPerModuleDefaultPipeline(level);
   mpm.run(module, mam);
   return true;
 }

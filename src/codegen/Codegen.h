@@ -29,21 +29,21 @@ namespace tritonc {
 /// One kernel parameter as the binary's entry point receives it.
 struct KernelParamABI {
   std::string name;
-  std::string type;        ///< .tt spelling: "*fp32", "i32", "**fp16"
+  std::string type; ///< .tt spelling: "*fp32", "i32", "**fp16"
   bool isPointer = false;
-  unsigned size = 0;       ///< bytes in the parameter buffer
-  unsigned align = 0;      ///< bytes
+  unsigned size = 0;  ///< bytes in the parameter buffer
+  unsigned align = 0; ///< bytes
   int64_t divisibility = 1;
 };
 
 /// What a launcher needs to know about one generated kernel.
 struct KernelInfo {
   std::string name;
-  std::string symbol;                  ///< the entry's name in the binary
+  std::string symbol; ///< the entry's name in the binary
   std::array<unsigned, 3> block{128, 1, 1};
   unsigned numWarps = 4;
-  unsigned sharedBytes = 0;            ///< dynamic shared memory to pass at launch
-  std::vector<KernelParamABI> params;  ///< exactly the kernel's params, in order (no hidden ones)
+  unsigned sharedBytes = 0;           ///< dynamic shared memory to pass at launch
+  std::vector<KernelParamABI> params; ///< exactly the kernel's params, in order (no hidden ones)
 };
 
 /// Lowers every kernel of `module` into a new LLVM module `out` (in `ctx`) for `target`.

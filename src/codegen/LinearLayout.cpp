@@ -107,8 +107,7 @@ LinearLayout::LinearLayout(std::vector<int64_t> shape, std::vector<Coord> regBas
       warp_(std::move(warpBases)) {}
 
 std::optional<LinearLayout> LinearLayout::get(const Layout *layout,
-                                              const std::vector<int64_t> &shape,
-                                              std::string *why) {
+                                              const std::vector<int64_t> &shape, std::string *why) {
   if (!layout)
     return fail(why, "block has no layout");
   for (int64_t d : shape)

@@ -28,21 +28,36 @@ bool hasFp8(const Type *t) {
 /// The math library's base name of a math op.
 const char *mathName(OpCode code) {
   switch (code) {
-  case OpCode::Exp: return "exp";
-  case OpCode::Exp2: return "exp2";
-  case OpCode::Log: return "log";
-  case OpCode::Log2: return "log2";
-  case OpCode::Sqrt: return "sqrt";
-  case OpCode::SqrtRn: return "sqrt_rn";
-  case OpCode::Rsqrt: return "rsqrt";
-  case OpCode::Sin: return "sin";
-  case OpCode::Cos: return "cos";
-  case OpCode::Floor: return "floor";
-  case OpCode::Ceil: return "ceil";
-  case OpCode::Erf: return "erf";
-  case OpCode::DivRn: return "div_rn";
-  case OpCode::FDiv: return "fdiv";
-  default: return nullptr;
+  case OpCode::Exp:
+    return "exp";
+  case OpCode::Exp2:
+    return "exp2";
+  case OpCode::Log:
+    return "log";
+  case OpCode::Log2:
+    return "log2";
+  case OpCode::Sqrt:
+    return "sqrt";
+  case OpCode::SqrtRn:
+    return "sqrt_rn";
+  case OpCode::Rsqrt:
+    return "rsqrt";
+  case OpCode::Sin:
+    return "sin";
+  case OpCode::Cos:
+    return "cos";
+  case OpCode::Floor:
+    return "floor";
+  case OpCode::Ceil:
+    return "ceil";
+  case OpCode::Erf:
+    return "erf";
+  case OpCode::DivRn:
+    return "div_rn";
+  case OpCode::FDiv:
+    return "fdiv";
+  default:
+    return nullptr;
   }
 }
 
@@ -264,8 +279,7 @@ llvm::Value *KernelLowering::callLibrary(const Operation &op, const std::string 
       return nullptr;
     }
     if (actual.empty()) {
-      error(op, "the math library of " + target_.archName() + " has no function '" + symbol +
-                    "'");
+      error(op, "the math library of " + target_.archName() + " has no function '" + symbol + "'");
       return nullptr;
     }
     if (actual != wanted) {
@@ -362,8 +376,9 @@ llvm::Value *KernelLowering::fp8ToFloat(llvm::Value *bits, ScalarKind kind) {
   // subnormals come out right as f16 subnormals), the sign on top; S.1111.111 is NaN.
   llvm::Value *mag = b_.CreateAnd(x, 0x7F);
   llvm::Value *h = b_.CreateOr(b_.CreateShl(b_.CreateAnd(x, 0x80), 8), b_.CreateShl(mag, 7));
-  llvm::Value *f = b_.CreateFMul(b_.CreateFPExt(b_.CreateBitCast(h, b_.getHalfTy()), b_.getFloatTy()),
-                                 llvm::ConstantFP::get(b_.getFloatTy(), 256.0));
+  llvm::Value *f =
+      b_.CreateFMul(b_.CreateFPExt(b_.CreateBitCast(h, b_.getHalfTy()), b_.getFloatTy()),
+                    llvm::ConstantFP::get(b_.getFloatTy(), 256.0));
   llvm::Value *sign = b_.CreateShl(b_.CreateZExt(b_.CreateAnd(bits, 0x80), b_.getInt32Ty()), 24);
   llvm::Value *nan = b_.CreateBitCast(b_.CreateOr(sign, 0x7FC00000), b_.getFloatTy());
   return b_.CreateSelect(b_.CreateICmpEQ(mag, b_.getInt16(0x7F)), nan, f);
@@ -383,9 +398,8 @@ llvm::Value *KernelLowering::floatToFp8(llvm::Value *f, ScalarKind kind) {
   llvm::Value *af = b_.CreateBitCast(a, f32);
   // Normal results: round the f32 mantissa to M bits (ties to even), then rebias.
   const unsigned shift = 23 - M;
-  llvm::Value *rounded = b_.CreateAdd(
-      b_.CreateAdd(a, b_.getInt32((1u << (shift - 1)) - 1)),
-      b_.CreateAnd(b_.CreateLShr(a, shift), 1));
+  llvm::Value *rounded = b_.CreateAdd(b_.CreateAdd(a, b_.getInt32((1u << (shift - 1)) - 1)),
+                                      b_.CreateAnd(b_.CreateLShr(a, shift), 1));
   llvm::Value *normal = b_.CreateSub(b_.CreateLShr(rounded, shift), b_.getInt32((127 - B) << M));
   // Subnormal results: the value in units of the smallest subnormal, rounded to even.
   llvm::Value *scaled = b_.CreateFMul(af, llvm::ConstantFP::get(f32, std::ldexp(1.0, B - 1 + M)));

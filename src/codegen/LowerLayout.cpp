@@ -110,8 +110,7 @@ llvm::Value *KernelLowering::sharedMemoryBase() {
     return gv;
   auto *ty = llvm::ArrayType::get(llvm::Type::getInt8Ty(ctx_), 0);
   auto *gv = new llvm::GlobalVariable(module_, ty, false, llvm::GlobalValue::ExternalLinkage,
-                                      nullptr, name, nullptr,
-                                      llvm::GlobalValue::NotThreadLocal,
+                                      nullptr, name, nullptr, llvm::GlobalValue::NotThreadLocal,
                                       target_.sharedAddressSpace());
   gv->setAlignment(llvm::Align(16));
   return gv;
@@ -226,8 +225,7 @@ bool KernelLowering::lowerConvertLayout(const Operation &op) {
   target_.barrier(b_);
   Regs out;
   for (unsigned r = 0; r < dst->numRegisters(); ++r)
-    out.push_back(
-        fromMemory(b_.CreateAlignedLoad(memTy, offset(*dst, r), llvm::Align(elemBytes))));
+    out.push_back(fromMemory(b_.CreateAlignedLoad(memTy, offset(*dst, r), llvm::Align(elemBytes))));
   bind(op.result(), std::move(out));
   return true;
 }

@@ -5,6 +5,8 @@
 #include <llvm/IR/Constants.h>
 #include <llvm/IR/Metadata.h>
 
+#include <cctype>
+
 namespace tritonc {
 
 namespace {
@@ -14,6 +16,17 @@ unsigned log2Exact(unsigned v) {
   while ((1u << n) < v)
     ++n;
   return n;
+}
+
+/// The kernel's symbol: its name with every character PTX and ELF identifiers cannot hold
+/// replaced by '_' (names from .tt sources are Python identifiers and stay as they are).
+std::string entryName(const std::string &name) {
+  std::string out;
+  for (char c : name)
+    out += std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$' ? c : '_';
+  if (out.empty() || std::isdigit(static_cast<unsigned char>(out[0])))
+    out = "_" + out;
+  return out;
 }
 
 std::string tritonTypeSpelling(const Type *type) {
@@ -26,8 +39,8 @@ std::string tritonTypeSpelling(const Type *type) {
 
 KernelLowering::KernelLowering(const Function &fn, const Target &target, llvm::Module &module,
                                DiagnosticEngine &diags)
-    : fn_(fn), target_(target), module_(module), ctx_(module.getContext()), diags_(diags),
-      b_(ctx_), prologue_(ctx_) {}
+    : fn_(fn), target_(target), module_(module), ctx_(module.getContext()), diags_(diags), b_(ctx_),
+      prologue_(ctx_) {}
 
 bool KernelLowering::error(const Operation &op, std::string message) {
   diags_.error(op.loc(), std::move(message));
@@ -154,8 +167,8 @@ bool KernelLowering::run(KernelInfo &info) {
     paramTypes.push_back(registerType(arg->type()));
   }
   auto *fnType = llvm::FunctionType::get(llvm::Type::getVoidTy(ctx_), paramTypes, false);
-  kernel_ = llvm::Function::Create(fnType, llvm::GlobalValue::ExternalLinkage, fn_.name(),
-                                   module_);
+  kernel_ = llvm::Function::Create(fnType, llvm::GlobalValue::ExternalLinkage,
+                                   entryName(fn_.name()), module_);
   target_.configureKernel(*kernel_, numThreads);
 
   auto *entry = llvm::BasicBlock::Create(ctx_, "entry", kernel_);
@@ -179,7 +192,8 @@ bool KernelLowering::run(KernelInfo &info) {
     return error(*term, "a kernel body must end with 'return'");
   b_.CreateRetVoid();
 
-  info.name = info.symbol = fn_.name();
+  info.name = fn_.name();
+  info.symbol = kernel_->getName().str(); // LLVM appends a suffix if two names collide
   info.numWarps = fn_.numWarps;
   info.block = {numThreads, 1, 1};
   info.sharedBytes = sharedBytes_;
@@ -206,9 +220,9 @@ bool KernelLowering::lowerOp(const Operation &op) {
     int64_t axis = op.attrs().getInt("axis", 0);
     if (axis < 0 || axis > 2)
       return error(op, "axis must be 0, 1 or 2");
-    bind(op.result(), {op.code() == OpCode::ProgramId
-                           ? target_.programId(b_, static_cast<unsigned>(axis))
-                           : target_.numPrograms(b_, static_cast<unsigned>(axis))});
+    bind(op.result(),
+         {op.code() == OpCode::ProgramId ? target_.programId(b_, static_cast<unsigned>(axis))
+                                         : target_.numPrograms(b_, static_cast<unsigned>(axis))});
     return true;
   }
   case OpCode::MakeRange:
@@ -258,8 +272,8 @@ bool KernelLowering::lowerConstant(const Operation &op) {
     ScalarKind k = elem->scalarKind();
     if (k == ScalarKind::F8E4NV || k == ScalarKind::F8E5) {
       // Round to nearest even, saturating to the largest finite value (as the casts do).
-      const llvm::fltSemantics &sem = k == ScalarKind::F8E4NV ? llvm::APFloat::Float8E4M3FN()
-                                                              : llvm::APFloat::Float8E5M2();
+      const llvm::fltSemantics &sem =
+          k == ScalarKind::F8E4NV ? llvm::APFloat::Float8E4M3FN() : llvm::APFloat::Float8E5M2();
       llvm::APFloat f(v);
       if (!f.isNaN()) {
         llvm::APFloat largest = llvm::APFloat::getLargest(sem, f.isNegative());
@@ -296,8 +310,8 @@ bool KernelLowering::lowerMakeRange(const Operation &op) {
   int64_t start = op.attrs().getInt("start", 0);
   Regs out;
   for (unsigned r = 0; r < ll->numRegisters(); ++r)
-    out.push_back(b_.CreateAdd(coordinate(*ll, r, 0), b_.getInt32(static_cast<int32_t>(start)),
-                               "", /*HasNUW=*/start >= 0, /*HasNSW=*/true));
+    out.push_back(b_.CreateAdd(coordinate(*ll, r, 0), b_.getInt32(static_cast<int32_t>(start)), "",
+                               /*HasNUW=*/start >= 0, /*HasNSW=*/true));
   bind(op.result(), std::move(out));
   return true;
 }
@@ -363,8 +377,8 @@ bool KernelLowering::lowerFor(const Operation &op) {
     cond = b_.CreateICmpULT(iv, ub);
   } else {
     llvm::Value *up = b_.CreateICmpSLT(iv, ub), *down = b_.CreateICmpSGT(iv, ub);
-    cond = b_.CreateSelect(b_.CreateICmpSGT(step, llvm::ConstantInt::get(step->getType(), 0)),
-                           up, down);
+    cond = b_.CreateSelect(b_.CreateICmpSGT(step, llvm::ConstantInt::get(step->getType(), 0)), up,
+                           down);
   }
   b_.CreateCondBr(cond, loop, exit);
 
@@ -437,8 +451,7 @@ bool KernelLowering::lowerWhile(const Operation &op) {
   const Operation *yield = after.terminator();
   if (!condition || condition->code() != OpCode::Condition || !yield ||
       before.numArguments() != op.numOperands() || yield->numOperands() != op.numOperands() ||
-      condition->numOperands() != op.numResults() + 1 ||
-      after.numArguments() != op.numResults())
+      condition->numOperands() != op.numResults() + 1 || after.numArguments() != op.numResults())
     return error(op, "malformed 'while'");
   std::vector<const Regs *> inits;
   for (Value *v : op.operands())

@@ -69,8 +69,7 @@ bool isKernel(const llvm::Function &fn) {
 
 } // namespace
 
-Target::Target(TargetInfo info, ToolchainOptions toolchain,
-               std::unique_ptr<llvm::TargetMachine> tm)
+Target::Target(TargetInfo info, ToolchainOptions toolchain, std::unique_ptr<llvm::TargetMachine> tm)
     : info_(std::move(info)), toolchain_(std::move(toolchain)), machine_(std::move(tm)) {}
 
 Target::~Target() = default;
@@ -81,7 +80,8 @@ void Target::configureModule(llvm::Module &module) const {
 }
 
 std::vector<llvm::Value *> Target::emitLoad(llvm::IRBuilderBase &b, const VectorAccess &a) const {
-  llvm::Type *ty = a.numElems == 1 ? a.elemType : llvm::FixedVectorType::get(a.elemType, a.numElems);
+  llvm::Type *ty =
+      a.numElems == 1 ? a.elemType : llvm::FixedVectorType::get(a.elemType, a.numElems);
   auto load = [&] {
     llvm::LoadInst *ld = b.CreateAlignedLoad(ty, a.ptr, llvm::Align(a.alignBytes));
     ld->setVolatile(a.hints.isVolatile);
@@ -222,8 +222,8 @@ bool Target::emitFile(const llvm::Module &module, bool object, std::string &out,
   llvm::legacy::PassManager pm;
   auto kind = object ? llvm::CodeGenFileType::ObjectFile : llvm::CodeGenFileType::AssemblyFile;
   if (machine_->addPassesToEmitFile(pm, os, nullptr, kind)) {
-    error = "LLVM cannot emit " + std::string(object ? "objects" : "assembly") + " for " +
-            info_.arch;
+    error =
+        "LLVM cannot emit " + std::string(object ? "objects" : "assembly") + " for " + info_.arch;
     return false;
   }
   pm.run(*clone);

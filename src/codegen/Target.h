@@ -94,8 +94,8 @@ public:
   // ---- output
   /// The binary (cubin, hsaco) of an optimized module; `assembly`, if given, receives the
   /// target assembly (PTX, AMDGPU asm). `module` is not changed (codegen runs on a clone).
-  virtual bool emitBinary(const llvm::Module &module, std::string &binary,
-                          std::string *assembly, DiagnosticEngine &diags) const = 0;
+  virtual bool emitBinary(const llvm::Module &module, std::string &binary, std::string *assembly,
+                          DiagnosticEngine &diags) const = 0;
   /// Target assembly text of an optimized module (on a clone; `module` is not changed).
   bool emitAssembly(const llvm::Module &module, std::string &assembly, std::string &error) const;
 

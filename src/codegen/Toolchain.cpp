@@ -76,11 +76,10 @@ std::string under(const std::string &root, const char *rest) {
 std::string findPtxas(const ToolchainOptions &options, std::string &error) {
   if (!options.ptxas.empty()) // an explicit choice is never second-guessed
     return firstOf({options.ptxas}, isExecutable, "ptxas (--ptxas)", error);
-  return firstOf({env("TRITONC_PTXAS"), under(env("CUDA_HOME"), "/bin/ptxas"),
-                  under(env("CUDA_PATH"), "/bin/ptxas"), "/usr/local/cuda/bin/ptxas",
-                  searchPath("ptxas")},
-                 isExecutable,
-                 "ptxas (set TRITONC_PTXAS or CUDA_HOME, or put ptxas on PATH)", error);
+  return firstOf(
+      {env("TRITONC_PTXAS"), under(env("CUDA_HOME"), "/bin/ptxas"),
+       under(env("CUDA_PATH"), "/bin/ptxas"), "/usr/local/cuda/bin/ptxas", searchPath("ptxas")},
+      isExecutable, "ptxas (set TRITONC_PTXAS or CUDA_HOME, or put ptxas on PATH)", error);
 }
 
 std::string findLdLld(const ToolchainOptions &options, std::string &error) {
@@ -111,8 +110,7 @@ std::string findRocmBitcodeDir(const ToolchainOptions &options, std::string &err
     return firstOf({options.rocmBitcodeDir}, hasOcml, "ocml.bc (--rocm-bitcode)", error);
   return firstOf({env("TRITONC_ROCM_BITCODE"), under(env("ROCM_PATH"), "/amdgcn/bitcode"),
                   "/opt/rocm/amdgcn/bitcode", "/usr/lib/x86_64-linux-gnu/amdgcn/bitcode"},
-                 hasOcml, "the ROCm device libraries (ocml.bc; set TRITONC_ROCM_BITCODE)",
-                 error);
+                 hasOcml, "the ROCm device libraries (ocml.bc; set TRITONC_ROCM_BITCODE)", error);
 }
 
 bool runProcess(const std::vector<std::string> &argv, ProcessResult &result, std::string &error) {

@@ -9,10 +9,10 @@ namespace tritonc {
 
 /// Where the user pointed the toolchain; an empty field means "search for it".
 struct ToolchainOptions {
-  std::string ptxas;               ///< path of ptxas
-  std::string ldLld;               ///< path of ld.lld
-  std::string libdevice;           ///< path of libdevice.10.bc
-  std::string rocmBitcodeDir;      ///< folder holding ocml.bc and oclc_*.bc
+  std::string ptxas;                   ///< path of ptxas
+  std::string ldLld;                   ///< path of ld.lld
+  std::string libdevice;               ///< path of libdevice.10.bc
+  std::string rocmBitcodeDir;          ///< folder holding ocml.bc and oclc_*.bc
   std::vector<std::string> ptxasFlags; ///< extra flags for ptxas (after ours)
 };
 

@@ -177,7 +177,8 @@ private:
   int writeText(const std::string &text) {
     std::string ioError;
     if (!writeFileAtomically(outputPath(opts_, target_), text, ioError))
-      return error(kExitInputError, "cannot write '" + outputPath(opts_, target_) + "': " + ioError);
+      return error(kExitInputError,
+                   "cannot write '" + outputPath(opts_, target_) + "': " + ioError);
     return kExitSuccess;
   }
 
@@ -346,9 +347,7 @@ int Compilation::run() {
 int Compilation::writeOutputs(const std::string &primary,
                               const std::vector<KernelMetadata> &kernels) {
   std::string out = outputPath(opts_, target_);
-  std::string ioError;
-  if (!writeFileAtomically(out, primary, ioError))
-    return error(kExitInputError, "cannot write '" + out + "': " + ioError);
+  std::vector<std::pair<std::string, std::string>> files = {{out, primary}};
 
   // Metadata: always beside a binary; with -S only when --metadata asks for it.
   std::string metaPath = opts_.metadataPath;
@@ -363,8 +362,7 @@ int Compilation::writeOutputs(const std::string &primary,
     m.warpSize = target_.warpSize;
     m.binary = out;
     m.kernels = kernels;
-    if (!writeFileAtomically(metaPath, renderMetadata(m), ioError))
-      return error(kExitInputError, "cannot write '" + metaPath + "': " + ioError);
+    files.emplace_back(metaPath, renderMetadata(m));
   }
 
   if (opts_.depfile) {
@@ -377,9 +375,13 @@ int Compilation::writeOutputs(const std::string &primary,
     std::vector<std::string> deps;
     for (uint32_t id = 1; id <= (opts_.inputIsIR ? 1 : sources_.numFiles()); ++id)
       deps.emplace_back(sources_.path(id));
-    if (!writeFileAtomically(depPath, renderDepfile(targets, deps, opts_.depPhony), ioError))
-      return error(kExitInputError, "cannot write '" + depPath + "': " + ioError);
+    files.emplace_back(depPath, renderDepfile(targets, deps, opts_.depPhony));
   }
+
+  // All or nothing: a failure leaves every previous output as it was.
+  std::string failedPath, ioError;
+  if (!writeFilesAtomically(files, failedPath, ioError))
+    return error(kExitInputError, "cannot write '" + failedPath + "': " + ioError);
   return kExitSuccess;
 }
 

@@ -12,7 +12,16 @@
 
 namespace tritonc::driver {
 
-bool writeFileAtomically(const std::string &path, const std::string &contents, std::string &error) {
+namespace {
+
+/// Standard output, devices, FIFOs and the like (/dev/null, a pipe) are written in place:
+/// renaming a regular file over them would replace the device node.
+bool writesInPlace(const std::string &path) {
+  struct stat st;
+  return path == "-" || (::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode));
+}
+
+bool writeInPlace(const std::string &path, const std::string &contents, std::string &error) {
   if (path == "-") {
     std::cout << contents;
     std::cout.flush();
@@ -22,19 +31,19 @@ bool writeFileAtomically(const std::string &path, const std::string &contents, s
     }
     return true;
   }
-  // Devices, FIFOs and the like (/dev/null, /dev/stdout, a pipe) are written in place: renaming
-  // a regular file over them would replace the device node.
-  struct stat st;
-  if (::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
-    std::ofstream out(path, std::ios::binary);
-    out << contents;
-    out.flush();
-    if (!out) {
-      error = std::strerror(errno);
-      return false;
-    }
-    return true;
+  std::ofstream out(path, std::ios::binary);
+  out << contents;
+  out.flush();
+  if (!out) {
+    error = std::strerror(errno);
+    return false;
   }
+  return true;
+}
+
+/// Writes `contents` to a new temporary file beside `path`; returns its name ("" on failure).
+std::string writeTemporary(const std::string &path, const std::string &contents,
+                           std::string &error) {
   std::filesystem::path target(path);
   std::filesystem::path dir = target.parent_path();
   // The temporary lives beside the target so that rename() stays within one file system.
@@ -45,7 +54,7 @@ bool writeFileAtomically(const std::string &path, const std::string &contents, s
   int fd = ::mkstemp(buf.data());
   if (fd < 0) {
     error = std::strerror(errno);
-    return false;
+    return "";
   }
   std::string tmp = buf.data();
   const char *data = contents.data();
@@ -58,7 +67,7 @@ bool writeFileAtomically(const std::string &path, const std::string &contents, s
       error = std::strerror(errno);
       ::close(fd);
       ::unlink(tmp.c_str());
-      return false;
+      return "";
     }
     data += n;
     left -= static_cast<size_t>(n);
@@ -67,12 +76,57 @@ bool writeFileAtomically(const std::string &path, const std::string &contents, s
   mode_t mask = ::umask(0);
   ::umask(mask);
   ::fchmod(fd, 0666 & ~mask);
-  if (::close(fd) != 0 || ::rename(tmp.c_str(), path.c_str()) != 0) {
+  if (::close(fd) != 0) {
     error = std::strerror(errno);
     ::unlink(tmp.c_str());
-    return false;
+    return "";
+  }
+  return tmp;
+}
+
+} // namespace
+
+bool writeFilesAtomically(const std::vector<std::pair<std::string, std::string>> &files,
+                          std::string &failedPath, std::string &error) {
+  // Phase 1: every regular file into its temporary; nothing visible changes yet.
+  std::vector<std::string> temps(files.size());
+  auto cleanup = [&] {
+    for (const std::string &t : temps)
+      if (!t.empty())
+        ::unlink(t.c_str());
+  };
+  for (size_t i = 0; i < files.size(); ++i) {
+    if (writesInPlace(files[i].first))
+      continue;
+    temps[i] = writeTemporary(files[i].first, files[i].second, error);
+    if (temps[i].empty()) {
+      failedPath = files[i].first;
+      cleanup();
+      return false;
+    }
+  }
+  // Phase 2: the side files, then the main output last, so that a main output newer than its
+  // inputs always comes with complete side files.
+  for (size_t n = 0; n < files.size(); ++n) {
+    size_t i = (n + 1) % files.size();
+    const std::string &path = files[i].first;
+    bool ok = temps[i].empty() ? writeInPlace(path, files[i].second, error)
+                               : ::rename(temps[i].c_str(), path.c_str()) == 0;
+    if (!ok) {
+      if (!temps[i].empty())
+        error = std::strerror(errno);
+      failedPath = path;
+      cleanup();
+      return false;
+    }
+    temps[i].clear();
   }
   return true;
+}
+
+bool writeFileAtomically(const std::string &path, const std::string &contents, std::string &error) {
+  std::string failedPath;
+  return writeFilesAtomically({{path, contents}}, failedPath, error);
 }
 
 std::string shellQuote(const std::vector<std::string> &argv) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace tritonc::driver {
@@ -12,6 +13,12 @@ namespace tritonc::driver {
 /// "-" writes to standard output; a path naming a device or FIFO (/dev/null) is written in
 /// place. Returns false with `error` set (strerror text) on failure; the target is then untouched.
 bool writeFileAtomically(const std::string &path, const std::string &contents, std::string &error);
+
+/// Writes several files as one step: every file goes to a temporary beside its target first, and
+/// only when all are written are they renamed into place, the first file (the main output) last.
+/// On a failure no target has been touched; `failedPath` and `error` say what went wrong.
+bool writeFilesAtomically(const std::vector<std::pair<std::string, std::string>> &files,
+                          std::string &failedPath, std::string &error);
 
 /// Quotes a command for display (-v) the way a POSIX shell would read it back.
 std::string shellQuote(const std::vector<std::string> &argv);

@@ -22,7 +22,6 @@
 
 #include <CLI/CLI.hpp>
 
-#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <cmath>
@@ -443,9 +442,10 @@ private:
     if (opts_.maxOps)
       options.interp.maxOps = opts_.maxOps;
     for (size_t a = 0; a < opts_.args.size(); ++a) {
-      auto [name, value] = nameValue(opts_.args[a], "--arg");
-      const bool has = std::any_of(fn.params().begin(), fn.params().end(),
-                                   [&](const ParamInfo &p) { return p.name == name; });
+      const auto [name, value] = nameValue(opts_.args[a], "--arg");
+      bool has = false;
+      for (const ParamInfo &p : fn.params())
+        has |= p.name == name;
       if (!has && !strictArgs)
         continue;
       const size_t i = paramIndex(fn, name, "--arg"); // reports the unknown name

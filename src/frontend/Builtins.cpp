@@ -109,8 +109,8 @@ SVal bRange(Lowerer &L, CallArgs &a) {
     unroll = SVal::integer(intArg(L, a, "loop_unroll_factor", 0));
   for (const SVal *v : {&start, &end, &step})
     if (!v->isTensor() && !v->is(K::Int) && !v->is(K::Bool))
-      L.error(a.callRange, std::string(a.def->display) + "() bounds must be integers, got " +
-                               L.describe(*v));
+      L.error(a.callRange,
+              std::string(a.def->display) + "() bounds must be integers, got " + L.describe(*v));
   return iteratorTuple("range", start, end, step, stages, unroll);
 }
 
@@ -152,9 +152,9 @@ SVal pyMinMax(Lowerer &L, CallArgs &a, bool isMax) {
     if (!acc.isNumber() || !v.isNumber())
       L.error(ranges[i], std::string(a.def->display) + "() needs numbers, got " + L.describe(v));
     bool vBigger = (v.is(K::Float) || acc.is(K::Float)) ? v.floatValue() > acc.floatValue()
-                                                          : v.intValue() > acc.intValue();
+                                                        : v.intValue() > acc.intValue();
     bool vSmaller = (v.is(K::Float) || acc.is(K::Float)) ? v.floatValue() < acc.floatValue()
-                                                           : v.intValue() < acc.intValue();
+                                                         : v.intValue() < acc.intValue();
     if (isMax ? vBigger : vSmaller)
       acc = v;
   }
@@ -262,8 +262,8 @@ SVal bPointerType(Lowerer &L, CallArgs &a) {
 SVal bStaticAssert(Lowerer &L, CallArgs &a) {
   const SVal &c = a["cond"];
   if (c.containsRuntime())
-    L.error(a.range("cond"), "tl.static_assert needs a condition known at compile time, got a " +
-                                 L.describe(c));
+    L.error(a.range("cond"),
+            "tl.static_assert needs a condition known at compile time, got a " + L.describe(c));
   if (!L.truthy(c, a.range("cond"))) {
     std::string msg = a.has("msg") ? L.str(a["msg"]) : "";
     L.error(a.callRange, "static assertion failed" + (msg.empty() ? "" : ": " + msg));
@@ -288,8 +288,8 @@ SVal bStaticPrint(Lowerer &L, CallArgs &a) {
 SVal programIdLike(Lowerer &L, CallArgs &a, OpCode code) {
   int64_t axis = L.requireInt(a["axis"], a.range("axis"), "the axis");
   if (axis < 0 || axis > 2)
-    L.error(a.range("axis"), std::string(a.def->display) + " axis must be 0, 1 or 2, got " +
-                                 std::to_string(axis));
+    L.error(a.range("axis"),
+            std::string(a.def->display) + " axis must be 0, 1 or 2, got " + std::to_string(axis));
   AttrList attrs;
   attrs.set("axis", axis);
   return SVal::tensor(L.emit(code, {}, L.scalar(ScalarKind::I32), std::move(attrs)));
@@ -323,8 +323,8 @@ SVal fullImpl(Lowerer &L, CallArgs &a, const std::vector<int64_t> &shape, const 
     return SVal::tensor(L.constant(value, t, valueRange));
   Value *v = L.toTensor(value, valueRange, "the value of " + std::string(a.def->display));
   if (v->type()->isBlock())
-    L.error(valueRange, std::string(a.def->display) + " needs a scalar value, got a " +
-                            L.describe(value));
+    L.error(valueRange,
+            std::string(a.def->display) + " needs a scalar value, got a " + L.describe(value));
   return SVal::tensor(L.splat(L.cast(v, dtype, valueRange), shape));
 }
 
@@ -356,8 +356,8 @@ SVal bLoad(Lowerer &L, CallArgs &a) {
     return blockPtrLoad(L, a);
   Value *ptr = tensorArg(L, a, "pointer");
   if (!ptr->type()->isPointerLike())
-    L.error(a.range("pointer"), "tl.load needs a pointer or a block of pointers, got " +
-                                    Lowerer::typeStr(ptr->type()));
+    L.error(a.range("pointer"),
+            "tl.load needs a pointer or a block of pointers, got " + Lowerer::typeStr(ptr->type()));
   std::string cache = stringArg(L, a, "cache_modifier");
   if (cache != "" && cache != ".ca" && cache != ".cg" && cache != ".cv")
     L.error(a.range("cache_modifier"),
@@ -389,8 +389,8 @@ SVal bLoad(Lowerer &L, CallArgs &a) {
   if (mask)
     shape = L.broadcastShapes(shape, Lowerer::shapeOf(mask->type()), a.range("mask"), "tl.load");
   if (a.has("other") && a["other"].isTensor())
-    shape = L.broadcastShapes(shape, Lowerer::shapeOf(a["other"].type()), a.range("other"),
-                              "tl.load");
+    shape =
+        L.broadcastShapes(shape, Lowerer::shapeOf(a["other"].type()), a.range("other"), "tl.load");
   ptr = L.broadcastTo(ptr, shape, a.range("pointer"), "tl.load");
   const Type *elem = ptr->type()->scalarType()->pointee();
   bool isBool = elem->isBool();
@@ -403,8 +403,8 @@ SVal bLoad(Lowerer &L, CallArgs &a) {
   std::vector<Value *> operands{ptr};
   if (mask) {
     if (!mask->type()->isBool())
-      L.error(a.range("mask"), "the mask of tl.load must be a boolean (i1), got " +
-                                   Lowerer::typeStr(mask->type()));
+      L.error(a.range("mask"),
+              "the mask of tl.load must be a boolean (i1), got " + Lowerer::typeStr(mask->type()));
     operands.push_back(L.broadcastTo(mask, shape, a.range("mask"), "tl.load"));
     if (a.has("other")) {
       const SVal &o = a["other"];
@@ -472,8 +472,8 @@ SVal bStore(Lowerer &L, CallArgs &a) {
   std::vector<Value *> operands{ptr, val};
   if (mask) {
     if (!mask->type()->isBool())
-      L.error(a.range("mask"), "the mask of tl.store must be a boolean (i1), got " +
-                                   Lowerer::typeStr(mask->type()));
+      L.error(a.range("mask"),
+              "the mask of tl.store must be a boolean (i1), got " + Lowerer::typeStr(mask->type()));
     operands.push_back(L.broadcastTo(mask, shape, a.range("mask"), "tl.store"));
   }
   AttrList attrs;
@@ -514,15 +514,15 @@ SVal bMinimum(Lowerer &L, CallArgs &a) {
 SVal bClamp(Lowerer &L, CallArgs &a) {
   // Triton: min/max promote together, then x; only floats are supported.
   bool nan = propagateNanArg(L, a);
-  auto [lo, hi] = L.binaryOperands(a["min"], a["max"], false, false, true, false, a.callRange,
+  auto [lo, hi] =
+      L.binaryOperands(a["min"], a["max"], false, false, true, false, a.callRange, "tl.clamp");
+  auto [x, lo2] = L.binaryOperands(a["x"], SVal::tensor(lo), false, false, true, false, a.callRange,
                                    "tl.clamp");
-  auto [x, lo2] = L.binaryOperands(a["x"], SVal::tensor(lo), false, false, true, false,
-                                   a.callRange, "tl.clamp");
   auto [x2, hi2] = L.binaryOperands(SVal::tensor(x), SVal::tensor(hi), false, false, true, false,
                                     a.callRange, "tl.clamp");
   if (!x2->type()->isFloat())
-    L.error(a.callRange, "tl.clamp only supports floating-point values, got " +
-                             Lowerer::typeStr(x2->type()));
+    L.error(a.callRange,
+            "tl.clamp only supports floating-point values, got " + Lowerer::typeStr(x2->type()));
   lo2 = L.broadcastTo(lo2, Lowerer::shapeOf(x2->type()), a.callRange, "tl.clamp");
   AttrList attrs;
   if (nan)
@@ -558,16 +558,14 @@ SVal bFma(Lowerer &L, CallArgs &a) {
   auto [z2, y2] = legalize(L, a, SVal::tensor(z), SVal::tensor(y));
   x2 = L.broadcastTo(x2, Lowerer::shapeOf(z2->type()), a.callRange, "tl.fma");
   if (!x2->type()->isFloat())
-    L.error(a.callRange, "tl.fma needs floating-point values, got " +
-                             Lowerer::typeStr(x2->type()));
+    L.error(a.callRange, "tl.fma needs floating-point values, got " + Lowerer::typeStr(x2->type()));
   return SVal::tensor(L.emit(OpCode::Fma, {x2, y2, z2}, z2->type()));
 }
 
 SVal bUmulhi(Lowerer &L, CallArgs &a) {
   auto [x, y] = legalize(L, a, a["x"], a["y"]);
   ScalarKind k = x->type()->scalarType()->scalarKind();
-  if (k != ScalarKind::I32 && k != ScalarKind::I64 && k != ScalarKind::U32 &&
-      k != ScalarKind::U64)
+  if (k != ScalarKind::I32 && k != ScalarKind::I64 && k != ScalarKind::U32 && k != ScalarKind::U64)
     L.error(a.callRange, "tl.umulhi needs int32, int64, uint32 or uint64 values, got " +
                              Lowerer::typeStr(x->type()));
   return SVal::tensor(L.emit(OpCode::UMulHi, {x, y}, x->type()));
@@ -596,8 +594,8 @@ SVal bDivRn(Lowerer &L, CallArgs &a) {
 SVal bSigmoid(Lowerer &L, CallArgs &a) {
   // standard.py: 1 / (1 + exp(-x)).
   Value *x = tensorArg(L, a, "x");
-  Value *e = L.unaryMath(OpCode::Exp, SVal::tensor(L.neg(x, a.callRange)), "tl.sigmoid",
-                         a.range("x"));
+  Value *e =
+      L.unaryMath(OpCode::Exp, SVal::tensor(L.neg(x, a.callRange)), "tl.sigmoid", a.range("x"));
   SVal den = L.evalBinary(ast::BinaryOp::Add, SVal::integer(1), SVal::tensor(e), a.callRange);
   return L.evalBinary(ast::BinaryOp::Div, SVal::integer(1), den, a.callRange);
 }
@@ -613,8 +611,8 @@ SVal bLibdevice(Lowerer &L, CallArgs &a) {
     vals.push_back(L.toTensor(a.varargs[i], a.varargRanges[i], "libdevice." + a.extra));
   // Promote every operand to the first one's computation type with the others (pairwise).
   for (size_t i = 1; i < vals.size(); ++i) {
-    auto [l, r] = L.binaryOperands(SVal::tensor(vals[0]), SVal::tensor(vals[i]), false, false,
-                                   true, false, a.callRange, "libdevice." + a.extra);
+    auto [l, r] = L.binaryOperands(SVal::tensor(vals[0]), SVal::tensor(vals[i]), false, false, true,
+                                   false, a.callRange, "libdevice." + a.extra);
     vals[0] = l;
     vals[i] = r;
   }
@@ -624,8 +622,8 @@ SVal bLibdevice(Lowerer &L, CallArgs &a) {
     v = L.broadcastTo(v, shape, a.callRange, "libdevice." + a.extra);
   }
   const Type *result = vals[0]->type();
-  static const char *intResults[] = {"isnan", "isinf", "signbit", "finitef", "isfinited",
-                                     "isinfd", "isnand", "signbitd", "ilogb", "ilogbf"};
+  static const char *intResults[] = {"isnan",  "isinf",  "signbit",  "finitef", "isfinited",
+                                     "isinfd", "isnand", "signbitd", "ilogb",   "ilogbf"};
   for (const char *n : intResults)
     if (a.extra == n)
       result = L.withElement(result, L.scalar(ScalarKind::I32));
@@ -693,8 +691,7 @@ SVal permuteImpl(Lowerer &L, CallArgs &a, Value *x, std::vector<int64_t> dims) {
   for (size_t i = 0; i < sorted.size(); ++i)
     if (sorted[i] != static_cast<int64_t>(i))
       L.error(a.callRange, std::string(a.def->display) + ": dims " + Lowerer::shapeStr(dims) +
-                               " are not a permutation of 0.." +
-                               std::to_string(shape.size() - 1));
+                               " are not a permutation of 0.." + std::to_string(shape.size() - 1));
   std::vector<int64_t> out;
   for (int64_t d : dims)
     out.push_back(shape[d]);
@@ -714,8 +711,8 @@ SVal bTrans(Lowerer &L, CallArgs &a) {
   std::vector<int64_t> dims = shapeFromVarargs(L, a, "the dims");
   if (dims.empty()) {
     if (!x->type()->isBlock() || x->type()->rank() != 2)
-      L.error(a.callRange, "tl.trans without dims needs a 2-D block, got " +
-                               Lowerer::typeStr(x->type()));
+      L.error(a.callRange,
+              "tl.trans without dims needs a 2-D block, got " + Lowerer::typeStr(x->type()));
     dims = {1, 0};
   }
   return permuteImpl(L, a, x, dims);
@@ -749,8 +746,8 @@ SVal bJoin(Lowerer &L, CallArgs &a) {
 SVal bSplit(Lowerer &L, CallArgs &a) {
   Value *x = tensorArg(L, a, "a");
   if (!x->type()->isBlock() || x->type()->shape().back() != 2)
-    L.error(a.callRange, "tl.split needs a block whose last dimension is 2, got " +
-                             Lowerer::typeStr(x->type()));
+    L.error(a.callRange,
+            "tl.split needs a block whose last dimension is 2, got " + Lowerer::typeStr(x->type()));
   std::vector<int64_t> shape = x->type()->shape();
   shape.pop_back();
   const Type *t = shape.empty() ? x->type()->element() : L.ctx().block(x->type()->element(), shape);
@@ -849,9 +846,8 @@ SVal bHint(Lowerer &L, CallArgs &a) {
   size_t rank = Lowerer::shapeOf(x->type()).size();
   bool multipleOf = std::string_view(a.def->name) == "multiple_of";
   if ((multipleOf ? std::max<size_t>(1, rank) : rank) != values.size())
-    L.error(a.range("values"), std::string(a.def->display) + ": " +
-                                   std::to_string(values.size()) + " values for a value of rank " +
-                                   std::to_string(rank));
+    L.error(a.range("values"), std::string(a.def->display) + ": " + std::to_string(values.size()) +
+                                   " values for a value of rank " + std::to_string(rank));
   return SVal::tensor(x);
 }
 
@@ -973,12 +969,13 @@ const std::vector<BuiltinDef> &builtinTable() {
       {"pointer_type", "tl.pointer_type", {"element_ty", "address_space?"}, bPointerType, TL},
       {"static_assert", "tl.static_assert", {"cond", "msg?"}, bStaticAssert, TL},
       {"static_print", "tl.static_print", {"*args"}, bStaticPrint, TL},
-      {"static_range", "tl.static_range", {"arg1", "arg2?", "step?"}, bStaticRange,
-       TL | Iterator},
-      {"range", "tl.range",
+      {"static_range", "tl.static_range", {"arg1", "arg2?", "step?"}, bStaticRange, TL | Iterator},
+      {"range",
+       "tl.range",
        {"arg1", "arg2?", "step?", "num_stages?", "loop_unroll_factor?",
         "disallow_acc_multi_buffer?", "flatten?", "warp_specialize?", "disable_licm?"},
-       bRange, TL | Iterator},
+       bRange,
+       TL | Iterator},
       {"cdiv", "tl.cdiv", {"x", "div"}, bCdiv, TL},
       // ---- program ids and creation
       {"program_id", "tl.program_id", {"axis"}, bProgramId, TL},
@@ -1008,8 +1005,7 @@ const std::vector<BuiltinDef> &builtinTable() {
       // ---- elementwise
       {"where", "tl.where", {"condition", "x", "y"}, bWhere, TL},
       {"cast", "tl.cast", {"input", "dtype", "fp_downcast_rounding?", "bitcast?"}, bCast, TL},
-      {"to", "tensor.to", {"input", "dtype", "fp_downcast_rounding?", "bitcast?"}, bCast,
-       Method},
+      {"to", "tensor.to", {"input", "dtype", "fp_downcast_rounding?", "bitcast?"}, bCast, Method},
       {"maximum", "tl.maximum", {"x", "y", "propagate_nan?"}, bMaximum, TLM},
       {"minimum", "tl.minimum", {"x", "y", "propagate_nan?"}, bMinimum, TLM},
       {"clamp", "tl.clamp", {"x", "min", "max", "propagate_nan?"}, bClamp, TLM},
@@ -1031,7 +1027,10 @@ const std::vector<BuiltinDef> &builtinTable() {
       {"fdiv", "tl.fdiv", {"x", "y", "ieee_rounding?"}, bFdiv, TLM},
       {"div_rn", "tl.div_rn", {"x", "y"}, bDivRn, TLM},
       {"sigmoid", "tl.sigmoid", {"x"}, bSigmoid, TL | Method | Standard},
-      {"softmax", "tl.softmax", {"x", "dim?", "keep_dims?", "ieee_rounding?"}, builtinSoftmax,
+      {"softmax",
+       "tl.softmax",
+       {"x", "dim?", "keep_dims?", "ieee_rounding?"},
+       builtinSoftmax,
        TL | Method | Standard},
       {"libdevice_call", "libdevice", {"*args"}, bLibdevice, Libdevice},
       // ---- shapes
@@ -1048,7 +1047,10 @@ const std::vector<BuiltinDef> &builtinTable() {
       {"interleave", "tl.interleave", {"a", "b"}, bInterleave, TL | Method},
       {"cat", "tl.cat", {"input", "other", "can_reorder?"}, bCat, TL},
       // ---- reductions and scans
-      {"sum", "tl.sum", {"input", "axis?", "keep_dims?", "dtype?"}, builtinSum,
+      {"sum",
+       "tl.sum",
+       {"input", "axis?", "keep_dims?", "dtype?"},
+       builtinSum,
        TL | Method | Standard},
       {"max",
        "tl.max",
@@ -1060,17 +1062,35 @@ const std::vector<BuiltinDef> &builtinTable() {
        {"input", "axis?", "return_indices?", "return_indices_tie_break_left?", "keep_dims?"},
        builtinMinReduce,
        TL | Method | Standard},
-      {"argmax", "tl.argmax", {"input", "axis", "tie_break_left?", "keep_dims?"}, builtinArgmax,
+      {"argmax",
+       "tl.argmax",
+       {"input", "axis", "tie_break_left?", "keep_dims?"},
+       builtinArgmax,
        TL | Method | Standard},
-      {"argmin", "tl.argmin", {"input", "axis", "tie_break_left?", "keep_dims?"}, builtinArgmin,
+      {"argmin",
+       "tl.argmin",
+       {"input", "axis", "tie_break_left?", "keep_dims?"},
+       builtinArgmin,
        TL | Method | Standard},
-      {"xor_sum", "tl.xor_sum", {"input", "axis?", "keep_dims?"}, builtinXorSum,
+      {"xor_sum",
+       "tl.xor_sum",
+       {"input", "axis?", "keep_dims?"},
+       builtinXorSum,
        TL | Method | Standard},
-      {"reduce", "tl.reduce", {"input", "axis", "combine_fn", "keep_dims?"}, builtinReduce,
+      {"reduce",
+       "tl.reduce",
+       {"input", "axis", "combine_fn", "keep_dims?"},
+       builtinReduce,
        TL | Method},
-      {"cumsum", "tl.cumsum", {"input", "axis?", "reverse?", "dtype?"}, builtinCumsum,
+      {"cumsum",
+       "tl.cumsum",
+       {"input", "axis?", "reverse?", "dtype?"},
+       builtinCumsum,
        TL | Method | Standard},
-      {"cumprod", "tl.cumprod", {"input", "axis?", "reverse?", "dtype?"}, builtinCumprod,
+      {"cumprod",
+       "tl.cumprod",
+       {"input", "axis?", "reverse?", "dtype?"},
+       builtinCumprod,
        TL | Method | Standard},
       {"associative_scan",
        "tl.associative_scan",
@@ -1079,8 +1099,7 @@ const std::vector<BuiltinDef> &builtinTable() {
        TL | Method},
       {"sort", "tl.sort", {"x", "dim?", "descending?"}, bNotSupported, TL | Method},
       {"flip", "tl.flip", {"x", "dim?"}, bNotSupported, TL | Method},
-      {"histogram", "tl.histogram", {"input", "num_bins", "mask?"}, builtinHistogram,
-       TL | Method},
+      {"histogram", "tl.histogram", {"input", "num_bins", "mask?"}, builtinHistogram, TL | Method},
       {"gather", "tl.gather", {"src", "index", "axis"}, builtinGather, TL},
       // ---- matrix
       {"dot",
@@ -1090,22 +1109,46 @@ const std::vector<BuiltinDef> &builtinTable() {
        builtinDot,
        TL},
       // ---- atomics (the kind is taken from the name)
-      {"atomic_add", "tl.atomic_add", {"pointer", "val", "mask?", "sem?", "scope?"},
-       builtinAtomicRMW, TL},
-      {"atomic_max", "tl.atomic_max", {"pointer", "val", "mask?", "sem?", "scope?"},
-       builtinAtomicRMW, TL},
-      {"atomic_min", "tl.atomic_min", {"pointer", "val", "mask?", "sem?", "scope?"},
-       builtinAtomicRMW, TL},
-      {"atomic_and", "tl.atomic_and", {"pointer", "val", "mask?", "sem?", "scope?"},
-       builtinAtomicRMW, TL},
-      {"atomic_or", "tl.atomic_or", {"pointer", "val", "mask?", "sem?", "scope?"},
-       builtinAtomicRMW, TL},
-      {"atomic_xor", "tl.atomic_xor", {"pointer", "val", "mask?", "sem?", "scope?"},
-       builtinAtomicRMW, TL},
-      {"atomic_xchg", "tl.atomic_xchg", {"pointer", "val", "mask?", "sem?", "scope?"},
-       builtinAtomicRMW, TL},
-      {"atomic_cas", "tl.atomic_cas", {"pointer", "cmp", "val", "sem?", "scope?"},
-       builtinAtomicCas, TL},
+      {"atomic_add",
+       "tl.atomic_add",
+       {"pointer", "val", "mask?", "sem?", "scope?"},
+       builtinAtomicRMW,
+       TL},
+      {"atomic_max",
+       "tl.atomic_max",
+       {"pointer", "val", "mask?", "sem?", "scope?"},
+       builtinAtomicRMW,
+       TL},
+      {"atomic_min",
+       "tl.atomic_min",
+       {"pointer", "val", "mask?", "sem?", "scope?"},
+       builtinAtomicRMW,
+       TL},
+      {"atomic_and",
+       "tl.atomic_and",
+       {"pointer", "val", "mask?", "sem?", "scope?"},
+       builtinAtomicRMW,
+       TL},
+      {"atomic_or",
+       "tl.atomic_or",
+       {"pointer", "val", "mask?", "sem?", "scope?"},
+       builtinAtomicRMW,
+       TL},
+      {"atomic_xor",
+       "tl.atomic_xor",
+       {"pointer", "val", "mask?", "sem?", "scope?"},
+       builtinAtomicRMW,
+       TL},
+      {"atomic_xchg",
+       "tl.atomic_xchg",
+       {"pointer", "val", "mask?", "sem?", "scope?"},
+       builtinAtomicRMW,
+       TL},
+      {"atomic_cas",
+       "tl.atomic_cas",
+       {"pointer", "cmp", "val", "sem?", "scope?"},
+       builtinAtomicCas,
+       TL},
       // ---- random
       {"randint4x", "tl.randint4x", {"seed", "offset", "n_rounds?"}, builtinRandint4x, TL},
       {"randint", "tl.randint", {"seed", "offset", "n_rounds?"}, builtinRandint, TL},
@@ -1131,8 +1174,7 @@ const std::vector<BuiltinDef> &builtinTable() {
       {"is_bf16", "dtype.is_bf16", {"self"}, bDTypeIs<8>, DTypeMethod},
       {"is_fp32", "dtype.is_fp32", {"self"}, bDTypeIs<9>, DTypeMethod},
       {"is_fp64", "dtype.is_fp64", {"self"}, bDTypeIs<10>, DTypeMethod},
-      {"is_standard_floating", "dtype.is_standard_floating", {"self"}, bDTypeIs<11>,
-       DTypeMethod},
+      {"is_standard_floating", "dtype.is_standard_floating", {"self"}, bDTypeIs<11>, DTypeMethod},
       {"is_block", "dtype.is_block", {"self"}, bDTypeIs<12>, DTypeMethod},
   };
   return table;

@@ -339,8 +339,8 @@ static SVal foldCompare(Lowerer &l, CmpOp op, const SVal &a, const SVal &b, Sour
     c = a.stringValue().compare(b.stringValue());
     c = c < 0 ? -1 : c > 0 ? 1 : 0;
   } else {
-    l.error(where, std::string("'") + spelling(op) + "' is not supported between " +
-                       l.describe(a) + " and " + l.describe(b));
+    l.error(where, std::string("'") + spelling(op) + "' is not supported between " + l.describe(a) +
+                       " and " + l.describe(b));
   }
   switch (op) {
   case CmpOp::Lt:
@@ -403,11 +403,11 @@ static std::optional<SVal> dtypeAttribute(const Type *t, std::string_view attr) 
       return SVal::string(Lowerer::typeStr(t));
     // Triton's dtype names spell integers out (int32, uint8).
     static const std::pair<ScalarKind, const char *> names[] = {
-        {ScalarKind::I1, "int1"},    {ScalarKind::I8, "int8"},      {ScalarKind::I16, "int16"},
-        {ScalarKind::I32, "int32"},  {ScalarKind::I64, "int64"},    {ScalarKind::U8, "uint8"},
-        {ScalarKind::U16, "uint16"}, {ScalarKind::U32, "uint32"},   {ScalarKind::U64, "uint64"},
+        {ScalarKind::I1, "int1"},        {ScalarKind::I8, "int8"},    {ScalarKind::I16, "int16"},
+        {ScalarKind::I32, "int32"},      {ScalarKind::I64, "int64"},  {ScalarKind::U8, "uint8"},
+        {ScalarKind::U16, "uint16"},     {ScalarKind::U32, "uint32"}, {ScalarKind::U64, "uint64"},
         {ScalarKind::F8E4NV, "fp8e4nv"}, {ScalarKind::F8E5, "fp8e5"}, {ScalarKind::F16, "fp16"},
-        {ScalarKind::BF16, "bf16"},  {ScalarKind::F32, "fp32"},     {ScalarKind::F64, "fp64"}};
+        {ScalarKind::BF16, "bf16"},      {ScalarKind::F32, "fp32"},   {ScalarKind::F64, "fp64"}};
     for (auto &[kk, n] : names)
       if (kk == k)
         return SVal::string(n);
@@ -505,8 +505,8 @@ SVal Lowerer::callBuiltin(const BuiltinDef *def, const std::string &extra, ArgLi
       continue;
     }
     if (pi >= def->params.size())
-      error(al.argRanges[i], display + "() takes " + std::to_string(numPositional) +
-                                 " argument" + (numPositional == 1 ? "" : "s") + " but " +
+      error(al.argRanges[i], display + "() takes " + std::to_string(numPositional) + " argument" +
+                                 (numPositional == 1 ? "" : "s") + " but " +
                                  std::to_string(al.args.size()) + " were given");
     a.slots[pi] = std::move(al.args[i]);
     a.ranges[pi] = al.argRanges[i];
@@ -515,8 +515,8 @@ SVal Lowerer::callBuiltin(const BuiltinDef *def, const std::string &extra, ArgLi
   for (size_t i = 0; i < al.kwargs.size(); ++i) {
     int idx = a.index(al.kwargs[i].first);
     if (idx < 0 || def->params[idx][0] == '*')
-      error(al.kwargRanges[i], display + "() got an unexpected keyword argument '" +
-                                   al.kwargs[i].first + "'");
+      error(al.kwargRanges[i],
+            display + "() got an unexpected keyword argument '" + al.kwargs[i].first + "'");
     if (a.slots[idx])
       error(al.kwargRanges[i],
             display + "() got multiple values for argument '" + al.kwargs[i].first + "'");
@@ -549,8 +549,7 @@ SVal Lowerer::callValue(const SVal &callee, ArgList args, SourceRange callRange,
     if (!isJitDecorated(callee.functionDef()))
       error(calleeRange, "'" + callee.functionDef()->name +
                              "' is not a @jit function; only @jit functions can be called");
-    return inlineCall(callee.functionDef(), callee.functionModule(), std::move(args),
-                      callRange);
+    return inlineCall(callee.functionDef(), callee.functionModule(), std::move(args), callRange);
   default:
     error(calleeRange, describe(callee) + " is not callable");
   }
@@ -672,8 +671,7 @@ SVal Lowerer::eval(const Expr *e) {
         }
         SVal iv = eval(idx.get());
         if (!iv.isNone())
-          error(idx->range, "only ':' and None are allowed as tensor indices, got " +
-                                describe(iv));
+          error(idx->range, "only ':' and None are allowed as tensor indices, got " + describe(iv));
         v = expandDims(v, dim, idx->range);
         ++dim;
       }
@@ -769,8 +767,8 @@ SVal Lowerer::eval(const Expr *e) {
       return SVal::boolean(!truthy(v, e->range));
     }
     if (!v.isNumber())
-      error(e->range, std::string("bad operand for unary '") + spelling(u->op) +
-                          "': " + describe(v));
+      error(e->range,
+            std::string("bad operand for unary '") + spelling(u->op) + "': " + describe(v));
     switch (u->op) {
     case UnaryOp::Neg:
       if (v.is(SVal::Kind::Float))
@@ -810,8 +808,8 @@ SVal Lowerer::eval(const Expr *e) {
       SVal v = eval(sub.get());
       if (!v.isTensor()) {
         if (v.containsRuntime())
-          error(sub->range, std::string("'") + spelling(b->op) + "' is not supported on " +
-                                describe(v));
+          error(sub->range,
+                std::string("'") + spelling(b->op) + "' is not supported on " + describe(v));
         bool t = truthy(v, sub->range);
         if (!t && isAnd)
           return v;
@@ -845,9 +843,9 @@ SVal Lowerer::eval(const Expr *e) {
     SourceRange where = c->opRanges[0];
     LocGuard opLoc(*this, where.begin);
     if (op == CmpOp::Is || op == CmpOp::IsNot) {
-      bool same = (l.isTensor() || r.isTensor()) ? (l.isTensor() && r.isTensor() &&
-                                                    l.value() == r.value())
-                                                 : constEquals(l, r);
+      bool same = (l.isTensor() || r.isTensor())
+                      ? (l.isTensor() && r.isTensor() && l.value() == r.value())
+                      : constEquals(l, r);
       return SVal::boolean(op == CmpOp::Is ? same : !same);
     }
     if (op == CmpOp::In || op == CmpOp::NotIn) {
@@ -861,13 +859,13 @@ SVal Lowerer::eval(const Expr *e) {
     if (l.isTensor() || r.isTensor()) {
       const SVal &other = l.isTensor() ? r : l;
       if (!other.isTensor() && !other.isNumber())
-        error(where, std::string("'") + spelling(op) + "' is not supported between " +
-                         describe(l) + " and " + describe(r));
+        error(where, std::string("'") + spelling(op) + "' is not supported between " + describe(l) +
+                         " and " + describe(r));
       return SVal::tensor(compare(op, l, r, where));
     }
     if (l.containsRuntime() || r.containsRuntime())
-      error(where, std::string("'") + spelling(op) + "' is not supported between " +
-                       describe(l) + " and " + describe(r));
+      error(where, std::string("'") + spelling(op) + "' is not supported between " + describe(l) +
+                       " and " + describe(r));
     return foldCompare(*this, op, l, r, where);
   }
   case NodeKind::IfExp:

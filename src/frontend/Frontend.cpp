@@ -40,13 +40,13 @@ void Lowerer::buildNamespaces() {
       triton_->members[d.name] = SVal::builtin(&d);
   }
   static const std::pair<const char *, ScalarKind> dtypes[] = {
-      {"int1", ScalarKind::I1},          {"int8", ScalarKind::I8},
-      {"int16", ScalarKind::I16},        {"int32", ScalarKind::I32},
-      {"int64", ScalarKind::I64},        {"uint8", ScalarKind::U8},
-      {"uint16", ScalarKind::U16},       {"uint32", ScalarKind::U32},
-      {"uint64", ScalarKind::U64},       {"float8e4nv", ScalarKind::F8E4NV},
-      {"float8e5", ScalarKind::F8E5},    {"float16", ScalarKind::F16},
-      {"bfloat16", ScalarKind::BF16},    {"float32", ScalarKind::F32},
+      {"int1", ScalarKind::I1},       {"int8", ScalarKind::I8},
+      {"int16", ScalarKind::I16},     {"int32", ScalarKind::I32},
+      {"int64", ScalarKind::I64},     {"uint8", ScalarKind::U8},
+      {"uint16", ScalarKind::U16},    {"uint32", ScalarKind::U32},
+      {"uint64", ScalarKind::U64},    {"float8e4nv", ScalarKind::F8E4NV},
+      {"float8e5", ScalarKind::F8E5}, {"float16", ScalarKind::F16},
+      {"bfloat16", ScalarKind::BF16}, {"float32", ScalarKind::F32},
       {"float64", ScalarKind::F64}};
   for (auto &[name, kind] : dtypes)
     tl_->members[name] = SVal::dtype(ctx_.scalar(kind));
@@ -97,8 +97,8 @@ std::unique_ptr<Module> Lowerer::run(uint32_t fileId) {
         error(fd->nameRange, "'" + name + "' is not a @jit function");
       for (const ast::Param &p : fd->params)
         if (!p.annotation)
-          error(p.nameRange, "parameter '" + p.name + "' of kernel '" + name +
-                                 "' has no type annotation");
+          error(p.nameRange,
+                "parameter '" + p.name + "' of kernel '" + name + "' has no type annotation");
       bool seen = false;
       for (auto &k : kernels)
         seen = seen || k.first == fd;

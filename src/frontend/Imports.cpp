@@ -53,8 +53,8 @@ const Namespace *Lowerer::builtinNamespace(const std::string &dotted) {
   size_t pos = std::string("triton").size();
   while (pos < dotted.size()) {
     size_t next = dotted.find('.', pos + 1);
-    std::string part = dotted.substr(pos + 1, next == std::string::npos ? std::string::npos
-                                                                         : next - pos - 1);
+    std::string part =
+        dotted.substr(pos + 1, next == std::string::npos ? std::string::npos : next - pos - 1);
     auto it = ns->members.find(part);
     if (it == ns->members.end() || !it->second.is(SVal::Kind::Namespace))
       return nullptr;
@@ -109,8 +109,8 @@ ModuleScope *Lowerer::resolveImport(ModuleScope *from, const std::string &dotted
   std::string looked;
   for (size_t i = 0; i < candidates.size(); ++i)
     looked += (i ? ", " : "") + candidates[i].lexically_normal().string();
-  error(where, "module '" + std::string(level, '.') + dotted + "' not found (looked for " +
-                   looked + ")");
+  error(where,
+        "module '" + std::string(level, '.') + dotted + "' not found (looked for " + looked + ")");
 }
 
 void Lowerer::bindImport(ModuleScope *into, const Import *imp) {
@@ -120,8 +120,7 @@ void Lowerer::bindImport(ModuleScope *into, const Import *imp) {
       if (!ns)
         error(a.range, "module '" + a.name + "' is not available in .tt files");
       // `import triton.language` binds `triton`; `import triton.language as tl` binds tl.
-      into->globals[a.boundName()] =
-          SVal::ns(a.asName.empty() ? triton_.get() : ns);
+      into->globals[a.boundName()] = SVal::ns(a.asName.empty() ? triton_.get() : ns);
       continue;
     }
     ModuleScope *m = resolveImport(into, a.name, 0, a.range, true);
@@ -134,8 +133,7 @@ void Lowerer::bindImport(ModuleScope *into, const Import *imp) {
     size_t pos = 0;
     while (true) {
       size_t dot = a.name.find('.', pos);
-      parts.push_back(a.name.substr(pos, dot == std::string::npos ? std::string::npos
-                                                                  : dot - pos));
+      parts.push_back(a.name.substr(pos, dot == std::string::npos ? std::string::npos : dot - pos));
       if (dot == std::string::npos)
         break;
       pos = dot + 1;
@@ -215,8 +213,8 @@ void Lowerer::bindImportFrom(ModuleScope *into, const ImportFrom *imp) {
       error(a.range, "cannot import '" + a.name + "' from '" + imp->module +
                          "': its value is not a compile-time constant");
     }
-    error(a.range, "cannot import name '" + a.name + "' from '" +
-                       std::string(imp->level, '.') + imp->module + "'");
+    error(a.range, "cannot import name '" + a.name + "' from '" + std::string(imp->level, '.') +
+                       imp->module + "'");
   }
 }
 

@@ -135,9 +135,8 @@ void Lowerer::lowerStmt(const Stmt *s) {
     // Python's assert is Triton's device_assert.
     const auto *a = ast::cast<Assert>(s);
     SVal test = eval(a->test.get());
-    std::string msg = a->msg ? requireString(eval(a->msg.get()), a->msg->range,
-                                             "the assertion message")
-                             : "";
+    std::string msg =
+        a->msg ? requireString(eval(a->msg.get()), a->msg->range, "the assertion message") : "";
     Value *cond = toBool(toTensor(test, a->test->range, "the assertion"), a->test->range);
     AttrList attrs;
     attrs.set("message", msg);
@@ -189,11 +188,11 @@ void Lowerer::assignTarget(const Expr *target, const SVal &value) {
     return assign(ast::cast<Name>(target)->id, value, target->range);
   case NodeKind::Tuple:
   case NodeKind::List: {
-    const auto &elts =
-        target->kind() == NodeKind::Tuple ? ast::cast<Tuple>(target)->elts : ast::cast<List>(target)->elts;
+    const auto &elts = target->kind() == NodeKind::Tuple ? ast::cast<Tuple>(target)->elts
+                                                         : ast::cast<List>(target)->elts;
     if (!value.isTuple())
-      error(target->range, "cannot unpack " + describe(value) + " into " +
-                               std::to_string(elts.size()) + " names");
+      error(target->range,
+            "cannot unpack " + describe(value) + " into " + std::to_string(elts.size()) + " names");
     if (value.elems().size() != elts.size())
       error(target->range, "cannot unpack a tuple of " + std::to_string(value.elems().size()) +
                                " values into " + std::to_string(elts.size()) + " names");
@@ -299,7 +298,7 @@ void Lowerer::lowerRuntimeIf(const If *s, Value *cond) {
   auto [elseVars, elseDefs] = lowerBranch(s->orelse, 1);
   auto elseSites = f.env.assignSites;
 
-  std::vector<std::string> names;     // merged through the if op's results
+  std::vector<std::string> names;      // merged through the if op's results
   std::vector<std::string> constNames; // equal compile-time values in both branches
   auto siteOf = [&](const std::string &name, bool inThen) {
     auto &sites = inThen ? thenSites : elseSites;
@@ -327,10 +326,9 @@ void Lowerer::lowerRuntimeIf(const If *s, Value *cond) {
     for (int br = 0; br < 2; ++br) {
       const SVal &nv = br == 0 ? tv : ev;
       if (!sameShapeAndType(nv, live))
-        error(siteOf(name, br == 0), "'" + name + "' is a " + describe(live) +
-                                         " before the 'if', but the " +
-                                         (br == 0 ? "then" : "else") +
-                                         " branch makes it a " + describe(nv));
+        error(siteOf(name, br == 0),
+              "'" + name + "' is a " + describe(live) + " before the 'if', but the " +
+                  (br == 0 ? "then" : "else") + " branch makes it a " + describe(nv));
     }
     names.push_back(name);
   }
@@ -414,8 +412,8 @@ void Lowerer::lowerReturningIf(const If *s, Value *cond, std::vector<Span> rest)
   auto [thenRet, thenRange] = lowerBranch(s->body, 0);
   auto [elseRet, elseRange] = lowerBranch(s->orelse, 1);
   if (!sameShapeAndType(thenRet, elseRet))
-    error(elseRange, "inconsistent return types: " + describe(thenRet) + " and " +
-                         describe(elseRet));
+    error(elseRange,
+          "inconsistent return types: " + describe(thenRet) + " and " + describe(elseRet));
   std::vector<Value *> thenYield, elseYield;
   flatten(thenRet, thenYield);
   flatten(elseRet, elseYield);
@@ -509,15 +507,13 @@ void Lowerer::lowerFor(const For *s) {
     error(s->target->range, "the target of a for loop must be a single name");
   const auto *call = dyn_cast<Call>(s->iter.get());
   SVal callee = call ? eval(call->callee.get()) : SVal::none();
-  if (!call || !callee.is(SVal::Kind::Builtin) ||
-      !(callee.builtinDef()->flags & bflag::Iterator))
+  if (!call || !callee.is(SVal::Kind::Builtin) || !(callee.builtinDef()->flags & bflag::Iterator))
     error(s->iter->range, "for loops only iterate over range(), tl.range() or tl.static_range()");
   ArgList args;
   evalArgs(call, args);
   // The iterator builtins return ("static"|"range", start, end, step, num_stages,
   // loop_unroll_factor).
-  SVal it = callBuiltin(callee.builtinDef(), "", std::move(args), call->range,
-                        call->callee->range);
+  SVal it = callBuiltin(callee.builtinDef(), "", std::move(args), call->range, call->callee->range);
   const std::vector<SVal> &iv = it.elems();
   const std::string &ivName = target->id;
 
@@ -554,8 +550,7 @@ void Lowerer::lowerFor(const For *s) {
       error(s->iter->range, "range() bounds and step must be integer scalars, got " +
                                 typeStr(lb->type()) + ", " + typeStr(ub->type()) + " and " +
                                 typeStr(step->type()));
-  ScalarKind k = integerPromote(integerPromote(lb->type()->scalarKind(),
-                                               ub->type()->scalarKind()),
+  ScalarKind k = integerPromote(integerPromote(lb->type()->scalarKind(), ub->type()->scalarKind()),
                                 step->type()->scalarKind());
   const Type *ivType = scalar(k);
   lb = cast(lb, ivType, s->iter->range);
@@ -768,8 +763,8 @@ void Lowerer::lowerKernel(const FunctionDef *def, ModuleScope *module, Function 
   for (const Param &p : def->params) {
     const Annotation *ann = p.annotation.get();
     if (!ann)
-      error(p.nameRange, "parameter '" + p.name + "' of kernel '" + def->name +
-                             "' has no type annotation");
+      error(p.nameRange,
+            "parameter '" + p.name + "' of kernel '" + def->name + "' has no type annotation");
     if (isa<ConstexprAnnotation>(ann)) {
       SVal v;
       if (auto text = defineFor(p.name))
@@ -778,8 +773,7 @@ void Lowerer::lowerKernel(const FunctionDef *def, ModuleScope *module, Function 
         v = evalInModule(p.defaultValue.get(), module);
       else
         error(p.nameRange, "missing value for constexpr parameter '" + p.name + "' of kernel '" +
-                               def->name + "' (pass -D " + p.name +
-                               "=VALUE or give it a default)");
+                               def->name + "' (pass -D " + p.name + "=VALUE or give it a default)");
       fr.env.vars[p.name] = v;
       fn->constexprs.push_back({p.name, repr(v)});
       continue;
@@ -831,8 +825,8 @@ void Lowerer::lowerKernel(const FunctionDef *def, ModuleScope *module, Function 
     SVal v = evalDefine(knob, *text);
     int64_t n = requireInt(v, SourceRange(def->nameRange), std::string("-D ") + knob);
     if (n <= 0 || n > 1024)
-      error(def->nameRange, std::string("-D ") + knob + "=" + std::to_string(n) +
-                                " is out of range");
+      error(def->nameRange,
+            std::string("-D ") + knob + "=" + std::to_string(n) + " is out of range");
     unsigned u = static_cast<unsigned>(n);
     if (std::string_view(knob) == "num_warps")
       fn->numWarps = u;
@@ -842,8 +836,7 @@ void Lowerer::lowerKernel(const FunctionDef *def, ModuleScope *module, Function 
       fn->numCtas = u;
   }
   if (fn->numWarps == 0 || (fn->numWarps & (fn->numWarps - 1)) != 0)
-    error(def->nameRange, "num_warps=" + std::to_string(fn->numWarps) +
-                              " is not a power of two");
+    error(def->nameRange, "num_warps=" + std::to_string(fn->numWarps) + " is not a power of two");
 
   lowerSeq({{&def->body, 0}});
   emitOp(OpCode::Return, {}, {});
@@ -871,11 +864,11 @@ SVal Lowerer::inlineCall(const FunctionDef *def, ModuleScope *module, ArgList al
       if (def->params[j].name == al.kwargs[i].first)
         idx = j;
     if (idx == np)
-      error(al.kwargRanges[i], "'" + def->name + "' got an unexpected keyword argument '" +
-                                   al.kwargs[i].first + "'");
+      error(al.kwargRanges[i],
+            "'" + def->name + "' got an unexpected keyword argument '" + al.kwargs[i].first + "'");
     if (vals[idx])
-      error(al.kwargRanges[i], "'" + def->name + "' got multiple values for argument '" +
-                                   al.kwargs[i].first + "'");
+      error(al.kwargRanges[i],
+            "'" + def->name + "' got multiple values for argument '" + al.kwargs[i].first + "'");
     vals[idx] = std::move(al.kwargs[i].second);
     ranges[idx] = al.kwargRanges[i];
   }
@@ -890,8 +883,7 @@ SVal Lowerer::inlineCall(const FunctionDef *def, ModuleScope *module, ArgList al
         error(callRange, "'" + def->name + "' missing argument '" + p.name + "'");
       vals[i] = evalInModule(p.defaultValue.get(), module);
     }
-    if (p.annotation && isa<ConstexprAnnotation>(p.annotation.get()) &&
-        vals[i]->containsRuntime())
+    if (p.annotation && isa<ConstexprAnnotation>(p.annotation.get()) && vals[i]->containsRuntime())
       error(ranges[i], "argument '" + p.name + "' of '" + def->name +
                            "' must be a constexpr, but got a " + describe(*vals[i]));
     fr.env.vars[p.name] = *vals[i];

@@ -324,8 +324,7 @@ public:
   SVal evalBinary(ast::BinaryOp op, const SVal &lhs, const SVal &rhs, SourceRange where);
   SVal evalCall(const ast::Call *call);
   void evalArgs(const ast::Call *call, ArgList &out);
-  SVal callValue(const SVal &callee, ArgList args, SourceRange callRange,
-                 SourceRange calleeRange);
+  SVal callValue(const SVal &callee, ArgList args, SourceRange callRange, SourceRange calleeRange);
   SVal callBuiltin(const BuiltinDef *def, const std::string &extra, ArgList args,
                    SourceRange callRange, SourceRange calleeRange);
   /// A compile-time `if` condition: Triton accepts bool, int and None.

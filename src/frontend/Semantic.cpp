@@ -232,8 +232,7 @@ Value *Lowerer::expandDims(Value *v, int axis, SourceRange where) {
     return splat(v, shape);
   AttrList attrs;
   attrs.set("axis", int64_t(axis));
-  return emit(OpCode::ExpandDims, {v}, ctx_.block(v->type()->element(), shape),
-              std::move(attrs));
+  return emit(OpCode::ExpandDims, {v}, ctx_.block(v->type()->element(), shape), std::move(attrs));
 }
 
 Value *Lowerer::reshape(Value *v, const std::vector<int64_t> &shape, bool canReorder,
@@ -310,8 +309,8 @@ Value *Lowerer::broadcastTo(Value *v, const std::vector<int64_t> &shape, SourceR
 
 std::pair<Value *, Value *> Lowerer::broadcastPair(Value *a, Value *b, SourceRange where,
                                                    std::string_view opName) {
-  std::vector<int64_t> shape = broadcastShapes(shapeOf(a->type()), shapeOf(b->type()), where,
-                                               opName);
+  std::vector<int64_t> shape =
+      broadcastShapes(shapeOf(a->type()), shapeOf(b->type()), where, opName);
   return {broadcastTo(a, shape, where, opName), broadcastTo(b, shape, where, opName)};
 }
 
@@ -330,8 +329,8 @@ std::pair<Value *, Value *> Lowerer::binaryOperands(const SVal &lhs, const SVal 
   const Type *lSca = lScalar ? literalType(lhs) : lhs.type()->scalarType();
   const Type *rSca = rScalar ? literalType(rhs) : rhs.type()->scalarType();
   auto invalid = [&]() {
-    error(where, "invalid operands of type " + typeStr(lSca) + " and " + typeStr(rSca) +
-                     " for '" + std::string(opName) + "'");
+    error(where, "invalid operands of type " + typeStr(lSca) + " and " + typeStr(rSca) + " for '" +
+                     std::string(opName) + "'");
   };
   auto checkPtr = [&](const Type *a, const Type *b, bool allow) {
     if (!a->isPointer())
@@ -385,8 +384,7 @@ Value *Lowerer::addptr(Value *ptr, Value *offset, SourceRange where) {
 
 static const char *opSpelling(ast::BinaryOp op) { return ast::spelling(op); }
 
-Value *Lowerer::binaryArith(ast::BinaryOp op, const SVal &lhs, const SVal &rhs,
-                            SourceRange where) {
+Value *Lowerer::binaryArith(ast::BinaryOp op, const SVal &lhs, const SVal &rhs, SourceRange where) {
   std::string name = opSpelling(op);
   using B = ast::BinaryOp;
   switch (op) {
@@ -521,8 +519,8 @@ Value *Lowerer::minMax(bool isMax, const SVal &a, const SVal &b, bool propagateN
   };
   x = promoteBf16(x);
   y = promoteBf16(y);
-  auto [l, r] = binaryOperands(SVal::tensor(x), SVal::tensor(y), false, false, true, false,
-                               where, name);
+  auto [l, r] =
+      binaryOperands(SVal::tensor(x), SVal::tensor(y), false, false, true, false, where, name);
   AttrList attrs;
   if (propagateNan && l->type()->isFloat())
     attrs.set("propagate_nan", true);

@@ -12,6 +12,7 @@
 #include "ir/Types.h"
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 namespace tritonc::interp {
@@ -48,6 +49,20 @@ inline uint64_t rawBits(uint64_t cell, unsigned bits) {
 inline unsigned storageBytes(const Type *scalar) {
   unsigned bits = scalar->bitWidth();
   return bits < 8 ? 1 : bits / 8;
+}
+
+/// "[17]" or "[3, 5]": the multi-dimensional index of flat element `flat` of a row-major block
+/// of `shape`, as memory errors and the differential tester name elements.
+inline std::string formatElementIndex(int64_t flat, const std::vector<int64_t> &shape) {
+  std::vector<int64_t> idx(shape.size());
+  for (size_t d = shape.size(); d-- > 0;) {
+    idx[d] = flat % shape[d];
+    flat /= shape[d];
+  }
+  std::string out = "[";
+  for (size_t d = 0; d < idx.size(); ++d)
+    out += (d ? ", " : "") + std::to_string(idx[d]);
+  return out + "]";
 }
 
 } // namespace tritonc::interp

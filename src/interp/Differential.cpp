@@ -3,6 +3,8 @@
 // passes are again held to bit-exact agreement with what they were given.
 #include "interp/Differential.h"
 
+#include "interp/Cells.h"
+
 #include "ir/Verifier.h"
 
 #include <algorithm>
@@ -16,7 +18,8 @@ namespace {
 
 struct Outcome {
   bool ok = false;
-  std::string error; ///< the first diagnostic's message when !ok
+  std::string error;      ///< the first diagnostic's message when !ok
+  SourceRange errorRange; ///< and where it points
   std::vector<Buffer> buffers;
   std::string printed;
 };
@@ -28,8 +31,10 @@ Outcome interpret(const Function &fn, const KernelArgs &inputs,
   std::ostringstream printed;
   Outcome out;
   out.ok = runKernel(fn, options.grid, args, options.interp, diags, printed);
-  if (!out.ok && !diags.diagnostics().empty())
+  if (!out.ok && !diags.diagnostics().empty()) {
     out.error = diags.diagnostics().front().message;
+    out.errorRange = diags.diagnostics().front().range;
+  }
   out.buffers = std::move(args.buffers);
   out.printed = printed.str();
   return out;
@@ -69,15 +74,6 @@ std::string formatElement(const Buffer &b, int64_t i) {
   return os.str();
 }
 
-std::string formatFlatIndex(int64_t flat, const std::vector<int64_t> &shape) {
-  std::string out;
-  for (size_t d = shape.size(); d-- > 0;) {
-    out = std::to_string(flat % shape[d]) + (out.empty() ? "" : ", ") + out;
-    flat /= shape[d];
-  }
-  return "[" + out + "]";
-}
-
 /// Describes the first difference between two outcomes, or returns "" if they agree.
 std::string difference(const Outcome &before, const Outcome &after, bool tolerant) {
   if (before.ok != after.ok || before.error != after.error) {
@@ -99,7 +95,7 @@ std::string difference(const Outcome &before, const Outcome &after, bool toleran
       if (tolerant && x.elem->isFloat() &&
           close(x.getDouble(i), y.getDouble(i), x.elem->scalarKind()))
         continue;
-      return "buffer '" + x.name + "' element " + formatFlatIndex(i, x.shape) + " is " +
+      return "buffer '" + x.name + "' element " + interp::formatElementIndex(i, x.shape) + " is " +
              formatElement(x, i) + " before it and " + formatElement(y, i) + " after it";
     }
   }
@@ -138,8 +134,8 @@ bool runDifferential(Module &module, const std::string &kernel,
 
   Outcome previous = interpret(*fn, inputs, options);
   if (!previous.ok) {
-    ctx.diags.error(fn->loc(), "kernel '" + kernel + "' fails before any pass (" + setup +
-                                   "): " + previous.error);
+    ctx.diags.error(previous.errorRange, "kernel '" + kernel + "' fails before any pass (" + setup +
+                                             "): " + previous.error);
     return false;
   }
   if (log)

@@ -180,19 +180,6 @@ std::vector<int64_t> rowMajorStrides(const std::vector<int64_t> &shape) {
   return strides;
 }
 
-/// "[17]" or "[3, 5]": the multi-dimensional index of flat element `flat` of `shape`.
-std::string formatIndex(int64_t flat, const std::vector<int64_t> &shape) {
-  std::vector<int64_t> idx(shape.size());
-  for (size_t d = shape.size(); d-- > 0;) {
-    idx[d] = flat % shape[d];
-    flat /= shape[d];
-  }
-  std::string out = "[";
-  for (size_t d = 0; d < idx.size(); ++d)
-    out += (d ? ", " : "") + std::to_string(idx[d]);
-  return out + "]";
-}
-
 /// Digits needed for indices into a dimension of size `dim`: Triton's ceil(log10(dim)).
 int indexWidth(int64_t dim) {
   int width = 0;
@@ -218,7 +205,7 @@ class Executor {
 public:
   Executor(const Function &fn, Memory &mem, const InterpOptions &options, DiagnosticEngine &diags,
            std::ostream &printOut)
-      : fn_(fn), mem_(mem), options_(options), diags_(diags), printOut_(printOut) {
+      : mem_(mem), options_(options), diags_(diags), printOut_(printOut) {
     Compiler compiler;
     body_ = compiler.compileBlock(*fn.body());
     slots_.resize(compiler.numSlots());
@@ -265,7 +252,7 @@ private:
                       std::to_string(bytes) + " byte" + (bytes == 1 ? "" : "s") + " at " +
                       mem_.describe(addr) + " by program " + programText();
     if (ptrType->isBlock())
-      msg += ", element " + formatIndex(element, ptrType->shape());
+      msg += ", element " + formatElementIndex(element, ptrType->shape());
     fail(op, msg);
   }
 
@@ -870,7 +857,7 @@ private:
       if (at < 0 || at >= len)
         fail(op, "gather index " + std::to_string(at) + " is out of range [0, " +
                      std::to_string(len) + ") by program " + programText() + ", element " +
-                     formatIndex(static_cast<int64_t>(i), is));
+                     formatElementIndex(static_cast<int64_t>(i), is));
       int64_t offset = 0;
       for (size_t d = 0; d < is.size(); ++d) {
         const int64_t coord = static_cast<int64_t>(d) == axis ? at : idx[d];
@@ -957,7 +944,7 @@ private:
         std::string msg = "device_assert failed: '" + ins.op->attrs().getString("message") +
                           "' by program " + programText();
         if (cond.type->isBlock())
-          msg += ", element " + formatIndex(static_cast<int64_t>(i), cond.type->shape());
+          msg += ", element " + formatElementIndex(static_cast<int64_t>(i), cond.type->shape());
         fail(*ins.op, msg);
       }
   }
@@ -1128,10 +1115,9 @@ private:
     case OpCode::Return:
       return; // terminators end their region in runRegion
     }
-    fail(op, "internal error: unknown op code");
+    fail(op, "the interpreter does not support '" + std::string(op.mnemonic()) + "'");
   }
 
-  const Function &fn_;
   Memory &mem_;
   const InterpOptions &options_;
   DiagnosticEngine &diags_;

@@ -177,7 +177,8 @@ private:
     }
     // The induction variable takes lb, lb+step, ...: divisible by gcd(lb, step) and nothing more.
     AxisInfo iv = AxisInfo::pessimistic(1);
-    iv.divisibility[0] = gcd(info(op.operand(0)).divisibility[0], info(op.operand(2)).divisibility[0]);
+    iv.divisibility[0] =
+        gcd(info(op.operand(0)).divisibility[0], info(op.operand(2)).divisibility[0]);
     std::vector<AxisInfo> carried;
     for (unsigned i = 0; i < numIters; ++i)
       carried.push_back(info(op.operand(3 + i)));
@@ -199,7 +200,8 @@ private:
     }
     if (!converged) {
       for (unsigned i = 0; i < numIters; ++i) {
-        carried[i] = AxisInfo::pessimistic(static_cast<unsigned>(shapeOf(body->argument(1 + i)).size()));
+        carried[i] =
+            AxisInfo::pessimistic(static_cast<unsigned>(shapeOf(body->argument(1 + i)).size()));
         set(body->argument(1 + i), carried[i]);
       }
       visitBlock(*body);
@@ -271,7 +273,8 @@ private:
     }
     if (!converged) {
       for (unsigned i = 0; i < n; ++i)
-        carried[i] = AxisInfo::pessimistic(static_cast<unsigned>(shapeOf(before->argument(i)).size()));
+        carried[i] =
+            AxisInfo::pessimistic(static_cast<unsigned>(shapeOf(before->argument(i)).size()));
       visitOnce();
     }
     // The results are the values forwarded by `condition` on the last test.
@@ -349,8 +352,9 @@ private:
     std::vector<int64_t> shape = shapeOf(res);
     unsigned rank = static_cast<unsigned>(shape.size());
     AxisInfo p = AxisInfo::pessimistic(rank);
-    ScalarKind kind = res->type()->scalarType()->isScalar() ? res->type()->scalarType()->scalarKind()
-                                                           : ScalarKind::I64;
+    ScalarKind kind = res->type()->scalarType()->isScalar()
+                          ? res->type()->scalarType()->scalarKind()
+                          : ScalarKind::I64;
 
     switch (op.code()) {
     case OpCode::Constant: {
@@ -529,8 +533,8 @@ private:
       case OpCode::Add:
       case OpCode::AddPtr: {
         // A run of one side plus a constant run of the other stays a run.
-        contiguity = std::max(gcd(l.constancy[d], r.contiguity[d]),
-                              gcd(l.contiguity[d], r.constancy[d]));
+        contiguity =
+            std::max(gcd(l.constancy[d], r.contiguity[d]), gcd(l.contiguity[d], r.constancy[d]));
         int64_t rDiv = r.divisibility[d];
         if (code == OpCode::AddPtr)
           rDiv = multiplyDivisor(rDiv, pointeeBytes(op.operand(0)->type()));
@@ -566,8 +570,8 @@ private:
       case OpCode::Rem:
         // Same reasoning: x % c restarts only at multiples of c.
         if (l.contiguity[d] > 1)
-          contiguity = gcd(gcd(l.contiguity[d], r.constancy[d]),
-                           gcd(l.divisibility[d], r.divisibility[d]));
+          contiguity =
+              gcd(gcd(l.contiguity[d], r.constancy[d]), gcd(l.divisibility[d], r.divisibility[d]));
         divisibility = gcd(l.divisibility[d], r.divisibility[d]);
         if (isOne(r))
           constancy = shape[d];
@@ -592,8 +596,8 @@ private:
           divisibility = std::max<int64_t>(1, elemDiv(l, d) / pow);
           // x >> s is floor(x / 2^s): constant over 2^s-aligned pieces of a run.
           if (l.contiguity[d] > 1)
-            constancy = std::max(constancy, gcd(gcd(l.contiguity[d], r.constancy[d]),
-                                                gcd(l.divisibility[d], pow)));
+            constancy = std::max(
+                constancy, gcd(gcd(l.contiguity[d], r.constancy[d]), gcd(l.divisibility[d], pow)));
         }
         break;
       }
@@ -682,9 +686,7 @@ private:
 
 } // namespace
 
-AxisInfoAnalysis::AxisInfoAnalysis(const Function &function) {
-  Analyzer(infos_).run(function);
-}
+AxisInfoAnalysis::AxisInfoAnalysis(const Function &function) { Analyzer(infos_).run(function); }
 
 AxisInfo AxisInfoAnalysis::get(const Value *value) const {
   auto it = infos_.find(value);
@@ -707,8 +709,7 @@ unsigned memoryVectorWidth(const AxisInfo &ptr, const AxisInfo *mask, const Layo
                            unsigned maxBytes) {
   std::vector<unsigned> order = layoutOrder(layout);
   std::vector<unsigned> spt = layoutSizePerThread(layout);
-  if (order.empty() || order[0] >= ptr.rank() || order[0] >= spt.size() ||
-      order[0] >= shape.size())
+  if (order.empty() || order[0] >= ptr.rank() || order[0] >= spt.size() || order[0] >= shape.size())
     return 1;
   unsigned d = order[0];
   elementBytes = std::max(1u, elementBytes);

@@ -193,8 +193,8 @@ private:
       return false;
     std::string pred = op->attrs().getString("pred");
     ScalarKind kind = op->operand(0)->type()->scalarType()->scalarKind();
-    std::optional<bool> v = l->isFloat ? foldFloatCmp(pred, kind, l->f, r->f)
-                                       : foldIntCmp(pred, kind, l->i, r->i);
+    std::optional<bool> v =
+        l->isFloat ? foldFloatCmp(pred, kind, l->f, r->f) : foldIntCmp(pred, kind, l->i, r->i);
     if (!v)
       return false;
     return replace(op, intConstant(op, op->result(0)->type(), *v ? 1 : 0));

@@ -22,10 +22,11 @@
 //                 the other side is already a slice of that axis;
 //      permute    trans (Blocked layouts only).
 //    A for result and its iteration argument (a while result and its "after" argument, the two
-//    results of split) must have the same type, so they are one node. Layouts spread breadth-first: first from the
-//    anchors (each anchor claims its memory op's result and those operands nobody claimed
-//    before, in program order), then from Triton's default layout placed on the highest-rank
-//    unreached value, until every node has one. A node keeps the first layout that reaches it.
+//    results of split) must have the same type, so they are one node. Layouts spread
+//    breadth-first: first from the anchors (each anchor claims its memory op's result and those
+//    operands nobody claimed before, in program order), then from Triton's default layout
+//    placed on the highest-rank unreached value, until every node has one. A node keeps the
+//    first layout that reaches it.
 // 3. Rewrite. Every block value takes its node's layout. Where an op needs an operand in
 //    another layout than the value has, a convert_layout is inserted right after the value's
 //    definition (one per value and layout, so it dominates every use and stays out of loops the
@@ -35,8 +36,9 @@
 //    are (cat and join only need their two operands alike): codegen handles any layout there.
 // Expects: Tile IR. Leaves: GPU IR (every block type has a layout), loads/stores with `vec`.
 //
-//   before: %v = load %p, %m : tensor<1024xf32>               (%p: 16-byte aligned, contiguous)
-//   after:  %v = load %p, %m {vec = 4} : tensor<1024xf32, #blocked<spt = [4], tpw = [32], wpc = [4], order = [0]>>
+//   before: %v = load %p, %m : tensor<1024xf32>          (%p: 16-byte aligned and contiguous)
+//   after:  %v = load %p, %m {vec = 4} : tensor<1024xf32, #blocked0>
+//           with #blocked0 = #blocked<spt = [4], tpw = [32], wpc = [4], order = [0]>
 #include "passes/Coalesce.h"
 
 #include "ir/Builder.h"
@@ -113,8 +115,8 @@ class LayoutAssigner {
 public:
   LayoutAssigner(Function &f, const TargetInfo &target)
       : f_(f), ctx_(f.context()), numWarps_(std::max(1u, f.numWarps)),
-        warpSize_(std::max(1u, target.warpSize)),
-        maxBytes_(std::max(1u, target.maxLoadStoreBytes)), axis_(f) {}
+        warpSize_(std::max(1u, target.warpSize)), maxBytes_(std::max(1u, target.maxLoadStoreBytes)),
+        axis_(f) {}
 
   void run() {
     collectNodes();
@@ -181,8 +183,8 @@ private:
     int64_t maxMultiple = std::max<int64_t>(info.divisibility[d] / bytes, 1);
     int64_t maxContig = std::min(info.contiguity[d], shape[d]);
     int64_t alignment = std::min(maxMultiple, maxContig);
-    return static_cast<unsigned>(
-        std::max<int64_t>(1, std::min<int64_t>(alignment, std::max<int64_t>(1, maxBytes_ / bytes))));
+    return static_cast<unsigned>(std::max<int64_t>(
+        1, std::min<int64_t>(alignment, std::max<int64_t>(1, maxBytes_ / bytes))));
   }
 
   std::vector<unsigned> orderOf(const Operation &op) const {
@@ -480,8 +482,8 @@ private:
     std::vector<Operation *> users = r->users();
     r->setType(r->type()->withLayout(produced));
     builder_.setInsertionPointAfter(op);
-    Value *c = builder_.createValue(OpCode::ConvertLayout, {r}, r->type()->withLayout(wanted),
-                                    op->loc());
+    Value *c =
+        builder_.createValue(OpCode::ConvertLayout, {r}, r->type()->withLayout(wanted), op->loc());
     c->setName(r->name());
     Operation *cvt = c->definingOp();
     for (Operation *u : users)

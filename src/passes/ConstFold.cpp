@@ -13,7 +13,9 @@ bool isSigned(ScalarKind kind) { return !isUnsignedKind(kind) && kind != ScalarK
 
 uint64_t widthMask(unsigned w) { return w >= 64 ? ~uint64_t(0) : (uint64_t(1) << w) - 1; }
 
-int64_t signedMin(unsigned w) { return w >= 64 ? std::numeric_limits<int64_t>::min() : -(int64_t(1) << (w - 1)); }
+int64_t signedMin(unsigned w) {
+  return w >= 64 ? std::numeric_limits<int64_t>::min() : -(int64_t(1) << (w - 1));
+}
 
 /// Rounds a double to the precision of `kind` (only f32 and f64 are handled by the callers).
 double roundTo(ScalarKind kind, double v) {
@@ -224,7 +226,8 @@ std::optional<ConstValue> foldCast(ScalarKind from, ScalarKind to, ConstValue v,
   if (to == ScalarKind::I1)
     return std::nullopt;
   if (isSigned(to)) {
-    double lo = -std::ldexp(1.0, static_cast<int>(w) - 1), hi = std::ldexp(1.0, static_cast<int>(w) - 1);
+    double lo = -std::ldexp(1.0, static_cast<int>(w) - 1),
+           hi = std::ldexp(1.0, static_cast<int>(w) - 1);
     if (!(x >= lo && x < hi))
       return std::nullopt;
     out.i = static_cast<int64_t>(x);

@@ -12,7 +12,7 @@
 // are rebuilt with fewer results, their region ops moved across).
 // Expects: Tile IR or GPU IR. Leaves: the same level.
 //
-//   before: %r:2 = for %lb, %ub, %st, %a0, %b0 { ^(%i, %a, %b): ... yield %a1, %b1 }  (%r#1 unused)
+//   before: %r, %unused = for %lb, %ub, %st, %a0, %b0 { ^(%i, %a, %b): ... yield %a1, %b1 }
 //   after:  %r = for %lb, %ub, %st, %a0 { ^(%i, %a): ... yield %a1 }
 #include "passes/DCE.h"
 
@@ -243,8 +243,8 @@ private:
         types.push_back(op->result(i)->type());
     Builder b(ctx_);
     b.setInsertionPoint(op);
-    Operation *copy = b.create(op->code(), operands, types, op->attrs(), op->loc(),
-                               op->numRegions());
+    Operation *copy =
+        b.create(op->code(), operands, types, op->attrs(), op->loc(), op->numRegions());
     for (unsigned r = 0; r < op->numRegions(); ++r) {
       Block *from = op->region(r), *to = copy->region(r);
       for (unsigned a = 0; a < from->numArguments(); ++a) {

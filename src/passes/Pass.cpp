@@ -10,6 +10,7 @@
 
 #include "ir/Printer.h"
 #include "ir/Verifier.h"
+#include "passes/AnnotateAxisInfo.h"
 #include "passes/CSE.h"
 #include "passes/Canonicalize.h"
 #include "passes/Coalesce.h"
@@ -32,14 +33,18 @@ const std::vector<PassInfo> &passRegistry() {
        false},
       {"dce", "erase unused pure ops, loads, loop-carried values and if results", dcePass,
        IRLevel::Any, IRLevel::Any, false},
-      {"licm", "hoist loop-invariant pure ops out of for and while loops", licmPass,
-       IRLevel::Any, IRLevel::Any, false},
+      {"licm", "hoist loop-invariant pure ops out of for and while loops", licmPass, IRLevel::Any,
+       IRLevel::Any, false},
       {"coalesce",
        "assign layouts: coalesced blocked layouts for memory ops, propagated to every block",
        coalescePass, IRLevel::Tile, IRLevel::Gpu, false},
       {"remove-converts",
        "drop identity and chained layout conversions; rematerialize converted constants",
        removeConvertsPass, IRLevel::Gpu, IRLevel::Any, false},
+      {"annotate-axis-info",
+       "debugging: attach axis info (contiguity, divisibility, constancy) to integer and "
+       "pointer results",
+       annotateAxisInfoPass, IRLevel::Any, IRLevel::Any, false},
   };
   return kRegistry;
 }

@@ -76,8 +76,8 @@ std::string checkPassOrder(const std::vector<std::string_view> &passes, IRLevel 
         secondAt = i;
     }
     if (firstAt != passes.size() && secondAt != passes.size() && secondAt < firstAt)
-      return "pass '" + std::string(rule.second) + "' must come after '" +
-             std::string(rule.first) + "': " + std::string(rule.why);
+      return "pass '" + std::string(rule.second) + "' must come after '" + std::string(rule.first) +
+             "': " + std::string(rule.why);
   }
   return "";
 }

@@ -91,8 +91,8 @@ private:
   Builder b_;
   std::map<std::pair<const Value *, const Layout *>, Value *> memo_;
 
-  bool feasible(const Value *v, const Layout *l,
-                int &budget, std::set<std::pair<const Value *, const Layout *>> &seen) {
+  bool feasible(const Value *v, const Layout *l, int &budget,
+                std::set<std::pair<const Value *, const Layout *>> &seen) {
     if (!v->type()->isBlock() || v->type()->layout() == l)
       return true;
     if (!seen.insert({v, l}).second)
@@ -122,8 +122,7 @@ private:
       std::vector<Value *> operands;
       for (unsigned i = 0; i < def->numOperands(); ++i)
         operands.push_back(clone(def->operand(i), operandLayout(ctx_, *def, i, l)));
-      out = b_.create(def->code(), operands, {v->type()->withLayout(l)}, def->attrs(),
-                      def->loc())
+      out = b_.create(def->code(), operands, {v->type()->withLayout(l)}, def->attrs(), def->loc())
                 ->result();
       out->setName(v->name());
     }

@@ -15,9 +15,9 @@ struct TargetRow {
 };
 
 constexpr TargetRow kTargets[] = {
-    {"sm_80", Backend::Cuda, 80, 32, 166912},   {"sm_86", Backend::Cuda, 86, 32, 101376},
-    {"sm_89", Backend::Cuda, 89, 32, 101376},   {"sm_90", Backend::Cuda, 90, 32, 232448},
-    {"sm_90a", Backend::Cuda, 90, 32, 232448},  {"sm_100a", Backend::Cuda, 100, 32, 232448},
+    {"sm_80", Backend::Cuda, 80, 32, 166912},  {"sm_86", Backend::Cuda, 86, 32, 101376},
+    {"sm_89", Backend::Cuda, 89, 32, 101376},  {"sm_90", Backend::Cuda, 90, 32, 232448},
+    {"sm_90a", Backend::Cuda, 90, 32, 232448}, {"sm_100a", Backend::Cuda, 100, 32, 232448},
     {"gfx942", Backend::Hip, 0, 64, 65536},
 };
 } // namespace

@@ -78,7 +78,8 @@ TEST_CASE("axis info: 2-D tile offsets rows[:, None] * stride + cols[None, :]") 
   CHECK(offs.constancy == V{1, 1});
   AxisInfo ps = a.get(tc.ps);
   CHECK(ps.contiguity == V{1, 64});
-  CHECK(ps.divisibility == V{4, 16}); // bytes: rows step by a multiple of 16 elements only along dim 1
+  CHECK(ps.divisibility ==
+        V{4, 16}); // bytes: rows step by a multiple of 16 elements only along dim 1
 }
 
 TEST_CASE("axis info: expand_dims and broadcast") {
@@ -90,7 +91,8 @@ TEST_CASE("axis info: expand_dims and broadcast") {
   Value *b1 = k.broadcast(e1, {32, 8});
   AxisInfoAnalysis a(*k.f);
   CHECK(a.get(e0).contiguity == V{1, 32});
-  CHECK(a.get(e0).divisibility == V{1, kBig}); // the new dim: a run's divisibility is not per element
+  CHECK(a.get(e0).divisibility ==
+        V{1, kBig}); // the new dim: a run's divisibility is not per element
   CHECK(a.get(e1).contiguity == V{32, 1});
   CHECK(a.get(b0).constancy == V{16, 1});
   CHECK(a.get(b0).contiguity == V{1, 32});
@@ -108,7 +110,8 @@ TEST_CASE("axis info: mul, div, rem, shifts") {
   Value *div = k.bin(OpCode::Div, r, c4);
   Value *rem = k.bin(OpCode::Rem, r, c8);
   Value *shr = k.bin(OpCode::Shr, r, k.splat(k.cst(2, k.i32()), {64}));
-  Value *shl = k.bin(OpCode::Shl, k.splat(k.cst(3, k.i32()), {64}), k.splat(k.cst(4, k.i32()), {64}));
+  Value *shl =
+      k.bin(OpCode::Shl, k.splat(k.cst(3, k.i32()), {64}), k.splat(k.cst(4, k.i32()), {64}));
   AxisInfoAnalysis a(*k.f);
   CHECK(a.get(mul).contiguity == V{1});
   CHECK(a.get(mul).divisibility == V{4}); // the run's divisibility is not per element
@@ -127,9 +130,9 @@ TEST_CASE("axis info: cmp constancy follows Triton's rules per predicate") {
   KernelBuilder k;
   Value *r = k.arange(0, 64);
   Value *c16 = k.splat(k.cst(16, k.i32()), {64});
-  Value *lt = k.cmp("lt", r, c16);  // run on the left, constant on the right: flips at 16
-  Value *gt = k.cmp("gt", r, c16);  // flips between 16 and 17: not aligned
-  Value *le = k.cmp("le", c16, r);  // constant on the left: flips at 16
+  Value *lt = k.cmp("lt", r, c16); // run on the left, constant on the right: flips at 16
+  Value *gt = k.cmp("gt", r, c16); // flips between 16 and 17: not aligned
+  Value *le = k.cmp("le", c16, r); // constant on the left: flips at 16
   Value *eq = k.cmp("eq", r, c16);
   AxisInfoAnalysis a(*k.f);
   CHECK(a.get(lt).constancy == V{16});
@@ -142,8 +145,7 @@ TEST_CASE("axis info: select, casts and constant folding") {
   KernelBuilder k;
   Value *r = k.arange(0, 64);
   Value *c = k.cmp("lt", r, k.splat(k.cst(32, k.i32()), {64})); // constancy 32
-  Value *sel = k.op(OpCode::Select, {c, r, k.add(r, k.splat(k.cst(64, k.i32()), {64}))},
-                    r->type());
+  Value *sel = k.op(OpCode::Select, {c, r, k.add(r, k.splat(k.cst(64, k.i32()), {64}))}, r->type());
   Value *wide = k.op(OpCode::Cast, {r}, k.blk(k.ctx.i64(), {64}));
   Value *sum = k.add(k.cst(3, k.i32()), k.cst(5, k.i32()));
   AxisInfoAnalysis a(*k.f);
@@ -234,7 +236,8 @@ TEST_CASE("layout helpers: Triton's blocked layouts") {
   CHECK(blockedLayoutFor(ctx, {1024}, {4}, {0}, 4, 32) == ctx.blocked({4}, {32}, {4}, {0}));
   CHECK(blockedLayoutFor(ctx, {64, 64}, {1, 4}, {1, 0}, 4, 32) ==
         ctx.blocked({1, 4}, {2, 16}, {4, 1}, {1, 0}));
-  CHECK(defaultBlockedLayout(ctx, {128, 32}, 4, 32) == ctx.blocked({1, 1}, {1, 32}, {4, 1}, {1, 0}));
+  CHECK(defaultBlockedLayout(ctx, {128, 32}, 4, 32) ==
+        ctx.blocked({1, 1}, {1, 32}, {4, 1}, {1, 0}));
   CHECK(defaultBlockedLayout(ctx, {16, 16}, 4, 32) == ctx.blocked({1, 1}, {2, 16}, {4, 1}, {1, 0}));
   // A block smaller than the CTA: the slowest dim absorbs the extra threads (replication).
   CHECK(defaultBlockedLayout(ctx, {32}, 4, 32) == ctx.blocked({1}, {32}, {4}, {0}));

@@ -5,6 +5,8 @@
 #include "codegen/LinearLayout.h"
 #include "codegen/Toolchain.h"
 #include "ir/Builder.h"
+#include "ir/Parser.h"
+#include "ir/Verifier.h"
 
 #include <doctest/doctest.h>
 
@@ -142,8 +144,8 @@ TEST_CASE("slices hold what their parent's threads hold, so expand_dims and broa
     CAPTURE(dim);
     const Layout *slice = ctx.slice(dim, parent);
     auto s = LinearLayout::get(slice, {64});
-    std::vector<int64_t> expandedShape = dim == 0 ? std::vector<int64_t>{1, 64}
-                                                  : std::vector<int64_t>{64, 1};
+    std::vector<int64_t> expandedShape =
+        dim == 0 ? std::vector<int64_t>{1, 64} : std::vector<int64_t>{64, 1};
     auto e = LinearLayout::get(parent, expandedShape);
     auto full = LinearLayout::get(parent, {64, 64});
     REQUIRE(s);
@@ -166,12 +168,11 @@ TEST_CASE("slices hold what their parent's threads hold, so expand_dims and broa
       return out;
     });
     REQUIRE(expand);
-    auto broadcast =
-        LinearLayout::registerMapping(*e, *full, [dim](const LinearLayout::Coord &c) {
-          LinearLayout::Coord out = c;
-          out[dim] = 0;
-          return out;
-        });
+    auto broadcast = LinearLayout::registerMapping(*e, *full, [dim](const LinearLayout::Coord &c) {
+      LinearLayout::Coord out = c;
+      out[dim] = 0;
+      return out;
+    });
     REQUIRE(broadcast);
     for (unsigned r = 0; r < full->numRegisters(); ++r) {
       auto c = full->registerCoord(r);
@@ -221,10 +222,10 @@ void buildVectorAdd(Module &m, int64_t vec) {
   Value *base = b.createValue(OpCode::Mul, {pid, b.intConstant(1024, i32, {})}, i32, {});
   Value *range = b.createValue(OpCode::MakeRange, {}, ti32, {},
                                attrs({{"start", int64_t{0}}, {"end", int64_t{1024}}}));
-  Value *offs = b.createValue(OpCode::Add, {b.createValue(OpCode::Splat, {base}, ti32, {}), range},
-                              ti32, {});
-  Value *mask = b.createValue(OpCode::Cmp, {offs, b.createValue(OpCode::Splat, {n}, ti32, {})},
-                              ti1, {}, attrs({{"pred", std::string("lt")}}));
+  Value *offs =
+      b.createValue(OpCode::Add, {b.createValue(OpCode::Splat, {base}, ti32, {}), range}, ti32, {});
+  Value *mask = b.createValue(OpCode::Cmp, {offs, b.createValue(OpCode::Splat, {n}, ti32, {})}, ti1,
+                              {}, attrs({{"pred", std::string("lt")}}));
   auto at = [&](Value *p) {
     return b.createValue(OpCode::AddPtr, {b.createValue(OpCode::Splat, {p}, tp, {}), offs}, tp, {});
   };
@@ -287,7 +288,6 @@ void compile(const Module &m, const std::string &arch, Compiled &out, bool binar
     out.ok = emitBinary(*mod, *target, out.binary, out.diags, &out.assembly);
   else
     out.ok = emitAssembly(*mod, *target, out.assembly, out.diags);
-  if (getenv("TRITONC_TEST_DUMP")) fprintf(stderr, "%s\n%s\n", out.llvmIR.c_str(), out.assembly.c_str()); // DEBUG
 }
 
 size_t count(const std::string &text, const std::string &what) {
@@ -314,7 +314,8 @@ TEST_CASE("vector add: vectorized PTX that ptxas accepts for sm_80 and sm_90a") 
     CHECK(count(c.assembly, "ld.global.v4.b32") == 4); // 8 registers, 2 loads
     CHECK(count(c.assembly, "st.global.v4.b32") == 2);
     if (ptxasAvailable())
-      CHECK(c.binary.substr(0, 4) == "\x7f" "ELF");
+      CHECK(c.binary.substr(0, 4) == "\x7f"
+                                     "ELF");
     REQUIRE(c.kernels.size() == 1);
     const KernelInfo &k = c.kernels[0];
     CHECK(k.block == std::array<unsigned, 3>{128, 1, 1});
@@ -356,10 +357,10 @@ TEST_CASE("vector add for gfx942 links into an hsaco") {
   b.setInsertionPointToEnd(fn->body());
   Value *range = b.createValue(OpCode::MakeRange, {}, ti32, {},
                                attrs({{"start", int64_t{0}}, {"end", int64_t{512}}}));
-  Value *px = b.createValue(OpCode::AddPtr, {b.createValue(OpCode::Splat, {x}, tp, {}), range},
-                            tp, {});
-  Value *po = b.createValue(OpCode::AddPtr, {b.createValue(OpCode::Splat, {out}, tp, {}), range},
-                            tp, {});
+  Value *px =
+      b.createValue(OpCode::AddPtr, {b.createValue(OpCode::Splat, {x}, tp, {}), range}, tp, {});
+  Value *po =
+      b.createValue(OpCode::AddPtr, {b.createValue(OpCode::Splat, {out}, tp, {}), range}, tp, {});
   Value *v = b.createValue(OpCode::Load, {px}, tf32, {}, attrs({{"vec", int64_t{4}}}));
   Value *e = b.createValue(OpCode::Exp, {v}, tf32, {});
   Value *s = b.createValue(OpCode::Sin, {e}, tf32, {});
@@ -371,7 +372,8 @@ TEST_CASE("vector add for gfx942 links into an hsaco") {
   compile(m, "gfx942", c);
   INFO(c.messages());
   REQUIRE(c.ok);
-  CHECK(c.binary.substr(0, 4) == "\x7f" "ELF");
+  CHECK(c.binary.substr(0, 4) == "\x7f"
+                                 "ELF");
   CHECK(c.assembly.find("global_load_dwordx4") != std::string::npos);
   CHECK(c.assembly.find("v_exp_f32") != std::string::npos);
   CHECK(c.llvmIR.find("declare float @__ocml_sin_f32") == std::string::npos); // linked
@@ -419,17 +421,16 @@ TEST_CASE("2-D masked copy through slices, expand_dims and broadcast") {
     return std::make_pair(ex, T(e, {64, 64}, p));
   };
   auto [r2, r2full] = rowsTo2d(rows, i32);
-  Value *rowOff = V(OpCode::Mul, {r2, V(OpCode::Splat, {stride}, T(i32, {64, 1}, p))},
-                    T(i32, {64, 1}, p));
+  Value *rowOff =
+      V(OpCode::Mul, {r2, V(OpCode::Splat, {stride}, T(i32, {64, 1}, p))}, T(i32, {64, 1}, p));
   auto [c2, c2full] = colsTo2d(cols, i32);
-  Value *offs = V(OpCode::Add,
-                  {V(OpCode::Broadcast, {rowOff}, r2full), V(OpCode::Broadcast, {c2}, c2full)},
-                  r2full);
+  Value *offs =
+      V(OpCode::Add, {V(OpCode::Broadcast, {rowOff}, r2full), V(OpCode::Broadcast, {c2}, c2full)},
+        r2full);
   auto [rm, rmFull] = rowsTo2d(rowMask, i1);
   auto [cm, cmFull] = colsTo2d(colMask, i1);
   Value *mask = V(OpCode::And,
-                  {V(OpCode::Broadcast, {rm}, rmFull), V(OpCode::Broadcast, {cm}, cmFull)},
-                  rmFull);
+                  {V(OpCode::Broadcast, {rm}, rmFull), V(OpCode::Broadcast, {cm}, cmFull)}, rmFull);
   const Type *tp = T(pf32, {64, 64}, p), *tf = T(f32, {64, 64}, p);
   Value *px = V(OpCode::AddPtr, {V(OpCode::Splat, {x}, tp), offs}, tp);
   Value *po = V(OpCode::AddPtr, {V(OpCode::Splat, {out}, tp), offs}, tp);
@@ -472,4 +473,248 @@ TEST_CASE("unsupported ops are located errors") {
   REQUIRE(diags.diagnostics().size() == 1);
   CHECK(diags.diagnostics()[0].message == "'dot' is not supported yet for sm_90a");
   CHECK(diags.diagnostics()[0].range.begin.line == 7);
+}
+
+namespace {
+
+/// One kernel touching every op codegen supports, as IR text; `lanes` × `warps` threads.
+std::string kitchenSink(int lanes, int warps) {
+  std::string l = "#blocked<spt = [8], tpw = [" + std::to_string(lanes) + "], wpc = [" +
+                  std::to_string(warps) + "], order = [0]>";
+  std::string s = "#blocked<spt = [1], tpw = [" + std::to_string(lanes) + "], wpc = [" +
+                  std::to_string(warps) + "], order = [0]>";
+  return "#l = " + l + "\n#s = " + s + R"(
+kernel @sink(%h: ptr<f16> {divisibility = 16}, %b: ptr<bf16> {divisibility = 16},
+             %q: ptr<f8e4nv> {divisibility = 16}, %m: ptr<i1> {divisibility = 16},
+             %d: ptr<f64> {divisibility = 16}, %out: ptr<f32> {divisibility = 16},
+             %flag: i1, %scale: f16, %n: i32, %u: u32)
+    attributes {num_warps = )" +
+         std::to_string(warps) + R"(} {
+  %pid = program_id {axis = 1} : i32
+  %np = num_programs {axis = 0} : i32
+  %offs = arange {start = 0, end = 1024} : tensor<1024xi32, #l>
+  %nb = splat %n : tensor<1024xi32, #l>
+  %mask = cmp %offs, %nb {pred = "lt"} : tensor<1024xi1, #l>
+  %hs = splat %h : tensor<1024xptr<f16>, #l>
+  %ph = addptr %hs, %offs : tensor<1024xptr<f16>, #l>
+  %hv = load %ph, %mask {vec = 8, cache = ".cg", evict = "evict_last"} : tensor<1024xf16, #l>
+  %sc = splat %scale : tensor<1024xf16, #l>
+  %hv2 = mul %hv, %sc : tensor<1024xf16, #l>
+  %bs = splat %b : tensor<1024xptr<bf16>, #l>
+  %pb = addptr %bs, %offs : tensor<1024xptr<bf16>, #l>
+  %bv = load %pb {vec = 8} : tensor<1024xbf16, #l>
+  %qs = splat %q : tensor<1024xptr<f8e4nv>, #l>
+  %pq = addptr %qs, %offs : tensor<1024xptr<f8e4nv>, #l>
+  %qv = load %pq {vec = 8} : tensor<1024xf8e4nv, #l>
+  %ms = splat %m : tensor<1024xptr<i1>, #l>
+  %pm = addptr %ms, %offs : tensor<1024xptr<i1>, #l>
+  %mv = load %pm {vec = 8} : tensor<1024xi1, #l>
+  %ds = splat %d : tensor<1024xptr<f64>, #l>
+  %pd = addptr %ds, %offs : tensor<1024xptr<f64>, #l>
+  %dv = load %pd, %mask {vec = 2, volatile = true} : tensor<1024xf64, #l>
+  %hf = cast %hv2 : tensor<1024xf32, #l>
+  %bf = cast %bv : tensor<1024xf32, #l>
+  %qf = cast %qv : tensor<1024xf32, #l>
+  %df = cast %dv : tensor<1024xf32, #l>
+  %e = exp %hf : tensor<1024xf32, #l>
+  %e2 = exp2 %bf : tensor<1024xf32, #l>
+  %lg = log %e : tensor<1024xf32, #l>
+  %lg2 = log2 %e2 : tensor<1024xf32, #l>
+  %sq = sqrt %lg : tensor<1024xf32, #l>
+  %sqr = sqrt_rn %lg2 : tensor<1024xf32, #l>
+  %rs = rsqrt %sqr : tensor<1024xf32, #l>
+  %sn = sin %sq : tensor<1024xf32, #l>
+  %cs = cos %rs : tensor<1024xf32, #l>
+  %fl = floor %sn : tensor<1024xf32, #l>
+  %ce = ceil %cs : tensor<1024xf32, #l>
+  %er = erf %qf : tensor<1024xf32, #l>
+  %ab = abs %er : tensor<1024xf32, #l>
+  %dr = div_rn %fl, %ce : tensor<1024xf32, #l>
+  %fd = fdiv %dr, %ab : tensor<1024xf32, #l>
+  %dv2 = div %fd, %df : tensor<1024xf32, #l>
+  %fm = fma %dv2, %hf, %bf : tensor<1024xf32, #l>
+  %mx = max %fm, %qf {propagate_nan = true} : tensor<1024xf32, #l>
+  %mn = min %mx, %bf : tensor<1024xf32, #l>
+  %th = extern_call %mn {name = "tanh"} : tensor<1024xf32, #l>
+  %dexp = exp %dv : tensor<1024xf64, #l>
+  %dsq = sqrt %dexp : tensor<1024xf64, #l>
+  %dbk = cast %dsq : tensor<1024xf32, #l>
+  %hexp = exp %hv : tensor<1024xf16, #l>
+  %hbk = cast %hexp : tensor<1024xf32, #l>
+  %t0 = add %th, %dbk : tensor<1024xf32, #l>
+  %t1 = add %t0, %hbk : tensor<1024xf32, #l>
+  %zero = constant {value = 0.0} : tensor<1024xf32, #l>
+  %sel = select %mv, %t1, %zero : tensor<1024xf32, #l>
+  %c0 = constant {value = 0} : i32
+  %c1 = constant {value = 1} : i32
+  %acc = for %c0, %n, %c1, %sel : tensor<1024xf32, #l> {
+  ^(%i: i32, %a: tensor<1024xf32, #l>):
+    %a2 = mul %a, %a : tensor<1024xf32, #l>
+    yield %a2
+  }
+  %r = if %flag : tensor<1024xf32, #l> {
+    %neg = neg %acc : tensor<1024xf32, #l>
+    yield %neg
+  } {
+    yield %acc
+  }
+  %w = while %c1 : i32 {
+  ^(%k: i32):
+    %go = cmp %k, %n {pred = "lt"} : i1
+    condition %go, %k
+  } {
+  ^(%k2: i32):
+    %k3 = shl %k2, %c1 : i32
+    yield %k3
+  }
+  %uw = cast %w : u32
+  %uq = div %uw, %u : u32
+  %hi = umulhi %uq, %u : u32
+  %wf = cast %hi : f32
+  %wb = splat %wf : tensor<1024xf32, #l>
+  %res = add %r, %wb : tensor<1024xf32, #l>
+  %conv = convert_layout %res : tensor<1024xf32, #s>
+  %offs2 = arange {start = 0, end = 1024} : tensor<1024xi32, #s>
+  %os = splat %out : tensor<1024xptr<f32>, #s>
+  %po = addptr %os, %offs2 : tensor<1024xptr<f32>, #s>
+  store %po, %conv {cache = ".cs", evict = "evict_first"}
+  %q8 = cast %res : tensor<1024xf8e5, #l>
+  %q8s = bitcast %q8 : tensor<1024xu8, #l>
+  %q8f = bitcast %q8s : tensor<1024xf8e5, #l>
+  %q8b = cast %q8f : tensor<1024xf8e4nv, #l>
+  store %pq, %q8b, %mask {vec = 8, evict = "evict_first"}
+  %hz = cast %res {rounding = "rtz"} : tensor<1024xf16, #l>
+  store %ph, %hz {vec = 8, evict = "evict_first"}
+  %nm = not %mv : tensor<1024xi1, #l>
+  store %pm, %nm {vec = 8}
+  %sp = addptr %out, %pid : ptr<f32>
+  %npf = cast %np : f32
+  store %sp, %npf
+  barrier
+  return
+}
+)";
+}
+
+} // namespace
+
+TEST_CASE("every supported op assembles for sm_80, sm_90a and sm_100a") {
+  Context ctx;
+  SourceManager sm;
+  DiagnosticEngine parseDiags;
+  std::unique_ptr<Module> m =
+      parseModule(ctx, sm, sm.addFile("sink.tir", kitchenSink(32, 4)), parseDiags);
+  REQUIRE(m);
+  REQUIRE(verifyModule(*m, parseDiags));
+  for (const char *arch : {"sm_80", "sm_90a", "sm_100a"}) {
+    CAPTURE(arch);
+    Compiled c;
+    compile(*m, arch, c);
+    INFO(c.messages());
+    REQUIRE(c.ok);
+    const std::string &ptx = c.assembly;
+    CHECK(ptx.find("ld.global.cg.v4.b32") != std::string::npos);       // 8 × f16
+    CHECK(ptx.find("ld.volatile.global.v2.b64") != std::string::npos); // 2 × f64
+    CHECK(ptx.find("ld.global.v2.b32") != std::string::npos);          // 8 × fp8 or i1 bytes
+    CHECK(ptx.find("st.global.cs.b32") != std::string::npos);
+    CHECK(ptx.find("st.global.L1::evict_first.v2.b32") != std::string::npos);
+    CHECK(ptx.find("ex2.approx.f32") != std::string::npos);
+    CHECK(ptx.find("sqrt.approx.f32") != std::string::npos);
+    CHECK(ptx.find("sqrt.rn.f32") != std::string::npos);
+    CHECK(ptx.find("div.full.f32") != std::string::npos);
+    CHECK(ptx.find("div.rn.f32") != std::string::npos);
+    CHECK(ptx.find("max.NaN.f32") != std::string::npos);
+    CHECK(ptx.find("bar.sync") != std::string::npos);
+    CHECK(ptx.find("global_smem") != std::string::npos);
+    CHECK(ptx.find("%ctaid.y") != std::string::npos);
+    CHECK(ptx.find("%nctaid.x") != std::string::npos);
+    CHECK(ptx.find("call") == std::string::npos);                    // libdevice linked and inlined
+    CHECK(ptx.find(".param .u8 sink_param_6") != std::string::npos); // i1 is a byte
+    REQUIRE(c.kernels.size() == 1);
+    CHECK(c.kernels[0].sharedBytes == 4096);
+    CHECK(c.kernels[0].params[6].size == 1);
+    CHECK(c.kernels[0].params[7].type == "fp16");
+    CHECK(c.kernels[0].params[7].size == 2);
+    CHECK(c.kernels[0].params[2].type == "*fp8e4nv");
+  }
+}
+
+TEST_CASE("every supported op links into a gfx942 code object") {
+  if (!rocmAvailable())
+    return;
+  Context ctx;
+  SourceManager sm;
+  DiagnosticEngine parseDiags;
+  std::unique_ptr<Module> m =
+      parseModule(ctx, sm, sm.addFile("sink.tir", kitchenSink(64, 2)), parseDiags);
+  REQUIRE(m);
+  Compiled c;
+  compile(*m, "gfx942", c);
+  INFO(c.messages());
+  REQUIRE(c.ok);
+  CHECK(c.binary.substr(0, 4) == "\x7f"
+                                 "ELF");
+  CHECK(c.assembly.find("s_barrier") != std::string::npos);
+  CHECK(c.kernels[0].block == std::array<unsigned, 3>{128, 1, 1});
+}
+
+TEST_CASE("codegen errors name the op and the problem") {
+  auto lowerError = [](const std::string &body) {
+    Context ctx;
+    SourceManager sm;
+    DiagnosticEngine diags;
+    std::string text = "#l = #blocked<spt = [1], tpw = [32], wpc = [4], order = [0]>\n"
+                       "kernel @k(%p: ptr<f32>, %f: f32) attributes {num_warps = 4} {\n" +
+                       body + "  return\n}\n";
+    std::unique_ptr<Module> m = parseModule(ctx, sm, sm.addFile("e.tir", text), diags);
+    REQUIRE(m);
+    std::unique_ptr<Target> target = makeTarget("sm_90a");
+    llvm::LLVMContext llctx;
+    std::unique_ptr<llvm::Module> mod;
+    std::vector<KernelInfo> kernels;
+    if (emitLLVM(*m, *target, llctx, mod, kernels, diags))
+      return std::string("<ok>");
+    const Diagnostic &d = diags.diagnostics().at(0);
+    return std::to_string(d.range.begin.line) + ": " + d.message;
+  };
+  CHECK(lowerError("  %x = extern_call %f {name = \"no_such_fn\"} : f32\n") ==
+        "3: the math library of sm_90a has no function '__nv_no_such_fnf'");
+  CHECK(lowerError("  %x = extern_call %f, %f {name = \"__nv_expf\"} : f32\n") ==
+        "3: '__nv_expf' has type float (float), but is called as float (float, float)");
+  CHECK(lowerError("  %a = arange {start = 0, end = 64} : tensor<64xi32, "
+                   "#blocked<spt = [1], tpw = [16], wpc = [4], order = [0]>>\n") ==
+        "3: tensor<64xi32, #blocked<spt = [1], tpw = [16], wpc = [4], order = [0]>> spreads "
+        "over 16 lanes, but a warp of sm_90a has 32");
+  CHECK(lowerError("  %a = arange {start = 0, end = 64} : tensor<64xi32, #l>\n"
+                   "  %c = cast %a : tensor<64xf8e5, #l>\n"
+                   "  %d = add %c, %c : tensor<64xf8e5, #l>\n") ==
+        "5: 'add' on fp8 values is not supported; cast them to a wider float first");
+  CHECK(lowerError("  %x = cast %f {rounding = \"rtz\"} : f8e5\n") ==
+        "3: rounding = \"rtz\" is not supported for fp8 results");
+  CHECK(lowerError("  %a = arange {start = 0, end = 64} : tensor<64xi32, #l>\n"
+                   "  %s = splat %p : tensor<64xptr<f32>, #l>\n"
+                   "  %q = addptr %s, %a : tensor<64xptr<f32>, #l>\n"
+                   "  %v = load %q {cache = \".wb\"} : tensor<64xf32, #l>\n") ==
+        "6: unknown cache modifier '.wb' for a load");
+  CHECK(lowerError("  %a = arange {start = 0, end = 64} : tensor<64xi32, #l>\n"
+                   "  %r = reshape %a : tensor<8x8xi32, #blocked<spt = [1, 1], tpw = [4, 8], "
+                   "wpc = [4, 1], order = [1, 0]>>\n") ==
+        "4: 'reshape' is not supported yet for sm_90a");
+}
+
+TEST_CASE("kernel symbols are valid PTX identifiers") {
+  Context ctx;
+  SourceManager sm;
+  DiagnosticEngine diags;
+  std::unique_ptr<Module> m = parseModule(
+      ctx, sm, sm.addFile("n.tir", "kernel @\"my kernel.2\"(%n: i32) {\n  return\n}\n"), diags);
+  REQUIRE(m);
+  Compiled c;
+  compile(*m, "sm_90a", c);
+  INFO(c.messages());
+  REQUIRE(c.ok);
+  REQUIRE(c.kernels.size() == 1);
+  CHECK(c.kernels[0].name == "my kernel.2");
+  CHECK(c.kernels[0].symbol == "my_kernel_2");
+  CHECK(c.assembly.find(".entry my_kernel_2(") != std::string::npos);
 }

@@ -288,6 +288,29 @@ TEST_CASE("output: atomic write, failure leaves nothing behind") {
   fs::remove_all(dir);
 }
 
+TEST_CASE("output: several files are written all or nothing") {
+  namespace fs = std::filesystem;
+  fs::path dir = fs::temp_directory_path() / ("tritonc-unit-set-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  std::string cubin = (dir / "k.cubin").string(), json = (dir / "k.json").string();
+  std::string failed, error;
+  REQUIRE(writeFilesAtomically({{cubin, "bin1"}, {json, "meta1"}}, failed, error));
+  // The second file cannot be written: the first keeps its old contents, no temporary is left.
+  CHECK_FALSE(writeFilesAtomically({{cubin, "bin2"}, {(dir / "no" / "k.json").string(), "m"}},
+                                   failed, error));
+  CHECK(failed == (dir / "no" / "k.json").string());
+  CHECK(slurp(cubin) == "bin1");
+  CHECK(slurp(json) == "meta1");
+  size_t entries = 0;
+  for ([[maybe_unused]] const auto &e : fs::directory_iterator(dir))
+    ++entries;
+  CHECK(entries == 2);
+  REQUIRE(writeFilesAtomically({{cubin, "bin3"}, {json, "meta3"}}, failed, error));
+  CHECK(slurp(cubin) == "bin3");
+  CHECK(slurp(json) == "meta3");
+  fs::remove_all(dir);
+}
+
 TEST_CASE("output: shell quoting for -v") {
   CHECK(shellQuote({"ptxas", "-arch=sm_90a", "/tmp/a b.ptx"}) ==
         "ptxas -arch=sm_90a '/tmp/a b.ptx'");

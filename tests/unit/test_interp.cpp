@@ -644,6 +644,61 @@ TEST_CASE("differential: a correct pass keeps the result, a planted bug is named
   CHECK(log.str().find("after 'strength-reduce': same result") != std::string::npos);
 }
 
+TEST_CASE("differential: the tile pipeline with a broken copy of canonicalize names the copy") {
+  // The real canonicalize, followed by a planted bug: the first float `add` becomes `sub`.
+  const PassInfo *real = findPass("canonicalize");
+  REQUIRE(real != nullptr);
+  PassInfo broken = *real;
+  broken.name = "canonicalize-broken";
+  broken.run = [run = real->run](Module &m, PassContext &ctx) {
+    if (!run(m, ctx))
+      return false;
+    Operation *add = nullptr;
+    for (auto &fn : m.functions())
+      fn->walk([&](Operation *op) {
+        if (!add && op->code() == OpCode::Add && op->result()->type()->isFloat())
+          add = op;
+      });
+    if (add) {
+      Builder b(m.context());
+      b.setInsertionPoint(add);
+      Value *sub = b.createValue(OpCode::Sub, add->operands(), add->result()->type(), add->loc());
+      add->result()->replaceAllUsesWith(sub);
+      add->erase();
+    }
+    return true;
+  };
+  TargetInfo target;
+  std::vector<const PassInfo *> passes;
+  for (std::string_view name : pipeline("tile", target))
+    passes.push_back(name == "canonicalize" ? &broken : findPass(name));
+  REQUIRE(passes.size() > 1);
+
+  Kernel k;
+  buildVectorAdd(k, 1024, true);
+  DiagnosticEngine diags;
+  PassContext ctx{diags, target};
+  DifferentialOptions options;
+  options.grid = {4, 1, 1};
+  CHECK_FALSE(runDifferential(k.module, "k", passes, ctx, options, nullptr));
+  REQUIRE(diags.diagnostics().size() == 1);
+  CHECK(
+      diags.diagnostics()[0].message.starts_with("pass 'canonicalize-broken' changes the result of "
+                                                 "kernel 'k': buffer 'output_ptr' element [0]"));
+
+  // The real pipeline keeps the result.
+  Kernel k2;
+  buildVectorAdd(k2, 1024, true);
+  DiagnosticEngine diags2;
+  PassContext ctx2{diags2, target};
+  std::vector<const PassInfo *> realPasses;
+  for (std::string_view name : pipeline("tile", target))
+    realPasses.push_back(findPass(name));
+  CHECK(runDifferential(k2.module, "k", realPasses, ctx2, options, nullptr));
+  for (const Diagnostic &d : diags2.diagnostics())
+    MESSAGE(d.message);
+}
+
 TEST_CASE("interpreter: 1M-element vector add (benchmark)") {
   Kernel k;
   buildVectorAdd(k, 1024, true);

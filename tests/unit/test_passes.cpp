@@ -102,12 +102,12 @@ TEST_CASE("const fold: integers wrap at their width and follow signedness") {
 
 TEST_CASE("const fold: floats are exact at f32 and f64 only, and never fold `div`") {
   double a = 0.1, b = 0.2;
-  CHECK(*foldFloatBinary(OpCode::Add, ScalarKind::F32, a, b) ==
-        static_cast<double>(0.1f + 0.2f));
+  CHECK(*foldFloatBinary(OpCode::Add, ScalarKind::F32, a, b) == static_cast<double>(0.1f + 0.2f));
   CHECK(*foldFloatBinary(OpCode::Add, ScalarKind::F64, a, b) == a + b);
   CHECK(!foldFloatBinary(OpCode::Add, ScalarKind::F16, a, b));
   CHECK(!foldFloatBinary(OpCode::Div, ScalarKind::F32, 1.0, 3.0));
-  CHECK(*foldFloatBinary(OpCode::DivRn, ScalarKind::F32, 1.0, 3.0) == static_cast<double>(1.0f / 3.0f));
+  CHECK(*foldFloatBinary(OpCode::DivRn, ScalarKind::F32, 1.0, 3.0) ==
+        static_cast<double>(1.0f / 3.0f));
   CHECK(*foldFloatBinary(OpCode::Max, ScalarKind::F32, NAN, 2.0) == 2.0);
   CHECK(std::isnan(*foldFloatBinary(OpCode::Max, ScalarKind::F32, NAN, 2.0, true)));
   CHECK(foldFloatCmp("lt", ScalarKind::F32, NAN, 1.0) == false);
@@ -144,7 +144,8 @@ TEST_CASE("const fold: casts") {
 // Registry, pipelines, runner
 
 TEST_CASE("registry: names, pipelines and ordering rules") {
-  for (const char *name : {"canonicalize", "cse", "dce", "licm", "coalesce", "remove-converts"}) {
+  for (const char *name : {"canonicalize", "cse", "dce", "licm", "coalesce", "remove-converts",
+                           "annotate-axis-info"}) {
     const PassInfo *p = findPass(name);
     REQUIRE(p);
     CHECK(p->name == name);
@@ -241,7 +242,8 @@ TEST_CASE("runPasses: print-after and timing hooks, verify-each on bad input") {
   diags.clear();
   CHECK(!runPasses(bad.module, {"cse"}, ctx, opts));
   REQUIRE(diags.hasErrors());
-  CHECK(diags.diagnostics()[0].message == "internal error: the input of pass 'cse' does not verify");
+  CHECK(diags.diagnostics()[0].message ==
+        "internal error: the input of pass 'cse' does not verify");
   CHECK(diags.diagnostics().size() >= 2); // the verifier's own report follows
 }
 
@@ -337,7 +339,7 @@ TEST_CASE("cse: merges equal pure ops, commutative operands, across nested regio
   Value *s1 = k.op(OpCode::Sub, {x, y}, k.i32());
   Value *s2 = k.op(OpCode::Sub, {y, x}, k.i32()); // not commutative
   Operation *loop = k.beginFor(k.cst(0, k.i32()), x, k.cst(1, k.i32()), {});
-  Value *inner = k.add(x, y);    // equal to `a`, which dominates it
+  Value *inner = k.add(x, y);     // equal to `a`, which dominates it
   Value *innerOnly = k.mul(x, x); // defined only inside the loop
   k.store(k.addptr(p, inner), innerOnly);
   k.endFor(loop, {});
@@ -453,11 +455,11 @@ TEST_CASE("licm: hoists invariant pure ops, keeps dependent ones and risky divis
   Value *offs = k.arange(0, 64);
   Operation *loop = k.beginFor(k.cst(0, k.i32()), n, k.cst(1, k.i32()), {});
   Value *iv = loop->region(0)->argument(0);
-  Value *lim = k.splat(n, {64});            // invariant
-  Value *mask = k.cmp("lt", offs, lim);       // invariant once lim is out
-  Value *q = k.bin(OpCode::Div, n, d);        // may divide by zero: stays
+  Value *lim = k.splat(n, {64});                        // invariant
+  Value *mask = k.cmp("lt", offs, lim);                 // invariant once lim is out
+  Value *q = k.bin(OpCode::Div, n, d);                  // may divide by zero: stays
   Value *q4 = k.bin(OpCode::Div, n, k.cst(4, k.i32())); // constant is invariant and nonzero
-  Value *shifted = k.add(offs, k.splat(iv, {64})); // depends on the iv: stays
+  Value *shifted = k.add(offs, k.splat(iv, {64}));      // depends on the iv: stays
   k.store(k.addptr(k.splat(p, {64}), shifted), k.splat(k.add(q, q4), {64}), mask);
   k.endFor(loop, {});
   k.ret();
@@ -583,9 +585,9 @@ TEST_CASE("coalesce: reductions, loops and default layouts") {
   Value *n = k.param(k.i32(), 16);
   Value *rows = k.arange(0, 32);
   Value *cols = k.arange(0, 128);
-  Value *offs = k.add(k.broadcast(k.mul(k.expand(rows, 1), k.splat(k.cst(128, k.i32()), {32, 1})),
-                                  {32, 128}),
-                      k.broadcast(k.expand(cols, 0), {32, 128}));
+  Value *offs =
+      k.add(k.broadcast(k.mul(k.expand(rows, 1), k.splat(k.cst(128, k.i32()), {32, 1})), {32, 128}),
+            k.broadcast(k.expand(cols, 0), {32, 128}));
   Value *zero = k.fcst(0.0, k.f32());
   Value *acc0 = k.splat(zero, {32, 128});
   Operation *loop = k.beginFor(k.cst(0, k.i32()), n, k.cst(1, k.i32()), {acc0});
@@ -626,9 +628,9 @@ TEST_CASE("coalesce: every kind of op ends with consistent layouts the verifier 
   Value *c = k.param(k.i1());
   const Type *f32 = k.f32();
   Value *rows = k.arange(0, 32);
-  Value *offs2 = k.add(k.broadcast(k.mul(k.expand(rows, 1), k.splat(k.cst(32, k.i32()), {32, 1})),
-                                   {32, 32}),
-                       k.broadcast(k.expand(k.arange(0, 32), 0), {32, 32}));
+  Value *offs2 =
+      k.add(k.broadcast(k.mul(k.expand(rows, 1), k.splat(k.cst(32, k.i32()), {32, 1})), {32, 32}),
+            k.broadcast(k.expand(k.arange(0, 32), 0), {32, 32}));
   Value *a = k.load(k.addptr(k.splat(p, {32, 32}), offs2));
   AttrList tr;
   tr.set("order", std::vector<int64_t>{1, 0});
@@ -725,9 +727,9 @@ TEST_CASE("remove-converts: identities, chains and rematerialized cheap values")
   Value *chain = k.op(OpCode::Add, {r, a}, t0);
   Value *e3 = k.op(OpCode::ConvertLayout, {chain}, t1); // arange + splat: recomputed in l1
   Value *f = k.op(OpCode::UMulHi, {k.op(OpCode::Add, {e, e2}, t1), e3}, t1); // not cheap either
-  Value *ptrs = k.op(OpCode::AddPtr,
-                     {k.op(OpCode::Splat, {p}, k.ctx.block(k.ptr(k.i32()), {256}, l0)), d},
-                     k.ctx.block(k.ptr(k.i32()), {256}, l0));
+  Value *ptrs =
+      k.op(OpCode::AddPtr, {k.op(OpCode::Splat, {p}, k.ctx.block(k.ptr(k.i32()), {256}, l0)), d},
+           k.ctx.block(k.ptr(k.i32()), {256}, l0));
   k.store(ptrs, k.op(OpCode::ConvertLayout, {f}, t0));
   k.ret();
   run(k, {"remove-converts", "dce"});

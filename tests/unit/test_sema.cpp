@@ -26,8 +26,8 @@ struct Compiled {
   std::string firstError() const {
     for (const Diagnostic &d : diags.diagnostics())
       if (d.severity == Severity::Error)
-        return std::to_string(d.range.begin.line) + ":" + std::to_string(d.range.begin.col) +
-               ": " + d.message;
+        return std::to_string(d.range.begin.line) + ":" + std::to_string(d.range.begin.col) + ": " +
+               d.message;
     return "";
   }
   const Diagnostic *firstDiag() const {
@@ -241,16 +241,16 @@ TEST_CASE("sema: promotion through the IR") {
 }
 
 TEST_CASE("sema: broadcasting, subscripts and pointer arithmetic") {
-  auto c = body("p: *fp32, M: i32, N: i32, s: i64",
-                "    om = tl.arange(0, 32)\n"
-                "    on = tl.arange(0, 64)\n"
-                "    ptrs = p + om[:, None] * N + on[None, :]\n"
-                "    mask = (om[:, None] < M) & (on[None, :] < N)\n"
-                "    t = tl.load(ptrs, mask=mask, other=0.0)\n"
-                "    q = 1 + p\n"
-                "    r = p + s\n"
-                "    tl.store(ptrs, 1.0, mask=mask)\n"
-                "    tl.store(q, t.shape[0])\n");
+  auto c =
+      body("p: *fp32, M: i32, N: i32, s: i64", "    om = tl.arange(0, 32)\n"
+                                               "    on = tl.arange(0, 64)\n"
+                                               "    ptrs = p + om[:, None] * N + on[None, :]\n"
+                                               "    mask = (om[:, None] < M) & (on[None, :] < N)\n"
+                                               "    t = tl.load(ptrs, mask=mask, other=0.0)\n"
+                                               "    q = 1 + p\n"
+                                               "    r = p + s\n"
+                                               "    tl.store(ptrs, 1.0, mask=mask)\n"
+                                               "    tl.store(q, t.shape[0])\n");
   REQUIRE(c->module);
   CHECK(tyStr(c->typeOf("ptrs")) == "tensor<32x64xptr<f32>>");
   CHECK(tyStr(c->typeOf("mask")) == "tensor<32x64xi1>");
@@ -261,18 +261,18 @@ TEST_CASE("sema: broadcasting, subscripts and pointer arithmetic") {
 }
 
 TEST_CASE("sema: runtime if merges names, constexpr if skips the untaken branch") {
-  auto c = body("p: *fp32, n: i32, FLAG: tl.constexpr = False",
-                "    pid = tl.program_id(0)\n"
-                "    x = tl.load(p + pid)\n"
-                "    if FLAG:\n"
-                "        x = x * undefined_thing\n"
-                "    if pid > n:\n"
-                "        x = x + 1.0\n"
-                "        only_then = 3\n"
-                "        both = x\n"
-                "    else:\n"
-                "        both = x * 2.0\n"
-                "    tl.store(p + pid, x + both)\n");
+  auto c =
+      body("p: *fp32, n: i32, FLAG: tl.constexpr = False", "    pid = tl.program_id(0)\n"
+                                                           "    x = tl.load(p + pid)\n"
+                                                           "    if FLAG:\n"
+                                                           "        x = x * undefined_thing\n"
+                                                           "    if pid > n:\n"
+                                                           "        x = x + 1.0\n"
+                                                           "        only_then = 3\n"
+                                                           "        both = x\n"
+                                                           "    else:\n"
+                                                           "        both = x * 2.0\n"
+                                                           "    tl.store(p + pid, x + both)\n");
   REQUIRE(c->module);
   CHECK(c->count(OpCode::If) == 1);
   Operation *ifOp = nullptr;
@@ -283,34 +283,32 @@ TEST_CASE("sema: runtime if merges names, constexpr if skips the untaken branch"
   REQUIRE(ifOp);
   CHECK(ifOp->numResults() == 2); // x and both; only_then dies in its branch
 
-  auto bad = body("p: *fp32, n: i32",
-                  "    x = tl.load(p)\n"
-                  "    if n > 0:\n"
-                  "        x = x.to(tl.int32)\n"
-                  "    tl.store(p, x)\n");
+  auto bad = body("p: *fp32, n: i32", "    x = tl.load(p)\n"
+                                      "    if n > 0:\n"
+                                      "        x = x.to(tl.int32)\n"
+                                      "    tl.store(p, x)\n");
   CHECK(bad->firstError().starts_with("8:9: 'x' is a runtime scalar of type fp32 before the "
                                       "'if', but the then branch makes it a runtime scalar of "
                                       "type i32"));
 }
 
 TEST_CASE("sema: loops carry changed names and keep their types") {
-  auto c = body("p: *fp32, n: i32",
-                "    acc = tl.zeros([64], dtype=tl.float32)\n"
-                "    cnt = 0\n"
-                "    for i in range(0, n, 2):\n"
-                "        acc += tl.load(p + i + tl.arange(0, 64))\n"
-                "        cnt += 1\n"
-                "        tmp = cnt\n"
-                "    for j in tl.range(n, num_stages=2):\n"
-                "        acc = acc * 2\n"
-                "    for s in tl.static_range(4):\n"
-                "        acc = acc + s\n"
-                "    for r in range(10, 0, -1):\n"
-                "        cnt = cnt + r\n"
-                "    w = 0\n"
-                "    while w < n:\n"
-                "        w += cnt\n"
-                "    tl.store(p + tl.arange(0, 64), acc + cnt + w)\n");
+  auto c = body("p: *fp32, n: i32", "    acc = tl.zeros([64], dtype=tl.float32)\n"
+                                    "    cnt = 0\n"
+                                    "    for i in range(0, n, 2):\n"
+                                    "        acc += tl.load(p + i + tl.arange(0, 64))\n"
+                                    "        cnt += 1\n"
+                                    "        tmp = cnt\n"
+                                    "    for j in tl.range(n, num_stages=2):\n"
+                                    "        acc = acc * 2\n"
+                                    "    for s in tl.static_range(4):\n"
+                                    "        acc = acc + s\n"
+                                    "    for r in range(10, 0, -1):\n"
+                                    "        cnt = cnt + r\n"
+                                    "    w = 0\n"
+                                    "    while w < n:\n"
+                                    "        w += cnt\n"
+                                    "    tl.store(p + tl.arange(0, 64), acc + cnt + w)\n");
   REQUIRE(c->module);
   CHECK(c->count(OpCode::For) == 3);
   CHECK(c->count(OpCode::While) == 1);
@@ -330,10 +328,9 @@ TEST_CASE("sema: loops carry changed names and keep their types") {
     adds += op->code() == OpCode::Add && op->result()->name().starts_with("acc");
   CHECK(adds == 4);
 
-  auto bad = body("p: *fp32, n: i32",
-                  "    acc = tl.zeros([64], dtype=tl.float32)\n"
-                  "    for i in range(n):\n"
-                  "        acc = acc.to(tl.float16)\n");
+  auto bad = body("p: *fp32, n: i32", "    acc = tl.zeros([64], dtype=tl.float32)\n"
+                                      "    for i in range(n):\n"
+                                      "        acc = acc.to(tl.float16)\n");
   CHECK(bad->firstError() ==
         "8:9: loop-carried variable 'acc' is a block of type fp32[64] before the loop but "
         "becomes a block of type fp16[64] in the loop; its type must stay the same");
@@ -430,8 +427,7 @@ TEST_CASE("sema: located errors") {
       {"    if 0 < n < 5:\n        pass\n",
        "6:14: chained comparisons are not supported; split them with '&' or 'and' (e.g. (a < "
        "b) & (b < c))"},
-      {"    x = tl.arange(0, 100)\n",
-       "6:9: tl.arange's range must be a power of two, got 100"},
+      {"    x = tl.arange(0, 100)\n", "6:9: tl.arange's range must be a power of two, got 100"},
       {"    x = tl.zeros([64, 3], dtype=tl.float32)\n",
        "6:18: block dimension 3 is not a power of two (shape [64, 3])"},
       {"    x = tl.arange(0, n)\n",
@@ -477,9 +473,7 @@ TEST_CASE("sema: imports resolve .tt files relative to the importer, then -I") {
   fs::path dir = fs::temp_directory_path() / ("tritonc_sema_test_" + std::to_string(::getpid()));
   fs::create_directories(dir / "lib" / "pkg");
   fs::create_directories(dir / "inc");
-  auto write = [](const fs::path &p, const char *text) {
-    std::ofstream(p) << text;
-  };
+  auto write = [](const fs::path &p, const char *text) { std::ofstream(p) << text; };
   write(dir / "lib" / "common.tt", R"(
 import triton.language as tl
 FACTOR: tl.constexpr = 3

@@ -68,8 +68,8 @@ public:
 
   llvm::Value *numPrograms(llvm::IRBuilderBase &b, unsigned axis) const override {
     llvm::Module *m = b.GetInsertBlock()->getModule();
-    llvm::FunctionCallee fn = m->getOrInsertFunction("__ockl_get_num_groups", b.getInt64Ty(),
-                                                     b.getInt32Ty());
+    llvm::FunctionCallee fn =
+        m->getOrInsertFunction("__ockl_get_num_groups", b.getInt64Ty(), b.getInt32Ty());
     return b.CreateTrunc(b.CreateCall(fn, {b.getInt32(axis)}), b.getInt32Ty());
   }
 
@@ -209,8 +209,8 @@ std::unique_ptr<Target> createAMDGPUTarget(const TargetInfo &info,
   llvm::TargetOptions options;
   options.AllowFPOpFusion = llvm::FPOpFusion::Fast;
   std::unique_ptr<llvm::TargetMachine> tm(
-      target->createTargetMachine(triple, info.arch, "", options, llvm::Reloc::PIC_,
-                                  std::nullopt, llvm::CodeGenOptLevel::Aggressive));
+      target->createTargetMachine(triple, info.arch, "", options, llvm::Reloc::PIC_, std::nullopt,
+                                  llvm::CodeGenOptLevel::Aggressive));
   if (!tm) {
     error = "LLVM cannot create an AMDGPU target machine for " + info.arch;
     return nullptr;

@@ -54,21 +54,22 @@ struct WordShape {
 };
 
 WordShape wordShape(const VectorAccess &a) {
-  unsigned elemBits = a.elemType->isPointerTy()
-                          ? 64
-                          : static_cast<unsigned>(a.elemType->getPrimitiveSizeInBits());
+  unsigned elemBits =
+      a.elemType->isPointerTy() ? 64 : static_cast<unsigned>(a.elemType->getPrimitiveSizeInBits());
   unsigned total = elemBits * a.numElems;
   unsigned word = std::min(total, std::max(32u, elemBits));
   return {elemBits, word, total / word, word / elemBits};
 }
 
+/// PTX takes either a cache operator or an L1 eviction priority, not both (ptxas: "Modifier
+/// '.evict_last' cannot be combined with modifier '.cg'"); the cache operator wins, as it
+/// decides whether L1 is used at all. Volatile accesses take neither.
 std::string hintSuffix(const MemoryHints &hints) {
   if (hints.isVolatile)
     return "";
-  std::string s = hints.cache;
-  if (!hints.evict.empty())
-    s += ".L1::" + hints.evict;
-  return s;
+  if (!hints.cache.empty())
+    return hints.cache;
+  return hints.evict.empty() ? "" : ".L1::" + hints.evict;
 }
 
 std::string operandList(unsigned first, unsigned count) {
@@ -125,8 +126,8 @@ public:
     unsigned numInputs = a.pred ? 2 : 1;
     std::string text = a.pred ? "@$" + std::to_string(w.numWords) + " " : "";
     text += std::string("ld") + (a.hints.isVolatile ? ".volatile" : "") + ".global" +
-            hintSuffix(a.hints) + (w.numWords > 1 ? ".v" + std::to_string(w.numWords) : "") +
-            ".b" + std::to_string(w.wordBits) + " " + operandList(0, w.numWords) + ", [$" +
+            hintSuffix(a.hints) + (w.numWords > 1 ? ".v" + std::to_string(w.numWords) : "") + ".b" +
+            std::to_string(w.wordBits) + " " + operandList(0, w.numWords) + ", [$" +
             std::to_string(w.numWords + numInputs - 1) + "];";
     std::string constraints;
     for (unsigned i = 0; i < w.numWords; ++i)
@@ -136,8 +137,7 @@ public:
     llvm::Type *regTy = b.getIntNTy(w.regBits());
     llvm::Type *retTy = regTy;
     if (w.numWords > 1)
-      retTy = llvm::StructType::get(b.getContext(),
-                                    std::vector<llvm::Type *>(w.numWords, regTy));
+      retTy = llvm::StructType::get(b.getContext(), std::vector<llvm::Type *>(w.numWords, regTy));
     std::vector<llvm::Value *> args;
     std::vector<llvm::Type *> argTys;
     if (a.pred) {
@@ -184,8 +184,8 @@ public:
         auto *vecTy = llvm::FixedVectorType::get(b.getIntNTy(w.elemBits), w.elemsPerWord);
         word = llvm::PoisonValue::get(vecTy);
         for (unsigned k = 0; k < w.elemsPerWord; ++k)
-          word = b.CreateInsertElement(word, toBits(b, values[i * w.elemsPerWord + k]),
-                                       b.getInt32(k));
+          word =
+              b.CreateInsertElement(word, toBits(b, values[i * w.elemsPerWord + k]), b.getInt32(k));
         word = b.CreateBitCast(word, b.getIntNTy(w.wordBits));
       }
       if (w.regBits() != w.wordBits)
@@ -209,8 +209,7 @@ public:
     for (llvm::Value *v : args)
       argTys.push_back(v->getType());
     auto *asmTy = llvm::FunctionType::get(b.getVoidTy(), argTys, false);
-    b.CreateCall(asmTy, llvm::InlineAsm::get(asmTy, text, constraints, /*sideEffects=*/true),
-                 args);
+    b.CreateCall(asmTy, llvm::InlineAsm::get(asmTy, text, constraints, /*sideEffects=*/true), args);
   }
 
   llvm::Value *emitMath(llvm::IRBuilderBase &b, OpCode code,
@@ -221,9 +220,9 @@ public:
     case OpCode::Exp:
       if (!f32)
         return nullptr;
-      return b.CreateIntrinsic(llvm::Intrinsic::nvvm_ex2_approx, {x->getType()},
-                               {b.CreateFMul(x, llvm::ConstantFP::get(x->getType(),
-                                                                      1.4426950408889634))});
+      return b.CreateIntrinsic(
+          llvm::Intrinsic::nvvm_ex2_approx, {x->getType()},
+          {b.CreateFMul(x, llvm::ConstantFP::get(x->getType(), 1.4426950408889634))});
     case OpCode::Exp2:
       return f32 ? b.CreateIntrinsic(llvm::Intrinsic::nvvm_ex2_approx, {x->getType()}, {x})
                  : nullptr;
@@ -291,8 +290,8 @@ bool runPtxas(const TargetInfo &info, const ToolchainOptions &toolchain, const s
     diags.error({}, "cannot write a temporary file for ptxas");
     return false;
   }
-  std::vector<std::string> argv = {ptxas, "-arch=" + info.arch, "-O3", dir.file("kernel.ptx"),
-                                   "-o", dir.file("kernel.cubin")};
+  std::vector<std::string> argv = {ptxas, "-arch=" + info.arch,    "-O3", dir.file("kernel.ptx"),
+                                   "-o",  dir.file("kernel.cubin")};
   argv.insert(argv.end() - 3, toolchain.ptxasFlags.begin(), toolchain.ptxasFlags.end());
   ProcessResult result;
   if (!runProcess(argv, result, error)) {
@@ -314,8 +313,8 @@ bool runPtxas(const TargetInfo &info, const ToolchainOptions &toolchain, const s
   return true;
 }
 
-std::unique_ptr<Target> createNVPTXTarget(const TargetInfo &info,
-                                          const ToolchainOptions &toolchain, std::string &error) {
+std::unique_ptr<Target> createNVPTXTarget(const TargetInfo &info, const ToolchainOptions &toolchain,
+                                          std::string &error) {
   static std::once_flag once;
   std::call_once(once, [] {
     LLVMInitializeNVPTXTargetInfo();
@@ -329,9 +328,9 @@ std::unique_ptr<Target> createNVPTXTarget(const TargetInfo &info,
     return nullptr;
   llvm::TargetOptions options;
   options.AllowFPOpFusion = llvm::FPOpFusion::Fast;
-  std::unique_ptr<llvm::TargetMachine> tm(target->createTargetMachine(
-      triple, info.arch, ptxFeature(info.computeCapability), options, std::nullopt,
-      std::nullopt, llvm::CodeGenOptLevel::Aggressive));
+  std::unique_ptr<llvm::TargetMachine> tm(
+      target->createTargetMachine(triple, info.arch, ptxFeature(info.computeCapability), options,
+                                  std::nullopt, std::nullopt, llvm::CodeGenOptLevel::Aggressive));
   if (!tm) {
     error = "LLVM cannot create an NVPTX target machine for " + info.arch;
     return nullptr;

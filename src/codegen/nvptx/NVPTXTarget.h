@@ -7,8 +7,8 @@ namespace tritonc {
 
 /// The Target for a CUDA TargetInfo (sm_80 … sm_100a). Null with `error` set if LLVM lacks
 /// the NVPTX backend.
-std::unique_ptr<Target> createNVPTXTarget(const TargetInfo &info,
-                                          const ToolchainOptions &toolchain, std::string &error);
+std::unique_ptr<Target> createNVPTXTarget(const TargetInfo &info, const ToolchainOptions &toolchain,
+                                          std::string &error);
 
 /// Assembles PTX into a cubin for `info.arch` with ptxas (found through `toolchain`); ptxas's
 /// output goes into the diagnostics (an error with the output as a note if it fails).

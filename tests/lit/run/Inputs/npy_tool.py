@@ -4,8 +4,12 @@ of what tritonc writes).
 
 usage: npy_tool.py make-inputs DIR N       x.npy = i/4, y.npy = 1000 - i (float32), xi.npy int64
        npy_tool.py check-sum X Y OUT        OUT == X + Y element by element, rounded to float32
+       npy_tool.py check-copy2d SRC DST M N DST[m, n] == SRC[m, n] for m < M, n < N, else 0
+       npy_tool.py check-fused X Y OUT ALPHA   tests/kernels/fused_elementwise.tt, in float64,
+                                            to a relative 1e-6
        npy_tool.py same A B                 A and B hold the same dtype, shape and bytes
 """
+import math
 import ast
 import os
 import struct
@@ -30,11 +34,12 @@ def read(path):
     return header, data[10 + length:]
 
 
-def floats(path):
+def floats(path, descr="<f4"):
     header, payload = read(path)
-    if header["descr"] != "<f4":
-        sys.exit("%s: dtype %s, expected <f4" % (path, header["descr"]))
-    return struct.unpack("<%df" % (len(payload) // 4), payload)
+    if header["descr"] != descr:
+        sys.exit("%s: dtype %s, expected %s" % (path, header["descr"], descr))
+    size = int(descr[2:])
+    return struct.unpack("<%d%s" % (len(payload) // size, {2: "e", 4: "f"}[size]), payload)
 
 
 def f32(v):
@@ -53,6 +58,26 @@ elif cmd == "check-sum":
     if len(o) != len(x) or bad:
         sys.exit("%d of %d elements differ, first at %s" % (len(bad), len(o), bad[:1]))
     print("%d elements equal x + y" % len(o))
+elif cmd == "check-copy2d":
+    src, dst = floats(sys.argv[2]), floats(sys.argv[3])
+    m_lim, n_lim = int(sys.argv[4]), int(sys.argv[5])
+    cols = int(math.isqrt(len(dst)))
+    bad = [i for i in range(len(dst))
+           if dst[i] != (src[i] if i // cols < m_lim and i % cols < n_lim else 0.0)]
+    if bad:
+        sys.exit("%d elements differ, first at %d" % (len(bad), bad[0]))
+    print("copy of %dx%d in %d elements" % (m_lim, n_lim, len(dst)))
+elif cmd == "check-fused":
+    x, y, out = floats(sys.argv[2], "<f2"), floats(sys.argv[3]), floats(sys.argv[4])
+    alpha = float(sys.argv[5])
+    bad = 0
+    for i in range(len(out)):
+        ref = (math.exp(x[i]) * alpha if x[i] > 0 else math.sqrt(abs(y[i]))) + max(x[i], y[i])
+        if abs(out[i] - ref) > 1e-6 * abs(ref) + 1e-7:
+            bad += 1
+    if bad:
+        sys.exit("%d of %d elements differ" % (bad, len(out)))
+    print("%d elements match" % len(out))
 elif cmd == "same":
     a, b = read(sys.argv[2]), read(sys.argv[3])
     if a != b:
