@@ -7,7 +7,7 @@
 # then linked with -fsanitize=fuzzer,address,undefined into BUILD/fuzz_<name>. UBSan does not
 # recover: any report is a crash. Asserts stay on (debugoptimized, b_ndebug=if-release).
 #
-# Usage: fuzz/build.sh [TARGET...]     (TARGET: parse_tt, frontend, parse_ir; default: all)
+# Usage: fuzz/build.sh [TARGET...]     (TARGET: parse_tt, frontend, parse_ir, passes; default: all)
 # Environment: TRITONC_FUZZ_BUILD (default build-fuzz), JOBS (ninja -j, default 1),
 #   CLANGXX (default clang++-22).
 # Needs Debian's clang-22 and libclang-rt-22-dev. Exit status non-zero if any target fails.

@@ -3,7 +3,7 @@
 #
 #   parse_tt, frontend: every .tt file under tests/ (not tests/robustness/crashes), examples/ and
 #                       bench/, plus fuzz/seeds/parse_tt/
-#   parse_ir:           every .tir file under tests/ (same exclusion), fuzz/seeds/parse_ir/, and the
+#   parse_ir, passes:   every .tir file under tests/ (same exclusion), fuzz/seeds/parse_ir/, and the
 #                       Tile IR and GPU IR that TRITONC (default: the first of $TRITONC_BUILD/tritonc,
 #                       build/tritonc, build-asan/tritonc that exists) prints
 #                       for each of those .tt files with --emit-ir=tile / --emit-ir=gpu
@@ -30,7 +30,7 @@ put() { # put DIR FILE: copy FILE into DIR under its hash
 }
 
 rm -rf fuzz/corpus
-mkdir -p fuzz/corpus/parse_tt fuzz/corpus/frontend fuzz/corpus/parse_ir
+mkdir -p fuzz/corpus/parse_tt fuzz/corpus/frontend fuzz/corpus/parse_ir fuzz/corpus/passes
 
 mapfile -t tts < <(find tests examples bench -name '*.tt' -not -path 'tests/robustness/crashes/*' \
                      2>/dev/null | LC_ALL=C sort)
@@ -44,6 +44,7 @@ done
 for f in "${tirs[@]}" fuzz/seeds/parse_ir/*; do
   [ -f "$f" ] || continue
   put fuzz/corpus/parse_ir "$f"
+  put fuzz/corpus/passes "$f"
 done
 
 emitted=0
@@ -56,13 +57,14 @@ if [ -n "$tritonc" ] && [ -x "$tritonc" ]; then
       if timeout 10 "$tritonc" "$f" --emit-ir="$stage" -o "$tmp/out.tir" >/dev/null 2>&1 &&
          [ -s "$tmp/out.tir" ]; then
         put fuzz/corpus/parse_ir "$tmp/out.tir"
+        put fuzz/corpus/passes "$tmp/out.tir"
         emitted=$((emitted + 1))
       fi
     done
   done
 fi
 
-for t in parse_tt frontend parse_ir; do
+for t in parse_tt frontend parse_ir passes; do
   echo "fuzz/corpus/$t: $(ls fuzz/corpus/$t | wc -l) seeds"
 done
 echo "(IR printed by ${tritonc:-no tritonc}: $emitted files)"

@@ -64,6 +64,10 @@ public:
   virtual llvm::Value *numPrograms(llvm::IRBuilderBase &b, unsigned axis) const = 0;
   /// A CTA-wide barrier that also orders shared-memory accesses before and after it.
   virtual void barrier(llvm::IRBuilderBase &b) const = 0;
+  /// The i32 `value` of the lane whose id is this lane's XOR `laneMask` (all lanes of the warp
+  /// take part).
+  virtual llvm::Value *shuffleXor(llvm::IRBuilderBase &b, llvm::Value *value,
+                                  unsigned laneMask) const = 0;
   unsigned sharedAddressSpace() const { return 3; }
 
   // ---- memory

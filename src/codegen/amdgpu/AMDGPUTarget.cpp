@@ -81,6 +81,14 @@ public:
     b.CreateFence(llvm::AtomicOrdering::Acquire, wg);
   }
 
+  llvm::Value *shuffleXor(llvm::IRBuilderBase &b, llvm::Value *value,
+                          unsigned laneMask) const override {
+    // ds_bpermute reads the value of the lane whose byte address (lane id × 4) it is given.
+    llvm::Value *lane = b.CreateAnd(threadId(b), info_.warpSize - 1);
+    llvm::Value *address = b.CreateShl(b.CreateXor(lane, laneMask), 2);
+    return b.CreateIntrinsic(llvm::Intrinsic::amdgcn_ds_bpermute, {address, value});
+  }
+
   llvm::Value *emitMath(llvm::IRBuilderBase &b, OpCode code,
                         llvm::ArrayRef<llvm::Value *> args) const override {
     llvm::Value *x = args[0];

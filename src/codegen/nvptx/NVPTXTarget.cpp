@@ -118,6 +118,12 @@ public:
     b.CreateIntrinsic(llvm::Intrinsic::nvvm_barrier_cta_sync_aligned_all, {b.getInt32(0)});
   }
 
+  llvm::Value *shuffleXor(llvm::IRBuilderBase &b, llvm::Value *value,
+                          unsigned laneMask) const override {
+    return b.CreateIntrinsic(llvm::Intrinsic::nvvm_shfl_sync_bfly_i32,
+                             {b.getInt32(0xFFFFFFFF), value, b.getInt32(laneMask), b.getInt32(31)});
+  }
+
   std::vector<llvm::Value *> emitLoad(llvm::IRBuilderBase &b,
                                       const VectorAccess &a) const override {
     if (a.ptr->getType()->getPointerAddressSpace() != 1)
