@@ -2,10 +2,11 @@
 # fuzz/make_corpus.sh — (re)generates the seed corpora fuzz/corpus/<target>/ from the repository.
 #
 #   parse_tt, frontend: every .tt file under tests/ (not tests/robustness/crashes), examples/ and
-#                       bench/, plus fuzz/seeds/parse_tt/
+#                       bench/, the .tt sections of split-file tests (tests/**/*.test), plus
+#                       fuzz/seeds/parse_tt/
 #   parse_ir, passes:   every .tir file under tests/ (same exclusion), fuzz/seeds/parse_ir/, and the
 #                       Tile IR and GPU IR that TRITONC (default: the first of $TRITONC_BUILD/tritonc,
-#                       build/tritonc, build-asan/tritonc that exists) prints
+#                       build/tritonc, build-asan/tritonc that compiles examples/vector_add.tt) prints
 #                       for each of those .tt files with --emit-ir=tile / --emit-ir=gpu
 # Files are named by the SHA-1 of their contents (as libFuzzer names its units), so duplicates
 # collapse. The corpora are generated, not committed (fuzz/.gitignore); the crash regression
@@ -17,10 +18,16 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 tritonc="${1:-}"
-if [ -z "$tritonc" ]; then
+if [ -z "$tritonc" ]; then # the first that works on the example
+  probe="$(mktemp)"
   for t in "${TRITONC_BUILD:-build}/tritonc" build/tritonc build-asan/tritonc; do
-    if [ -x "$t" ]; then tritonc="$t"; break; fi
+    if [ -x "$t" ] && timeout 20 "$t" examples/vector_add.tt --emit-ir=tile -o "$probe" >/dev/null 2>&1 &&
+       [ -s "$probe" ]; then
+      tritonc="$t"
+      break
+    fi
   done
+  rm -f "$probe"
 fi
 
 put() { # put DIR FILE: copy FILE into DIR under its hash
@@ -47,10 +54,40 @@ for f in "${tirs[@]}" fuzz/seeds/parse_ir/*; do
   put fuzz/corpus/passes "$f"
 done
 
+# The .tt and .tir sections of split-file tests (`#--- name.tt` in tests/lit/**/*.test).
+tmp_split="$(mktemp -d)"
+python3 - "$tmp_split" <<'PY'
+import os, re, sys
+out, n = sys.argv[1], 0
+for dirpath, _, names in os.walk("tests"):
+    for name in sorted(names):
+        if not name.endswith(".test"):
+            continue
+        cur = None
+        for line in open(os.path.join(dirpath, name), errors="replace"):
+            m = re.match(r"^(?:#|//)--- (\S+)$", line.rstrip("\n"))
+            if m:
+                n += 1
+                ext = os.path.splitext(m.group(1))[1]
+                cur = open(os.path.join(out, f"{n}{ext}"), "w") if ext in (".tt", ".tir") else None
+            elif cur:
+                cur.write(line)
+PY
+for f in "$tmp_split"/*.tt; do
+  [ -f "$f" ] || continue
+  put fuzz/corpus/parse_tt "$f"
+  put fuzz/corpus/frontend "$f"
+  tts+=("$f")
+done
+for f in "$tmp_split"/*.tir; do
+  [ -f "$f" ] || continue
+  put fuzz/corpus/parse_ir "$f"
+  put fuzz/corpus/passes "$f"
+done
+
 emitted=0
 if [ -n "$tritonc" ] && [ -x "$tritonc" ]; then
   tmp="$(mktemp -d)"
-  trap 'rm -rf "$tmp"' EXIT
   for f in "${tts[@]}"; do
     for stage in tile gpu; do
       # Kernels that need -D values or imports from other folders simply give no IR.
@@ -64,6 +101,7 @@ if [ -n "$tritonc" ] && [ -x "$tritonc" ]; then
   done
 fi
 
+rm -rf "$tmp_split" "${tmp:-}"
 for t in parse_tt frontend parse_ir passes; do
   echo "fuzz/corpus/$t: $(ls fuzz/corpus/$t | wc -l) seeds"
 done

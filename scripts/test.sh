@@ -8,6 +8,9 @@
 #              line `# ACCEPT-FLAGS: -D BLOCK=64`
 #   build      examples/build built with ninja, make and meson: editing an imported module
 #              rebuilds exactly its importers, and a second build does nothing
+#   host       examples/host (generated C header + include/tritonc/launcher.hpp) compiled and
+#              linked against cuda.h and the libcuda stub, for a cubin and a two-arch fatbin; the
+#              generated header compiled as C99 (no GPU: tests/gpu/run_host_example.sh runs it)
 #   docs       man/tritonc.1 renders without warnings; every flag of `tritonc --help` and of
 #              `tritonc run --help` is in the man page and in README.md
 # A missing tool (lit, FileCheck, ptxas, the built tritonc) is a failure, never a skip.
@@ -119,7 +122,7 @@ else
   export -f accept_one
   export TRITONC
   mkdir -p "$TMP/accept"
-  for f in tests/kernels/*.tt examples/*.tt; do
+  for f in tests/kernels/*.tt tests/kernels/*/*.tt examples/*.tt; do
     [ -f "$f" ] || continue
     for arch in sm_80 sm_90a; do printf '%s\0%s\0' "$f" "$arch"; done
   done | xargs -0 -n 2 -P "$JOBS" bash -c 'accept_one "$1" "$2" "$0"' "$TMP/accept"
@@ -145,6 +148,33 @@ for sys in ninja make meson; do
     fail 1 "build-systems: $sys: $(tail -n 1 "$TMP/incr-$sys.log")"
   fi
 done
+
+# ---- host example ----------------------------------------------------------------------------
+section "host example (examples/host: generated C header + launcher.hpp; compile and link only)"
+CUDA_ROOT=${CUDA_HOME:-/usr/local/cuda}
+if [ ! -x "$TRITONC" ]; then
+  fail 1 "host: $TRITONC not built"
+elif [ ! -f "$CUDA_ROOT/include/cuda.h" ]; then
+  fail 1 "host: $CUDA_ROOT/include/cuda.h not found (set CUDA_HOME)"
+else
+  for variant in sm_90a sm_80,sm_90a; do # a cubin, and a fatbin of two archs
+    dir="$TMP/host-${variant/,/-}"
+    if TRITONC="$TRITONC" CUDA_HOME="$CUDA_ROOT" ARCH=$variant examples/host/build.sh "$dir" \
+         >"$dir.log" 2>&1; then
+      echo "PASS: examples/host built for $variant"; pass 1
+    else
+      cat "$dir.log"; fail 1 "host: examples/host/build.sh for $variant"
+    fi
+    # The generated header is C too: compile it as C99 on its own.
+    if [ -f "$dir/vector_add.h" ] &&
+       ${CC:-gcc} -std=c99 -Wall -Wextra -Werror -fsyntax-only -I "$CUDA_ROOT/include" -x c \
+         "$dir/vector_add.h" >"$dir.c.log" 2>&1; then
+      echo "PASS: generated header compiles as C ($variant)"; pass 1
+    else
+      cat "$dir.c.log" 2>/dev/null; fail 1 "host: generated header for $variant does not compile as C"
+    fi
+  done
+fi
 
 # ---- docs ------------------------------------------------------------------------------------
 section "docs (man page, README)"

@@ -239,6 +239,11 @@ bool KernelLowering::lowerOp(const Operation &op) {
     return lowerLoad(op);
   case OpCode::Store:
     return lowerStore(op);
+  case OpCode::AtomicRMW:
+  case OpCode::AtomicCas:
+    return lowerAtomic(op);
+  case OpCode::Reduce:
+    return lowerReduce(op);
   case OpCode::Barrier:
     target_.barrier(b_);
     return true;

@@ -9,7 +9,8 @@
 //
 // The implementation is split by concern: Lowering.cpp (kernel, dispatch, constants, control
 // flow), LowerElementwise.cpp (arith, casts incl. fp8, math, extern calls), LowerMemory.cpp
-// (load, store), LowerLayout.cpp (index maths, splat/broadcast/expand_dims/convert_layout).
+// (load, store), LowerLayout.cpp (index maths, splat/broadcast/expand_dims/convert_layout),
+// LowerReduce.cpp (reduce), LowerAtomic.cpp (atomics).
 #pragma once
 
 #include "codegen/Codegen.h"
@@ -66,6 +67,17 @@ private:
   /// layout's contiguous registers and the widest access.
   unsigned accessWidth(const Operation &op, const Type *type, const LinearLayout &ll);
   bool memoryHints(const Operation &op, bool isStore, MemoryHints &hints);
+
+  // ---- LowerAtomic.cpp
+  bool lowerAtomic(const Operation &op);
+
+  // ---- LowerReduce.cpp
+  bool lowerReduce(const Operation &op);
+  /// The op's combine region applied to (accumulators, new values); empty after an error.
+  std::vector<llvm::Value *> combine(const Operation &op, const std::vector<llvm::Value *> &acc,
+                                     const std::vector<llvm::Value *> &next);
+  /// Target::shuffleXor for a register of any type (moved as 32-bit words).
+  llvm::Value *shuffleXor(llvm::Value *v, unsigned laneMask);
 
   // ---- LowerLayout.cpp
   bool lowerSplat(const Operation &op);

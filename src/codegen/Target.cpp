@@ -1,6 +1,6 @@
-// What every codegen Target shares: the generic (branch-guarded) loads and stores, running
-// the TargetMachine's code generator on a clone of a module, and the math library: an index
-// of its function signatures (so lowering can report a wrong extern_call at the op) and
+// What every codegen Target shares: the generic (branch-guarded) loads, stores and atomics,
+// running the TargetMachine's code generator on a clone of a module, and the math library: an
+// index of its function signatures (so lowering can report a wrong extern_call at the op) and
 // linking only the functions a module calls.
 #include "codegen/Target.h"
 
@@ -126,6 +126,63 @@ void Target::emitStore(llvm::IRBuilderBase &b, const VectorAccess &a,
     b.CreateBr(cont);
     b.SetInsertPoint(cont);
   }
+}
+
+llvm::SyncScope::ID Target::syncScope(llvm::LLVMContext &, const std::string &) const {
+  return llvm::SyncScope::System;
+}
+
+llvm::Value *Target::emitAtomic(llvm::IRBuilderBase &b, const AtomicAccess &a) const {
+  using llvm::AtomicOrdering;
+  AtomicOrdering order = a.sem == "relaxed"   ? AtomicOrdering::Monotonic
+                         : a.sem == "acquire" ? AtomicOrdering::Acquire
+                         : a.sem == "release" ? AtomicOrdering::Release
+                                              : AtomicOrdering::AcquireRelease;
+  llvm::SyncScope::ID scope = syncScope(b.getContext(), a.scope);
+  llvm::Type *ty = a.value->getType();
+  llvm::BasicBlock *from = b.GetInsertBlock(), *then = nullptr, *cont = nullptr;
+  if (a.pred) {
+    then = llvm::BasicBlock::Create(b.getContext(), "atomic", from->getParent());
+    cont = llvm::BasicBlock::Create(b.getContext(), "atomic.done", from->getParent());
+    b.CreateCondBr(a.pred, then, cont);
+    b.SetInsertPoint(then);
+  }
+  llvm::Value *old;
+  if (a.kind == "cas") {
+    // A failed exchange writes nothing: it keeps only the acquire half of the ordering.
+    AtomicOrdering failure = order == AtomicOrdering::AcquireRelease ? AtomicOrdering::Acquire
+                             : order == AtomicOrdering::Release      ? AtomicOrdering::Monotonic
+                                                                     : order;
+    // cmpxchg takes integers and pointers: floats go as their bits.
+    llvm::Type *bitsTy = ty->isFloatingPointTy() ? b.getIntNTy(ty->getPrimitiveSizeInBits()) : ty;
+    old = b.CreateExtractValue(b.CreateAtomicCmpXchg(a.ptr, b.CreateBitCast(a.cmp, bitsTy),
+                                                     b.CreateBitCast(a.value, bitsTy),
+                                                     llvm::MaybeAlign(), order, failure, scope),
+                               0);
+    old = b.CreateBitCast(old, ty);
+  } else {
+    using Op = llvm::AtomicRMWInst::BinOp;
+    Op op = a.kind == "add"   ? (a.isFloat ? Op::FAdd : Op::Add)
+            : a.kind == "max" ? (a.isFloat    ? Op::FMax
+                                 : a.isSigned ? Op::Max
+                                              : Op::UMax)
+            : a.kind == "min" ? (a.isFloat    ? Op::FMin
+                                 : a.isSigned ? Op::Min
+                                              : Op::UMin)
+            : a.kind == "and" ? Op::And
+            : a.kind == "or"  ? Op::Or
+            : a.kind == "xor" ? Op::Xor
+                              : Op::Xchg;
+    old = b.CreateAtomicRMW(op, a.ptr, a.value, llvm::MaybeAlign(), order, scope);
+  }
+  if (!a.pred)
+    return old;
+  b.CreateBr(cont);
+  b.SetInsertPoint(cont);
+  llvm::PHINode *phi = b.CreatePHI(ty, 2);
+  phi->addIncoming(old, then);
+  phi->addIncoming(llvm::PoisonValue::get(ty), from);
+  return phi;
 }
 
 std::string Target::checkHints(const MemoryHints &hints, bool isStore) const {

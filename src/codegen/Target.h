@@ -43,6 +43,19 @@ struct VectorAccess {
   MemoryHints hints;
 };
 
+/// One atomic read-modify-write of one element (a compare-and-swap when `kind` is "cas"),
+/// performed only where `pred` (nullptr: always) is true.
+struct AtomicAccess {
+  std::string kind; ///< add max min and or xor xchg cas
+  llvm::Value *ptr = nullptr;
+  llvm::Value *value = nullptr;
+  llvm::Value *cmp = nullptr; ///< cas only
+  llvm::Value *pred = nullptr;
+  bool isFloat = false, isSigned = false;
+  std::string sem;   ///< relaxed acquire release acq_rel
+  std::string scope; ///< cta gpu sys
+};
+
 class Target {
 public:
   virtual ~Target();
@@ -76,6 +89,11 @@ public:
   virtual std::vector<llvm::Value *> emitLoad(llvm::IRBuilderBase &b, const VectorAccess &a) const;
   virtual void emitStore(llvm::IRBuilderBase &b, const VectorAccess &a,
                          const std::vector<llvm::Value *> &values) const;
+  /// Performs an atomic; returns the old value (undefined where `a.pred` is false). The
+  /// default is LLVM's atomicrmw / cmpxchg guarded by a branch.
+  virtual llvm::Value *emitAtomic(llvm::IRBuilderBase &b, const AtomicAccess &a) const;
+  /// LLVM's sync scope for "cta", "gpu" or "sys" (default: system scope, the strongest).
+  virtual llvm::SyncScope::ID syncScope(llvm::LLVMContext &ctx, const std::string &scope) const;
   /// Empty if the hints are valid for a load (store); otherwise why not.
   virtual std::string checkHints(const MemoryHints &hints, bool isStore) const;
 

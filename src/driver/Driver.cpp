@@ -4,6 +4,7 @@
 //   error in the input → 1, bad usage (unknown arch or pass) → 2, ptxas failed → 3.
 #include "driver/Driver.h"
 
+#include "driver/CHeader.h"
 #include "driver/Depfile.h"
 #include "driver/Metadata.h"
 #include "driver/Output.h"
@@ -120,7 +121,9 @@ std::string outputPath(const DriverOptions &o, const TargetInfo &target) {
     return o.output;
   if (o.emit != EmitKind::Binary)
     return "-";
-  return std::filesystem::path(o.input).stem().string() + (target.isHip() ? ".hsaco" : ".cubin");
+  return std::filesystem::path(o.input).stem().string() + (o.fatbin()       ? ".fatbin"
+                                                           : target.isHip() ? ".hsaco"
+                                                                            : ".cubin");
 }
 
 class Compilation {
@@ -148,6 +151,10 @@ public:
 
 private:
   int run();
+  int runFatbin();
+  int runPipeline(Module &module);
+  int runFatbinary(const std::vector<std::pair<std::string, std::string>> &images,
+                   std::string &fatbin);
   int loadInput(std::unique_ptr<Module> &module, uint32_t &fileId);
   int selectPasses(std::vector<std::string_view> &passes);
   int runBackend(Module &module, std::string &text, std::string &binary,
@@ -190,6 +197,8 @@ private:
   Context ctx_;
   TargetInfo target_;
   TimeReport times_;
+  /// A fatbin's archs (--arch lists several, or --embed-ptx); empty for a plain binary.
+  std::vector<std::string> fatbinArchs_;
 };
 
 int Compilation::loadInput(std::unique_ptr<Module> &module, uint32_t &fileId) {
@@ -284,6 +293,8 @@ int Compilation::selectPasses(std::vector<std::string_view> &passes) {
 }
 
 int Compilation::run() {
+  if (opts_.fatbin())
+    return runFatbin();
   std::string archError;
   if (!lookupTarget(opts_.arch, target_, archError))
     return error(kExitUsageError,
@@ -297,6 +308,25 @@ int Compilation::run() {
   if (opts_.emit == EmitKind::TileIR)
     return writeText(printIR(*module));
 
+  if (int rc = runPipeline(*module))
+    return rc;
+
+  if (opts_.emit == EmitKind::IR)
+    return writeText(printIR(*module));
+
+  std::string text, binary;
+  std::vector<KernelMetadata> kernels;
+  if (int rc = runBackend(*module, text, binary, kernels))
+    return rc;
+
+  if (opts_.emit == EmitKind::LLVM)
+    return writeText(text);
+  return writeOutputs(opts_.emit == EmitKind::PTX ? text : binary, kernels);
+}
+
+/// The pass pipeline (or --passes) on `module`, then the check that a kernel is left to compile
+/// (skipped for --emit-ir, which may print a module without kernels).
+int Compilation::runPipeline(Module &module) {
   std::vector<std::string_view> passes;
   if (int rc = selectPasses(passes))
     return rc;
@@ -318,7 +348,7 @@ int Compilation::run() {
   ro.timeHook = [this](std::string_view pass, double seconds) {
     times_.add("pass " + std::string(pass), seconds);
   };
-  if (!runPasses(*module, passes, pctx, ro)) {
+  if (!runPasses(module, passes, pctx, ro)) {
     if (!diags_.hasErrors())
       return error(kExitInternalError, "a pass failed without reporting an error");
     flushDiagnostics();
@@ -326,22 +356,157 @@ int Compilation::run() {
   }
   flushDiagnostics();
 
-  if (opts_.emit == EmitKind::IR)
-    return writeText(printIR(*module));
-
-  if (module->functions().empty())
+  if (opts_.emit != EmitKind::IR && module.functions().empty())
     return error(kExitInputError, "'" + opts_.input +
                                       "' defines no kernel (a kernel is a @jit function whose "
                                       "parameters all carry types)");
+  return kExitSuccess;
+}
 
-  std::string text, binary;
+/// Several archs (or --embed-ptx): the whole compilation once per arch (the pass pipeline
+/// depends on the target), then one fatbin of every cubin (and PTX). The metadata's kernels come
+/// from the first arch; a kernel's shared_bytes is the largest any arch needs (launching with
+/// more dynamic shared memory than a cubin uses is harmless, with less it is not).
+int Compilation::runFatbin() {
+  std::vector<std::pair<std::string, std::string>> images; // (fatbinary --image3 spec, bytes)
   std::vector<KernelMetadata> kernels;
-  if (int rc = runBackend(*module, text, binary, kernels))
+  for (const std::string &arch : opts_.archs) {
+    std::string archError;
+    if (!lookupTarget(arch, target_, archError))
+      return error(kExitUsageError,
+                   archError.empty() ? "unknown --arch '" + arch + "'" : archError);
+    if (!target_.isCuda())
+      return error(kExitUsageError, "a fatbin (several --arch values or --embed-ptx) holds NVIDIA "
+                                    "archs only, not '" +
+                                        arch + "'");
+    std::unique_ptr<Module> module;
+    uint32_t fileId = 0;
+    if (int rc = loadInput(module, fileId))
+      return rc;
+    if (int rc = runPipeline(*module))
+      return rc;
+    std::string ptx, cubin;
+    std::vector<KernelMetadata> archKernels;
+    if (int rc = runBackend(*module, ptx, cubin, archKernels))
+      return rc;
+    if (kernels.empty()) {
+      kernels = std::move(archKernels);
+    } else {
+      for (KernelMetadata &k : kernels)
+        for (const KernelMetadata &a : archKernels)
+          if (a.name == k.name)
+            k.sharedBytes = std::max(k.sharedBytes, a.sharedBytes);
+    }
+    std::string sm = arch.substr(3); // sm_90a -> 90a
+    images.emplace_back("kind=elf,sm=" + sm, std::move(cubin));
+    if (opts_.embedPtx)
+      images.emplace_back("kind=ptx,sm=" + sm, std::move(ptx));
+    fatbinArchs_.push_back(arch);
+  }
+  std::string fatbin;
+  auto start = Clock::now();
+  int rc = runFatbinary(images, fatbin);
+  times_.add("fatbinary", secondsSince(start));
+  if (rc)
     return rc;
+  return writeOutputs(fatbin, kernels);
+}
 
-  if (opts_.emit == EmitKind::LLVM)
-    return writeText(text);
-  return writeOutputs(opts_.emit == EmitKind::PTX ? text : binary, kernels);
+namespace {
+
+/// fatbinary: $TRITONC_FATBINARY, else beside the ptxas that compiles (the same toolkit), else
+/// $CUDA_HOME/bin, $CUDA_PATH/bin, /usr/local/cuda/bin, then fatbinary on PATH.
+std::string findFatbinary(const std::string &ptxasOverride, std::string &error) {
+  std::vector<std::string> tried;
+  auto usable = [&](const std::string &path) {
+    tried.push_back(path);
+    return ::access(path.c_str(), X_OK) == 0;
+  };
+  if (const char *env = std::getenv("TRITONC_FATBINARY"); env && *env) {
+    if (usable(env))
+      return env;
+    error = "fatbinary not found: $TRITONC_FATBINARY=" + std::string(env) + " is not executable";
+    return "";
+  }
+  ToolchainOptions tc;
+  tc.ptxas = ptxasOverride;
+  std::string ptxasError;
+  std::string ptxas = findPtxas(tc, ptxasError);
+  if (!ptxas.empty()) {
+    std::string beside = (std::filesystem::path(ptxas).parent_path() / "fatbinary").string();
+    if (usable(beside))
+      return beside;
+  }
+  for (const char *var : {"CUDA_HOME", "CUDA_PATH"})
+    if (const char *root = std::getenv(var); root && *root)
+      if (std::string p = std::string(root) + "/bin/fatbinary"; usable(p))
+        return p;
+  if (usable("/usr/local/cuda/bin/fatbinary"))
+    return "/usr/local/cuda/bin/fatbinary";
+  if (const char *path = std::getenv("PATH")) {
+    std::istringstream dirs(path);
+    std::string dir;
+    while (std::getline(dirs, dir, ':'))
+      if (!dir.empty() && usable(dir + "/fatbinary"))
+        return dir + "/fatbinary";
+  }
+  error = "fatbinary not found (tried";
+  for (size_t i = 0; i < tried.size(); ++i)
+    error += (i ? ", " : " ") + tried[i];
+  error += "); set TRITONC_FATBINARY or CUDA_HOME";
+  return "";
+}
+
+} // namespace
+
+int Compilation::runFatbinary(const std::vector<std::pair<std::string, std::string>> &images,
+                              std::string &fatbin) {
+  std::string findError;
+  std::string tool = findFatbinary(opts_.ptxas, findError);
+  if (tool.empty())
+    return error(kExitToolError, findError);
+  TempDir dir;
+  if (!dir.ok())
+    return error(kExitToolError, "cannot create a temporary folder for fatbinary");
+  std::vector<std::string> argv = {tool, "-64", "--create=" + dir.file("out.fatbin")};
+  for (size_t i = 0; i < images.size(); ++i) {
+    bool ptx = images[i].first.starts_with("kind=ptx");
+    std::string file = dir.file("image" + std::to_string(i) + (ptx ? ".ptx" : ".cubin"));
+    if (!writeFile(file, images[i].second))
+      return error(kExitToolError, "cannot write a temporary file for fatbinary");
+    argv.push_back("--image3=" + images[i].first + ",file=" + file);
+  }
+  verbose("running: " + shellQuote(argv));
+  ProcessResult result;
+  std::string runError;
+  if (!runProcess(argv, result, runError))
+    return error(kExitToolError, "cannot run " + tool + ": " + runError);
+  if (result.exitCode != 0) {
+    std::string status = result.exitCode < 0 ? std::string("killed")
+                                             : "exit status " + std::to_string(result.exitCode);
+    std::string output =
+        result.output.empty() ? std::string("(fatbinary printed nothing)\n") : result.output;
+    if (output.back() != '\n')
+      output += '\n';
+    int rc = error(kExitToolError, "fatbinary failed (" + status + "):");
+    err_ << output;
+    return rc;
+  }
+  if (!readFile(dir.file("out.fatbin"), fatbin))
+    return error(kExitToolError, "fatbinary succeeded but wrote no fatbin");
+  return kExitSuccess;
+}
+
+/// `path` as seen from the folder holding `anchorFile` (both as given on the command line).
+static std::string relativeTo(const std::string &path, const std::string &anchorFile) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::path target = fs::absolute(path, ec);
+  fs::path base = fs::absolute(fs::path(anchorFile).parent_path(), ec);
+  if (ec)
+    return path;
+  fs::path rel = target.lexically_normal().lexically_relative(base.lexically_normal());
+  return rel.empty() ? path : rel.generic_string();
 }
 
 int Compilation::writeOutputs(const std::string &primary,
@@ -353,17 +518,30 @@ int Compilation::writeOutputs(const std::string &primary,
   std::string metaPath = opts_.metadataPath;
   if (metaPath.empty() && opts_.emit == EmitKind::Binary)
     metaPath = defaultMetadataPath(out);
-  if (!metaPath.empty()) {
-    LaunchMetadata m;
-    m.tritoncVersion = TRITONC_VERSION;
-    m.source = opts_.input;
-    m.backend = target_.isCuda() ? "cuda" : "hip";
-    m.arch = target_.arch;
-    m.warpSize = target_.warpSize;
-    m.binary = out;
-    m.kernels = kernels;
-    files.emplace_back(metaPath, renderMetadata(m));
+  LaunchMetadata m;
+  m.tritoncVersion = TRITONC_VERSION;
+  m.source = opts_.input;
+  m.backend = target_.isCuda() ? "cuda" : "hip";
+  m.arch = target_.arch;
+  if (!fatbinArchs_.empty()) { // the archs inside, as a --arch value would list them
+    m.arch.clear();
+    for (const std::string &a : fatbinArchs_)
+      m.arch += (m.arch.empty() ? "" : ",") + a;
   }
+  m.archs = fatbinArchs_;
+  m.embeddedPtx = opts_.embedPtx;
+  m.warpSize = target_.warpSize;
+  m.binary = out;
+  m.kernels = kernels;
+  if (!metaPath.empty()) {
+    // Relative to the metadata's folder, so the pair can be moved or carried together.
+    LaunchMetadata relative = m;
+    relative.binary = relativeTo(out, metaPath);
+    files.emplace_back(metaPath, renderMetadata(relative));
+  }
+  if (!opts_.cHeaderPath.empty())
+    files.emplace_back(opts_.cHeaderPath,
+                       renderCHeader(m, primary, cHeaderPrefix(opts_.cHeaderPath)));
 
   if (opts_.depfile) {
     std::string depPath = opts_.depfilePath.empty() ? defaultDepfilePath(out) : opts_.depfilePath;
@@ -373,8 +551,10 @@ int Compilation::writeOutputs(const std::string &primary,
     // Every file the front end read; for IR input only the IR file (its loc("x.tt") names
     // are registered as sources but never read).
     std::vector<std::string> deps;
+    // (A fatbin reads the sources once per arch: each file is listed once.)
     for (uint32_t id = 1; id <= (opts_.inputIsIR ? 1 : sources_.numFiles()); ++id)
-      deps.emplace_back(sources_.path(id));
+      if (std::find(deps.begin(), deps.end(), sources_.path(id)) == deps.end())
+        deps.emplace_back(sources_.path(id));
     files.emplace_back(depPath, renderDepfile(targets, deps, opts_.depPhony));
   }
 

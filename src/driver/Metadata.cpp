@@ -120,7 +120,15 @@ std::string renderMetadata(const LaunchMetadata &m) {
   Json j;
   j["tritonc_version"] = m.tritoncVersion;
   j["source"] = m.source;
-  j["target"] = {{"backend", m.backend}, {"arch", m.arch}, {"warp_size", m.warpSize}};
+  Json target;
+  target["backend"] = m.backend;
+  target["arch"] = m.arch;
+  if (!m.archs.empty()) { // a fatbin
+    target["archs"] = m.archs;
+    target["embedded_ptx"] = m.embeddedPtx;
+  }
+  target["warp_size"] = m.warpSize;
+  j["target"] = std::move(target);
   j["binary"] = m.binary;
   Json kernels = Json::array();
   for (const KernelMetadata &k : m.kernels)

@@ -39,7 +39,11 @@ struct LaunchMetadata {
   std::string tritoncVersion;
   std::string source; ///< the input path as given
   std::string backend = "cuda";
-  std::string arch = "sm_90a";
+  std::string arch = "sm_90a"; ///< --arch as given ("sm_80,sm_90a" for a fatbin of two)
+  /// A fatbin only (several archs or --embed-ptx): every arch inside it, in order, and whether
+  /// each arch's PTX is in it. Empty for a plain cubin / hsaco, whose JSON has neither key.
+  std::vector<std::string> archs;
+  bool embeddedPtx = false;
   unsigned warpSize = 32;
   std::string binary; ///< the output path as given
   std::vector<KernelMetadata> kernels;

@@ -8,6 +8,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <ostream>
 #include <sstream>
 
@@ -37,10 +38,16 @@ OUTPUT:
   -MT TARGET            Name TARGET as the rule's target in the dependency file (repeatable;
                         default: the output file).
   -MP                   Add a phony target for every dependency but the main file.
+  --emit-c-header FILE  Also write a C header embedding the binary, with load/unload functions
+                        and a typed NAME_launch() per kernel (HIP spelling for gfx942).
 
 TARGET AND CODE GENERATION:
   --arch ARCH           Target GPU: sm_80, sm_86, sm_89, sm_90, sm_90a, sm_100a (NVIDIA, a cubin
                         through ptxas) or gfx942 (AMD, an .hsaco through ld.lld). Default: sm_90a.
+                        Several NVIDIA archs, comma-separated (--arch sm_80,sm_90a), give one
+                        fatbin (default OUT: STEM.fatbin) packed by the CUDA toolkit's fatbinary.
+  --embed-ptx           Also put each arch's PTX into the binary (a fatbin, even for one arch)
+                        for forward compatibility with newer GPUs.
   -O0 -O1 -O2 -O3       Optimization level of LLVM and ptxas. Default: -O3.
   --num-warps N         Warps per program (1, 2, 4, 8, 16 or 32; default 4).
   --num-stages N        Software-pipelining stages for loops (1..16; default 3).
@@ -146,6 +153,8 @@ std::optional<int> parseCommandLine(int argc, const char *const *argv, DriverOpt
   app.add_flag("--emit-llvm", emitLLVM);
   app.add_flag("-S", emitPTX);
   app.add_option("--metadata", options.metadataPath);
+  app.add_option("--emit-c-header", options.cHeaderPath);
+  app.add_flag("--embed-ptx", options.embedPtx);
   app.add_option("-O", options.optLevel)->check(CLI::Range(0u, 3u));
   app.add_flag("--version", options.showVersion);
   app.add_option("--print-after", options.printAfter)->allow_extra_args(false)->delimiter(',');
@@ -218,6 +227,22 @@ std::optional<int> parseCommandLine(int argc, const char *const *argv, DriverOpt
     }
     if (options.input.empty())
       throw UsageError{"no input file"};
+
+    options.archs.clear();
+    for (const std::string &a : splitList(options.arch))
+      if (std::find(options.archs.begin(), options.archs.end(), a) == options.archs.end())
+        options.archs.push_back(a);
+    if (options.archs.empty())
+      throw UsageError{"--arch needs a value such as sm_90a"};
+    if (options.archs.size() > 1 && options.emit != EmitKind::Binary)
+      throw UsageError{"several --arch values need a binary output (a fatbin), not " +
+                       std::string(options.emit == EmitKind::PTX    ? "-S"
+                                   : options.emit == EmitKind::LLVM ? "--emit-llvm"
+                                                                    : "--emit-ir")};
+    if (options.embedPtx && options.emit != EmitKind::Binary)
+      throw UsageError{"--embed-ptx needs a binary output (a fatbin)"};
+    if (!options.cHeaderPath.empty() && options.emit != EmitKind::Binary)
+      throw UsageError{"--emit-c-header needs a binary output"};
 
     if (passesOpt->count()) {
       options.passesGiven = true;

@@ -36,7 +36,12 @@ struct DriverOptions {
   /// -o; empty means the default (binary: STEM.cubin in the working directory; text: stdout).
   /// "-" means stdout (text outputs only).
   std::string output;
-  std::string arch = "sm_90a";
+  std::string arch = "sm_90a"; ///< --arch as given: one arch, or several separated by commas
+  /// --arch split at commas, duplicates removed, in order. Several archs (or --embed-ptx) make
+  /// the binary a fatbin packed by the toolkit's `fatbinary`.
+  std::vector<std::string> archs{"sm_90a"};
+  bool embedPtx = false;   ///< --embed-ptx: put each arch's PTX into the fatbin too
+  std::string cHeaderPath; ///< --emit-c-header FILE: a C header embedding the binary
 
   std::vector<std::pair<std::string, std::string>> defines; ///< -D NAME=VALUE, in order
   std::vector<std::string> includeDirs;                     ///< -I DIR
@@ -66,6 +71,9 @@ struct DriverOptions {
   bool depPhony = false;               ///< -MP
 
   bool showVersion = false;
+
+  /// The binary is a fatbin: several archs, or --embed-ptx.
+  bool fatbin() const { return archs.size() > 1 || embedPtx; }
 };
 
 /// Parses argv. On success fills `options` and returns std::nullopt: the caller compiles. When

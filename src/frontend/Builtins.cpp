@@ -20,8 +20,8 @@ using K = SVal::Kind;
 } // namespace
 
 // Defined in Library.cpp (block pointers, reductions, scans, dot, atomics, random).
-SVal blockPtrLoad(Lowerer &, CallArgs &);
-SVal blockPtrStore(Lowerer &, CallArgs &);
+void blockPtrLoadArgs(Lowerer &, CallArgs &);
+void blockPtrStoreArgs(Lowerer &, CallArgs &);
 
 namespace {
 
@@ -353,7 +353,7 @@ SVal bZerosLike(Lowerer &L, CallArgs &a) {
 
 SVal bLoad(Lowerer &L, CallArgs &a) {
   if (a["pointer"].is(K::BlockPtr))
-    return blockPtrLoad(L, a);
+    blockPtrLoadArgs(L, a); // now a plain masked load
   Value *ptr = tensorArg(L, a, "pointer");
   if (!ptr->type()->isPointerLike())
     L.error(a.range("pointer"),
@@ -432,7 +432,7 @@ SVal bLoad(Lowerer &L, CallArgs &a) {
 
 SVal bStore(Lowerer &L, CallArgs &a) {
   if (a["pointer"].is(K::BlockPtr))
-    return blockPtrStore(L, a);
+    blockPtrStoreArgs(L, a); // now a plain masked store
   Value *ptr = tensorArg(L, a, "pointer");
   if (!ptr->type()->isPointerLike())
     L.error(a.range("pointer"), "tl.store needs a pointer or a block of pointers, got " +
@@ -839,8 +839,7 @@ SVal bDebugBarrier(Lowerer &L, CallArgs &) {
 }
 
 SVal bHint(Lowerer &L, CallArgs &a) {
-  // multiple_of / max_contiguous / max_constancy: checked like Triton, then passed through.
-  // The IR has no hint attribute yet; axis analysis derives what it can.
+  // multiple_of / max_contiguous / max_constancy: checked like Triton's semantic.py.
   Value *x = tensorArg(L, a, "input");
   std::vector<int64_t> values = L.requireIntList(a["values"], a.range("values"), "the values");
   size_t rank = Lowerer::shapeOf(x->type()).size();
@@ -848,6 +847,19 @@ SVal bHint(Lowerer &L, CallArgs &a) {
   if ((multipleOf ? std::max<size_t>(1, rank) : rank) != values.size())
     L.error(a.range("values"), std::string(a.def->display) + ": " + std::to_string(values.size()) +
                                    " values for a value of rank " + std::to_string(rank));
+  // As Triton's set_attr on the value: the hint goes onto the op that defines it (shared uses
+  // see it too, exactly as in Triton), where the axis-info analysis reads it; CSE keys on
+  // attributes, so a hinted op never merges with an unhinted twin. A kernel parameter has no
+  // defining op: multiple_of raises its declared divisibility instead. Other block arguments
+  // (loop-carried values) have nowhere to keep a hint, and it is dropped.
+  AttrValue attr = values.size() == 1 && rank <= 1 ? AttrValue(values[0]) : AttrValue(values);
+  if (Operation *def = x->definingOp()) {
+    def->attrs().set(a.def->name, std::move(attr));
+  } else if (multipleOf && L.currentFunction() && x->ownerBlock() == L.currentFunction()->body() &&
+             x->index() < L.currentFunction()->params().size()) {
+    ParamInfo &p = L.currentFunction()->params()[x->index()];
+    p.divisibility = std::max(p.divisibility, values[0]);
+  }
   return SVal::tensor(x);
 }
 
@@ -909,10 +921,6 @@ template <int Which> SVal bDTypeIs(Lowerer &L, CallArgs &a) {
   return SVal::boolean(r);
 }
 
-SVal bNotSupported(Lowerer &L, CallArgs &a) {
-  L.error(a.calleeRange, std::string(a.def->display) + " is not supported yet");
-}
-
 SVal bJitDecorator(Lowerer &L, CallArgs &a) {
   L.error(a.calleeRange, std::string(a.def->display) + " is a decorator, not a function");
 }
@@ -940,8 +948,13 @@ SVal builtinRand(Lowerer &, CallArgs &);
 SVal builtinRandn(Lowerer &, CallArgs &);
 SVal builtinHistogram(Lowerer &, CallArgs &);
 SVal builtinGather(Lowerer &, CallArgs &);
+SVal builtinSort(Lowerer &, CallArgs &);
+SVal builtinFlip(Lowerer &, CallArgs &);
 SVal builtinMakeBlockPtr(Lowerer &, CallArgs &);
 SVal builtinAdvance(Lowerer &, CallArgs &);
+SVal builtinMakeTensorDescriptor(Lowerer &, CallArgs &);
+SVal builtinDescLoad(Lowerer &, CallArgs &);
+SVal builtinDescStore(Lowerer &, CallArgs &);
 
 const std::vector<BuiltinDef> &builtinTable() {
   using namespace bflag;
@@ -1002,6 +1015,17 @@ const std::vector<BuiltinDef> &builtinTable() {
        builtinMakeBlockPtr,
        TL},
       {"advance", "tl.advance", {"base", "offsets"}, builtinAdvance, TL},
+      {"make_tensor_descriptor",
+       "tl.make_tensor_descriptor",
+       {"base", "shape", "strides", "block_shape", "padding_option?"},
+       builtinMakeTensorDescriptor,
+       TL},
+      {"load", "tensor_descriptor.load", {"self", "offsets"}, builtinDescLoad, DescMethod},
+      {"store",
+       "tensor_descriptor.store",
+       {"self", "offsets", "value"},
+       builtinDescStore,
+       DescMethod},
       // ---- elementwise
       {"where", "tl.where", {"condition", "x", "y"}, bWhere, TL},
       {"cast", "tl.cast", {"input", "dtype", "fp_downcast_rounding?", "bitcast?"}, bCast, TL},
@@ -1097,8 +1121,8 @@ const std::vector<BuiltinDef> &builtinTable() {
        {"input", "axis", "combine_fn", "reverse?"},
        builtinAssociativeScan,
        TL | Method},
-      {"sort", "tl.sort", {"x", "dim?", "descending?"}, bNotSupported, TL | Method},
-      {"flip", "tl.flip", {"x", "dim?"}, bNotSupported, TL | Method},
+      {"sort", "tl.sort", {"x", "dim?", "descending?"}, builtinSort, TL | Method},
+      {"flip", "tl.flip", {"x", "dim?"}, builtinFlip, TL | Method},
       {"histogram", "tl.histogram", {"input", "num_bins", "mask?"}, builtinHistogram, TL | Method},
       {"gather", "tl.gather", {"src", "index", "axis"}, builtinGather, TL},
       // ---- matrix

@@ -465,6 +465,11 @@ SVal Lowerer::getAttribute(const SVal &obj, std::string_view attr, SourceRange w
     if (attr == "value")
       return obj;
     break;
+  case SVal::Kind::BlockPtr:
+    if (obj.blockPtrInfo().descriptor)
+      if (const BuiltinDef *m = findBuiltin(attr, bflag::DescMethod))
+        return SVal::boundMethod(m, obj);
+    break;
   case SVal::Kind::DType:
     if (auto v = dtypeAttribute(obj.dtypeValue(), attr))
       return *v;

@@ -106,6 +106,19 @@ std::unique_ptr<Module> Lowerer::run(uint32_t fileId) {
         kernels.emplace_back(fd, it->second.functionModule());
     }
   }
+  // A -D that no selected kernel reads is almost always a typo: silently ignoring it would
+  // build a kernel with the default value the user meant to override.
+  for (const auto &[name, value] : options_.defines) {
+    if (name == "num_warps" || name == "num_stages" || name == "num_ctas")
+      continue;
+    bool used = false;
+    for (auto &k : kernels)
+      for (const ast::Param &p : k.first->params)
+        used = used || (p.name == name && p.annotation &&
+                        ast::isa<ast::ConstexprAnnotation>(p.annotation.get()));
+    if (!used)
+      error(SourceRange(), "-D " + name + ": no kernel has a constexpr parameter '" + name + "'");
+  }
   for (auto &[fd, module] : kernels) {
     Function *fn = module_->addFunction(fd->name, fd->nameRange.begin);
     lowerKernel(fd, module, fn);

@@ -741,6 +741,7 @@ void Lowerer::lowerKernel(const FunctionDef *def, ModuleScope *module, Function 
   FrameGuard guard(*this, &fr);
   LocGuard loc(*this, def->range.begin);
   emitting_ = true;
+  curFn_ = fn;
   builder_.setInsertionPointToEnd(fn->body());
 
   auto defineFor = [&](const std::string &name) -> std::optional<std::string> {

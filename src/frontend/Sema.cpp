@@ -309,7 +309,7 @@ std::string Lowerer::describe(const SVal &v) const {
   case SVal::Kind::BoundMethod:
     return std::string("builtin '") + v.builtinDef()->display + "'";
   case SVal::Kind::BlockPtr:
-    return "block pointer";
+    return v.blockPtrInfo().descriptor ? "tensor descriptor" : "block pointer";
   }
   return "value";
 }
@@ -382,7 +382,7 @@ bool Lowerer::sameShapeAndType(const SVal &a, const SVal &b) {
   case SVal::Kind::BlockPtr: {
     const BlockPtrInfo &x = a.blockPtrInfo(), &y = b.blockPtrInfo();
     return x.base->type() == y.base->type() && x.blockShape == y.blockShape && x.order == y.order &&
-           x.shape.size() == y.shape.size();
+           x.shape.size() == y.shape.size() && x.descriptor == y.descriptor;
   }
   default:
     return constEquals(a, b);

@@ -41,6 +41,10 @@ struct BlockPtrInfo {
   std::vector<Value *> shape, strides, offsets;
   std::vector<int64_t> blockShape;
   std::vector<int64_t> order;
+  /// A tensor descriptor (tl.make_tensor_descriptor): the same fields, row-major, accessed
+  /// through desc.load / desc.store with every dimension bounds-checked.
+  bool descriptor = false;
+  bool nanPadding = false; ///< descriptors: out-of-bounds loads read NaN instead of zero
 };
 
 /// A value of the language as sema sees it. Small and copyable.
@@ -225,6 +229,7 @@ enum : unsigned {
   Libdevice = 1u << 6,
   Standard = 1u << 7,    ///< member of triton.language.standard (helpers like tl.sum)
   DTypeMethod = 1u << 8, ///< a method of dtype values (x.dtype.is_floating())
+  DescMethod = 1u << 9,  ///< a method of tensor descriptors (desc.load, desc.store)
 };
 }
 
@@ -266,6 +271,8 @@ public:
                     std::vector<const Type *> resultTypes, AttrList attrs = {},
                     unsigned numRegions = 0);
   Builder &builder() { return builder_; }
+  /// The kernel being lowered (hints on its parameters update its ParamInfo).
+  Function *currentFunction() const { return curFn_; }
   SourceLoc loc() const { return curLoc_; }
   void setLoc(SourceLoc loc) { curLoc_ = loc; }
 
@@ -427,6 +434,7 @@ private:
   DiagnosticEngine *diags_; ///< swapped for a scratch engine while trying module globals
   Builder builder_;
   bool emitting_ = false;
+  Function *curFn_ = nullptr;
   SourceLoc curLoc_;
   std::unique_ptr<Module> module_;
   std::vector<Frame *> frames_;

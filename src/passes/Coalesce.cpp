@@ -2,7 +2,7 @@
 //
 // 1. Anchors (Triton's Coalesce pass). For every load, store and atomic on a pointer block,
 //    from the axis info of the pointer:
-//      order          = dims sorted by decreasing contiguity (stable: ties keep dim order);
+//      order          = dims sorted by decreasing contiguity (ties: the later dim first);
 //      per thread     = min(contiguity, divisibility / element bytes, 16 bytes / element bytes)
 //                       along order[0] — maximized over the memory ops of the same shape and
 //                       order connected to this one through def-use chains (Triton's
@@ -80,9 +80,12 @@ const Value *maskOf(const Operation &op) {
   }
 }
 
+/// Dims by decreasing contiguity. Ties go to the later dim, as in Triton: with nothing known
+/// (e.g. a run-time inner stride), row-major order makes a warp's accesses contiguous whenever
+/// that stride turns out to be 1, the common case.
 std::vector<unsigned> argSortDesc(const std::vector<int64_t> &v) {
   std::vector<unsigned> idx(v.size());
-  std::iota(idx.begin(), idx.end(), 0u);
+  std::iota(idx.rbegin(), idx.rend(), 0u);
   std::stable_sort(idx.begin(), idx.end(), [&](unsigned a, unsigned b) { return v[a] > v[b]; });
   return idx;
 }

@@ -84,6 +84,7 @@ def guarded(shape, dtype, pad):
 # The cases
 # ---------------------------------------------------------------------------------------------
 SIZES_1D = [{"n": n} for n in (1, 1000, 4097, 98432, (1 << 20) + 3)]
+SIZES_1D_DIV16 = [{"n": n} for n in (16, 1008, 4112, 98432, (1 << 20) + 16)]
 
 
 def setup_vector_add(v, cx):
@@ -129,6 +130,9 @@ CASES = [
          [{"M": m, "N": n, "layout": lay} for lay in ("contig", "srcT", "src_step2", "dstT")
           for m, n in ((1, 1), (31, 65), (100, 257), (1000, 999), (2049, 130))], setup_copy2d),
     Case("fused_elementwise", "fused_elementwise", "fused_kernel", SIZES_1D, setup_fused),
+    # Sources that promise n % 16 == 0 (the specialization Triton makes at launch): sizes obey it.
+    Case("vector_add_n16", "vector_add_n16", "add_kernel", SIZES_1D_DIV16, setup_vector_add),
+    Case("fused_n16", "fused_n16", "fused_kernel", SIZES_1D_DIV16, setup_fused),
 ]
 
 

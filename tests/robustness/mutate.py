@@ -273,6 +273,9 @@ def main():
             files.append(p)
     files = sorted(set(files))
     if not files:
+        if args.as_is:  # an empty regression folder
+            print("0 passed, 0 failed")
+            return 0
         print("mutate.py: no .tt files found", file=sys.stderr)
         return 2
 

@@ -589,7 +589,32 @@ kernel @sink(%h: ptr<f16> {divisibility = 16}, %b: ptr<bf16> {divisibility = 16}
   store %pm, %nm {vec = 8}
   %sp = addptr %out, %pid : ptr<f32>
   %npf = cast %np : f32
-  store %sp, %npf
+  %total = reduce %res {axis = 0} : f32 {
+  ^(%x0: f32, %x1: f32):
+    %x2 = add %x0, %x1 : f32
+    yield %x2
+  }
+  %tot = add %total, %npf : f32
+  store %sp, %tot
+  %oldf = atomic_rmw %po, %conv {kind = "add"} : tensor<1024xf32, #s>
+  %mxf = atomic_rmw %po, %oldf {kind = "max", sem = "relaxed", scope = "cta"} : tensor<1024xf32, #s>
+  %hadd = atomic_rmw %ph, %hz, %mask {kind = "add"} : tensor<1024xf16, #l>
+  %bz = cast %hadd : tensor<1024xbf16, #l>
+  %badd = atomic_rmw %pb, %bz {kind = "add", scope = "sys"} : tensor<1024xbf16, #l>
+  %offs64 = cast %offs2 : tensor<1024xi64, #s>
+  %ds2 = splat %d : tensor<1024xptr<f64>, #s>
+  %pd2 = addptr %ds2, %offs2 : tensor<1024xptr<f64>, #s>
+  %pi64 = bitcast %pd2 : tensor<1024xptr<i64>, #s>
+  %imax = atomic_rmw %pi64, %offs64 {kind = "max", sem = "release"} : tensor<1024xi64, #s>
+  %ux = cast %imax : tensor<1024xu64, #s>
+  %pu64 = bitcast %pd2 : tensor<1024xptr<u64>, #s>
+  %umin = atomic_rmw %pu64, %ux {kind = "min", sem = "acquire"} : tensor<1024xu64, #s>
+  %pi32 = bitcast %po : tensor<1024xptr<i32>, #s>
+  %ix = cast %umin : tensor<1024xi32, #s>
+  %xch = atomic_rmw %pi32, %ix {kind = "xchg"} : tensor<1024xi32, #s>
+  %cas = atomic_cas %sp, %tot, %npf : f32
+  %casv = add %cas, %cas : f32
+  store %sp, %casv
   barrier
   return
 }
@@ -605,7 +630,10 @@ TEST_CASE("every supported op assembles for sm_80, sm_90a and sm_100a") {
   std::unique_ptr<Module> m =
       parseModule(ctx, sm, sm.addFile("sink.tir", kitchenSink(32, 4)), parseDiags);
   REQUIRE(m);
-  REQUIRE(verifyModule(*m, parseDiags));
+  bool verified = verifyModule(*m, parseDiags);
+  INFO(
+      (parseDiags.diagnostics().empty() ? std::string() : parseDiags.diagnostics().back().message));
+  REQUIRE(verified);
   for (const char *arch : {"sm_80", "sm_90a", "sm_100a"}) {
     CAPTURE(arch);
     Compiled c;
@@ -625,6 +653,15 @@ TEST_CASE("every supported op assembles for sm_80, sm_90a and sm_100a") {
     CHECK(ptx.find("div.rn.f32") != std::string::npos);
     CHECK(ptx.find("max.NaN.f32") != std::string::npos);
     CHECK(ptx.find("bar.sync") != std::string::npos);
+    CHECK(ptx.find("shfl.sync.bfly.b32") != std::string::npos);
+    CHECK(ptx.find("atom.acq_rel.gpu.global.add.f32") != std::string::npos);
+    CHECK(ptx.find("atom.acq_rel.gpu.global.add.noftz.f16") != std::string::npos);
+    CHECK(ptx.find("atom.release.gpu.global.max.s64") != std::string::npos);
+    CHECK(ptx.find("atom.acquire.gpu.global.min.u64") != std::string::npos);
+    CHECK(ptx.find("atom.acq_rel.gpu.global.exch.b32") != std::string::npos);
+    CHECK(ptx.find("atom.acq_rel.gpu.global.cas.b32") != std::string::npos);
+    // float max has no PTX atom: a compare-and-swap loop with the requested order and scope
+    CHECK(ptx.find("atom.relaxed.cta.global.cas.b32") != std::string::npos);
     CHECK(ptx.find("global_smem") != std::string::npos);
     CHECK(ptx.find("%ctaid.y") != std::string::npos);
     CHECK(ptx.find("%nctaid.x") != std::string::npos);
@@ -655,6 +692,7 @@ TEST_CASE("every supported op links into a gfx942 code object") {
   CHECK(c.binary.substr(0, 4) == "\x7f"
                                  "ELF");
   CHECK(c.assembly.find("s_barrier") != std::string::npos);
+  CHECK(c.assembly.find("ds_bpermute_b32") != std::string::npos);
   CHECK(c.kernels[0].block == std::array<unsigned, 3>{128, 1, 1});
 }
 

@@ -35,11 +35,20 @@ thread_local int32_t simThread = 0;
 int32_t simProgram[3], simGrid[3];
 std::barrier<> *simBarrier = nullptr;
 alignas(16) unsigned char simShared[256 * 1024];
+int32_t simShuffleSlots[1024];
 
 int32_t simTid() { return simThread; }
 int32_t simPid(int32_t axis) { return simProgram[axis]; }
 int32_t simNumPrograms(int32_t axis) { return simGrid[axis]; }
 void simSync() { simBarrier->arrive_and_wait(); }
+/// A warp shuffle for threads that all take part: exchange through memory between barriers.
+int32_t simShuffleXor(int32_t value, int32_t laneMask) {
+  simShuffleSlots[simThread] = value;
+  simSync();
+  int32_t other = simShuffleSlots[simThread ^ laneMask];
+  simSync();
+  return other;
+}
 
 /// A Target for this CPU: ids and barriers are calls into the simulator, math uses LLVM's
 /// generic intrinsics (libm underneath), loads and stores the generic branch-guarded path.
@@ -60,6 +69,10 @@ public:
   }
   void barrier(llvm::IRBuilderBase &b) const override {
     call(b, "tritonc_sim_barrier", b.getVoidTy(), {});
+  }
+  llvm::Value *shuffleXor(llvm::IRBuilderBase &b, llvm::Value *value,
+                          unsigned laneMask) const override {
+    return call(b, "tritonc_sim_shfl", b.getInt32Ty(), {value, b.getInt32(laneMask)});
   }
   llvm::Value *emitMath(llvm::IRBuilderBase &b, OpCode code,
                         llvm::ArrayRef<llvm::Value *> args) const override {
@@ -231,6 +244,8 @@ SimKernel build(const std::string &text) {
   symbols[k.jit->mangleAndIntern("tritonc_sim_nprog")] =
       sym(reinterpret_cast<void *>(&simNumPrograms));
   symbols[k.jit->mangleAndIntern("tritonc_sim_barrier")] = sym(reinterpret_cast<void *>(&simSync));
+  symbols[k.jit->mangleAndIntern("tritonc_sim_shfl")] =
+      sym(reinterpret_cast<void *>(&simShuffleXor));
   symbols[k.jit->mangleAndIntern("global_smem")] = sym(simShared);
   REQUIRE(!jd.define(llvm::orc::absoluteSymbols(std::move(symbols))));
   auto libm = llvm::orc::DynamicLibrarySearchGenerator::GetForCurrentProcess(
@@ -796,4 +811,156 @@ kernel @arith(%a: ptr<i32>, %b: ptr<i32>, %f: ptr<f32>, %g: ptr<f32>, %out: ptr<
     CHECK(q[5] == (f[i] < g[i] ? 1.0f : 0.0f));
     CHECK(q[6] == static_cast<float>(static_cast<int32_t>(f[i])));
   }
+}
+
+TEST_CASE("sim: reduce within threads, across lanes and across warps") {
+  SimKernel k = build(R"(
+#p = #blocked<spt = [1, 4], tpw = [8, 4], wpc = [4, 1], order = [1, 0]>
+#rows = #slice<dim = 1, parent = #p>
+#cols = #slice<dim = 0, parent = #p>
+#l = #blocked<spt = [4], tpw = [32], wpc = [4], order = [0]>
+kernel @reduce(%x: ptr<f32>, %rowSum: ptr<f32>, %colMax: ptr<f32>, %best: ptr<f32>,
+               %bestAt: ptr<i32>) attributes {num_warps = 4} {
+  %c64 = constant {value = 64} : tensor<64x1xi32, #p>
+  %ra = arange {start = 0, end = 64} : tensor<64xi32, #rows>
+  %ca = arange {start = 0, end = 64} : tensor<64xi32, #cols>
+  %r2 = expand_dims %ra {axis = 1} : tensor<64x1xi32, #p>
+  %rm = mul %r2, %c64 : tensor<64x1xi32, #p>
+  %c2 = expand_dims %ca {axis = 0} : tensor<1x64xi32, #p>
+  %rb = broadcast %rm : tensor<64x64xi32, #p>
+  %cb = broadcast %c2 : tensor<64x64xi32, #p>
+  %offs = add %rb, %cb : tensor<64x64xi32, #p>
+  %xs = splat %x : tensor<64x64xptr<f32>, #p>
+  %px = addptr %xs, %offs : tensor<64x64xptr<f32>, #p>
+  %v = load %px {vec = 4} : tensor<64x64xf32, #p>
+  %sum = reduce %v {axis = 1} : tensor<64xf32, #rows> {
+  ^(%a: f32, %b: f32):
+    %s = add %a, %b : f32
+    yield %s
+  }
+  %rs = splat %rowSum : tensor<64xptr<f32>, #rows>
+  %prs = addptr %rs, %ra : tensor<64xptr<f32>, #rows>
+  store %prs, %sum
+  %mx = reduce %v {axis = 0} : tensor<64xf32, #cols> {
+  ^(%a: f32, %b: f32):
+    %m = max %a, %b : f32
+    yield %m
+  }
+  %cs = splat %colMax : tensor<64xptr<f32>, #cols>
+  %pcs = addptr %cs, %ca : tensor<64xptr<f32>, #cols>
+  store %pcs, %mx
+  %o = arange {start = 0, end = 1024} : tensor<1024xi32, #l>
+  %xs1 = splat %x : tensor<1024xptr<f32>, #l>
+  %px1 = addptr %xs1, %o : tensor<1024xptr<f32>, #l>
+  %w = load %px1 : tensor<1024xf32, #l>
+  %bv, %bi = reduce %w, %o {axis = 0} : f32, i32 {
+  ^(%a: f32, %ai: i32, %b: f32, %bidx: i32):
+    %gt = cmp %b, %a {pred = "gt"} : i1
+    %eq = cmp %b, %a {pred = "eq"} : i1
+    %lt = cmp %bidx, %ai {pred = "lt"} : i1
+    %tie = and %eq, %lt : i1
+    %take = or %gt, %tie : i1
+    %nv = select %take, %b, %a : f32
+    %ni = select %take, %bidx, %ai : i32
+    yield %nv, %ni
+  }
+  store %best, %bv
+  store %bestAt, %bi
+  return
+}
+)");
+  CHECK(k.info.sharedBytes == 64 * 4 * 4); // the column max: 4 warps' partials of 64 columns
+  std::vector<float> x(64 * 64), rowSum(64), colMax(64), best(1);
+  std::vector<int32_t> bestAt(1, -1);
+  for (size_t i = 0; i < x.size(); ++i)
+    x[i] = static_cast<float>((i * 7907) % 1009) - 500.0f; // sums are exact in f32
+  x[234] = x[900] = 600.0f;                                // a tie: the first index wins
+  k.launch({1, 1, 1}, {ptrArg(x.data()), ptrArg(rowSum.data()), ptrArg(colMax.data()),
+                       ptrArg(best.data()), ptrArg(bestAt.data())});
+  for (int r = 0; r < 64; ++r) {
+    float s = 0;
+    for (int c = 0; c < 64; ++c)
+      s += x[r * 64 + c];
+    CHECK(rowSum[r] == s);
+  }
+  for (int c = 0; c < 64; ++c) {
+    float m = -INFINITY;
+    for (int r = 0; r < 64; ++r)
+      m = std::max(m, x[r * 64 + c]);
+    CHECK(colMax[c] == m);
+  }
+  CHECK(best[0] == 600.0f);
+  CHECK(bestAt[0] == 234);
+}
+
+TEST_CASE("sim: atomics update each element once and return the old values") {
+  SimKernel k = build(R"(
+#l = #blocked<spt = [1], tpw = [32], wpc = [4], order = [0]>
+kernel @atomics(%x: ptr<i32>, %hist: ptr<i32>, %acc: ptr<f32>, %olds: ptr<f32>,
+                %ticket: ptr<i32>, %tickets: ptr<i32>, %lock: ptr<i32>, %lockOld: ptr<i32>,
+                %n: i32) attributes {num_warps = 4} {
+  %pid = program_id {axis = 0} : i32
+  %c128 = constant {value = 128} : i32
+  %base = mul %pid, %c128 : i32
+  %bs = splat %base : tensor<128xi32, #l>
+  %r = arange {start = 0, end = 128} : tensor<128xi32, #l>
+  %offs = add %bs, %r : tensor<128xi32, #l>
+  %nb = splat %n : tensor<128xi32, #l>
+  %mask = cmp %offs, %nb {pred = "lt"} : tensor<128xi1, #l>
+  %xs = splat %x : tensor<128xptr<i32>, #l>
+  %px = addptr %xs, %offs : tensor<128xptr<i32>, #l>
+  %v = load %px, %mask : tensor<128xi32, #l>
+  %c15 = constant {value = 15} : tensor<128xi32, #l>
+  %bin = and %v, %c15 : tensor<128xi32, #l>
+  %hs = splat %hist : tensor<128xptr<i32>, #l>
+  %ph = addptr %hs, %bin : tensor<128xptr<i32>, #l>
+  %one = constant {value = 1} : tensor<128xi32, #l>
+  %unused = atomic_rmw %ph, %one, %mask {kind = "add", sem = "relaxed", scope = "gpu"} : tensor<128xi32, #l>
+  %s = arange {start = 0, end = 64} : tensor<64xi32, #l>
+  %as = splat %acc : tensor<64xptr<f32>, #l>
+  %pa = addptr %as, %s : tensor<64xptr<f32>, #l>
+  %half = constant {value = 0.5} : tensor<64xf32, #l>
+  %old = atomic_rmw %pa, %half {kind = "add"} : tensor<64xf32, #l>
+  %c64 = constant {value = 64} : i32
+  %ob = mul %pid, %c64 : i32
+  %obs = splat %ob : tensor<64xi32, #l>
+  %oo = add %obs, %s : tensor<64xi32, #l>
+  %os = splat %olds : tensor<64xptr<f32>, #l>
+  %po = addptr %os, %oo : tensor<64xptr<f32>, #l>
+  store %po, %old
+  %c1 = constant {value = 1} : i32
+  %t = atomic_rmw %ticket, %c1 {kind = "add"} : i32
+  %pt = addptr %tickets, %pid : ptr<i32>
+  store %pt, %t
+  %c0 = constant {value = 0} : i32
+  %me = add %pid, %c1 : i32
+  %lo = atomic_cas %lock, %c0, %me : i32
+  %pl = addptr %lockOld, %pid : ptr<i32>
+  store %pl, %lo
+  return
+}
+)");
+  const int n = 300, programs = 3;
+  std::vector<int32_t> x(programs * 128), hist(16, 0), tickets(programs, -1), lockOld(programs);
+  std::vector<float> acc(64, 1.0f), olds(programs * 64);
+  int32_t ticket = 0, lock = 0;
+  for (size_t i = 0; i < x.size(); ++i)
+    x[i] = static_cast<int32_t>(i * 37 % 101);
+  k.launch({programs, 1, 1}, {ptrArg(x.data()), ptrArg(hist.data()), ptrArg(acc.data()),
+                              ptrArg(olds.data()), ptrArg(&ticket), ptrArg(tickets.data()),
+                              ptrArg(&lock), ptrArg(lockOld.data()), intArg(n)});
+  std::vector<int32_t> want(16, 0);
+  for (int i = 0; i < n; ++i)
+    ++want[x[i] & 15];
+  CHECK(hist == want);
+  // 64 elements on 128 threads: each element is held twice but added once per program.
+  for (int i = 0; i < 64; ++i) {
+    CHECK(acc[i] == 1.0f + 0.5f * programs);
+    for (int p = 0; p < programs; ++p)
+      CHECK(olds[p * 64 + i] == 1.0f + 0.5f * p); // programs run in order here
+  }
+  CHECK(ticket == programs);
+  CHECK(tickets == std::vector<int32_t>{0, 1, 2});
+  CHECK(lock == 1);
+  CHECK(lockOld == std::vector<int32_t>{0, 1, 1});
 }

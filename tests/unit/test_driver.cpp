@@ -1,12 +1,18 @@
 // Unit tests of the driver's pure helpers: command-line parsing (defaults, gcc-style spellings,
 // usage errors → exit 2), launch-metadata rendering (schema order, constexpr values, parameter
-// ABI), depfile rendering and atomic output writes.
+// ABI), depfile rendering and atomic output writes; several archs (fatbin) on the command line
+// and in the metadata; the --emit-c-header text; the metadata reader and argument checks of the
+// host library include/tritonc/launcher.hpp (its CUDA part is compiled by the host example).
+#include "driver/CHeader.h"
 #include "driver/Depfile.h"
 #include "driver/Metadata.h"
 #include "driver/Options.h"
 #include "driver/Output.h"
 
 #include <doctest/doctest.h>
+
+#define TRITONC_LAUNCHER_NO_CUDA // the metadata and argument checks only: no cuda.h here
+#include <tritonc/launcher.hpp>
 
 #include <cstdio>
 #include <filesystem>
@@ -160,6 +166,11 @@ TEST_CASE("driver options: bad usage is exit 2 with a hint") {
       {"k.tt", "--emit-llvm", "-MD"},
       {"a.tt", "b.tt"},               // two inputs
       {"a.tt", "--from-ir", "b.tir"}, // both
+      {"k.tt", "--arch", "sm_80,sm_90a", "-S"},
+      {"k.tt", "--arch", "sm_80,sm_90a", "--emit-llvm"},
+      {"k.tt", "--arch", ","},
+      {"k.tt", "--embed-ptx", "--emit-ir"},
+      {"k.tt", "--emit-c-header", "k.h", "-S"},
   };
   for (const auto &words : bad) {
     DriverOptions o;
@@ -316,4 +327,205 @@ TEST_CASE("output: shell quoting for -v") {
         "ptxas -arch=sm_90a '/tmp/a b.ptx'");
   CHECK(shellQuote({"it's"}) == "'it'\\''s'");
   CHECK(shellQuote({""}) == "''");
+}
+
+TEST_CASE("driver options: several archs, --embed-ptx, --emit-c-header") {
+  DriverOptions one, two, ptx, header;
+  CHECK(parse({"k.tt"}, one) == -1);
+  CHECK(one.archs == std::vector<std::string>{"sm_90a"});
+  CHECK_FALSE(one.fatbin());
+  CHECK(parse({"k.tt", "--arch", "sm_80,sm_90a,sm_80"}, two) == -1);
+  CHECK(two.archs == std::vector<std::string>{"sm_80", "sm_90a"}); // duplicates dropped
+  CHECK(two.fatbin());
+  CHECK(parse({"k.tt", "--embed-ptx"}, ptx) == -1);
+  CHECK(ptx.embedPtx);
+  CHECK(ptx.fatbin()); // one arch + PTX is a fatbin too
+  CHECK(parse({"k.tt", "--emit-c-header", "out/k.h"}, header) == -1);
+  CHECK(header.cHeaderPath == "out/k.h");
+}
+
+TEST_CASE("metadata: a fatbin lists its archs; a cubin's target is unchanged") {
+  LaunchMetadata m;
+  m.binary = "k.fatbin";
+  m.arch = "sm_80,sm_90a";
+  m.archs = {"sm_80", "sm_90a"};
+  m.embeddedPtx = true;
+  std::string json = renderMetadata(m);
+  CHECK(json.find("\"arch\": \"sm_80,sm_90a\",\n    \"archs\": [\n      \"sm_80\",\n"
+                  "      \"sm_90a\"\n    ],\n    \"embedded_ptx\": true,\n"
+                  "    \"warp_size\": 32") != std::string::npos);
+  LaunchMetadata single;
+  std::string plain = renderMetadata(single);
+  CHECK(plain.find("archs") == std::string::npos);
+  CHECK(plain.find("embedded_ptx") == std::string::npos);
+}
+
+namespace {
+
+LaunchMetadata headerMetadata(const std::string &backend) {
+  LaunchMetadata m;
+  m.tritoncVersion = "0.1.0";
+  m.source = "k.tt";
+  m.binary = "out/k.cubin";
+  m.backend = backend;
+  m.arch = backend == "hip" ? "gfx942" : "sm_90a";
+  KernelMetadata a;
+  a.name = a.symbol = "add";
+  a.params = {{"x", "*fp32", true, 8, 8, 16},
+              {"n", "i32", false, 4, 4, 1},
+              {"s", "fp16", false, 2, 2, 1},
+              {"f", "i1", false, 1, 1, 1},
+              {"e", "fp32", false, 4, 4, 1}};
+  KernelMetadata big;
+  big.name = big.symbol = "big";
+  big.sharedBytes = 65536;
+  big.clusterDims = {2, 1, 1};
+  m.kernels = {a, big};
+  return m;
+}
+
+bool has(const std::string &text, const std::string &piece) {
+  return text.find(piece) != std::string::npos;
+}
+
+} // namespace
+
+TEST_CASE("c header: names and parameter types") {
+  CHECK(cHeaderPrefix("out/vector_add.h") == "vector_add");
+  CHECK(cHeaderPrefix("my-kernels.v2.h") == "my_kernels_v2");
+  CHECK(cHeaderPrefix("2d.h") == "_2d");
+  ParamMetadata p{"p", "*fp16", true, 8, 8, 1};
+  CHECK(cParamType(p, false) == "CUdeviceptr");
+  CHECK(cParamType(p, true) == "hipDeviceptr_t");
+  CHECK(cParamType({"n", "i32", false, 4, 4, 1}, false) == "int32_t");
+  CHECK(cParamType({"n", "u64", false, 8, 8, 1}, false) == "uint64_t");
+  CHECK(cParamType({"n", "fp64", false, 8, 8, 1}, false) == "double");
+  CHECK(cParamType({"n", "bf16", false, 2, 2, 1}, false) == "uint16_t");
+  CHECK(cParamType({"n", "fp8e5", false, 1, 1, 1}, false) == "uint8_t");
+  CHECK(cParamType({"n", "i1", false, 1, 1, 1}, false) == "bool");
+}
+
+TEST_CASE("c header: CUDA launchers, shared-memory opt-in, clusters, errors returned") {
+  std::string bin("\x7f"
+                  "ELF\x01\x02",
+                  6);
+  std::string h = renderCHeader(headerMetadata("cuda"), bin, "k");
+  CHECK(h == renderCHeader(headerMetadata("cuda"), bin, "k")); // deterministic
+  CHECK(has(h, "#ifndef TRITONC_K_H"));
+  CHECK(has(h, "#include <cuda.h>"));
+  CHECK(has(h, "static const unsigned char k_binary[6] __attribute__((aligned(8), unused)) = {\n"
+               "    0x7f, 0x45, 0x4c, 0x46, 0x01, 0x02,\n};"));
+  CHECK(has(h, "static inline CUresult k_load(void) {"));
+  CHECK(has(h, "static inline CUresult k_unload(void) {"));
+  CHECK(has(h, "cuModuleGetFunction(&k_add_function, k_module, \"add\");"));
+  CHECK(has(h, "static inline CUresult add_launch(CUstream stream, unsigned gridX, unsigned gridY, "
+               "unsigned gridZ, CUdeviceptr x, int32_t n, uint16_t s, bool f, float e) {"));
+  CHECK(has(h, "void *args[5] = {&x, &n, &s, &f, &e};"));
+  CHECK(has(h, "return cuLaunchKernel(k_add_function, gridX, gridY, gridZ, 128, 1, 1, 0, stream, "
+               "args, NULL);"));
+  // Above 48 KiB: the opt-in; num_ctas > 1: a cluster launch.
+  CHECK(has(h,
+            "cuFuncSetAttribute(k_big_function, CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES, "
+            "65536);"));
+  CHECK_FALSE(has(h, "cuFuncSetAttribute(k_add_function"));
+  CHECK(has(h, "return cuLaunchKernelEx(&config, k_big_function, args, NULL);"));
+  CHECK(has(h, "void **args = NULL;"));
+  CHECK_FALSE(has(h, "exit("));
+  CHECK(has(h, "return CUDA_ERROR_NOT_INITIALIZED;"));
+}
+
+TEST_CASE("c header: HIP spelling for AMD") {
+  std::string h = renderCHeader(headerMetadata("hip"), "ab", "k");
+  CHECK(has(h, "#include <hip/hip_runtime_api.h>"));
+  CHECK(has(h, "static inline hipError_t k_load(void) {"));
+  CHECK(has(h, "hipModuleLoadData(&k_module, k_binary);"));
+  CHECK(has(h, "add_launch(hipStream_t stream, unsigned gridX, unsigned gridY, unsigned gridZ, "
+               "hipDeviceptr_t x,"));
+  CHECK(has(h, "return hipModuleLaunchKernel(k_add_function, gridX, gridY, gridZ, 128, 1, 1, 0, "
+               "stream, args, NULL);"));
+  CHECK_FALSE(has(h, "cuda.h"));
+  CHECK_FALSE(has(h, "CUresult"));
+  CHECK_FALSE(has(h, "cuFuncSetAttribute"));
+}
+
+TEST_CASE("launcher.hpp: JSON reader") {
+  using namespace tritonc::host;
+  Json j = parseJson(R"({"a": [1, -2.5e3, true, false, null], "s": "x\"\u00e9\n", "o": {}})");
+  REQUIRE(j.kind == Json::Kind::Object);
+  REQUIRE(j.find("a"));
+  CHECK(j.find("a")->array.size() == 5);
+  CHECK(j.find("a")->array[1].number == -2500);
+  CHECK(j.find("a")->array[2].boolean);
+  CHECK(j.find("a")->array[4].kind == Json::Kind::Null);
+  CHECK(j.find("s")->string == "x\"\xc3\xa9\n");
+  CHECK(j.find("o")->kind == Json::Kind::Object);
+  CHECK(j.find("missing") == nullptr);
+  for (const char *bad : {"", "{", "[1,]", "{\"a\" 1}", "\"abc", "tru", "{} x", "[01x]"})
+    CHECK_THROWS_AS(parseJson(bad), Error);
+  try {
+    parseJson("{\n  \"a\": ?}");
+    FAIL("no error");
+  } catch (const Error &e) {
+    CHECK(std::string(e.what()) == "JSON line 2, column 8: unexpected character '?'");
+  }
+}
+
+TEST_CASE("launcher.hpp: reads tritonc's own metadata and checks arguments") {
+  using namespace tritonc::host;
+  // The metadata as the driver renders it, so the reader follows the writer.
+  LaunchMetadata lm = headerMetadata("cuda");
+  Metadata m = parseMetadata(renderMetadata(lm), "k.json");
+  CHECK(m.backend == "cuda");
+  CHECK(m.arch == "sm_90a");
+  REQUIRE(m.kernels.size() == 2);
+  const KernelInfo *add = m.kernel("add");
+  REQUIRE(add);
+  CHECK(add->block[0] == 128);
+  CHECK(add->params.size() == 5);
+  CHECK(add->params[0].isPointer);
+  CHECK(add->params[1].type == "i32");
+  CHECK(m.kernel("big")->sharedBytes == 65536);
+  CHECK(m.kernel("big")->clusterDims[0] == 2);
+  CHECK(m.kernel("nope") == nullptr);
+
+  float *devicePointer = nullptr;
+  unsigned long long cuDeviceptr = 0x1000; // what CUdeviceptr is
+  std::vector<Arg> good = {Arg::from(cuDeviceptr), Arg::from(int32_t{7}), Arg::bits(0x3c00, 2),
+                           Arg::from(true), Arg::from(1.5f)};
+  CHECK_NOTHROW(checkArguments(*add, good));
+  CHECK(good[0].kind == Arg::Kind::Pointer);
+  std::vector<Arg> raw = {Arg::from(devicePointer), Arg::from(7u), Arg::bits(0, 2),
+                          Arg::from(false), Arg::from(0.0f)};
+  CHECK_NOTHROW(checkArguments(*add, raw));
+
+  auto message = [&](std::vector<Arg> args) {
+    try {
+      checkArguments(*add, args);
+    } catch (const Error &e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  CHECK(message({Arg::from(devicePointer)}) ==
+        "kernel 'add' takes 5 argument(s) (x: *fp32, n: i32, s: fp16, f: i1, e: fp32), got 1");
+  CHECK(message({Arg::from(7), Arg::from(7), Arg::bits(0, 2), Arg::from(true), Arg::from(1.f)}) ==
+        "kernel 'add': argument 1 ('x', *fp32) needs a device pointer (CUdeviceptr or T*), got a "
+        "4-byte signed integer");
+  CHECK(message({Arg::from(devicePointer), Arg::from(int64_t{7}), Arg::bits(0, 2), Arg::from(true),
+                 Arg::from(1.f)}) ==
+        "kernel 'add': argument 2 ('n', i32) needs a 4-byte integer, got a 8-byte signed integer");
+  CHECK(message({Arg::from(devicePointer), Arg::from(7), Arg::from(1.f), Arg::from(true),
+                 Arg::from(1.f)}) == "kernel 'add': argument 3 ('s', fp16) needs its raw bits as "
+                                     "a 2-byte unsigned integer, got a 4-byte float");
+  CHECK(message({Arg::from(devicePointer), Arg::from(7), Arg::bits(0, 2), Arg::from(1),
+                 Arg::from(1.f)}) ==
+        "kernel 'add': argument 4 ('f', i1) needs a bool, got a 4-byte signed integer");
+  CHECK(message({Arg::from(devicePointer), Arg::from(7), Arg::bits(0, 2), Arg::from(true),
+                 Arg::from(1.0)}) ==
+        "kernel 'add': argument 5 ('e', fp32) needs a float, got a 8-byte float");
+
+  CHECK_THROWS_WITH_AS(parseMetadata("{\"target\": {}}", "x.json"),
+                       "x.json: target: missing \"backend\"", Error);
+  CHECK_THROWS_WITH_AS(parseMetadata("[", "x.json"),
+                       "x.json: JSON line 1, column 2: unexpected end of input", Error);
 }

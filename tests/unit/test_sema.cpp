@@ -547,3 +547,63 @@ TEST_CASE("sema: never crashes on odd input") {
     CHECK(!c->firstError().empty());
   }
 }
+
+TEST_CASE("sema: dot, reductions, scans, atomics and random numbers") {
+  auto c = compile(R"(
+import triton
+import triton.language as tl
+
+@triton.jit
+def k(a_ptr: *fp16, f_ptr: *fp32, i_ptr: *i32, seed: i32):
+    r = tl.arange(0, 16)
+    a = tl.load(a_ptr + r[:, None] * 16 + r[None, :])
+    d = tl.dot(a, a)
+    s = tl.sum(d, axis=1)
+    m = tl.max(a)
+    am = tl.argmax(s, axis=0)
+    cs = tl.cumsum(r, 0)
+    old = tl.atomic_add(i_ptr + r, cs)
+    rnd = tl.rand(seed, r)
+    ri = tl.randint(seed, r)
+    tl.store(f_ptr + r, s + m + am + old + rnd + ri)
+)");
+  REQUIRE(c->module);
+  CHECK(tyStr(c->typeOf("d")) == "tensor<16x16xf32>");
+  CHECK(tyStr(c->typeOf("s")) == "tensor<16xf32>");
+  CHECK(tyStr(c->typeOf("m")) == "f32"); // fp16 max reduces in fp32 (standard.py)
+  CHECK(tyStr(c->typeOf("am")) == "i32");
+  CHECK(tyStr(c->typeOf("cs")) == "tensor<16xi32>");
+  CHECK(tyStr(c->typeOf("old")) == "tensor<16xi32>");
+  CHECK(tyStr(c->typeOf("rnd")) == "tensor<16xf32>");
+  CHECK(tyStr(c->typeOf("ri")) == "tensor<16xu32>");
+  CHECK(c->count(OpCode::Dot) == 1);
+  CHECK(c->count(OpCode::Reduce) == 3);
+  CHECK(c->count(OpCode::Scan) == 1);
+  CHECK(c->count(OpCode::AtomicRMW) == 1);
+  CHECK(c->count(OpCode::UMulHi) == 40); // two Philox streams of 10 rounds, 2 umulhi each
+}
+
+TEST_CASE("sema: hints attach to the defining op; stray -D is an error") {
+  auto c = body("p: *fp32, n: i32", "    o = tl.multiple_of(tl.arange(0, 64) * 4, 16)\n"
+                                    "    o = tl.max_contiguous(o, [4])\n"
+                                    "    m = tl.multiple_of(n, 8)\n"
+                                    "    tl.store(p + o + m, 1.0)\n");
+  REQUIRE(c->module);
+  int hinted = 0;
+  c->fn().walk([&](Operation *op) {
+    if (op->attrs().find("multiple_of")) {
+      ++hinted;
+      CHECK(op->attrs().getInt("multiple_of") == 16);
+      CHECK(op->attrs().getInt("max_contiguous") == 4);
+    }
+  });
+  CHECK(hinted == 1);
+  CHECK(c->fn().params()[1].divisibility == 8); // a parameter has no op: its info takes it
+
+  FrontendOptions opts;
+  opts.defines = {{"NOPE", "1"}};
+  auto bad = compile(kVectorAdd, opts);
+  CHECK(!bad->module);
+  CHECK(bad->diags.diagnostics().at(0).message ==
+        "-D NOPE: no kernel has a constexpr parameter 'NOPE'");
+}

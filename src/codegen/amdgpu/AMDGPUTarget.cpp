@@ -1,4 +1,5 @@
-// The AMD target (gfx942, wave64). Loads and stores use the generic branch-guarded LLVM path;
+// The AMD target (gfx942, wave64). Loads, stores and atomics use the generic branch-guarded
+// LLVM path (atomics with workgroup / agent / system scopes); shuffles are ds_bpermute;
 // exp/exp2 on f32 go through llvm.exp2 (v_exp_f32, as Triton's AMD fast path), sqrt through
 // llvm.sqrt (approximate with `afn` for tl.sqrt), and the rest calls ocml (__ocml_*_f32),
 // linked with ockl and the oclc_* control libraries. Code object version 5; the object from
@@ -87,6 +88,14 @@ public:
     llvm::Value *lane = b.CreateAnd(threadId(b), info_.warpSize - 1);
     llvm::Value *address = b.CreateShl(b.CreateXor(lane, laneMask), 2);
     return b.CreateIntrinsic(llvm::Intrinsic::amdgcn_ds_bpermute, {address, value});
+  }
+
+  llvm::SyncScope::ID syncScope(llvm::LLVMContext &ctx, const std::string &scope) const override {
+    if (scope == "cta")
+      return ctx.getOrInsertSyncScopeID("workgroup");
+    if (scope == "sys")
+      return llvm::SyncScope::System;
+    return ctx.getOrInsertSyncScopeID("agent"); // "gpu", the default
   }
 
   llvm::Value *emitMath(llvm::IRBuilderBase &b, OpCode code,

@@ -1,6 +1,8 @@
 // The NVIDIA target. Choices follow Triton 3's CUDA backend where it has one:
 //   - global loads and stores are inline PTX (`@p ld.global.v4.b32 {...}, [ptr];`) so that one
-//     predicate guards a whole vector and cache/eviction hints can be spelled;
+//     predicate guards a whole vector and cache/eviction hints can be spelled; atomics too
+//     (`atom.acq_rel.gpu.global.add.f32`), since LLVM would drop their memory order;
+//   - warp shuffles are shfl.sync.bfly, barriers bar.sync 0;
 //   - exp on f32 is ex2.approx(x·log2 e), exp2 is ex2.approx, sqrt is sqrt.approx.f32 (tl.sqrt),
 //     sqrt_rn / div_rn are IEEE, fdiv is div.full; everything else calls libdevice (__nv_*),
 //     linked with nvvm-reflect-ftz = 1 as Triton does;
@@ -216,6 +218,71 @@ public:
       argTys.push_back(v->getType());
     auto *asmTy = llvm::FunctionType::get(b.getVoidTy(), argTys, false);
     b.CreateCall(asmTy, llvm::InlineAsm::get(asmTy, text, constraints, /*sideEffects=*/true), args);
+  }
+
+  llvm::SyncScope::ID syncScope(llvm::LLVMContext &ctx, const std::string &scope) const override {
+    if (scope == "cta")
+      return ctx.getOrInsertSyncScopeID("block");
+    if (scope == "sys")
+      return llvm::SyncScope::System;
+    return ctx.getOrInsertSyncScopeID("device"); // "gpu", the default
+  }
+
+  /// Inline PTX `atom.<sem>.<scope>.global.<op>.<type>`, as Triton: LLVM 22 drops the
+  /// ordering of atomicrmw add/max/... on NVPTX (it emits relaxed system-scope atom). Float
+  /// max/min and sub-word integer ops have no PTX atom; they take the generic path (LLVM's
+  /// compare-and-swap loop, whose cas keeps its ordering).
+  llvm::Value *emitAtomic(llvm::IRBuilderBase &b, const AtomicAccess &a) const override {
+    llvm::Type *ty = a.value->getType();
+    const unsigned bits =
+        ty->isPointerTy() ? 64 : static_cast<unsigned>(ty->getPrimitiveSizeInBits());
+    const std::string width = std::to_string(bits);
+    std::string op = a.kind, type = ".b" + width;
+    bool native = bits >= 32;
+    if (a.kind == "cas") {
+      native = bits >= 16;
+    } else if (a.kind == "add" && a.isFloat) {
+      type = bits == 16 ? (ty->isBFloatTy() ? ".noftz.bf16" : ".noftz.f16") : ".f" + width;
+      native = !ty->isBFloatTy() || info_.computeCapability >= 90;
+    } else if (a.kind == "add") {
+      type = ".u" + width;
+    } else if (a.kind == "max" || a.kind == "min") {
+      type = (a.isSigned ? ".s" : ".u") + width;
+      native &= !a.isFloat;
+    } else if (a.kind == "xchg") {
+      op = "exch";
+    }
+    if (!native || a.ptr->getType()->getPointerAddressSpace() != 1)
+      return Target::emitAtomic(b, a);
+
+    const char c = bits == 16 ? 'h' : bits == 32 ? 'r' : 'l';
+    std::vector<llvm::Value *> args;
+    std::string constraints = std::string("=") + c;
+    if (a.pred) {
+      args.push_back(a.pred);
+      constraints += ",b";
+    }
+    const unsigned ptrIndex = static_cast<unsigned>(args.size()) + 1;
+    args.push_back(a.ptr);
+    constraints += ",l";
+    if (a.cmp) {
+      args.push_back(toBits(b, a.cmp));
+      constraints += std::string(",") + c;
+    }
+    args.push_back(toBits(b, a.value));
+    constraints += std::string(",") + c;
+    std::string text = a.pred ? "@$1 " : "";
+    text += "atom." + (a.sem.empty() ? std::string("acq_rel") : a.sem) + "." +
+            (a.scope.empty() ? std::string("gpu") : a.scope) + ".global." + op + type + " $0, [$" +
+            std::to_string(ptrIndex) + "], $" + std::to_string(ptrIndex + 1) +
+            (a.cmp ? ", $" + std::to_string(ptrIndex + 2) : "") + ";";
+    std::vector<llvm::Type *> argTys;
+    for (llvm::Value *v : args)
+      argTys.push_back(v->getType());
+    auto *asmTy = llvm::FunctionType::get(b.getIntNTy(bits), argTys, false);
+    llvm::Value *old = b.CreateCall(
+        asmTy, llvm::InlineAsm::get(asmTy, text, constraints, /*sideEffects=*/true), args);
+    return fromBits(b, old, ty);
   }
 
   llvm::Value *emitMath(llvm::IRBuilderBase &b, OpCode code,

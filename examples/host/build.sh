@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Builds the host example into OUT_DIR (default build/examples/host):
+#   OUT_DIR/vector_add.{cubin,json}  + OUT_DIR/vector_add.h   (tritonc --emit-c-header)
+#   OUT_DIR/vector_add_host          (g++ against cuda.h and libcuda; the driver stub is enough
+#                                     to link, the real libcuda.so.1 is needed to run)
+# ARCH (default sm_90a) may list several archs (sm_80,sm_90a): the binary is then
+# OUT_DIR/vector_add.fatbin. Environment: TRITONC (default build/tritonc), CXX (default g++),
+# CUDA_HOME (default /usr/local/cuda). Run from anywhere; exit status non-zero on any failure.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+OUT=${1:-$ROOT/build/examples/host}
+ARCH=${ARCH:-sm_90a}
+TRITONC=${TRITONC:-$ROOT/build/tritonc}
+CXX=${CXX:-g++}
+CUDA_HOME=${CUDA_HOME:-/usr/local/cuda}
+mkdir -p "$OUT"
+case "$ARCH" in *,*) EXT=fatbin ;; *) EXT=cubin ;; esac
+"$TRITONC" "$ROOT/examples/vector_add.tt" --arch "$ARCH" -o "$OUT/vector_add.$EXT" \
+  --emit-c-header "$OUT/vector_add.h"
+LIBDIR="$CUDA_HOME/lib64/stubs" # link against the stub; the driver's libcuda.so.1 runs it
+"$CXX" -std=c++17 -O2 -Wall -Wextra -Werror -I "$OUT" -I "$ROOT/include" \
+  -I "$CUDA_HOME/include" "$ROOT/examples/host/main.cpp" -o "$OUT/vector_add_host" \
+  -L "$LIBDIR" -lcuda
+echo "built $OUT/vector_add_host (run: $OUT/vector_add_host $OUT/vector_add.$EXT)"

@@ -1,0 +1,686 @@
+// tritonc/launcher.hpp: a header-only C++17 library that loads a tritonc binary (cubin or
+// fatbin) with its JSON launch metadata and launches kernels by name, checking every argument
+// against the metadata (count, pointer or scalar, size, integer or float) before the driver
+// sees it. No dependencies beyond the standard library and the CUDA driver API (cuda.h, -lcuda):
+// the metadata is read by the small JSON reader below.
+//
+//   auto mod = tritonc::host::Module::load("vector_add.cubin"); // + vector_add.json
+//   mod.launch("add_kernel", {blocks, 1, 1}, stream, x, y, out, n); // CUdeviceptr x, y, out
+//
+// Everything is in namespace tritonc::host. Errors throw tritonc::host::Error (a
+// std::runtime_error) whose message names the file, kernel and argument; the CUDA calls' failures
+// carry the CUresult. Define TRITONC_LAUNCHER_NO_CUDA to use only the metadata part (parseJson,
+// parseMetadata, checkArguments) without cuda.h.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#ifndef TRITONC_LAUNCHER_NO_CUDA
+#include <cuda.h>
+#endif
+
+namespace tritonc::host {
+
+/// Every failure of this library.
+class Error : public std::runtime_error {
+public:
+  using std::runtime_error::runtime_error;
+};
+
+// ---- JSON: the subset the metadata uses (objects, arrays, strings, numbers, bools, null) -----
+
+struct Json {
+  enum class Kind { Null, Bool, Number, String, Array, Object };
+  Kind kind = Kind::Null;
+  bool boolean = false;
+  double number = 0;
+  std::string string;
+  std::vector<Json> array;
+  std::vector<std::pair<std::string, Json>> object; ///< in file order
+
+  /// The member `key` of an object, or nullptr.
+  const Json *find(const std::string &key) const {
+    for (const auto &[k, v] : object)
+      if (k == key)
+        return &v;
+    return nullptr;
+  }
+};
+
+namespace detail {
+
+class JsonReader {
+public:
+  explicit JsonReader(const std::string &text) : s_(text) {}
+
+  Json document() {
+    Json v = value(0);
+    skipSpace();
+    if (pos_ != s_.size())
+      fail("unexpected text after the JSON value");
+    return v;
+  }
+
+private:
+  [[noreturn]] void fail(const std::string &what) const {
+    size_t line = 1, col = 1;
+    for (size_t i = 0; i < pos_ && i < s_.size(); ++i, ++col)
+      if (s_[i] == '\n') {
+        ++line;
+        col = 0;
+      }
+    throw Error("JSON line " + std::to_string(line) + ", column " + std::to_string(col) + ": " +
+                what);
+  }
+  void skipSpace() {
+    while (pos_ < s_.size() &&
+           (s_[pos_] == ' ' || s_[pos_] == '\t' || s_[pos_] == '\n' || s_[pos_] == '\r'))
+      ++pos_;
+  }
+  bool literal(const char *word) {
+    size_t n = std::strlen(word);
+    if (s_.compare(pos_, n, word) != 0)
+      return false;
+    pos_ += n;
+    return true;
+  }
+  Json value(int depth) {
+    if (depth > 64)
+      fail("nesting too deep");
+    skipSpace();
+    if (pos_ >= s_.size())
+      fail("unexpected end of input");
+    Json v;
+    char c = s_[pos_];
+    if (c == '{') {
+      v.kind = Json::Kind::Object;
+      ++pos_;
+      skipSpace();
+      if (pos_ < s_.size() && s_[pos_] == '}') {
+        ++pos_;
+        return v;
+      }
+      for (;;) {
+        skipSpace();
+        if (pos_ >= s_.size() || s_[pos_] != '"')
+          fail("expected a string key");
+        std::string key = string();
+        skipSpace();
+        if (pos_ >= s_.size() || s_[pos_] != ':')
+          fail("expected ':'");
+        ++pos_;
+        v.object.emplace_back(std::move(key), value(depth + 1));
+        skipSpace();
+        if (pos_ < s_.size() && s_[pos_] == ',') {
+          ++pos_;
+          continue;
+        }
+        if (pos_ < s_.size() && s_[pos_] == '}') {
+          ++pos_;
+          return v;
+        }
+        fail("expected ',' or '}'");
+      }
+    }
+    if (c == '[') {
+      v.kind = Json::Kind::Array;
+      ++pos_;
+      skipSpace();
+      if (pos_ < s_.size() && s_[pos_] == ']') {
+        ++pos_;
+        return v;
+      }
+      for (;;) {
+        v.array.push_back(value(depth + 1));
+        skipSpace();
+        if (pos_ < s_.size() && s_[pos_] == ',') {
+          ++pos_;
+          continue;
+        }
+        if (pos_ < s_.size() && s_[pos_] == ']') {
+          ++pos_;
+          return v;
+        }
+        fail("expected ',' or ']'");
+      }
+    }
+    if (c == '"') {
+      v.kind = Json::Kind::String;
+      v.string = string();
+      return v;
+    }
+    if (literal("true")) {
+      v.kind = Json::Kind::Bool;
+      v.boolean = true;
+      return v;
+    }
+    if (literal("false")) {
+      v.kind = Json::Kind::Bool;
+      return v;
+    }
+    if (literal("null"))
+      return v;
+    if (c == '-' || (c >= '0' && c <= '9')) {
+      size_t start = pos_;
+      while (pos_ < s_.size() && std::strchr("+-.eE0123456789", s_[pos_]))
+        ++pos_;
+      std::string text = s_.substr(start, pos_ - start);
+      std::istringstream in(text);
+      in.imbue(std::locale::classic());
+      in >> v.number;
+      if (!in || in.peek() != std::char_traits<char>::eof())
+        fail("bad number '" + text + "'");
+      v.kind = Json::Kind::Number;
+      return v;
+    }
+    fail(std::string("unexpected character '") + c + "'");
+  }
+  std::string string() {
+    ++pos_; // opening quote
+    std::string out;
+    while (pos_ < s_.size() && s_[pos_] != '"') {
+      char c = s_[pos_++];
+      if (static_cast<unsigned char>(c) < 0x20)
+        fail("control character in a string");
+      if (c != '\\') {
+        out += c;
+        continue;
+      }
+      if (pos_ >= s_.size())
+        break;
+      char e = s_[pos_++];
+      switch (e) {
+      case '"':
+      case '\\':
+      case '/':
+        out += e;
+        break;
+      case 'b':
+        out += '\b';
+        break;
+      case 'f':
+        out += '\f';
+        break;
+      case 'n':
+        out += '\n';
+        break;
+      case 'r':
+        out += '\r';
+        break;
+      case 't':
+        out += '\t';
+        break;
+      case 'u': {
+        if (pos_ + 4 > s_.size())
+          fail("short \\u escape");
+        unsigned cp = static_cast<unsigned>(std::stoul(s_.substr(pos_, 4), nullptr, 16));
+        pos_ += 4;
+        if (cp >= 0xD800 && cp <= 0xDBFF && s_.compare(pos_, 2, "\\u") == 0) {
+          unsigned lo = static_cast<unsigned>(std::stoul(s_.substr(pos_ + 2, 4), nullptr, 16));
+          pos_ += 6;
+          cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+        }
+        // UTF-8
+        if (cp < 0x80) {
+          out += static_cast<char>(cp);
+        } else if (cp < 0x800) {
+          out += static_cast<char>(0xC0 | (cp >> 6));
+          out += static_cast<char>(0x80 | (cp & 0x3F));
+        } else if (cp < 0x10000) {
+          out += static_cast<char>(0xE0 | (cp >> 12));
+          out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+          out += static_cast<char>(0x80 | (cp & 0x3F));
+        } else {
+          out += static_cast<char>(0xF0 | (cp >> 18));
+          out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+          out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+          out += static_cast<char>(0x80 | (cp & 0x3F));
+        }
+        break;
+      }
+      default:
+        fail(std::string("bad escape '\\") + e + "'");
+      }
+    }
+    if (pos_ >= s_.size())
+      fail("unterminated string");
+    ++pos_; // closing quote
+    return out;
+  }
+
+  const std::string &s_;
+  size_t pos_ = 0;
+};
+
+inline std::string readWholeFile(const std::string &path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in)
+    throw Error("cannot open '" + path + "'");
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+} // namespace detail
+
+/// Parses JSON text; throws Error("JSON line L, column C: ...") on malformed input.
+inline Json parseJson(const std::string &text) { return detail::JsonReader(text).document(); }
+
+// ---- launch metadata ---------------------------------------------------------------------
+
+struct ParamInfo {
+  std::string name;
+  std::string type; ///< .tt spelling: "*fp32", "i32", "fp16"
+  bool isPointer = false;
+  unsigned size = 0;
+  unsigned align = 0;
+};
+
+struct KernelInfo {
+  std::string name;
+  std::string symbol;
+  unsigned block[3] = {1, 1, 1};
+  unsigned clusterDims[3] = {1, 1, 1};
+  unsigned sharedBytes = 0;
+  std::vector<ParamInfo> params;
+};
+
+struct Metadata {
+  std::string backend;            ///< "cuda" or "hip"
+  std::string arch;               ///< as --arch: "sm_90a", or "sm_80,sm_90a" for a fatbin
+  std::vector<std::string> archs; ///< a fatbin's archs; empty for a cubin
+  std::string binary;
+  std::vector<KernelInfo> kernels;
+
+  const KernelInfo *kernel(const std::string &name) const {
+    for (const KernelInfo &k : kernels)
+      if (k.name == name)
+        return &k;
+    return nullptr;
+  }
+};
+
+namespace detail {
+
+inline const Json &member(const Json &object, const std::string &key, Json::Kind kind,
+                          const std::string &where) {
+  const Json *v = object.find(key);
+  if (!v)
+    throw Error(where + ": missing \"" + key + "\"");
+  if (v->kind != kind)
+    throw Error(where + ": \"" + key + "\" has the wrong type");
+  return *v;
+}
+
+inline unsigned unsignedMember(const Json &object, const std::string &key,
+                               const std::string &where) {
+  double d = member(object, key, Json::Kind::Number, where).number;
+  if (d < 0 || d > 4294967295.0 || d != static_cast<double>(static_cast<uint64_t>(d)))
+    throw Error(where + ": \"" + key + "\" is not an unsigned integer");
+  return static_cast<unsigned>(d);
+}
+
+inline void dims(const Json &object, const std::string &key, unsigned (&out)[3],
+                 const std::string &where) {
+  const Json *v = object.find(key);
+  if (!v) // optional: cluster_dims
+    return;
+  if (v->kind != Json::Kind::Array || v->array.size() != 3)
+    throw Error(where + ": \"" + key + "\" must be an array of 3 numbers");
+  for (int i = 0; i < 3; ++i) {
+    if (v->array[i].kind != Json::Kind::Number || v->array[i].number < 1)
+      throw Error(where + ": \"" + key + "\" must hold positive numbers");
+    out[i] = static_cast<unsigned>(v->array[i].number);
+  }
+}
+
+} // namespace detail
+
+/// Reads tritonc's launch metadata (README.md, "Launch metadata"); `origin` names the file in
+/// error messages. Keys the launcher does not need are ignored.
+inline Metadata parseMetadata(const std::string &text, const std::string &origin = "metadata") {
+  using detail::member;
+  Json doc;
+  try {
+    doc = parseJson(text);
+  } catch (const Error &e) {
+    throw Error(origin + ": " + e.what());
+  }
+  if (doc.kind != Json::Kind::Object)
+    throw Error(origin + ": not a JSON object");
+  Metadata m;
+  const Json &target = member(doc, "target", Json::Kind::Object, origin);
+  m.backend = member(target, "backend", Json::Kind::String, origin + ": target").string;
+  m.arch = member(target, "arch", Json::Kind::String, origin + ": target").string;
+  if (const Json *archs = target.find("archs"))
+    for (const Json &a : archs->array)
+      m.archs.push_back(a.string);
+  if (const Json *binary = doc.find("binary"))
+    m.binary = binary->string;
+  for (const Json &k : member(doc, "kernels", Json::Kind::Array, origin).array) {
+    KernelInfo info;
+    info.name = member(k, "name", Json::Kind::String, origin + ": kernel").string;
+    std::string where = origin + ": kernel '" + info.name + "'";
+    const Json *symbol = k.find("symbol");
+    info.symbol = symbol && symbol->kind == Json::Kind::String ? symbol->string : info.name;
+    detail::dims(k, "block", info.block, where);
+    detail::dims(k, "cluster_dims", info.clusterDims, where);
+    info.sharedBytes = detail::unsignedMember(k, "shared_bytes", where);
+    for (const Json &p : member(k, "params", Json::Kind::Array, where).array) {
+      ParamInfo param;
+      param.name = member(p, "name", Json::Kind::String, where + ": param").string;
+      std::string pwhere = where + ": param '" + param.name + "'";
+      param.type = member(p, "type", Json::Kind::String, pwhere).string;
+      std::string kind = member(p, "kind", Json::Kind::String, pwhere).string;
+      if (kind != "pointer" && kind != "scalar")
+        throw Error(pwhere + ": kind must be \"pointer\" or \"scalar\", not \"" + kind + "\"");
+      param.isPointer = kind == "pointer";
+      param.size = detail::unsignedMember(p, "size", pwhere);
+      param.align = detail::unsignedMember(p, "align", pwhere);
+      if (param.size == 0 || param.size > 8)
+        throw Error(pwhere + ": unsupported size " + std::to_string(param.size));
+      info.params.push_back(std::move(param));
+    }
+    m.kernels.push_back(std::move(info));
+  }
+  return m;
+}
+
+// ---- arguments ---------------------------------------------------------------------------
+
+/// One launch argument as the host gave it, before it is checked against a parameter.
+struct Arg {
+  enum class Kind { Pointer, SignedInt, UnsignedInt, Float, Bool };
+  Kind kind = Kind::Pointer;
+  unsigned size = 0;        ///< sizeof the host value
+  unsigned char bytes[8]{}; ///< the value's bytes, as the kernel's parameter buffer wants them
+
+  /// A device pointer: CUdeviceptr is an unsigned integer of pointer size; prefer
+  /// Arg::pointer(d) (or a T* from cuMemAlloc's address space) to make the intent explicit.
+  static Arg pointer(uint64_t address) {
+    Arg a;
+    a.kind = Kind::Pointer;
+    a.size = 8;
+    std::memcpy(a.bytes, &address, 8);
+    return a;
+  }
+  /// Raw bits for fp16 / bf16 / fp8 scalars (e.g. a uint16_t holding an fp16 value).
+  static Arg bits(uint64_t value, unsigned size) {
+    Arg a;
+    a.kind = Kind::UnsignedInt;
+    a.size = size;
+    std::memcpy(a.bytes, &value, size); // little-endian hosts
+    return a;
+  }
+
+  /// Any host value: a T* is a device pointer; integers, floats and bools are scalars.
+  /// (A CUdeviceptr is an unsigned long long and would read as a u64 scalar, so
+  /// Module::launch() treats unsigned 64-bit integers passed for a pointer parameter as an
+  /// address: see checkArguments.)
+  template <typename T> static Arg from(const T &value) {
+    Arg a;
+    if constexpr (std::is_pointer_v<T>) {
+      a = pointer(static_cast<uint64_t>(reinterpret_cast<uintptr_t>(value)));
+    } else if constexpr (std::is_same_v<T, bool>) {
+      a.kind = Kind::Bool;
+      a.size = 1;
+      a.bytes[0] = value ? 1 : 0;
+    } else if constexpr (std::is_floating_point_v<T>) {
+      static_assert(sizeof(T) <= 8, "long double is not a kernel parameter type");
+      a.kind = Kind::Float;
+      a.size = sizeof(T);
+      std::memcpy(a.bytes, &value, sizeof(T));
+    } else if constexpr (std::is_integral_v<T> || std::is_enum_v<T>) {
+      static_assert(sizeof(T) <= 8, "integers wider than 64 bits are not parameter types");
+      a.kind = std::is_signed_v<T> ? Kind::SignedInt : Kind::UnsignedInt;
+      a.size = sizeof(T);
+      std::memcpy(a.bytes, &value, sizeof(T));
+    } else if constexpr (std::is_same_v<T, Arg>) {
+      a = value;
+    } else {
+      static_assert(sizeof(T) == 0, "a launch argument must be a pointer, integer, float or bool");
+    }
+    return a;
+  }
+};
+
+namespace detail {
+
+inline std::string describe(const Arg &a) {
+  switch (a.kind) {
+  case Arg::Kind::Pointer:
+    return "a pointer";
+  case Arg::Kind::Bool:
+    return "a bool";
+  case Arg::Kind::Float:
+    return "a " + std::to_string(a.size) + "-byte float";
+  case Arg::Kind::SignedInt:
+    return "a " + std::to_string(a.size) + "-byte signed integer";
+  case Arg::Kind::UnsignedInt:
+    return "a " + std::to_string(a.size) + "-byte unsigned integer";
+  }
+  return "?";
+}
+
+} // namespace detail
+
+/// Checks `args` against `kernel`'s parameters and fixes them up in place where the meaning is
+/// unambiguous: a 64-bit unsigned integer (CUdeviceptr) for a pointer parameter becomes a
+/// pointer. Throws Error naming the kernel and the first bad argument. The rules: the count
+/// matches; pointer parameters take pointers (or CUdeviceptr); integer scalars (iN, uN) take
+/// integers of exactly their size; fp32/fp64 take float/double; i1 takes bool; fp16, bf16 and
+/// fp8 take unsigned integers of their size (the raw bits).
+inline void checkArguments(const KernelInfo &kernel, std::vector<Arg> &args) {
+  if (args.size() != kernel.params.size()) {
+    std::string list;
+    for (const ParamInfo &p : kernel.params)
+      list += (list.empty() ? "" : ", ") + p.name + ": " + p.type;
+    throw Error("kernel '" + kernel.name + "' takes " + std::to_string(kernel.params.size()) +
+                " argument(s) (" + list + "), got " + std::to_string(args.size()));
+  }
+  for (size_t i = 0; i < args.size(); ++i) {
+    const ParamInfo &p = kernel.params[i];
+    Arg &a = args[i];
+    auto bad = [&](const std::string &want) {
+      throw Error("kernel '" + kernel.name + "': argument " + std::to_string(i + 1) + " ('" +
+                  p.name + "', " + p.type + ") needs " + want + ", got " + detail::describe(a));
+    };
+    if (p.isPointer) {
+      if (a.kind == Arg::Kind::UnsignedInt && a.size == 8)
+        a.kind = Arg::Kind::Pointer; // CUdeviceptr
+      if (a.kind != Arg::Kind::Pointer)
+        bad("a device pointer (CUdeviceptr or T*)");
+      continue;
+    }
+    const std::string &t = p.type;
+    std::string bytes = std::to_string(p.size) + "-byte";
+    if (t == "i1") {
+      if (a.kind != Arg::Kind::Bool)
+        bad("a bool");
+    } else if (t == "fp32" || t == "fp64") {
+      if (a.kind != Arg::Kind::Float || a.size != p.size)
+        bad(t == "fp32" ? "a float" : "a double");
+    } else if (!t.empty() && (t[0] == 'i' || t[0] == 'u')) {
+      bool isInt = a.kind == Arg::Kind::SignedInt || a.kind == Arg::Kind::UnsignedInt;
+      if (!isInt || a.size != p.size)
+        bad("a " + bytes + " integer");
+    } else { // fp16, bf16, fp8*: raw bits
+      if (a.kind != Arg::Kind::UnsignedInt || a.size != p.size)
+        bad("its raw bits as a " + bytes + " unsigned integer");
+    }
+  }
+}
+
+// ---- CUDA ----------------------------------------------------------------------------------
+
+#ifndef TRITONC_LAUNCHER_NO_CUDA
+
+namespace detail {
+
+inline void check(CUresult r, const std::string &what) {
+  if (r == CUDA_SUCCESS)
+    return;
+  const char *name = nullptr, *text = nullptr;
+  cuGetErrorName(r, &name);
+  cuGetErrorString(r, &text);
+  throw Error(what + " failed: " + (name ? name : "CUresult " + std::to_string(r)) +
+              (text ? std::string(" (") + text + ")" : std::string()));
+}
+
+} // namespace detail
+
+struct Grid {
+  unsigned x = 1, y = 1, z = 1;
+};
+
+/// A loaded binary and its kernels. Needs a current CUDA context (cuCtxSetCurrent /
+/// cuDevicePrimaryCtxRetain) when loaded and when launching. Movable, not copyable; unloads the
+/// module when destroyed.
+class Module {
+public:
+  /// Loads `binaryPath` (cubin or fatbin) and its metadata (`jsonPath`; default: the binary's
+  /// path with its extension replaced by .json). Throws Error.
+  static Module load(const std::string &binaryPath, std::string jsonPath = "") {
+    if (jsonPath.empty()) {
+      size_t slash = binaryPath.find_last_of('/');
+      size_t dot = binaryPath.find_last_of('.');
+      jsonPath = (dot != std::string::npos && (slash == std::string::npos || dot > slash)
+                      ? binaryPath.substr(0, dot)
+                      : binaryPath) +
+                 ".json";
+    }
+    return fromMemory(detail::readWholeFile(binaryPath),
+                      parseMetadata(detail::readWholeFile(jsonPath), jsonPath), binaryPath);
+  }
+
+  /// Loads binary bytes already in memory with their parsed metadata.
+  static Module fromMemory(const std::string &binary, Metadata metadata,
+                           const std::string &origin = "binary") {
+    if (metadata.backend != "cuda")
+      throw Error(origin + ": metadata is for backend '" + metadata.backend +
+                  "'; this launcher drives CUDA");
+    Module m;
+    m.metadata_ = std::move(metadata);
+    m.origin_ = origin;
+    // cuModuleLoadData wants the image 8-byte aligned; a std::string's buffer may not be.
+    std::vector<uint64_t> aligned((binary.size() + 7) / 8);
+    std::memcpy(aligned.data(), binary.data(), binary.size());
+    detail::check(cuModuleLoadData(&m.module_, aligned.data()), origin + ": cuModuleLoadData");
+    for (const KernelInfo &k : m.metadata_.kernels) {
+      CUfunction f = nullptr;
+      detail::check(cuModuleGetFunction(&f, m.module_, k.symbol.c_str()),
+                    origin + ": cuModuleGetFunction(\"" + k.symbol + "\")");
+      if (k.sharedBytes > 48 * 1024)
+        detail::check(cuFuncSetAttribute(f, CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES,
+                                         static_cast<int>(k.sharedBytes)),
+                      origin + ": kernel '" + k.name + "': raising the shared-memory limit");
+      m.functions_[k.name] = f;
+    }
+    return m;
+  }
+
+  Module() = default;
+  Module(Module &&other) noexcept { *this = std::move(other); }
+  Module &operator=(Module &&other) noexcept {
+    if (this != &other) {
+      reset();
+      module_ = other.module_;
+      other.module_ = nullptr;
+      metadata_ = std::move(other.metadata_);
+      functions_ = std::move(other.functions_);
+      origin_ = std::move(other.origin_);
+    }
+    return *this;
+  }
+  Module(const Module &) = delete;
+  Module &operator=(const Module &) = delete;
+  ~Module() { reset(); }
+
+  const Metadata &metadata() const { return metadata_; }
+  CUmodule handle() const { return module_; }
+
+  /// The kernel's metadata; throws Error listing the kernels there are.
+  const KernelInfo &kernel(const std::string &name) const {
+    if (const KernelInfo *k = metadata_.kernel(name))
+      return *k;
+    std::string list;
+    for (const KernelInfo &k : metadata_.kernels)
+      list += (list.empty() ? "" : ", ") + k.name;
+    throw Error(origin_ + ": no kernel '" + name + "' (it has: " + list + ")");
+  }
+
+  /// Launches kernel `name` on `grid` programs with `args` (checked by checkArguments).
+  template <typename... Args>
+  void launch(const std::string &name, Grid grid, CUstream stream, const Args &...args) {
+    std::vector<Arg> list{Arg::from(args)...};
+    launchArgs(name, grid, stream, list);
+  }
+
+  /// The same with arguments built at run time.
+  void launchArgs(const std::string &name, Grid grid, CUstream stream, std::vector<Arg> args) {
+    const KernelInfo &k = kernel(name);
+    checkArguments(k, args);
+    std::vector<void *> pointers;
+    for (Arg &a : args)
+      pointers.push_back(a.bytes);
+    CUfunction f = functions_.at(name);
+    void **params = pointers.empty() ? nullptr : pointers.data();
+    unsigned cluster = k.clusterDims[0] * k.clusterDims[1] * k.clusterDims[2];
+    if (cluster > 1) {
+#if CUDA_VERSION >= 12000
+      CUlaunchAttribute attr{};
+      attr.id = CU_LAUNCH_ATTRIBUTE_CLUSTER_DIMENSION;
+      attr.value.clusterDim.x = k.clusterDims[0];
+      attr.value.clusterDim.y = k.clusterDims[1];
+      attr.value.clusterDim.z = k.clusterDims[2];
+      CUlaunchConfig config{};
+      config.gridDimX = grid.x * k.clusterDims[0];
+      config.gridDimY = grid.y * k.clusterDims[1];
+      config.gridDimZ = grid.z * k.clusterDims[2];
+      config.blockDimX = k.block[0];
+      config.blockDimY = k.block[1];
+      config.blockDimZ = k.block[2];
+      config.sharedMemBytes = k.sharedBytes;
+      config.hStream = stream;
+      config.attrs = &attr;
+      config.numAttrs = 1;
+      detail::check(cuLaunchKernelEx(&config, f, params, nullptr),
+                    origin_ + ": kernel '" + name + "': cuLaunchKernelEx");
+      return;
+#else
+      throw Error(origin_ + ": kernel '" + name + "' needs clusters (CUDA 12 or newer)");
+#endif
+    }
+    detail::check(cuLaunchKernel(f, grid.x, grid.y, grid.z, k.block[0], k.block[1], k.block[2],
+                                 k.sharedBytes, stream, params, nullptr),
+                  origin_ + ": kernel '" + name + "': cuLaunchKernel");
+  }
+
+private:
+  void reset() {
+    if (module_)
+      cuModuleUnload(module_);
+    module_ = nullptr;
+    functions_.clear();
+  }
+
+  CUmodule module_ = nullptr;
+  Metadata metadata_;
+  std::map<std::string, CUfunction> functions_;
+  std::string origin_;
+};
+
+#endif // TRITONC_LAUNCHER_NO_CUDA
+
+} // namespace tritonc::host
