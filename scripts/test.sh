@@ -9,8 +9,9 @@
 #   build      examples/build built with ninja, make and meson: editing an imported module
 #              rebuilds exactly its importers, and a second build does nothing
 #   host       examples/host (generated C header + include/tritonc/launcher.hpp) compiled and
-#              linked against cuda.h and the libcuda stub, for a cubin and a two-arch fatbin; the
-#              generated header compiled as C99 (no GPU: tests/gpu/run_host_example.sh runs it)
+#              linked against cuda.h and the libcuda stub, for a cubin and a two-arch fatbin, and
+#              run on tests/host/mock_libcuda.cpp (a CPU stand-in for the driver); the generated
+#              header compiled as C99 (a real GPU: tests/gpu/run_host_example.sh)
 #   docs       man/tritonc.1 renders without warnings; every flag of `tritonc --help` and of
 #              `tritonc run --help` is in the man page and in README.md
 # A missing tool (lit, FileCheck, ptxas, the built tritonc) is a failure, never a skip.
@@ -150,18 +151,31 @@ for sys in ninja make meson; do
 done
 
 # ---- host example ----------------------------------------------------------------------------
-section "host example (examples/host: generated C header + launcher.hpp; compile and link only)"
+section "host example (examples/host: generated C header + launcher.hpp; mock driver, no GPU)"
 CUDA_ROOT=${CUDA_HOME:-/usr/local/cuda}
 if [ ! -x "$TRITONC" ]; then
   fail 1 "host: $TRITONC not built"
 elif [ ! -f "$CUDA_ROOT/include/cuda.h" ]; then
   fail 1 "host: $CUDA_ROOT/include/cuda.h not found (set CUDA_HOME)"
 else
+  # A CPU stand-in for libcuda.so.1 lets the built programs run here too (see its header).
+  mkdir -p "$TMP/mockcuda"
+  if ! ${CXX:-g++} -std=c++17 -Wall -Wextra -Werror -shared -fPIC -I "$CUDA_ROOT/include" \
+       tests/host/mock_libcuda.cpp -o "$TMP/mockcuda/libcuda.so.1" >"$TMP/mockcuda.log" 2>&1; then
+    cat "$TMP/mockcuda.log"; fail 1 "host: tests/host/mock_libcuda.cpp does not build"
+  fi
   for variant in sm_90a sm_80,sm_90a; do # a cubin, and a fatbin of two archs
     dir="$TMP/host-${variant/,/-}"
     if TRITONC="$TRITONC" CUDA_HOME="$CUDA_ROOT" ARCH=$variant examples/host/build.sh "$dir" \
          >"$dir.log" 2>&1; then
       echo "PASS: examples/host built for $variant"; pass 1
+      bin=$(ls "$dir"/vector_add.cubin "$dir"/vector_add.fatbin 2>/dev/null | head -n 1)
+      if [ -f "$TMP/mockcuda/libcuda.so.1" ] &&
+         LD_LIBRARY_PATH="$TMP/mockcuda" "$dir/vector_add_host" "$bin" >"$dir.run.log" 2>&1; then
+        echo "PASS: examples/host runs on the mock driver ($variant)"; pass 1
+      else
+        cat "$dir.run.log" 2>/dev/null; fail 1 "host: vector_add_host on the mock driver ($variant)"
+      fi
     else
       cat "$dir.log"; fail 1 "host: examples/host/build.sh for $variant"
     fi

@@ -83,7 +83,10 @@ double secondsSince(Clock::time_point start) {
 /// --time-passes: one row per stage or pass, in the order they ran.
 class TimeReport {
 public:
-  void add(std::string name, double seconds) { rows_.emplace_back(std::move(name), seconds); }
+  void add(std::string name, double seconds) {
+    rows_.emplace_back(prefix + std::move(name), seconds);
+  }
+  std::string prefix; ///< "sm_80: " while a fatbin compiles one of its archs
   void print(std::ostream &os) const {
     double total = 0;
     for (const auto &[name, s] : rows_)
@@ -379,6 +382,7 @@ int Compilation::runFatbin() {
       return error(kExitUsageError, "a fatbin (several --arch values or --embed-ptx) holds NVIDIA "
                                     "archs only, not '" +
                                         arch + "'");
+    times_.prefix = arch + ": ";
     std::unique_ptr<Module> module;
     uint32_t fileId = 0;
     if (int rc = loadInput(module, fileId))
@@ -403,6 +407,7 @@ int Compilation::runFatbin() {
       images.emplace_back("kind=ptx,sm=" + sm, std::move(ptx));
     fatbinArchs_.push_back(arch);
   }
+  times_.prefix.clear();
   std::string fatbin;
   auto start = Clock::now();
   int rc = runFatbinary(images, fatbin);

@@ -9,6 +9,7 @@
 #include <array>
 #include <cmath>
 #include <functional>
+#include <numeric>
 
 namespace tritonc::sema {
 
@@ -961,10 +962,12 @@ SVal builtinMakeBlockPtr(Lowerer &L, CallArgs &a) {
                          "have the same length");
   std::vector<int64_t> sorted = bp.order;
   std::sort(sorted.begin(), sorted.end());
-  for (size_t i = 0; i < n; ++i)
-    if (sorted[i] != static_cast<int64_t>(i))
-      L.error(a.range("order"), "tl.make_block_ptr: expected a permutation of (0, 1, ..., " +
-                                    std::to_string(n - 1) + ") in order");
+  std::vector<int64_t> identity(n);
+  std::iota(identity.begin(), identity.end(), 0);
+  if (sorted != identity)
+    L.error(a.range("order"), "tl.make_block_ptr: order must be a permutation of " +
+                                  Lowerer::shapeStr(identity) + ", got " +
+                                  Lowerer::shapeStr(bp.order));
   L.blockType(base->type()->pointee(), bp.blockShape, a.range("block_shape"));
   return SVal::blockPtr(std::move(bp));
 }
