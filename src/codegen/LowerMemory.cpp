@@ -5,7 +5,14 @@
 // `other` (a select after the access). Stores are also predicated off in threads that merely
 // replicate elements another thread owns, so each element is written once; a scalar store is
 // done by thread 0 only.
+//
+// A masked op may also carry `vec_unmasked` (Coalesce.h), wider than `vec` because its mask
+// varies inside a group (`offs < n`, n not known to be a multiple of the width). Each wide
+// group then branches: one wide access when all its mask elements are true — every group but
+// the one straddling the mask's edge — else `vec`-wide accesses under their own masks. The
+// branch is warp-uniform except in that one warp, so the common path costs one access.
 #include "codegen/Lowering.h"
+#include "passes/Coalesce.h"
 
 namespace tritonc {
 
@@ -17,9 +24,9 @@ bool KernelLowering::memoryHints(const Operation &op, bool isStore, MemoryHints 
   return problem.empty() || error(op, problem);
 }
 
-unsigned KernelLowering::accessWidth(const Operation &op, const Type *type,
-                                     const LinearLayout &ll) {
-  int64_t requested = op.attrs().getInt("vec", 1);
+unsigned KernelLowering::accessWidth(const Operation &op, const Type *type, const LinearLayout &ll,
+                                     std::string_view attr) {
+  int64_t requested = op.attrs().getInt(attr, 1);
   if (requested <= 1 || ll.regBases().empty())
     return 1;
   // The dim whose elements consecutive registers walk (register 1 holds element +1 there).
@@ -36,6 +43,46 @@ unsigned KernelLowering::accessWidth(const Operation &op, const Type *type,
   return width;
 }
 
+llvm::Value *KernelLowering::allOf(const Regs &mask, size_t first, unsigned count) {
+  llvm::Value *all = mask[first];
+  for (unsigned k = 1; k < count; ++k)
+    all = b_.CreateAnd(all, mask[first + k]);
+  return all;
+}
+
+namespace {
+/// Emits `wide` (one access, taken when `all` holds) and `narrow` (the fallback) on two
+/// branches that rejoin; returns the rejoining values (one phi per element) when the paths
+/// produce values.
+template <typename WideFn, typename NarrowFn>
+std::vector<llvm::Value *> twoPaths(llvm::IRBuilder<> &b, llvm::Value *all, WideFn wide,
+                                    NarrowFn narrow) {
+  llvm::Function *fn = b.GetInsertBlock()->getParent();
+  llvm::LLVMContext &ctx = fn->getContext();
+  auto *wideBB = llvm::BasicBlock::Create(ctx, "mem.wide", fn);
+  auto *narrowBB = llvm::BasicBlock::Create(ctx, "mem.narrow", fn);
+  auto *joinBB = llvm::BasicBlock::Create(ctx, "mem.join", fn);
+  b.CreateCondBr(all, wideBB, narrowBB);
+  b.SetInsertPoint(wideBB);
+  std::vector<llvm::Value *> fromWide = wide();
+  llvm::BasicBlock *wideEnd = b.GetInsertBlock();
+  b.CreateBr(joinBB);
+  b.SetInsertPoint(narrowBB);
+  std::vector<llvm::Value *> fromNarrow = narrow();
+  llvm::BasicBlock *narrowEnd = b.GetInsertBlock();
+  b.CreateBr(joinBB);
+  b.SetInsertPoint(joinBB);
+  std::vector<llvm::Value *> joined;
+  for (size_t k = 0; k < fromWide.size(); ++k) {
+    llvm::PHINode *phi = b.CreatePHI(fromWide[k]->getType(), 2);
+    phi->addIncoming(fromWide[k], wideEnd);
+    phi->addIncoming(fromNarrow[k], narrowEnd);
+    joined.push_back(phi);
+  }
+  return joined;
+}
+} // namespace
+
 bool KernelLowering::lowerLoad(const Operation &op) {
   if (op.numOperands() < 1 || op.numOperands() > 3)
     return error(op, "load takes a pointer, an optional mask and an optional other value");
@@ -46,33 +93,51 @@ bool KernelLowering::lowerLoad(const Operation &op) {
   const Regs &ptrs = regs(op.operand(0));
   const Regs *mask = op.numOperands() > 1 ? &regs(op.operand(1)) : nullptr;
   const Regs *other = op.numOperands() > 2 ? &regs(op.operand(2)) : nullptr;
-  unsigned width = 1;
+  unsigned width = 1, wide = 1;
   if (type->isBlock()) {
     const LinearLayout *ll = linearLayout(type, op);
     if (!ll)
       return false;
     width = accessWidth(op, type, *ll);
+    wide = mask ? std::max(width, accessWidth(op, type, *ll, kVecUnmaskedAttr)) : width;
   }
   llvm::Type *memTy = memoryType(type), *regTy = registerType(type);
   const unsigned elemBytes =
       static_cast<unsigned>(module_.getDataLayout().getTypeAllocSize(memTy).getFixedValue());
-
-  Regs out;
-  for (size_t first = 0; first < ptrs.size(); first += width) {
+  auto access = [&](size_t first, unsigned n, llvm::Value *pred) {
     VectorAccess a;
     a.ptr = ptrs[first];
     a.elemType = memTy;
-    a.numElems = width;
-    a.alignBytes = width * elemBytes;
-    a.pred = mask ? (*mask)[first] : nullptr;
+    a.numElems = n;
+    a.alignBytes = n * elemBytes;
+    a.pred = pred;
     a.hints = hints;
-    std::vector<llvm::Value *> loaded = target_.emitLoad(b_, a);
-    for (unsigned k = 0; k < width; ++k) {
+    return target_.emitLoad(b_, a);
+  };
+  auto narrow = [&](size_t first, unsigned count) {
+    std::vector<llvm::Value *> loaded;
+    for (unsigned k = 0; k < count; k += width) {
+      std::vector<llvm::Value *> part =
+          access(first + k, width, mask ? (*mask)[first + k] : nullptr);
+      loaded.insert(loaded.end(), part.begin(), part.end());
+    }
+    return loaded;
+  };
+
+  Regs out;
+  for (size_t first = 0; first < ptrs.size(); first += wide) {
+    std::vector<llvm::Value *> loaded =
+        wide == width
+            ? narrow(first, wide)
+            : twoPaths(
+                  b_, allOf(*mask, first, wide), [&] { return access(first, wide, nullptr); },
+                  [&] { return narrow(first, wide); });
+    for (unsigned k = 0; k < wide; ++k) {
       llvm::Value *v = loaded[k];
       if (regTy != memTy) // i1 in memory is a byte
         v = b_.CreateICmpNE(v, llvm::ConstantInt::get(memTy, 0));
       if (other)
-        v = b_.CreateSelect(a.pred, v, (*other)[first + k]);
+        v = b_.CreateSelect((*mask)[first + k], v, (*other)[first + k]);
       out.push_back(v);
     }
   }
@@ -90,13 +155,14 @@ bool KernelLowering::lowerStore(const Operation &op) {
   const Regs &ptrs = regs(op.operand(0));
   const Regs &values = regs(op.operand(1));
   const Regs *mask = op.numOperands() > 2 ? &regs(op.operand(2)) : nullptr;
-  unsigned width = 1;
+  unsigned width = 1, wide = 1;
   llvm::Value *owner;
   if (type->isBlock()) {
     const LinearLayout *ll = linearLayout(type, op);
     if (!ll)
       return false;
     width = accessWidth(op, type, *ll);
+    wide = mask ? std::max(width, accessWidth(op, type, *ll, kVecUnmaskedAttr)) : width;
     owner = ownerPredicate(*ll);
   } else {
     owner = b_.CreateICmpEQ(threadId_, b_.getInt32(0));
@@ -104,21 +170,39 @@ bool KernelLowering::lowerStore(const Operation &op) {
   llvm::Type *memTy = memoryType(type), *regTy = registerType(type);
   const unsigned elemBytes =
       static_cast<unsigned>(module_.getDataLayout().getTypeAllocSize(memTy).getFixedValue());
-
-  for (size_t first = 0; first < ptrs.size(); first += width) {
+  auto access = [&](size_t first, unsigned n, llvm::Value *pred) {
     VectorAccess a;
     a.ptr = ptrs[first];
     a.elemType = memTy;
-    a.numElems = width;
-    a.alignBytes = width * elemBytes;
-    a.pred = mask ? (*mask)[first] : nullptr;
+    a.numElems = n;
+    a.alignBytes = n * elemBytes;
+    a.pred = pred;
     if (owner)
       a.pred = a.pred ? b_.CreateAnd(a.pred, owner) : owner;
     a.hints = hints;
     std::vector<llvm::Value *> group;
-    for (unsigned k = 0; k < width; ++k)
+    for (unsigned k = 0; k < n; ++k)
       group.push_back(regTy == memTy ? values[first + k] : b_.CreateZExt(values[first + k], memTy));
     target_.emitStore(b_, a, group);
+  };
+  auto narrow = [&](size_t first, unsigned count) {
+    for (unsigned k = 0; k < count; k += width)
+      access(first + k, width, mask ? (*mask)[first + k] : nullptr);
+    return std::vector<llvm::Value *>{};
+  };
+
+  for (size_t first = 0; first < ptrs.size(); first += wide) {
+    if (wide == width) {
+      narrow(first, wide);
+      continue;
+    }
+    twoPaths(
+        b_, allOf(*mask, first, wide),
+        [&] {
+          access(first, wide, nullptr);
+          return std::vector<llvm::Value *>{};
+        },
+        [&] { return narrow(first, wide); });
   }
   return true;
 }

@@ -65,7 +65,10 @@ private:
   bool lowerStore(const Operation &op);
   /// Elements per access for a load/store of `type`: its `vec` attribute clamped to the
   /// layout's contiguous registers and the widest access.
-  unsigned accessWidth(const Operation &op, const Type *type, const LinearLayout &ll);
+  unsigned accessWidth(const Operation &op, const Type *type, const LinearLayout &ll,
+                       std::string_view attr = "vec");
+  /// The conjunction of `mask[first, first + count)`.
+  llvm::Value *allOf(const Regs &mask, size_t first, unsigned count);
   bool memoryHints(const Operation &op, bool isStore, MemoryHints &hints);
 
   // ---- LowerAtomic.cpp

@@ -245,6 +245,12 @@ private:
       unsigned vec = memoryVectorWidth(axis_.get(op->operand(0)), mask ? &maskInfo : nullptr, l,
                                        shape, pointeeBytes(ptrTy), maxBytes_);
       op->attrs().set(kVecAttr, static_cast<int64_t>(vec));
+      if (mask) {
+        unsigned unmasked = memoryVectorWidth(axis_.get(op->operand(0)), nullptr, l, shape,
+                                              pointeeBytes(ptrTy), maxBytes_);
+        if (unmasked > vec)
+          op->attrs().set(kVecUnmaskedAttr, static_cast<int64_t>(unmasked));
+      }
     }
     // Scalar memory ops access one element.
     f_.walk([&](Operation *op) {

@@ -16,5 +16,10 @@ bool coalescePass(Module &module, PassContext &ctx);
 
 /// The attribute holding the vector width (in elements) of a memory op after `coalesce`.
 inline constexpr std::string_view kVecAttr = "vec";
+/// On a masked memory op whose mask varies inside a vector group (e.g. `offs < n` with n not
+/// known to be a multiple of the width): the width the pointers alone allow. Codegen then
+/// issues one wide access for each group whose mask elements are all true, and element-wise
+/// accesses only for the groups that straddle the mask's edge.
+inline constexpr std::string_view kVecUnmaskedAttr = "vec_unmasked";
 
 } // namespace tritonc
