@@ -19,6 +19,7 @@ PACKAGES=(
   rocm-device-libs                   # ocml/ockl bitcode for the AMDGPU target
   python3-numpy                      # GPU harness and reference checks
   man-db                             # `man -l man/tritonc.1` in the test suite
+  clang-format-22                    # the style check of the test suite
 )
 
 missing=()

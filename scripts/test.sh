@@ -211,6 +211,19 @@ if [ -x "$TRITONC" ]; then
   if [ ${#missing_readme[@]} -eq 0 ]; then pass 1; else fail 1 "docs: not in README.md: ${missing_readme[*]}"; fi
 fi
 
+# ---- style -----------------------------------------------------------------------------------
+section "style (clang-format-22, .clang-format)"
+if ! command -v clang-format-22 >/dev/null; then
+  fail 1 "style: clang-format-22 not found (scripts/setup.sh installs it)"
+else
+  unformatted=()
+  while IFS= read -r f; do
+    clang-format-22 --dry-run --Werror "$f" >/dev/null 2>&1 || unformatted+=("$f")
+  done < <(git ls-files 'src/*.cpp' 'src/*.h' 'include/*.hpp' 'tests/unit/*.cpp' 'tests/unit/*.h' \
+             'examples/host/*.cpp' 'fuzz/*.cpp' 2>/dev/null)
+  if [ ${#unformatted[@]} -eq 0 ]; then pass 1; else fail 1 "style: run clang-format-22 -i on: ${unformatted[*]}"; fi
+fi
+
 # ---- summary ---------------------------------------------------------------------------------
 echo
 if [ ${#FAILURES[@]} -gt 0 ]; then

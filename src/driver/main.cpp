@@ -45,7 +45,7 @@ void installCrashHandlers() {
   ss.ss_sp = altStack;
   ss.ss_size = sizeof altStack;
   ::sigaltstack(&ss, nullptr);
-  struct sigaction sa {};
+  struct sigaction sa{};
   sa.sa_handler = crashHandler;
   sa.sa_flags = SA_ONSTACK | SA_RESETHAND;
   sigemptyset(&sa.sa_mask);

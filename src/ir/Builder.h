@@ -35,8 +35,8 @@ public:
   Operation *create(OpCode code, std::vector<Value *> operands,
                     std::vector<const Type *> resultTypes, AttrList attrs, SourceLoc loc,
                     unsigned numRegions = 0) {
-    auto op = Operation::create(code, std::move(operands), std::move(resultTypes),
-                                std::move(attrs), loc, numRegions);
+    auto op = Operation::create(code, std::move(operands), std::move(resultTypes), std::move(attrs),
+                                loc, numRegions);
     return block_->insert(pos_, std::move(op));
   }
 

@@ -121,8 +121,8 @@ void addUse(Value *value, Operation *user) {
 // ---- operations
 
 std::unique_ptr<Operation> Operation::create(OpCode code, std::vector<Value *> operands,
-                                             std::vector<const Type *> resultTypes,
-                                             AttrList attrs, SourceLoc loc, unsigned numRegions) {
+                                             std::vector<const Type *> resultTypes, AttrList attrs,
+                                             SourceLoc loc, unsigned numRegions) {
   std::unique_ptr<Operation> op(new Operation(code, loc));
   for (Value *v : operands) {
     assert(v && "null operand");

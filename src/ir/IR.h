@@ -66,8 +66,8 @@ size_t numOpCodes();
 // ----------------------------------------------------------------------------------------------
 
 /// An attribute value: an integer, a float, a bool, a string, an integer list or a type.
-using AttrValue = std::variant<int64_t, double, bool, std::string, std::vector<int64_t>,
-                               const Type *>;
+using AttrValue =
+    std::variant<int64_t, double, bool, std::string, std::vector<int64_t>, const Type *>;
 
 struct NamedAttr {
   std::string name;
@@ -148,8 +148,8 @@ class Operation {
 public:
   /// Creates a detached op; insert it with Block::insert / push_back (or use the Builder).
   static std::unique_ptr<Operation> create(OpCode code, std::vector<Value *> operands,
-                                           std::vector<const Type *> resultTypes,
-                                           AttrList attrs, SourceLoc loc, unsigned numRegions = 0);
+                                           std::vector<const Type *> resultTypes, AttrList attrs,
+                                           SourceLoc loc, unsigned numRegions = 0);
   ~Operation();
   Operation(const Operation &) = delete;
   Operation &operator=(const Operation &) = delete;

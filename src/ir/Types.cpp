@@ -13,13 +13,13 @@ struct ScalarInfo {
   unsigned bits;
 };
 constexpr ScalarInfo kScalarInfo[] = {
-    {ScalarKind::I1, "i1", "i1", 1},           {ScalarKind::I8, "i8", "i8", 8},
-    {ScalarKind::I16, "i16", "i16", 16},       {ScalarKind::I32, "i32", "i32", 32},
-    {ScalarKind::I64, "i64", "i64", 64},       {ScalarKind::U8, "u8", "u8", 8},
-    {ScalarKind::U16, "u16", "u16", 16},       {ScalarKind::U32, "u32", "u32", 32},
-    {ScalarKind::U64, "u64", "u64", 64},       {ScalarKind::F8E4NV, "f8e4nv", "fp8e4nv", 8},
-    {ScalarKind::F8E5, "f8e5", "fp8e5", 8},    {ScalarKind::F16, "f16", "fp16", 16},
-    {ScalarKind::BF16, "bf16", "bf16", 16},    {ScalarKind::F32, "f32", "fp32", 32},
+    {ScalarKind::I1, "i1", "i1", 1},        {ScalarKind::I8, "i8", "i8", 8},
+    {ScalarKind::I16, "i16", "i16", 16},    {ScalarKind::I32, "i32", "i32", 32},
+    {ScalarKind::I64, "i64", "i64", 64},    {ScalarKind::U8, "u8", "u8", 8},
+    {ScalarKind::U16, "u16", "u16", 16},    {ScalarKind::U32, "u32", "u32", 32},
+    {ScalarKind::U64, "u64", "u64", 64},    {ScalarKind::F8E4NV, "f8e4nv", "fp8e4nv", 8},
+    {ScalarKind::F8E5, "f8e5", "fp8e5", 8}, {ScalarKind::F16, "f16", "fp16", 16},
+    {ScalarKind::BF16, "bf16", "bf16", 16}, {ScalarKind::F32, "f32", "fp32", 32},
     {ScalarKind::F64, "f64", "fp64", 64},
 };
 constexpr unsigned kNumScalarKinds = sizeof(kScalarInfo) / sizeof(kScalarInfo[0]);

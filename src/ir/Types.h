@@ -19,7 +19,21 @@ namespace tritonc {
 class Context;
 
 enum class ScalarKind : uint8_t {
-  I1, I8, I16, I32, I64, U8, U16, U32, U64, F8E4NV, F8E5, F16, BF16, F32, F64
+  I1,
+  I8,
+  I16,
+  I32,
+  I64,
+  U8,
+  U16,
+  U32,
+  U64,
+  F8E4NV,
+  F8E5,
+  F16,
+  BF16,
+  F32,
+  F64
 };
 
 /// The IR spelling of a scalar kind ("i32", "f16", "f8e4nv", ...).

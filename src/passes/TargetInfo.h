@@ -10,7 +10,7 @@ enum class Backend { Cuda, Hip };
 
 struct TargetInfo {
   Backend backend = Backend::Cuda;
-  std::string arch = "sm_90a"; ///< "sm_80", "sm_90a", "gfx942", ...
+  std::string arch = "sm_90a";     ///< "sm_80", "sm_90a", "gfx942", ...
   unsigned computeCapability = 90; ///< NVIDIA: 80, 86, 89, 90, 100; AMD: 0
   unsigned warpSize = 32;
   unsigned sharedMemoryBytes = 232448; ///< the most one CTA may use (opt-in limit)
