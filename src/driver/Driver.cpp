@@ -248,6 +248,7 @@ int Compilation::loadInput(std::unique_ptr<Module> &module, uint32_t &fileId) {
     fo.includeDirs = opts_.includeDirs;
     fo.defines = opts_.defines;
     fo.kernels = opts_.kernels;
+    fo.signature = opts_.signature;
     if (opts_.numWarps)
       fo.numWarps = *opts_.numWarps;
     if (opts_.numStages)
@@ -558,7 +559,9 @@ int Compilation::writeOutputs(const std::string &primary,
     std::vector<std::string> deps;
     // (A fatbin reads the sources once per arch: each file is listed once.)
     for (uint32_t id = 1; id <= (opts_.inputIsIR ? 1 : sources_.numFiles()); ++id)
-      if (std::find(deps.begin(), deps.end(), sources_.path(id)) == deps.end())
+      // "<signature>" and "-D NAME" hold option text, not files a build could depend on.
+      if (!sources_.path(id).starts_with('<') && !sources_.path(id).starts_with("-D ") &&
+          std::find(deps.begin(), deps.end(), sources_.path(id)) == deps.end())
         deps.emplace_back(sources_.path(id));
     files.emplace_back(depPath, renderDepfile(targets, deps, opts_.depPhony));
   }

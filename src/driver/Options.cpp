@@ -61,6 +61,11 @@ SOURCE:
   -I DIR                Search DIR for imported .tt modules (repeatable), after the importing
                         file's own directory.
   --kernel NAME         Compile only kernel NAME (repeatable). Default: every kernel in FILE.
+  --signature STR       Parameter types in Triton's AOT notation, one entry per parameter in
+                        order, e.g. "*fp32:16, *fp32:16, i32:16, 1024": *T pointers, integer
+                        and float scalars, ':16' divisibility, ':1' the constant 1 (still passed
+                        at launch), bare values for constexprs. Types unannotated Triton kernels
+                        (FILE.py: only its @jit functions are read) and refines annotated ones.
 
 PASS PIPELINE (debugging):
   --from-ir FILE        Read Tile or GPU IR text from FILE instead of a .tt source (also implied
@@ -144,6 +149,7 @@ std::optional<int> parseCommandLine(int argc, const char *const *argv, DriverOpt
   app.add_option("-D", defines)->allow_extra_args(false);
   app.add_option("-I", options.includeDirs)->allow_extra_args(false);
   app.add_option("--kernel", options.kernels)->allow_extra_args(false);
+  app.add_option("--signature", options.signature);
   auto *warpsOpt = app.add_option("--num-warps", numWarps);
   auto *stagesOpt = app.add_option("--num-stages", numStages)->check(CLI::Range(1u, 16u));
   auto *ctasOpt = app.add_option("--num-ctas", numCtas);

@@ -46,6 +46,7 @@ struct DriverOptions {
   std::vector<std::pair<std::string, std::string>> defines; ///< -D NAME=VALUE, in order
   std::vector<std::string> includeDirs;                     ///< -I DIR
   std::vector<std::string> kernels;                         ///< --kernel NAME
+  std::string signature; ///< --signature "*fp32:16, i32, 1024" (Triton's AOT notation)
   std::optional<unsigned> numWarps, numStages, numCtas;
 
   EmitKind emit = EmitKind::Binary;

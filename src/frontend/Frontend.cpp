@@ -62,8 +62,128 @@ void Lowerer::buildNamespaces() {
   triton_->members["language"] = SVal::ns(tl_.get());
 }
 
+/// True if `body` returns a value: such a @jit function is a helper, never a kernel (kernels
+/// return nothing), so a --signature of matching arity must not pick it as one.
+static bool returnsValue(const ast::Block &body) {
+  for (const ast::StmtPtr &s : body) {
+    if (const auto *r = ast::dyn_cast<ast::Return>(s.get()); r && r->value)
+      return true;
+    if (const auto *i = ast::dyn_cast<ast::If>(s.get());
+        i && (returnsValue(i->body) || returnsValue(i->orelse)))
+      return true;
+    if (const auto *f = ast::dyn_cast<ast::For>(s.get()); f && returnsValue(f->body))
+      return true;
+    if (const auto *w = ast::dyn_cast<ast::While>(s.get()); w && returnsValue(w->body))
+      return true;
+  }
+  return false;
+}
+
+SourceRange Lowerer::signatureRange(size_t i) {
+  if (!signatureFile_)
+    signatureFile_ = sources_.addFile("<signature>", options_.signature);
+  unsigned col = i < signature_.size() ? signature_[i].col
+                                       : static_cast<unsigned>(options_.signature.size()) + 1;
+  unsigned len = i < signature_.size() ? static_cast<unsigned>(signature_[i].text.size()) : 1;
+  return SourceRange(SourceLoc{signatureFile_, 1, col}, SourceLoc{signatureFile_, 1, col + len});
+}
+
+/// Splits --signature at the commas outside brackets and quotes (a constexpr value may be a
+/// tuple or a string) and classifies each entry; types are checked here, values when a kernel
+/// binds them (they are evaluated like -D values).
+void Lowerer::parseSignature() {
+  const std::string &sig = options_.signature;
+  std::vector<std::pair<size_t, size_t>> spans; // [begin, end) of each raw entry
+  int depth = 0;
+  char quote = 0;
+  size_t start = 0;
+  for (size_t i = 0; i <= sig.size(); ++i) {
+    char c = i < sig.size() ? sig[i] : ',';
+    if (quote) {
+      if (c == quote)
+        quote = 0;
+      if (i < sig.size())
+        continue;
+    }
+    if (c == '\'' || c == '"')
+      quote = c;
+    else if (c == '(' || c == '[' || c == '{')
+      ++depth;
+    else if (c == ')' || c == ']' || c == '}')
+      --depth;
+    else if (c == ',' && (depth <= 0 || i == sig.size())) {
+      spans.emplace_back(start, i);
+      start = i + 1;
+    }
+  }
+  for (auto [b, e] : spans) {
+    while (b < e && (sig[b] == ' ' || sig[b] == '\t'))
+      ++b;
+    while (e > b && (sig[e - 1] == ' ' || sig[e - 1] == '\t'))
+      --e;
+    SignatureEntry entry;
+    entry.text = sig.substr(b, e - b);
+    entry.col = static_cast<unsigned>(b) + 1;
+    signature_.push_back(std::move(entry));
+  }
+  for (size_t i = 0; i < signature_.size(); ++i) {
+    SignatureEntry &entry = signature_[i];
+    std::string_view t = entry.text;
+    if (t.empty())
+      error(signatureRange(i), "empty signature entry " + std::to_string(i + 1));
+    unsigned ptrDepth = 0;
+    while (!t.empty() && t.front() == '*') {
+      ++ptrDepth;
+      t.remove_prefix(1);
+    }
+    std::string_view name = t.substr(0, t.find(':'));
+    bool hasColon = name.size() != t.size();
+    if (!ast::isScalarTypeName(name)) {
+      if (ptrDepth || hasColon)
+        error(signatureRange(i),
+              "bad signature entry '" + entry.text +
+                  "' (expected a type such as *fp32, *fp16:16, i32, i32:16 or i32:1, or a "
+                  "constexpr value)");
+      continue; // a constexpr value
+    }
+    const Type *type = ctx_.scalar(*parseScalarKind(name));
+    for (unsigned d = 0; d < ptrDepth; ++d)
+      type = ctx_.pointer(type);
+    entry.type = type;
+    entry.bareType = !ptrDepth && !hasColon;
+    if (!hasColon)
+      continue;
+    std::string_view digits = t.substr(name.size() + 1);
+    int64_t div = 0;
+    bool ok = !digits.empty();
+    for (char c : digits) {
+      if (c < '0' || c > '9' || div > (int64_t(1) << 40)) {
+        ok = false;
+        break;
+      }
+      div = div * 10 + (c - '0');
+    }
+    if (!ok)
+      error(signatureRange(i), "bad specialization in signature entry '" + entry.text +
+                                   "' (expected ':16' for divisibility or ':1' for equal to 1)");
+    if (div == 1) {
+      // Triton's "equal to 1" specialization only exists for integers.
+      if (ptrDepth || !isIntegerKind(*parseScalarKind(name)))
+        error(signatureRange(i), "':1' (equal to 1) in signature entry '" + entry.text +
+                                     "' applies to integer parameters only");
+      entry.equalToOne = true;
+    } else if (div <= 0 || (div & (div - 1)) != 0) {
+      error(signatureRange(i), "divisibility " + std::to_string(div) + " in signature entry '" +
+                                   entry.text + "' is not a power of two");
+    }
+    entry.divisibility = entry.equalToOne ? 1 : div;
+  }
+}
+
 std::unique_ptr<Module> Lowerer::run(uint32_t fileId) {
   buildNamespaces();
+  if (!options_.signature.empty())
+    parseSignature();
   module_ = std::make_unique<Module>(ctx_);
   std::string path(sources_.path(fileId));
   mainModule_ = loadModule(fileId, std::filesystem::path(path).stem().string());
@@ -80,13 +200,16 @@ std::unique_ptr<Module> Lowerer::run(uint32_t fileId) {
       if (it == mainModule_->globals.end() || !it->second.is(SVal::Kind::Function) ||
           it->second.functionDef() != fd)
         continue;
-      if (isJitDecorated(fd) && fd->allParamsAnnotated())
+      // With --signature an unannotated @jit function whose arity matches is a kernel too.
+      if (isJitDecorated(fd) && (fd->allParamsAnnotated() ||
+                                 (!signature_.empty() && fd->params.size() == signature_.size() &&
+                                  !returnsValue(fd->body))))
         kernels.emplace_back(fd, mainModule_);
     }
     if (kernels.empty())
       error(fileStart, "no kernel in '" + path +
                            "' (a kernel is a @jit function whose parameters all have type "
-                           "annotations)");
+                           "annotations, or as many parameters as --signature has entries)");
   } else {
     for (const std::string &name : options_.kernels) {
       auto it = mainModule_->globals.find(name);
@@ -96,7 +219,7 @@ std::unique_ptr<Module> Lowerer::run(uint32_t fileId) {
       if (!isJitDecorated(fd))
         error(fd->nameRange, "'" + name + "' is not a @jit function");
       for (const ast::Param &p : fd->params)
-        if (!p.annotation)
+        if (!p.annotation && signature_.empty())
           error(p.nameRange,
                 "parameter '" + p.name + "' of kernel '" + name + "' has no type annotation");
       bool seen = false;
@@ -114,8 +237,9 @@ std::unique_ptr<Module> Lowerer::run(uint32_t fileId) {
     bool used = false;
     for (auto &k : kernels)
       for (const ast::Param &p : k.first->params)
-        used = used || (p.name == name && p.annotation &&
-                        ast::isa<ast::ConstexprAnnotation>(p.annotation.get()));
+        used = used || (p.name == name &&
+                        ((p.annotation && ast::isa<ast::ConstexprAnnotation>(p.annotation.get())) ||
+                         !signature_.empty()));
     if (!used)
       error(SourceRange(), "-D " + name + ": no kernel has a constexpr parameter '" + name + "'");
   }

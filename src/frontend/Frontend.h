@@ -24,8 +24,10 @@ struct FrontendOptions {
   unsigned numWarps = 4;
   unsigned numStages = 3;
   unsigned numCtas = 1;
-  /// Tri-state AOT signature for unannotated Triton kernels in .py files (issue: Triton
-  /// compatibility); empty when the kernel parameters carry their own types.
+  /// --signature in Triton's AOT notation ("*fp32:16, i32, i32:1, 1024"): one entry per kernel
+  /// parameter, constexprs included (their values). It types unannotated parameters (Triton
+  /// kernels in .py files) and refines annotated ones (adds `:16`, or `:1` = the constant 1,
+  /// which stays in the launch ABI). Empty when the parameters carry their own types.
   std::string signature;
 };
 

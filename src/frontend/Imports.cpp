@@ -123,7 +123,12 @@ void Lowerer::bindImport(ModuleScope *into, const Import *imp) {
       into->globals[a.boundName()] = SVal::ns(a.asName.empty() ? triton_.get() : ns);
       continue;
     }
-    ModuleScope *m = resolveImport(into, a.name, 0, a.range, true);
+    // A .py file imports host libraries (torch, numpy) that kernels never see: an import that
+    // resolves to no .tt module is skipped there, and a kernel using the name gets an error.
+    bool python = into->path.ends_with(".py");
+    ModuleScope *m = resolveImport(into, a.name, 0, a.range, !python);
+    if (!m)
+      continue;
     if (!a.asName.empty() || a.name.find('.') == std::string::npos) {
       into->globals[a.boundName()] = SVal::ns(&m->ns);
       continue;
@@ -192,8 +197,12 @@ void Lowerer::bindImportFrom(ModuleScope *into, const ImportFrom *imp) {
     return;
   }
   ModuleScope *m = nullptr;
-  if (!imp->module.empty())
-    m = resolveImport(into, imp->module, imp->level, imp->moduleRange, true);
+  if (!imp->module.empty()) {
+    bool python = into->path.ends_with(".py"); // host imports in .py files: see bindImport
+    m = resolveImport(into, imp->module, imp->level, imp->moduleRange, !python);
+    if (!m && python)
+      return;
+  }
   for (const ImportAlias &a : imp->names) {
     if (m) {
       if (auto it = m->globals.find(a.name); it != m->globals.end()) {

@@ -761,16 +761,52 @@ void Lowerer::lowerKernel(const FunctionDef *def, ModuleScope *module, Function 
     return v;
   };
 
-  for (const Param &p : def->params) {
+  // --signature: one entry per parameter, constexprs included (Triton's AOT convention).
+  bool haveSig = !signature_.empty();
+  if (haveSig && signature_.size() != def->params.size()) {
+    size_t n = def->params.size();
+    error(signatureRange(std::min(n, signature_.size())),
+          "the signature has " + std::to_string(signature_.size()) + " entr" +
+              (signature_.size() == 1 ? "y" : "ies") + " but kernel '" + def->name + "' has " +
+              std::to_string(n) + " parameter" + (n == 1 ? "" : "s"));
+  }
+
+  for (size_t pi = 0; pi < def->params.size(); ++pi) {
+    const Param &p = def->params[pi];
     const Annotation *ann = p.annotation.get();
-    if (!ann)
+    const SignatureEntry *sig = haveSig ? &signature_[pi] : nullptr;
+    if (!ann && !sig)
       error(p.nameRange,
             "parameter '" + p.name + "' of kernel '" + def->name + "' has no type annotation");
-    if (isa<ConstexprAnnotation>(ann)) {
+    // A value entry makes the parameter a constexpr; so does a bare dtype name (`fp16`) given
+    // for a parameter declared tl.constexpr.
+    bool sigValue = sig && (!sig->type || (sig->bareType && ann && isa<ConstexprAnnotation>(ann)));
+    if (sigValue && ann && !isa<ConstexprAnnotation>(ann))
+      error(signatureRange(pi), "signature entry '" + sig->text +
+                                    "' is a constexpr value, but "
+                                    "parameter '" +
+                                    p.name + "' of kernel '" + def->name +
+                                    "' has a type annotation");
+    if (sig && !sigValue && ann && isa<ConstexprAnnotation>(ann))
+      error(signatureRange(pi), "signature entry '" + sig->text + "' is a type, but parameter '" +
+                                    p.name + "' of kernel '" + def->name +
+                                    "' is a constexpr (give its value instead)");
+    if (sigValue || (ann && isa<ConstexprAnnotation>(ann))) {
       SVal v;
       if (auto text = defineFor(p.name))
-        v = evalDefine(p.name, *text);
-      else if (p.defaultValue)
+        v = evalDefine(p.name, *text); // -D wins, as over a default
+      else if (sigValue) {
+        // Parenthesized and padded so that the entry keeps its column in the signature (a
+        // leading space alone would lex as an indent): errors point into the entry.
+        std::string text =
+            sig->col > 1 ? "(" + std::string(sig->col - 2, ' ') + sig->text + ")" : sig->text;
+        std::unique_ptr<Expr> e = parseExpression(sources_, "<signature>", text, *diags_);
+        if (!e)
+          throw CompilationAborted();
+        allowTypeNames = true;
+        v = evalInModule(e.get(), module);
+        allowTypeNames = false;
+      } else if (p.defaultValue)
         v = evalInModule(p.defaultValue.get(), module);
       else
         error(p.nameRange, "missing value for constexpr parameter '" + p.name + "' of kernel '" +
@@ -782,7 +818,9 @@ void Lowerer::lowerKernel(const FunctionDef *def, ModuleScope *module, Function 
     const Type *type = nullptr;
     int64_t div = 1;
     SourceRange divRange = p.range;
-    if (const auto *ta = dyn_cast<TypeAnnotation>(ann)) {
+    if (!ann) {
+      type = sig->type;
+    } else if (const auto *ta = dyn_cast<TypeAnnotation>(ann)) {
       auto k = parseScalarKind(ta->scalar);
       if (!k)
         error(ta->scalarRange, "unknown type '" + ta->scalar + "'");
@@ -812,8 +850,19 @@ void Lowerer::lowerKernel(const FunctionDef *def, ModuleScope *module, Function 
     if (div <= 0 || (div & (div - 1)) != 0)
       error(divRange, "divisibility " + std::to_string(div) + " of parameter '" + p.name +
                           "' is not a power of two");
+    if (sig) {
+      // The signature refines an annotation (adds `:16`) but cannot change its type.
+      if (type != sig->type)
+        error(signatureRange(pi), "signature entry '" + sig->text + "' does not match the type " +
+                                      type->str() + " of parameter '" + p.name + "' of kernel '" +
+                                      def->name + "'");
+      div = std::max(div, sig->divisibility);
+    }
     Value *v = fn->addParam(type, ParamInfo{p.name, div, p.nameRange.begin});
-    fr.env.vars[p.name] = SVal::tensor(v);
+    // `i32:1` (Triton's equal-to-1 specialization): the parameter stays in the launch ABI, so a
+    // host passes the same argument list as for the unspecialized kernel, but the kernel body
+    // sees the constant 1 (a constexpr, as in Triton), never the argument's value.
+    fr.env.vars[p.name] = sig && sig->equalToOne ? SVal::integer(1) : SVal::tensor(v);
   }
 
   fn->numWarps = options_.numWarps;

@@ -19,8 +19,8 @@ namespace {
 
 class Parser {
 public:
-  Parser(std::vector<Token> tokens, uint32_t fileId, DiagnosticEngine &diags)
-      : toks_(std::move(tokens)), fileId_(fileId), diags_(diags) {}
+  Parser(std::vector<Token> tokens, uint32_t fileId, DiagnosticEngine &diags, bool python = false)
+      : toks_(std::move(tokens)), fileId_(fileId), diags_(&diags), python_(python) {}
 
   std::unique_ptr<Module> parseModule();
   ExprPtr parseWholeExpression();
@@ -56,7 +56,7 @@ private:
   SourceRange span(SourceLoc begin) const { return SourceRange(begin, prevEnd()); }
 
   [[noreturn]] void fail(SourceRange range, std::string message) {
-    diags_.error(range, std::move(message));
+    diags_->error(range, std::move(message));
     throw CompilationAborted();
   }
   [[noreturn]] void failAt(const Token &t, const std::string &message) { fail(t.range, message); }
@@ -91,6 +91,10 @@ private:
   //===--- Statements -----------------------------------------------------------------------===//
 
   void parseStatement(Block &out);
+  void parsePythonTopLevel(Block &out);
+  bool tryParsePython(Block &out);
+  void skipStatement();
+  bool atJitDecorator() const;
   void parseSimpleStatements(Block &out);
   StmtPtr parseSimpleStatement();
   StmtPtr parseExpressionStatement();
@@ -137,7 +141,9 @@ private:
   std::vector<Token> toks_;
   size_t pos_ = 0;
   uint32_t fileId_;
-  DiagnosticEngine &diags_;
+  DiagnosticEngine *diags_; // a pointer: tryParsePython swaps in a scratch engine
+  /// A .py file: top-level Python outside the language is skipped, not an error.
+  bool python_ = false;
   unsigned exprDepth_ = 0;
   unsigned blockDepth_ = 0;
   unsigned functionDepth_ = 0; ///< > 0 inside a def (for "'return' outside function")
@@ -153,7 +159,10 @@ std::unique_ptr<Module> Parser::parseModule() {
   while (!at(TokenKind::EndOfFile)) {
     if (at(TokenKind::Indent))
       failAt(cur(), "unexpected indent");
-    parseStatement(module->body);
+    if (python_)
+      parsePythonTopLevel(module->body);
+    else
+      parseStatement(module->body);
   }
   module->range = SourceRange(begin, cur().range.end);
   return module;
@@ -169,6 +178,101 @@ ExprPtr Parser::parseWholeExpression() {
   if (!at(TokenKind::EndOfFile))
     failFound(cur(), "expected end of expression");
   return e;
+}
+
+// A .py file (Triton compatibility) is a Python program of which only the @jit functions, the
+// imports and the simple module-level assignments matter; everything else (classes, plain defs,
+// `if __name__ == "__main__":`, try/with, autotune decorators) is host code that may use any
+// Python, so it is skipped by its token extent rather than parsed.
+void Parser::parsePythonTopLevel(Block &out) {
+  switch (cur().kind) {
+  case TokenKind::At: {
+    // Only jit decorators are kept: @triton.autotune / @triton.heuristics configs are host-side
+    // and may contain comprehensions or lambdas the parser does not model.
+    std::vector<ExprPtr> decorators;
+    while (at(TokenKind::At)) {
+      if (atJitDecorator()) {
+        advance();
+        decorators.push_back(parseExpression());
+        if (!at(TokenKind::Newline))
+          failFound(cur(), "expected end of line after decorator");
+        advance();
+      } else {
+        while (!at(TokenKind::Newline) && !at(TokenKind::EndOfFile))
+          advance();
+        accept(TokenKind::Newline);
+      }
+    }
+    if (at(TokenKind::KwDef) && !decorators.empty())
+      out.push_back(parseFunctionDef(std::move(decorators)));
+    else
+      skipStatement();
+    return;
+  }
+  case TokenKind::KwImport:
+  case TokenKind::KwFrom:
+  case TokenKind::Identifier:
+  case TokenKind::StringLiteral:
+    if (!tryParsePython(out))
+      skipStatement();
+    return;
+  default:
+    // def without @jit (Triton calls only @jit functions from kernels), class, if, try, ...
+    skipStatement();
+  }
+}
+
+/// `@jit`, `@triton.jit`, `@triton.jit(...)`, `@tl.jit`: the current token is the '@'.
+bool Parser::atJitDecorator() const {
+  size_t i = 1;
+  if (peek(i).kind == TokenKind::Identifier && peek(i + 1).kind == TokenKind::Dot) {
+    i += 2;
+  }
+  return peek(i).kind == TokenKind::Identifier && peek(i).text == "jit" &&
+         (peek(i + 1).kind == TokenKind::Newline || peek(i + 1).kind == TokenKind::LParen);
+}
+
+/// Parses one simple top-level statement line; on a syntax error nothing is reported, the
+/// position is restored and false is returned (the caller skips the line as host code).
+bool Parser::tryParsePython(Block &out) {
+  size_t savedPos = pos_;
+  unsigned savedExpr = exprDepth_, savedBlock = blockDepth_, savedFn = functionDepth_;
+  DiagnosticEngine scratch;
+  DiagnosticEngine *saved = diags_;
+  diags_ = &scratch;
+  Block tmp;
+  bool ok = true;
+  try {
+    parseSimpleStatements(tmp);
+  } catch (const CompilationAborted &) {
+    ok = false;
+  }
+  diags_ = saved;
+  if (!ok) {
+    pos_ = savedPos;
+    exprDepth_ = savedExpr;
+    blockDepth_ = savedBlock;
+    functionDepth_ = savedFn;
+    return false;
+  }
+  for (StmtPtr &s : tmp)
+    out.push_back(std::move(s));
+  return true;
+}
+
+/// Skips one top-level statement: its logical line and, for a compound statement, the indented
+/// block after it (which the lexer brackets with Indent/Dedent).
+void Parser::skipStatement() {
+  int depth = 0;
+  while (!at(TokenKind::EndOfFile)) {
+    TokenKind k = advance().kind;
+    if (k == TokenKind::Indent)
+      ++depth;
+    else if (k == TokenKind::Dedent && --depth <= 0)
+      return;
+    else if (k == TokenKind::Newline && depth == 0 && !at(TokenKind::Indent))
+      return;
+  }
 }
 
 void Parser::parseStatement(Block &out) {
@@ -1319,7 +1423,8 @@ ExprPtr Parser::parseDictDisplay() {
 std::unique_ptr<Module> parseModule(const SourceManager &sources, uint32_t fileId,
                                     DiagnosticEngine &diags) {
   try {
-    Parser parser(tokenize(sources, fileId, diags), fileId, diags);
+    bool python = std::string_view(sources.path(fileId)).ends_with(".py");
+    Parser parser(tokenize(sources, fileId, diags), fileId, diags, python);
     return parser.parseModule();
   } catch (const CompilationAborted &) {
     return nullptr;

@@ -8,6 +8,11 @@
 // `*args` parameters, `for ... else`, ...) is an error naming the construct, as is `return`
 // outside a function.
 //
+// A file whose name ends in .py is a Triton program: at top level only @jit functions (with their
+// jit decorators; other decorators are dropped), imports and simple statements that parse are
+// kept, and any other statement (classes, plain defs, try/with/match, `if __name__ ...`) is
+// skipped by its extent (its line and indented block) without an error.
+//
 // Bounded: expression nesting and block nesting are each capped at kMaxNesting (located errors
 // "expression nesting is too deep (limit 200)" / "block nesting is too deep (limit 200)").
 // Left-associative chains (`a + b + ...`, `x.a.b...`, `f()()`) and `elif` ladders build deep trees

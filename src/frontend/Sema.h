@@ -354,6 +354,20 @@ public:
 
   // ---- statements and functions (Lower.cpp)
   void lowerKernel(const ast::FunctionDef *def, ModuleScope *module, Function *fn);
+  /// One entry of --signature (Triton's AOT notation): a type (`*fp32:16`, `i32`, `i32:16`,
+  /// `i32:1`) or a constexpr value (`1024`, `True`, `fp16`).
+  struct SignatureEntry {
+    std::string text;
+    unsigned col = 1;           ///< 1-based column of the entry in the signature string
+    const Type *type = nullptr; ///< null for a value entry
+    int64_t divisibility = 1;
+    bool equalToOne = false; ///< `i32:1`
+    bool bareType = false;   ///< a scalar type name alone (`fp16`): a dtype value for constexprs
+  };
+  void parseSignature();
+  /// The range of signature entry `i` (i == size: just past the end), on the `<signature>`
+  /// pseudo-file, which is registered only when an error needs it (it is no file to depend on).
+  SourceRange signatureRange(size_t i);
   /// Inlines a call of a @jit function; returns its result.
   SVal inlineCall(const ast::FunctionDef *def, ModuleScope *module, ArgList args,
                   SourceRange callRange);
@@ -428,6 +442,8 @@ private:
   void buildNamespaces();
   std::vector<std::string> selectKernels(ModuleScope *main);
 
+  std::vector<SignatureEntry> signature_;
+  uint32_t signatureFile_ = 0;
   SourceManager &sources_;
   Context &ctx_;
   const FrontendOptions &options_;
