@@ -269,6 +269,8 @@ BENCH = [
     Bench("fused_elementwise", "fused_elementwise", "fused_kernel", _fused),
     Bench("vector_add_n16", "vector_add_n16", "add_kernel", _vector_add),
     Bench("fused_n16", "fused_n16", "fused_kernel", _fused),
+    Bench("copy2d_spec", "copy2d_spec", "copy2d_kernel", _copy2d(False)),
+    Bench("copy2d_srcT_spec", "copy2d_srcT_spec", "copy2d_kernel", _copy2d(True)),
 ]
 
 
