@@ -1,11 +1,11 @@
 // libFuzzer target 4: the pass pipeline on IR text (src/passes/Pass.h runPasses).
 //
 // The input is IR text. When it parses and verifies, the full pipeline (tile then gpu; for GPU IR
-// the GPU pipeline's passes that take GPU IR) runs on it with verifyEach, and so does each of the level-independent clean-up passes on its own copy.
-// A pass may reject a module with an error, but must never crash, hang, leak, leave IR that does
-// not verify ("internal error: the IR does not verify after pass ..."), or fail silently; GPU IR
-// that comes out must print, parse back and print the same. Seeds: fuzz/corpus/passes (the same
-// IR files as parse_ir).
+// the GPU pipeline's passes that take GPU IR) runs on it with verifyEach, and so does each of the
+// level-independent clean-up passes on its own copy. A pass may reject a module with an error, but
+// must never crash, hang, leak, leave IR that does not verify ("internal error: the IR does not
+// verify after pass ..."), or fail silently; GPU IR that comes out must print, parse back and print
+// the same. Seeds: fuzz/corpus/passes (the same IR files as parse_ir).
 #include "FuzzCommon.h"
 #include "ir/Parser.h"
 #include "ir/Printer.h"
@@ -45,7 +45,8 @@ bool isGpuIR(Module &module) {
 }
 
 /// Runs `passes` on `module`; checks the oracles; returns whether the passes succeeded.
-bool run(Module &module, const SourceManager &sources, const std::vector<std::string_view> &passes) {
+bool run(Module &module, const SourceManager &sources,
+         const std::vector<std::string_view> &passes) {
   DiagnosticEngine diags;
   TargetInfo target;
   PassContext ctx{diags, target};
@@ -90,7 +91,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       std::unique_ptr<Module> reparsed = load(ctx2, sources2, out);
       fuzz::check(reparsed != nullptr, "IR after the pipeline does not parse back or verify", out);
       if (reparsed)
-        fuzz::check(printModule(*reparsed) == out, "IR after the pipeline does not round-trip", out);
+        fuzz::check(printModule(*reparsed) == out, "IR after the pipeline does not round-trip",
+                    out);
     }
   }
   for (const PassInfo &info : passRegistry()) {

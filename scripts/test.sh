@@ -211,6 +211,18 @@ if [ -x "$TRITONC" ]; then
   if [ ${#missing_readme[@]} -eq 0 ]; then pass 1; else fail 1 "docs: not in README.md: ${missing_readme[*]}"; fi
 fi
 
+# ---- robustness ------------------------------------------------------------------------------
+section "robustness (mutated kernels, resource limits, determinism)"
+for check in "python3 tests/robustness/mutate.py --tritonc $TRITONC" \
+             "python3 tests/robustness/limits.py --tritonc $TRITONC" \
+             "env TRITONC_BUILD=$BUILD_ABS bash tests/robustness/determinism.sh"; do
+  if out=$($check 2>&1); then
+    echo "PASS: $check ($(tail -n 1 <<<"$out"))"; pass 1
+  else
+    echo "$out" | tail -n 20; fail 1 "robustness: $check"
+  fi
+done
+
 # ---- style -----------------------------------------------------------------------------------
 section "style (clang-format-22, .clang-format)"
 if ! command -v clang-format-22 >/dev/null; then

@@ -94,6 +94,11 @@ void Lowerer::lowerSeq(std::vector<Span> seq) {
 
 void Lowerer::lowerStmt(const Stmt *s) {
   LocGuard guard(*this, s->range.begin);
+  if (++statementsLowered_ > kMaxLoweredStatements)
+    error(s->range, "kernel too large: lowering it takes more than " +
+                        std::to_string(kMaxLoweredStatements) +
+                        " statements once tl.static_range loops are unrolled and helpers inlined "
+                        "(limit); unroll less, or use a runtime loop (range / tl.range)");
   switch (s->kind()) {
   case NodeKind::ExprStmt: {
     const auto *e = ast::cast<ExprStmt>(s);
@@ -742,6 +747,7 @@ void Lowerer::lowerKernel(const FunctionDef *def, ModuleScope *module, Function 
   LocGuard loc(*this, def->range.begin);
   emitting_ = true;
   curFn_ = fn;
+  statementsLowered_ = 0;
   builder_.setInsertionPointToEnd(fn->body());
 
   auto defineFor = [&](const std::string &name) -> std::optional<std::string> {

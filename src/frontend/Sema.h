@@ -241,6 +241,9 @@ const BuiltinDef *findBuiltin(std::string_view name, unsigned flag);
 // The lowering engine
 // ------------------------------------------------------------------------------------------------
 
+/// The most statements one kernel may take to lower (see Lowerer::statementsLowered_).
+inline constexpr uint64_t kMaxLoweredStatements = 100000;
+
 class Lowerer {
 public:
   Lowerer(SourceManager &sources, Context &ctx, const FrontendOptions &options,
@@ -460,6 +463,10 @@ private:
       tritonPlaceholders_, propagateNan_;
   ModuleScope *mainModule_ = nullptr;
   unsigned inlineDepth_ = 0;
+  /// Statements lowered for the current kernel, counting each unrolled iteration and each
+  /// inlined copy: static_range nests and helpers calling helpers multiply, so this bound (not
+  /// the source size) is what keeps lowering time and IR size finite.
+  uint64_t statementsLowered_ = 0;
   std::vector<std::string> importStack_;
   std::vector<std::unique_ptr<Namespace>> packages_; ///< namespaces of `import a.b` packages
   ModuleScope *resolveImport(ModuleScope *from, const std::string &dotted, unsigned level,
