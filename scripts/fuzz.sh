@@ -15,25 +15,39 @@
 # Failing inputs land in BUILD/artifacts/<target>/; with --save each is minimized and copied to
 # tests/robustness/crashes/<target>/ as a regression input.
 #
-# Options: --time S (seconds per target in --smoke, default 30), --save, --no-build.
-# Environment: TRITONC_FUZZ_BUILD (default build-fuzz), JOBS (build, default 1).
-# Fuzzing runs under `nice -n 19`. A campaign keeps going after a crash (up to 25 restarts) and
+# Options: --time S (seconds per target in --smoke, default 30), --save, --no-build,
+#   --timeout S (the per-input limit: 2 s in --smoke and --regress; 10 s in --campaign, which runs
+#   niced beside other work on a small machine, where a starved process can pass 2 s of wall time
+#   on an input that takes 0.2 s of CPU),
+#   --fast (campaign only): fuzz with a build under UBSan alone (TRITONC_FUZZ_FAST_BUILD, default
+#   build-fuzz-ub; about 1.8x the executions per second), starting from the ASan build's grown
+#   corpus, then replay every input of the grown corpus under the ASan + UBSan build with leak
+#   detection, so a memory error the fast build could not see still fails the campaign.
+# Environment: TRITONC_FUZZ_BUILD (default build-asan, the tree scripts/sanitize.sh also uses),
+# JOBS (build, default 1).
+# Fuzzing runs under `nice -n 19`, and a campaign also lowers its scheduler autogroup to nice 19
+# (with autogroups, plain nice only ranks processes within one terminal session, so a campaign
+# started from another session would otherwise take half of the machine from interactive work).
+# A campaign keeps going after a crash (up to 25 restarts) and
 # prints executions, coverage and crashes per target at the end.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
-bdir="${TRITONC_FUZZ_BUILD:-build-fuzz}"
+bdir="${TRITONC_FUZZ_BUILD:-build-asan}"
+asan_bdir="$bdir"
 
-mode="" runs=0 secs=30 save=0 build=1 targets=()
+mode="" runs=0 secs=30 save=0 build=1 fast=0 timeout="" targets=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --smoke) mode=smoke ;;
     --campaign) mode=campaign; runs="${2:?--campaign needs a number of executions}"; shift ;;
     --regress) mode=regress ;;
     --time) secs="${2:?--time needs seconds}"; shift ;;
+    --timeout) timeout="${2:?--timeout needs seconds}"; shift ;;
     --save) save=1 ;;
     --no-build) build=0 ;;
+    --fast) fast=1 ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d'; exit 0 ;;
     -*) echo "fuzz.sh: unknown option $1" >&2; exit 2 ;;
     *) targets+=("$1") ;;
@@ -42,9 +56,22 @@ while [ $# -gt 0 ]; do
 done
 [ -n "$mode" ] || { echo "usage: scripts/fuzz.sh --smoke|--campaign N|--regress [TARGET...]" >&2; exit 2; }
 [ ${#targets[@]} -gt 0 ] || targets=(parse_tt frontend parse_ir passes)
+if [ "$mode" = campaign ] && [ -w /proc/self/autogroup ]; then
+  echo 19 >/proc/self/autogroup 2>/dev/null || true
+fi
+if [ -z "$timeout" ]; then
+  if [ "$mode" = campaign ]; then timeout=10; else timeout=2; fi
+fi
+if [ "$fast" = 1 ]; then
+  [ "$mode" = campaign ] || { echo "fuzz.sh: --fast is for --campaign" >&2; exit 2; }
+  bdir="${TRITONC_FUZZ_FAST_BUILD:-build-fuzz-ub}"
+fi
 
 if [ "$build" = 1 ]; then
   nice -n 19 fuzz/build.sh "${targets[@]}"
+  if [ "$fast" = 1 ]; then
+    TRITONC_FUZZ_BUILD="$bdir" TRITONC_FUZZ_SANITIZE=undefined nice -n 19 fuzz/build.sh "${targets[@]}"
+  fi
 fi
 fuzz/make_corpus.sh >/dev/null
 
@@ -58,7 +85,7 @@ done
 max_len() { case "$1" in parse_ir|passes) echo 65536 ;; *) echo 16384 ;; esac; }
 dict() { case "$1" in parse_ir|passes) echo "$bdir/ir.dict" ;; *) echo fuzz/tt.dict ;; esac; }
 common_flags() { # the limits every run shares
-  echo "-timeout=2 -rss_limit_mb=2048 -malloc_limit_mb=2048 -max_len=$(max_len "$1") -dict=$(dict "$1")"
+  echo "-timeout=$timeout -rss_limit_mb=2048 -malloc_limit_mb=2048 -max_len=$(max_len "$1") -dict=$(dict "$1")"
 }
 
 status=0
@@ -66,14 +93,14 @@ summary=()
 
 # Replays the saved regression inputs of one target; each must run cleanly.
 regress() {
-  local t="$1" bin="$bdir/fuzz_$1" files=()
+  local t="$1" bin="$asan_bdir/fuzz_$1" files=()
   mapfile -t files < <(find "tests/robustness/crashes/$t" -type f -not -name '*.md' 2>/dev/null | LC_ALL=C sort)
   [ ${#files[@]} -gt 0 ] || return 0
   # shellcheck disable=SC2046
   if "$bin" $(common_flags "$t") -runs=1 "${files[@]}" >"$bdir/logs/$t.regress.log" 2>&1; then
     echo "fuzz[$t]: ${#files[@]} regression inputs OK"
   else
-    echo "fuzz[$t]: a regression input of tests/robustness/crashes/$t fails:" >&2
+    echo "fuzz[$t]: regression inputs FAILED: one of tests/robustness/crashes/$t fails:" >&2
     grep -E "Running|ERROR|SUMMARY|oracle|==[0-9]+==" "$bdir/logs/$t.regress.log" | head -20 >&2
     status=1
   fi
@@ -113,8 +140,11 @@ cov_of() { grep -Eo 'cov: [0-9]+ ft: [0-9]+ corp: [0-9]+' "$1" | tail -1; }
 
 mkdir -p "$bdir/logs"
 for t in "${targets[@]}"; do
-  [ -x "$bdir/fuzz_$t" ] || { echo "fuzz[$t]: $bdir/fuzz_$t was not built" >&2; status=1; continue; }
+  [ -x "$bdir/fuzz_$t" ] || { echo "fuzz[$t]: FAILED: $bdir/fuzz_$t was not built" >&2; status=1; continue; }
   mkdir -p "$bdir/work/$t" "$bdir/artifacts/$t"
+  if [ "$fast" = 1 ] && [ -d "$asan_bdir/work/$t" ]; then
+    cp -n "$asan_bdir/work/$t"/* "$bdir/work/$t"/ 2>/dev/null || true
+  fi
   regress "$t"
   [ "$mode" != regress ] || continue
 
@@ -138,6 +168,16 @@ for t in "${targets[@]}"; do
       grep -E "ERROR|SUMMARY|oracle|Test unit written" "$bdir/logs/$t.log" | head -5 >&2 || true
     done
     summary+=("$t: $done_runs execs, $crashes crash(es), $(cov_of "$bdir/logs/$t.log"), corpus $(ls "$bdir/work/$t" | wc -l) files")
+    if [ "$fast" = 1 ]; then # the grown corpus, every input once, under ASan + UBSan + LSan
+      # shellcheck disable=SC2046
+      if nice -n 19 "$asan_bdir/fuzz_$t" $(common_flags "$t") -runs=0 \
+           -artifact_prefix="$asan_bdir/artifacts/$t/" "$bdir/work/$t" >"$bdir/logs/$t.asan-replay.log" 2>&1; then
+        summary+=("$t: grown corpus replayed under ASan: clean")
+      else
+        status=1
+        summary+=("$t: grown corpus replay under ASan FAILED (log $bdir/logs/$t.asan-replay.log)")
+      fi
+    fi
   fi
   [ "$save" = 0 ] || save_artifacts "$t"
 done

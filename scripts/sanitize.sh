@@ -1,22 +1,20 @@
 #!/usr/bin/env bash
 # scripts/sanitize.sh — the test suite under AddressSanitizer + UndefinedBehaviorSanitizer.
 #
-# Configures (once) and builds a second build directory with
-#   meson setup BUILD -Db_sanitize=address,undefined -Db_lundef=false --buildtype=debug
-# then runs the whole test suite against that build: `BUILD_DIR=BUILD scripts/test.sh` (unit,
-# lit, toolchain acceptance, docs), or, where test.sh is missing, the unit tests and
-# `lit --param build_dir=BUILD tests/lit`. Any sanitizer report fails the run: ASan, LSan
-# (leaks) and UBSan all abort the process (abort_on_error=1), so even a test that runs
-# `not tritonc ...` or `%expect_exit 1 tritonc ...` sees a crash rather than an ordinary error
-# exit. LLVM itself is a shared library and not sanitized. TRITONC_SANITIZED=1 is exported, so
-# a test.sh that calls this script as a stage can tell it is already running under it.
+# Builds the instrumented tree of scripts/sanitized-build.sh (clang-22, ASan + UBSan, -O1; the
+# libFuzzer targets link the same libraries) in BUILD_DIR, then runs the whole test suite against
+# it: `BUILD_DIR=BUILD scripts/test.sh` (unit, lit, toolchain acceptance, build systems, host
+# example, docs, robustness). Any sanitizer report fails the run: ASan, LSan (leaks) and UBSan all
+# abort the process (abort_on_error=1), so even a test that runs `not tritonc ...` or
+# `%expect_exit 1 tritonc ...` sees a crash rather than an ordinary error exit. LLVM itself is a
+# shared library and not sanitized. TRITONC_SANITIZED=1 is exported, so the test.sh that runs
+# under it knows not to start its own sanitized and fuzzing layers.
 #
 # Usage: scripts/sanitize.sh [--build-only | --no-build] [BUILD_DIR]
 #   BUILD_DIR   default: $TRITONC_ASAN_BUILD, else build-asan (relative to the repository root)
 #   --build-only  configure and build, run nothing
 #   --no-build    run the tests against an existing BUILD_DIR without rebuilding
-# Environment: JOBS (ninja -j and test parallelism, default 1); without test.sh also LIT
-#   (default /usr/lib/llvm-22/bin/lit) and LIT_ARGS (default "-sv").
+# Environment: JOBS (ninja -j and test parallelism, default 1).
 # Exit status: 0 when the build and every test pass, non-zero otherwise.
 set -euo pipefail
 
@@ -51,29 +49,16 @@ for s in llvm-symbolizer-22 /usr/lib/llvm-22/bin/llvm-symbolizer llvm-symbolizer
 done
 
 if [ "$build" = 1 ]; then
-  if [ ! -f "$bdir/build.ninja" ]; then
-    echo "== sanitize: meson setup $bdir (ASan + UBSan, debug)"
-    meson setup "$bdir" -Db_sanitize=address,undefined -Db_lundef=false --buildtype=debug
-  fi
-  echo "== sanitize: building $bdir (-j$jobs)"
-  ninja -C "$bdir" -j "$jobs"
+  echo "== sanitize: building $bdir (ASan + UBSan, -j$jobs)"
+  JOBS="$jobs" scripts/sanitized-build.sh "$bdir" address,undefined
 fi
 [ "$run" = 1 ] || exit 0
 export TRITONC_SANITIZED=1
 
-if [ -x scripts/test.sh ]; then
-  # The whole suite (unit, lit, toolchain acceptance, docs) against the sanitized build.
-  echo "== sanitize: BUILD_DIR=$bdir scripts/test.sh"
-  if BUILD_DIR="$bdir" JOBS="$jobs" scripts/test.sh; then status=0; else status=1; fi
-else
-  status=0
-  echo "== sanitize: unit tests in $bdir"
-  "$bdir/tests/unit/unit_tests" || status=1
-  lit_bin="${LIT:-/usr/lib/llvm-22/bin/lit}"
-  echo "== sanitize: lit tests/lit against $bdir"
-  # shellcheck disable=SC2086
-  "$lit_bin" ${LIT_ARGS:--sv} -j "$jobs" --param build_dir="$(cd "$bdir" && pwd)" tests/lit || status=1
-fi
+# The whole suite against the sanitized build; test.sh sees TRITONC_SANITIZED=1 and does not
+# start its own sanitized and fuzzing layers again.
+echo "== sanitize: BUILD_DIR=$bdir scripts/test.sh"
+if BUILD_DIR="$bdir" JOBS="$jobs" scripts/test.sh; then status=0; else status=1; fi
 
 if [ "$status" = 0 ]; then echo "== sanitize: PASS"; else echo "== sanitize: FAIL"; fi
 exit "$status"

@@ -20,6 +20,7 @@ PACKAGES=(
   python3-numpy                      # GPU harness and reference checks
   man-db                             # `man -l man/tritonc.1` in the test suite
   clang-format-22                    # the style check of the test suite
+  clang-22 libclang-rt-22-dev        # the sanitized build and the libFuzzer targets of the suite
 )
 
 missing=()

@@ -14,9 +14,19 @@
 #              header compiled as C99 (a real GPU: tests/gpu/run_host_example.sh)
 #   docs       man/tritonc.1 renders without warnings; every flag of `tritonc --help` and of
 #              `tritonc run --help` is in the man page and in README.md
+#   robustness mutated kernels never crash or hang, resource limits give located errors,
+#              outputs are byte-identical across runs (tests/robustness/)
+#   style      clang-format-22 over the C++ sources
+#   sanitized  this whole suite again on an ASan + UBSan build (scripts/sanitize.sh, build-asan/;
+#              each of its tests counts); a sanitizer report or a leak fails
+#   fuzz       each libFuzzer target (fuzz/) replays its saved crash inputs, then fuzzes for
+#              FUZZ_SECONDS (default 20) on its seed corpus: a crash, leak, timeout or
+#              sanitizer report fails (scripts/fuzz.sh --smoke)
 # A missing tool (lit, FileCheck, ptxas, the built tritonc) is a failure, never a skip.
 # Builds first if build/ exists (scripts/setup.sh makes it). Exit status: 0 iff nothing failed.
-# Environment: BUILD_DIR (default build), LLVM_BIN (default /usr/lib/llvm-22/bin), JOBS.
+# Environment: BUILD_DIR (default build), LLVM_BIN (default /usr/lib/llvm-22/bin), JOBS,
+# ASAN_BUILD_DIR (default build-asan), FUZZ_SECONDS; QUICK=1 leaves out the sanitized and fuzz
+# layers for a fast local run (and says so; CI never sets it).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -234,6 +244,48 @@ else
   done < <(git ls-files 'src/*.cpp' 'src/*.h' 'include/*.hpp' 'tests/unit/*.cpp' 'tests/unit/*.h' \
              'examples/host/*.cpp' 'fuzz/*.cpp' 2>/dev/null)
   if [ ${#unformatted[@]} -eq 0 ]; then pass 1; else fail 1 "style: run clang-format-22 -i on: ${unformatted[*]}"; fi
+fi
+
+# ---- sanitized suite and fuzzing -------------------------------------------------------------
+# Both build the instrumented tree of scripts/sanitized-build.sh once (build-asan/); the fuzz
+# targets link its libraries. Not run again inside the sanitized suite itself.
+if [ "${TRITONC_SANITIZED:-0}" != 1 ] && [ "${QUICK:-0}" = 1 ]; then
+  section "sanitized suite and fuzz smoke: left out (QUICK=1)"
+elif [ "${TRITONC_SANITIZED:-0}" != 1 ]; then
+  ASAN_BUILD_DIR=${ASAN_BUILD_DIR:-build-asan}
+  section "sanitized suite (ASan + UBSan, $ASAN_BUILD_DIR)"
+  JOBS=$JOBS scripts/sanitize.sh "$ASAN_BUILD_DIR" >"$TMP/sanitize.log" 2>&1
+  rc=$?
+  grep -E '^(FAIL|ERROR|SUMMARY): |^==[0-9]+==ERROR|runtime error:' "$TMP/sanitize.log" | head -n 40
+  totals=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$TMP/sanitize.log" | tail -n 1)
+  if [ -z "$totals" ]; then
+    tail -n 40 "$TMP/sanitize.log"
+    fail 1 "sanitized: scripts/sanitize.sh did not finish its suite (exit $rc)"
+  else
+    echo "sanitized: $totals"
+    sp=${totals%% passed*}
+    sf=${totals#*passed, }; sf=${sf%% failed}
+    pass "$sp"
+    [ "$sf" -gt 0 ] && fail "$sf" "sanitized: $sf test(s) failed under ASan + UBSan"
+    [ "$sf" -eq 0 ] && [ "$rc" -ne 0 ] && fail 1 "sanitized: scripts/sanitize.sh exited $rc"
+  fi
+
+  section "fuzz smoke (libFuzzer, ${FUZZ_SECONDS:-20} s per target)"
+  TRITONC_FUZZ_BUILD=$ASAN_BUILD_DIR JOBS=$JOBS scripts/fuzz.sh --smoke --time "${FUZZ_SECONDS:-20}" \
+    >"$TMP/fuzz.log" 2>&1
+  rc=$?
+  grep -E '^fuzz' "$TMP/fuzz.log"
+  nf=0
+  while IFS= read -r line; do
+    case "$line" in
+      *": OK,"* | *"regression inputs OK") pass 1 ;;
+      *FAILED*) fail 1 "fuzz: ${line#fuzz: }"; nf=$((nf + 1)) ;;
+    esac
+  done < <(grep -E '^fuzz(\[[a-z_]+\])?: ' "$TMP/fuzz.log")
+  if [ "$rc" -ne 0 ] && [ "$nf" -eq 0 ]; then
+    tail -n 30 "$TMP/fuzz.log"
+    fail 1 "fuzz: scripts/fuzz.sh --smoke exited $rc"
+  fi
 fi
 
 # ---- summary ---------------------------------------------------------------------------------

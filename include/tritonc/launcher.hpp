@@ -47,13 +47,16 @@ struct Json {
   double number = 0;
   std::string string;
   std::vector<Json> array;
-  std::vector<std::pair<std::string, Json>> object; ///< in file order
+  // An object's members in file order, as two parallel vectors: std::pair<std::string, Json>
+  // would need Json complete here, which clang with libstdc++ enforces.
+  std::vector<std::string> keys;
+  std::vector<Json> values;
 
   /// The member `key` of an object, or nullptr.
   const Json *find(const std::string &key) const {
-    for (const auto &[k, v] : object)
-      if (k == key)
-        return &v;
+    for (size_t i = 0; i < keys.size(); ++i)
+      if (keys[i] == key)
+        return &values[i];
     return nullptr;
   }
 };
@@ -120,7 +123,8 @@ private:
         if (pos_ >= s_.size() || s_[pos_] != ':')
           fail("expected ':'");
         ++pos_;
-        v.object.emplace_back(std::move(key), value(depth + 1));
+        v.keys.push_back(std::move(key));
+        v.values.push_back(value(depth + 1));
         skipSpace();
         if (pos_ < s_.size() && s_[pos_] == ',') {
           ++pos_;

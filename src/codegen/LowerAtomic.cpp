@@ -71,6 +71,11 @@ bool KernelLowering::lowerAtomic(const Operation &op) {
     const int64_t elemBytes =
         static_cast<int64_t>(module_.getDataLayout().getTypeAllocSize(memTy).getFixedValue());
     const int64_t bytes = type->isBlock() ? type->numElements() * elemBytes : elemBytes;
+    if (bytes > target_.info().sharedMemoryBytes)
+      return error(op, "atomic on " + type->str() + " needs " + std::to_string(bytes) +
+                           " bytes of shared memory to share its old values; " +
+                           target_.archName() + " has " +
+                           std::to_string(target_.info().sharedMemoryBytes));
     sharedBytes_ = std::max(sharedBytes_, static_cast<unsigned>((bytes + 15) / 16 * 16));
     llvm::Value *base = sharedMemoryBase();
     auto slot = [&](unsigned r) -> llvm::Value * {

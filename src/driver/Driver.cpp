@@ -249,6 +249,7 @@ int Compilation::loadInput(std::unique_ptr<Module> &module, uint32_t &fileId) {
     fo.defines = opts_.defines;
     fo.kernels = opts_.kernels;
     fo.signature = opts_.signature;
+    fo.maxLoweredStatements = opts_.maxStatements;
     if (opts_.numWarps)
       fo.numWarps = *opts_.numWarps;
     if (opts_.numStages)

@@ -66,6 +66,9 @@ SOURCE:
                         and float scalars, ':16' divisibility, ':1' the constant 1 (still passed
                         at launch), bare values for constexprs. Types unannotated Triton kernels
                         (FILE.py: only its @jit functions are read) and refines annotated ones.
+  --max-statements N    The most statements one kernel may lower to once tl.static_range loops
+                        are unrolled and helpers inlined (default 100000); past it, a located
+                        error instead of a hang. See LIMITS in tritonc(1).
 
 PASS PIPELINE (debugging):
   --from-ir FILE        Read Tile or GPU IR text from FILE instead of a .tt source (also implied
@@ -150,6 +153,7 @@ std::optional<int> parseCommandLine(int argc, const char *const *argv, DriverOpt
   app.add_option("-I", options.includeDirs)->allow_extra_args(false);
   app.add_option("--kernel", options.kernels)->allow_extra_args(false);
   app.add_option("--signature", options.signature);
+  app.add_option("--max-statements", options.maxStatements)->check(CLI::PositiveNumber);
   auto *warpsOpt = app.add_option("--num-warps", numWarps);
   auto *stagesOpt = app.add_option("--num-stages", numStages)->check(CLI::Range(1u, 16u));
   auto *ctasOpt = app.add_option("--num-ctas", numCtas);

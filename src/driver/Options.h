@@ -3,6 +3,9 @@
 // and their help text are the single source that README.md and man/tritonc.1 document.
 #pragma once
 
+#include "frontend/Frontend.h"
+
+#include <cstdint>
 #include <iosfwd>
 #include <optional>
 #include <string>
@@ -48,6 +51,7 @@ struct DriverOptions {
   std::vector<std::string> kernels;                         ///< --kernel NAME
   std::string signature; ///< --signature "*fp32:16, i32, 1024" (Triton's AOT notation)
   std::optional<unsigned> numWarps, numStages, numCtas;
+  uint64_t maxStatements = kDefaultMaxLoweredStatements; ///< --max-statements N
 
   EmitKind emit = EmitKind::Binary;
   std::string metadataPath; ///< --metadata FILE; empty: beside the binary

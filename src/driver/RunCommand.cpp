@@ -59,6 +59,8 @@ LAUNCH:
   --pipeline P          Run a named pipeline first: tile, gpu or full (tile then gpu).
   --arch ARCH           Target of the gpu pipeline (default sm_90a).
   --max-ops N           Stop with an error after N executed ops (0: no limit).
+  --max-statements N    Statements one kernel may lower to after unrolling and inlining
+                        (default 100000), as for compiling.
 
 DIFFERENTIAL TESTING:
   --differential        Interpret the kernel (without --kernel: each kernel of FILE) on random
@@ -99,6 +101,7 @@ struct RunOptions {
   int64_t elements = 4096;
   uint64_t seed = 0;
   uint64_t maxOps = 0;
+  uint64_t maxStatements = kDefaultMaxLoweredStatements;
 };
 
 std::vector<std::string> split(const std::string &text, char sep) {
@@ -219,6 +222,7 @@ private:
     fo.includeDirs = opts_.includeDirs;
     if (!opts_.kernel.empty())
       fo.kernels.push_back(opts_.kernel);
+    fo.maxLoweredStatements = opts_.maxStatements;
     std::string archError;
     if (!lookupTarget(opts_.arch, target_, archError))
       throw UsageError{archError.empty() ? "unknown --arch '" + opts_.arch + "'" : archError};
@@ -506,6 +510,7 @@ int runCommand(int argc, const char *const *argv, std::ostream &out, std::ostrea
   app.add_option("--pipeline", options.pipeline);
   app.add_option("--arch", options.arch);
   app.add_option("--max-ops", options.maxOps);
+  app.add_option("--max-statements", options.maxStatements)->check(CLI::PositiveNumber);
   app.add_flag("--differential", options.differential);
   app.add_option("--elements", options.elements)->check(CLI::PositiveNumber);
   app.add_option("--seed", options.seed);

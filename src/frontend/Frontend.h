@@ -12,6 +12,9 @@
 
 namespace tritonc {
 
+/// The default of FrontendOptions::maxLoweredStatements (--max-statements).
+inline constexpr uint64_t kDefaultMaxLoweredStatements = 100000;
+
 struct FrontendOptions {
   /// -I directories searched (after the importing file's own directory) for `import M`.
   std::vector<std::string> includeDirs;
@@ -29,6 +32,10 @@ struct FrontendOptions {
   /// kernels in .py files) and refines annotated ones (adds `:16`, or `:1` = the constant 1,
   /// which stays in the launch ABI). Empty when the parameters carry their own types.
   std::string signature;
+  /// --max-statements: the most statements one kernel may lower to once tl.static_range loops
+  /// are unrolled and helpers inlined. It turns a runaway unroll or exponential inlining into a
+  /// located error rather than a hang or an exhausted memory.
+  uint64_t maxLoweredStatements = kDefaultMaxLoweredStatements;
 };
 
 /// Compiles the file `fileId` (already in `sources`). Every file read (imports) is added to

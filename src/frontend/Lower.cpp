@@ -94,11 +94,12 @@ void Lowerer::lowerSeq(std::vector<Span> seq) {
 
 void Lowerer::lowerStmt(const Stmt *s) {
   LocGuard guard(*this, s->range.begin);
-  if (++statementsLowered_ > kMaxLoweredStatements)
+  if (++statementsLowered_ > options_.maxLoweredStatements)
     error(s->range, "kernel too large: lowering it takes more than " +
-                        std::to_string(kMaxLoweredStatements) +
+                        std::to_string(options_.maxLoweredStatements) +
                         " statements once tl.static_range loops are unrolled and helpers inlined "
-                        "(limit); unroll less, or use a runtime loop (range / tl.range)");
+                        "(limit; raise it with --max-statements N); unroll less, or use a "
+                        "runtime loop (range / tl.range)");
   switch (s->kind()) {
   case NodeKind::ExprStmt: {
     const auto *e = ast::cast<ExprStmt>(s);
@@ -523,12 +524,21 @@ void Lowerer::lowerFor(const For *s) {
   const std::string &ivName = target->id;
 
   if (iv[0].stringValue() == "static") {
-    int64_t start = iv[1].intValue(), end = iv[2].intValue(), step = iv[3].intValue();
-    int64_t count = 0;
-    for (int64_t i = start; step > 0 ? i < end : i > end; i += step) {
-      if (++count > 65536)
-        error(s->iter->range, "tl.static_range unrolls more than 65536 iterations");
-      f.env.vars[ivName] = SVal::integer(i);
+    const int64_t start = iv[1].intValue(), end = iv[2].intValue(), step = iv[3].intValue();
+    // The trip count in 128 bits (start + k * step never overflows), checked against the
+    // statement budget before anything is unrolled: each iteration lowers at least one statement.
+    const __int128 span = step > 0 ? __int128(end) - start : __int128(start) - end;
+    const __int128 stride = step > 0 ? __int128(step) : -__int128(step);
+    const __int128 count = span <= 0 ? 0 : (span + stride - 1) / stride;
+    if (count > static_cast<__int128>(options_.maxLoweredStatements))
+      error(s->iter->range,
+            "tl.static_range unrolls " + std::to_string(static_cast<uint64_t>(count)) +
+                " iterations, more than the limit of " +
+                std::to_string(options_.maxLoweredStatements) +
+                " statements per kernel (raise it with --max-statements N); use a runtime loop "
+                "(range / tl.range) instead");
+    for (int64_t k = 0; k < static_cast<int64_t>(count); ++k) {
+      f.env.vars[ivName] = SVal::integer(static_cast<int64_t>(start + __int128(k) * step));
       lowerSeq({{&s->body, 0}});
     }
     return;

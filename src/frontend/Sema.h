@@ -241,9 +241,6 @@ const BuiltinDef *findBuiltin(std::string_view name, unsigned flag);
 // The lowering engine
 // ------------------------------------------------------------------------------------------------
 
-/// The most statements one kernel may take to lower (see Lowerer::statementsLowered_).
-inline constexpr uint64_t kMaxLoweredStatements = 100000;
-
 class Lowerer {
 public:
   Lowerer(SourceManager &sources, Context &ctx, const FrontendOptions &options,

@@ -7,13 +7,15 @@
 # absolute input path, writing relative output names. Each run produces the Tile IR
 # (--emit-ir=tile), the GPU IR (--emit-ir), the LLVM IR (--emit-llvm), the PTX (-S) and the binary
 # with its metadata JSON and depfile (-o K.cubin -MD). Every output that both runs produce must be
-# byte-identical; an output one run produces and the other does not is a failure too. Outputs
-# that neither run produces (a kernel needing -D values, ptxas missing) are counted as skipped.
+# byte-identical; an output one run produces and the other does not is a failure too. A file's
+# `# ACCEPT-FLAGS:` line (as in scripts/test.sh) is passed to every compile. Where neither run
+# produces an output (a module with no kernel, e.g. one only imported), its diagnostics are
+# compared instead, so every file and output kind is checked one way or the other.
 #
 # Usage: tests/robustness/determinism.sh [--tritonc PATH] [FILE.tt...]
 #   default tritonc: $TRITONC_BUILD/tritonc, else build/tritonc. Extra tritonc flags: $TRITONC_FLAGS.
-# Prints one line per difference, then `N identical, N differ, N skipped`; exits 1 if any differ
-# or nothing was compared.
+# Prints one line per difference, then `N identical, N differ (N compared as diagnostics)`;
+# exits 1 if any differ or nothing was compared.
 set -uo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -38,23 +40,31 @@ trap 'rm -rf "$tmp"' EXIT
 # shellcheck disable=SC2206
 flags=(${TRITONC_FLAGS:-})
 
-# run DIR FILE: all outputs of FILE into DIR (the working directory of the compiles).
+# run DIR FILE: all outputs of FILE into DIR (the working directory of the compiles); the
+# diagnostics of each compile go to K.<ext>.err.
 run() {
-  local dir="$1" f="$2" k
+  local dir="$1" f="$2" k extra
   k="$(basename "$f" .tt)"
+  # shellcheck disable=SC2207  # the flags are meant to split
+  extra=($(sed -nE 's/^# ACCEPT-FLAGS:(.*)$/\1/p' "$f" | head -n 1))
   mkdir -p "$dir"
   (
     cd "$dir" || exit 1
-    timeout 60 "$tritonc" "$f" "${flags[@]}" --emit-ir=tile -o "$k.tile.tir" >/dev/null 2>&1 || rm -f "$k.tile.tir"
-    timeout 60 "$tritonc" "$f" "${flags[@]}" --emit-ir -o "$k.gpu.tir" >/dev/null 2>&1 || rm -f "$k.gpu.tir"
-    timeout 60 "$tritonc" "$f" "${flags[@]}" --emit-llvm -o "$k.ll" >/dev/null 2>&1 || rm -f "$k.ll"
-    timeout 60 "$tritonc" "$f" "${flags[@]}" -S -o "$k.ptx" >/dev/null 2>&1 || rm -f "$k.ptx"
-    timeout 120 "$tritonc" "$f" "${flags[@]}" -o "$k.cubin" -MD >/dev/null 2>&1 ||
-      rm -f "$k.cubin" "$k.json" "$k.d"
+    compile() { # EXT LIMIT FLAGS...: K.EXT, removed with its companions when the compile fails
+      local ext="$1" limit="$2"
+      shift 2
+      timeout "$limit" "$tritonc" "$f" "${flags[@]}" "${extra[@]}" "$@" -o "$k.$ext" \
+        >"$k.$ext.err" 2>&1 || rm -f "$k.$ext" "$k.json" "$k.d"
+    }
+    compile tile.tir 60 --emit-ir=tile
+    compile gpu.tir 60 --emit-ir
+    compile ll 60 --emit-llvm
+    compile ptx 60 -S
+    compile cubin 120 -MD
   )
 }
 
-same=0 differ=0 skipped=0
+same=0 differ=0 as_diagnostics=0
 for f in "${files[@]}"; do
   k="$(basename "$f" .tt)"
   run "$tmp/a/$k" "$f"
@@ -62,9 +72,12 @@ for f in "${files[@]}"; do
   for ext in tile.tir gpu.tir ll ptx cubin json d; do
     a="$tmp/a/$k/$k.$ext" b="$tmp/b/x/y/z/$k/$k.$ext"
     rel="${f#"$root"/}"
-    if [ ! -e "$a" ] && [ ! -e "$b" ]; then
-      skipped=$((skipped + 1))
-    elif [ -e "$a" ] && [ -e "$b" ] && cmp -s "$a" "$b"; then
+    if [ ! -e "$a" ] && [ ! -e "$b" ]; then # both failed: the diagnostics must agree
+      a="$tmp/a/$k/$k.$ext.err" b="$tmp/b/x/y/z/$k/$k.$ext.err"
+      case "$ext" in json | d) a="$tmp/a/$k/$k.cubin.err" b="$tmp/b/x/y/z/$k/$k.cubin.err" ;; esac
+      as_diagnostics=$((as_diagnostics + 1))
+    fi
+    if [ -e "$a" ] && [ -e "$b" ] && cmp -s "$a" "$b"; then
       same=$((same + 1))
     else
       differ=$((differ + 1))
@@ -77,5 +90,5 @@ for f in "${files[@]}"; do
     fi
   done
 done
-echo "$same identical, $differ differ, $skipped skipped"
+echo "$same identical, $differ differ ($as_diagnostics compared as diagnostics)"
 [ "$differ" = 0 ] && [ "$same" -gt 0 ]

@@ -7,8 +7,9 @@ exponentially, or nest expressions, calls and blocks tens of thousands deep, and
 with `tritonc FILE --emit-ir -o /dev/null`. An `error` case passes when tritonc exits 1 within
 the timeout with a `file:line:col: error:` diagnostic whose text names the limit (`limit`,
 `more than`, `too deep`, `too large`, `recursi`... wording); an `ok` case (big but reasonable
-input) passes when tritonc exits 0, or 1 with a located error, within the timeout. A signal, another exit code, a sanitizer
-report or a timeout always fails. Prints one line per failure, then `N passed, N failed`.
+input) passes when tritonc exits 0, or 1 with a located error, within the timeout; a `compiles`
+case must exit 0 (a limit raised by its flag). A signal, another exit code, a sanitizer report or
+a timeout always fails. Prints one line per failure, then `N passed, N failed`.
 
   tests/robustness/limits.py [--tritonc build/tritonc] [--timeout 10] [--keep DIR] [-v]
 Python 3 standard library only.
@@ -46,7 +47,15 @@ def nested_ifs(depth):
     return kernel(body)
 
 
-# name: (expectation, source)
+STATIC_150000 = kernel("""
+acc = 0.0
+for i in tl.static_range(0, 150000):
+    acc += 1.0
+tl.store(out, acc)""")
+
+# name: (expectation, source[, extra flags[, text the error must contain]]); expectation is
+# "error" (a located error naming a limit), "ok" (exit 0, or 1 with a located error) or
+# "compiles" (exit 0).
 CASES = {
     "static_range_1e9": ("error", kernel("""
 acc = 0.0
@@ -145,6 +154,9 @@ while x >= 0:
     x = x + 0
 tl.store(out, x.to(tl.float32))""")),
     "long_line_1mb": ("ok", kernel("x = 1.0" + " " * (1 << 20) + "\ntl.store(out, x)")),
+    # The statement budget names the flag that raises it, and the flag does raise it.
+    "static_range_150000": ("error", STATIC_150000, [], b"--max-statements"),
+    "static_range_150000_raised": ("compiles", STATIC_150000, ["--max-statements", "200000"]),
 }
 
 LIMIT_WORDS = re.compile(rb"limit|more than|too deep|too large|too many|recursi|exceed|overflow|out of range")
@@ -169,14 +181,16 @@ def main():
     workdir = args.keep or tempfile.mkdtemp(prefix="tritonc-limits-")
     os.makedirs(workdir, exist_ok=True)
     passed = failed = 0
-    for name, (expect, source) in CASES.items():
+    for name, (expect, source, *rest) in CASES.items():
+        flags = rest[0] if rest else []
+        must_contain = rest[1] if len(rest) > 1 else None
         if args.cases and name not in args.cases:
             continue
         path = os.path.join(workdir, name + ".tt")
         with open(path, "w") as f:
             f.write(source)
         try:
-            p = subprocess.run([tritonc, path, "--emit-ir", "-o", os.devnull], stdin=subprocess.DEVNULL,
+            p = subprocess.run([tritonc, path, "--emit-ir", "-o", os.devnull, *flags], stdin=subprocess.DEVNULL,
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=args.timeout)
             rc, err = p.returncode, p.stderr
         except subprocess.TimeoutExpired:
@@ -196,6 +210,10 @@ def main():
             problem = "compiled; expected an error naming the limit"
         elif expect == "error" and not LIMIT_WORDS.search(err):
             problem = f"the error does not name a limit: {first.strip()}"
+        elif must_contain and must_contain not in err:
+            problem = f"the error does not mention {must_contain.decode()}: {first.strip()}"
+        elif expect == "compiles" and rc != 0:
+            problem = f"expected to compile: {first.strip()}"
         else:
             problem = None
         if problem:
