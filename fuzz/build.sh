@@ -9,8 +9,8 @@
 #
 # Usage: fuzz/build.sh [TARGET...]     (TARGET: parse_tt, frontend, parse_ir, passes; default: all)
 # Environment: TRITONC_FUZZ_BUILD (default build-asan), JOBS (ninja -j, default 1),
-#   CLANGXX (default clang++-22), TRITONC_FUZZ_SANITIZE (default address,undefined; the
-#   campaign's fast build uses "undefined" alone and replays its corpus under ASan afterwards).
+#   CLANGXX (default clang++-22), TRITONC_FUZZ_FAST=1 (the fuzz-fast mode of
+#   scripts/sanitized-build.sh: UBSan alone, edge coverage only; scripts/fuzz.sh --fast).
 # Needs Debian's clang-22 and libclang-rt-22-dev. Exit status non-zero if any target fails.
 set -euo pipefail
 
@@ -26,11 +26,11 @@ for f in fuzz/fuzz_*.cpp; do t="${f#fuzz/fuzz_}"; all_targets+=("${t%.cpp}"); do
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=("${all_targets[@]}")
 
-sanitizers="${TRITONC_FUZZ_SANITIZE:-address,undefined}"
+if [ "${TRITONC_FUZZ_FAST:-0}" = 1 ]; then mode=fuzz-fast sanitizers=undefined; else mode=asan sanitizers=address,undefined; fi
 san=(-fsanitize="$sanitizers" -fno-sanitize-recover=undefined -fno-omit-frame-pointer)
 libs=(src/frontend/libtritonc_frontend.a src/passes/libtritonc_passes.a src/ir/libtritonc_ir.a
       src/support/libtritonc_support.a)
-JOBS="$jobs" CLANGXX="$cxx" scripts/sanitized-build.sh "$bdir" "$sanitizers" "${libs[@]}"
+JOBS="$jobs" CLANGXX="$cxx" scripts/sanitized-build.sh "$bdir" "$mode" "${libs[@]}"
 libpaths=()
 for l in "${libs[@]}"; do libpaths+=("$bdir/$l"); done
 

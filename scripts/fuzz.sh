@@ -19,8 +19,9 @@
 #   --timeout S (the per-input limit: 2 s in --smoke and --regress; 10 s in --campaign, which runs
 #   niced beside other work on a small machine, where a starved process can pass 2 s of wall time
 #   on an input that takes 0.2 s of CPU),
-#   --fast (campaign only): fuzz with a build under UBSan alone (TRITONC_FUZZ_FAST_BUILD, default
-#   build-fuzz-ub; about 1.8x the executions per second), starting from the ASan build's grown
+#   --fast (campaign only): fuzz with a build under UBSan alone with edge coverage only (the
+#   fuzz-fast mode of scripts/sanitized-build.sh; TRITONC_FUZZ_FAST_BUILD, default build-fuzz-fast;
+#   several times the executions per second), starting from the ASan build's grown
 #   corpus, then replay every input of the grown corpus under the ASan + UBSan build with leak
 #   detection, so a memory error the fast build could not see still fails the campaign.
 # Environment: TRITONC_FUZZ_BUILD (default build-asan, the tree scripts/sanitize.sh also uses),
@@ -64,13 +65,13 @@ if [ -z "$timeout" ]; then
 fi
 if [ "$fast" = 1 ]; then
   [ "$mode" = campaign ] || { echo "fuzz.sh: --fast is for --campaign" >&2; exit 2; }
-  bdir="${TRITONC_FUZZ_FAST_BUILD:-build-fuzz-ub}"
+  bdir="${TRITONC_FUZZ_FAST_BUILD:-build-fuzz-fast}"
 fi
 
 if [ "$build" = 1 ]; then
   nice -n 19 fuzz/build.sh "${targets[@]}"
   if [ "$fast" = 1 ]; then
-    TRITONC_FUZZ_BUILD="$bdir" TRITONC_FUZZ_SANITIZE=undefined nice -n 19 fuzz/build.sh "${targets[@]}"
+    TRITONC_FUZZ_BUILD="$bdir" TRITONC_FUZZ_FAST=1 nice -n 19 fuzz/build.sh "${targets[@]}"
   fi
 fi
 fuzz/make_corpus.sh >/dev/null

@@ -50,7 +50,7 @@ done
 
 if [ "$build" = 1 ]; then
   echo "== sanitize: building $bdir (ASan + UBSan, -j$jobs)"
-  JOBS="$jobs" scripts/sanitized-build.sh "$bdir" address,undefined
+  JOBS="$jobs" scripts/sanitized-build.sh "$bdir" asan
 fi
 [ "$run" = 1 ] || exit 0
 export TRITONC_SANITIZED=1
