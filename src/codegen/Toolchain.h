@@ -2,6 +2,7 @@
 // libraries, and running a tool without a shell with its output captured.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -9,11 +10,13 @@ namespace tritonc {
 
 /// Where the user pointed the toolchain; an empty field means "search for it".
 struct ToolchainOptions {
-  std::string ptxas;                   ///< path of ptxas
-  std::string ldLld;                   ///< path of ld.lld
-  std::string libdevice;               ///< path of libdevice.10.bc
-  std::string rocmBitcodeDir;          ///< folder holding ocml.bc and oclc_*.bc
-  std::vector<std::string> ptxasFlags; ///< extra flags for ptxas (after ours)
+  std::string ptxas;          ///< path of ptxas
+  std::string ldLld;          ///< path of ld.lld
+  std::string libdevice;      ///< path of libdevice.10.bc
+  std::string rocmBitcodeDir; ///< folder holding ocml.bc and oclc_*.bc
+  unsigned ptxasOptLevel = 3; ///< ptxas -O level (tritonc -O)
+  /// Called with each external command line just before it runs (tritonc -v prints them).
+  std::function<void(const std::vector<std::string> &argv)> onRun;
 };
 
 /// Search order of each find function (first hit wins; `error` lists what was tried):

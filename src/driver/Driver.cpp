@@ -162,7 +162,6 @@ private:
   int selectPasses(std::vector<std::string_view> &passes);
   int runBackend(Module &module, std::string &text, std::string &binary,
                  std::vector<KernelMetadata> &kernels);
-  int runPtxas(const std::string &ptx, std::string &cubin);
   int writeOutputs(const std::string &primary, const std::vector<KernelMetadata> &kernels);
 
   /// Prints every collected diagnostic (warnings too) and clears them.
@@ -578,6 +577,10 @@ int Compilation::runBackend(Module &module, std::string &text, std::string &bina
                             std::vector<KernelMetadata> &kernels) {
   ToolchainOptions toolchain;
   toolchain.ptxas = opts_.ptxas;
+  toolchain.ptxasOptLevel = opts_.optLevel;
+  toolchain.onRun = [this](const std::vector<std::string> &argv) {
+    verbose("running: " + shellQuote(argv));
+  };
   std::string targetError;
   std::unique_ptr<Target> target = createTarget(target_, toolchain, targetError);
   if (!target)
@@ -661,99 +664,11 @@ int Compilation::runBackend(Module &module, std::string &text, std::string &bina
     return kExitSuccess;
 
   start = Clock::now();
-  int rc = runPtxas(text, binary);
+  bool assembled = assemble(*target, text, binary, diags_);
   times_.add("ptxas", secondsSince(start));
-  return rc;
-}
-
-namespace {
-
-/// The kernel whose `.entry` encloses PTX line `line` (1-based), or "".
-std::string kernelAtPtxLine(const std::string &ptx, unsigned line) {
-  std::istringstream in(ptx);
-  std::string text, kernel;
-  for (unsigned n = 1; std::getline(in, text) && n <= line; ++n) {
-    size_t pos = text.find(".entry ");
-    if (pos == std::string::npos)
-      continue;
-    size_t begin = pos + 7;
-    size_t end = text.find_first_of("( \t", begin);
-    kernel = text.substr(begin, end == std::string::npos ? std::string::npos : end - begin);
-  }
-  return kernel;
-}
-
-/// Every kernel named by an `.entry` line of the PTX, in order.
-std::vector<std::string> ptxKernels(const std::string &ptx) {
-  std::vector<std::string> names;
-  std::istringstream in(ptx);
-  std::string text;
-  while (std::getline(in, text)) {
-    size_t pos = text.find(".entry ");
-    if (pos == std::string::npos)
-      continue;
-    size_t begin = pos + 7;
-    size_t end = text.find_first_of("( \t", begin);
-    names.push_back(text.substr(begin, end == std::string::npos ? std::string::npos : end - begin));
-  }
-  return names;
-}
-
-} // namespace
-
-int Compilation::runPtxas(const std::string &ptx, std::string &cubin) {
-  ToolchainOptions toolchain;
-  toolchain.ptxas = opts_.ptxas;
-  std::string findError;
-  std::string ptxas = findPtxas(toolchain, findError);
-  if (ptxas.empty())
-    return error(kExitToolError, findError);
-
-  TempDir dir;
-  if (!dir.ok() || !writeFile(dir.file("kernel.ptx"), ptx))
-    return error(kExitToolError, "cannot write a temporary file for ptxas");
-  std::vector<std::string> argv = {
-      ptxas, "-arch=" + target_.arch, "-O" + std::to_string(opts_.optLevel), dir.file("kernel.ptx"),
-      "-o",  dir.file("kernel.cubin")};
-  verbose("running: " + shellQuote(argv));
-  ProcessResult result;
-  std::string runError;
-  if (!runProcess(argv, result, runError))
-    return error(kExitToolError, "cannot run " + ptxas + ": " + runError);
-
-  if (result.exitCode != 0) {
-    // Name the kernel: ptxas reports "kernel.ptx, line N; error ..."; map N to its .entry.
-    std::string kernel;
-    size_t at = result.output.find(", line ");
-    if (at != std::string::npos)
-      kernel =
-          kernelAtPtxLine(ptx, static_cast<unsigned>(std::atoi(result.output.c_str() + at + 7)));
-    std::string which;
-    if (!kernel.empty()) {
-      which = "kernel '" + kernel + "'";
-    } else {
-      std::vector<std::string> names = ptxKernels(ptx);
-      which = names.size() == 1 ? "kernel '" + names[0] + "'" : "kernels ";
-      if (names.size() != 1)
-        for (size_t i = 0; i < names.size(); ++i)
-          which += (i ? ", '" : "'") + names[i] + "'";
-    }
-    std::string status = result.exitCode < 0 ? std::string("killed")
-                                             : "exit status " + std::to_string(result.exitCode);
-    std::string output =
-        result.output.empty() ? std::string("(ptxas printed nothing)\n") : result.output;
-    if (output.back() != '\n')
-      output += '\n';
-    int rc = error(kExitToolError,
-                   "ptxas failed on " + which + " (" + target_.arch + ", " + status + "):");
-    err_ << output;
-    return rc;
-  }
-  if (!result.output.empty()) // register spills and similar
-    err_ << "tritonc: warning: ptxas: " << result.output
-         << (result.output.back() == '\n' ? "" : "\n");
-  if (!readFile(dir.file("kernel.cubin"), cubin))
-    return error(kExitToolError, "ptxas succeeded but wrote no cubin");
+  if (!assembled)
+    return failed(kExitToolError);
+  flushDiagnostics(); // ptxas's warnings
   return kExitSuccess;
 }
 

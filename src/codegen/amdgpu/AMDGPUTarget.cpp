@@ -164,10 +164,12 @@ public:
       diags.error({}, "cannot write a temporary file for ld.lld");
       return false;
     }
+    const std::vector<std::string> argv = {
+        lld, "-flavor", "gnu", "-shared", dir.file("kernel.o"), "-o", dir.file("kernel.hsaco")};
+    if (toolchain_.onRun)
+      toolchain_.onRun(argv);
     ProcessResult result;
-    if (!runProcess({lld, "-flavor", "gnu", "-shared", dir.file("kernel.o"), "-o",
-                     dir.file("kernel.hsaco")},
-                    result, error)) {
+    if (!runProcess(argv, result, error)) {
       diags.error({}, error);
       return false;
     }

@@ -8,6 +8,10 @@
 //     linked with nvvm-reflect-ftz = 1 as Triton does;
 //   - FMA contraction is on (Triton's enable_fp_fusion default); ptxas -O3 makes the cubin.
 #include "codegen/nvptx/NVPTXTarget.h"
+#include "codegen/Toolchain.h"
+
+#include <cstdlib>
+#include <sstream>
 
 #include <llvm-c/Target.h>
 #include <llvm/IR/InlineAsm.h>
@@ -350,6 +354,47 @@ protected:
 
 } // namespace
 
+namespace {
+
+/// The name of the kernel of one `.entry NAME(` line, or "".
+std::string entryName(const std::string &line) {
+  size_t pos = line.find(".entry ");
+  if (pos == std::string::npos)
+    return "";
+  size_t begin = pos + 7;
+  size_t end = line.find_first_of("( \t", begin);
+  return line.substr(begin, end == std::string::npos ? std::string::npos : end - begin);
+}
+
+/// Which kernel(s) a ptxas message is about: the `.entry` enclosing the line it cites
+/// ("kernel.ptx, line N; error ..."), else every kernel of the PTX.
+std::string kernelsOfPtxasMessage(const std::string &ptx, const std::string &message) {
+  std::vector<std::string> names;
+  std::string enclosing;
+  size_t at = message.find(", line ");
+  const long cited = at == std::string::npos ? 0 : std::atol(message.c_str() + at + 7);
+  std::istringstream in(ptx);
+  std::string text;
+  for (long n = 1; std::getline(in, text); ++n) {
+    std::string name = entryName(text);
+    if (name.empty())
+      continue;
+    names.push_back(name);
+    if (n <= cited)
+      enclosing = name;
+  }
+  if (!enclosing.empty())
+    return "kernel '" + enclosing + "'";
+  if (names.size() == 1)
+    return "kernel '" + names[0] + "'";
+  std::string all = "kernels ";
+  for (size_t i = 0; i < names.size(); ++i)
+    all += (i ? ", '" : "'") + names[i] + "'";
+  return all;
+}
+
+} // namespace
+
 bool runPtxas(const TargetInfo &info, const ToolchainOptions &toolchain, const std::string &ptx,
               std::string &cubin, DiagnosticEngine &diags) {
   std::string error;
@@ -363,22 +408,32 @@ bool runPtxas(const TargetInfo &info, const ToolchainOptions &toolchain, const s
     diags.error({}, "cannot write a temporary file for ptxas");
     return false;
   }
-  std::vector<std::string> argv = {ptxas, "-arch=" + info.arch,    "-O3", dir.file("kernel.ptx"),
-                                   "-o",  dir.file("kernel.cubin")};
-  argv.insert(argv.end() - 3, toolchain.ptxasFlags.begin(), toolchain.ptxasFlags.end());
+  const std::vector<std::string> argv = {ptxas,
+                                         "-arch=" + info.arch,
+                                         "-O" + std::to_string(toolchain.ptxasOptLevel),
+                                         dir.file("kernel.ptx"),
+                                         "-o",
+                                         dir.file("kernel.cubin")};
+  if (toolchain.onRun)
+    toolchain.onRun(argv);
   ProcessResult result;
   if (!runProcess(argv, result, error)) {
-    diags.error({}, error);
+    diags.error({}, "cannot run " + ptxas + ": " + error);
     return false;
   }
+  std::string output = result.output;
+  while (!output.empty() && output.back() == '\n')
+    output.pop_back();
   if (result.exitCode != 0) {
-    Diagnostic &d = diags.error({}, "ptxas failed for " + info.arch + " (exit status " +
-                                        std::to_string(result.exitCode) + ")");
-    d.notes.push_back({{}, result.output.empty() ? "ptxas printed nothing" : result.output});
+    std::string status = result.exitCode < 0 ? std::string("killed")
+                                             : "exit status " + std::to_string(result.exitCode);
+    Diagnostic &d = diags.error({}, "ptxas failed on " + kernelsOfPtxasMessage(ptx, output) + " (" +
+                                        info.arch + ", " + status + ")");
+    d.notes.push_back({{}, output.empty() ? "ptxas printed nothing" : "ptxas: " + output});
     return false;
   }
-  if (!result.output.empty())
-    diags.warning({}, "ptxas: " + result.output);
+  if (!output.empty()) // register spills and similar
+    diags.warning({}, "ptxas: " + output);
   if (!readFile(dir.file("kernel.cubin"), cubin)) {
     diags.error({}, "ptxas succeeded but wrote no cubin");
     return false;

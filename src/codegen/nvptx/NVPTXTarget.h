@@ -10,8 +10,10 @@ namespace tritonc {
 std::unique_ptr<Target> createNVPTXTarget(const TargetInfo &info, const ToolchainOptions &toolchain,
                                           std::string &error);
 
-/// Assembles PTX into a cubin for `info.arch` with ptxas (found through `toolchain`); ptxas's
-/// output goes into the diagnostics (an error with the output as a note if it fails).
+/// Assembles PTX into a cubin for `info.arch` with ptxas (found through `toolchain`, at its
+/// ptxasOptLevel). ptxas's output goes into the diagnostics: a warning when it succeeds (register
+/// spills), else an error naming the kernel whose line ptxas cites (or every kernel) with the
+/// output as a note.
 bool runPtxas(const TargetInfo &info, const ToolchainOptions &toolchain, const std::string &ptx,
               std::string &cubin, DiagnosticEngine &diags);
 
