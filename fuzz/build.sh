@@ -7,7 +7,8 @@
 # src/*/meson.build and CI compiles them once. Each fuzz/fuzz_*.cpp is then linked with
 # -fsanitize=fuzzer,SANITIZERS into BUILD/fuzz_<name>. UBSan does not recover: any report is a crash.
 #
-# Usage: fuzz/build.sh [TARGET...]     (TARGET: parse_tt, frontend, parse_ir, passes; default: all)
+# Usage: fuzz/build.sh [TARGET...]     (TARGET: parse_tt, frontend, parse_ir, passes, codegen;
+#                                       default: all)
 # Environment: TRITONC_FUZZ_BUILD (default build-asan), JOBS (ninja -j, default 1),
 #   CLANGXX (default clang++-22), TRITONC_FUZZ_FAST=1 (the fuzz-fast mode of
 #   scripts/sanitized-build.sh: UBSan alone, edge coverage only; scripts/fuzz.sh --fast).
@@ -30,6 +31,16 @@ if [ "${TRITONC_FUZZ_FAST:-0}" = 1 ]; then mode=fuzz-fast sanitizers=undefined; 
 san=(-fsanitize="$sanitizers" -fno-sanitize-recover=undefined -fno-omit-frame-pointer)
 libs=(src/frontend/libtritonc_frontend.a src/passes/libtritonc_passes.a src/ir/libtritonc_ir.a
       src/support/libtritonc_support.a)
+# The codegen target also needs the code generator and LLVM 22 (a shared library, not
+# instrumented).
+llvm_flags=()
+if [[ " ${targets[*]} " == *" codegen "* ]]; then
+  libs=(src/codegen/libtritonc_codegen.a "${libs[@]}")
+  llvm_config="${LLVM_CONFIG:-llvm-config-22}"
+  # shellcheck disable=SC2207
+  llvm_flags=(-I"$("$llvm_config" --includedir)" $("$llvm_config" --ldflags --link-shared --libs)
+              -Wl,-rpath,"$("$llvm_config" --libdir)")
+fi
 JOBS="$jobs" CLANGXX="$cxx" scripts/sanitized-build.sh "$bdir" "$mode" "${libs[@]}"
 libpaths=()
 for l in "${libs[@]}"; do libpaths+=("$bdir/$l"); done
@@ -50,7 +61,7 @@ for t in "${targets[@]}"; do
   fi
   echo "fuzz/build.sh: linking $out"
   if ! "$cxx" -std=c++20 -gline-tables-only -O1 "${san[@]}" -fsanitize=fuzzer -Isrc -Ifuzz "$src" \
-       -Wl,--start-group "${libpaths[@]}" -Wl,--end-group -o "$out"; then
+       -Wl,--start-group "${libpaths[@]}" -Wl,--end-group "${llvm_flags[@]}" -o "$out"; then
     echo "fuzz/build.sh: FAILED to build $t" >&2
     status=1
   fi

@@ -4,7 +4,8 @@
 #   parse_tt, frontend: every .tt file under tests/ (not tests/robustness/crashes), examples/ and
 #                       bench/, the .tt sections of split-file tests (tests/**/*.test), plus
 #                       fuzz/seeds/parse_tt/
-#   parse_ir, passes:   every .tir file under tests/ (same exclusion), fuzz/seeds/parse_ir/, and the
+#   parse_ir, passes,
+#   codegen:            every .tir file under tests/ (same exclusion), fuzz/seeds/parse_ir/, and the
 #                       Tile IR and GPU IR that TRITONC (default: the first of $TRITONC_BUILD/tritonc,
 #                       build/tritonc, build-asan/tritonc that compiles examples/vector_add.tt) prints
 #                       for each of those .tt files with --emit-ir=tile / --emit-ir=gpu
@@ -102,7 +103,9 @@ if [ -n "$tritonc" ] && [ -x "$tritonc" ]; then
 fi
 
 rm -rf "$tmp_split" "${tmp:-}"
-for t in parse_tt frontend parse_ir passes; do
+# Code generation takes the same IR as the passes.
+cp -r fuzz/corpus/passes fuzz/corpus/codegen
+for t in parse_tt frontend parse_ir passes codegen; do
   echo "fuzz/corpus/$t: $(ls fuzz/corpus/$t | wc -l) seeds"
 done
 echo "(IR printed by ${tritonc:-no tritonc}: $emitted files)"
