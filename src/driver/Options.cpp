@@ -153,7 +153,8 @@ std::optional<int> parseCommandLine(int argc, const char *const *argv, DriverOpt
   app.add_option("-I", options.includeDirs)->allow_extra_args(false);
   app.add_option("--kernel", options.kernels)->allow_extra_args(false);
   app.add_option("--signature", options.signature);
-  app.add_option("--max-statements", options.maxStatements)->check(CLI::PositiveNumber);
+  app.add_option("--max-statements", options.maxStatements)
+      ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 32));
   auto *warpsOpt = app.add_option("--num-warps", numWarps);
   auto *stagesOpt = app.add_option("--num-stages", numStages)->check(CLI::Range(1u, 16u));
   auto *ctasOpt = app.add_option("--num-ctas", numCtas);

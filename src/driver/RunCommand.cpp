@@ -510,9 +510,10 @@ int runCommand(int argc, const char *const *argv, std::ostream &out, std::ostrea
   app.add_option("--pipeline", options.pipeline);
   app.add_option("--arch", options.arch);
   app.add_option("--max-ops", options.maxOps);
-  app.add_option("--max-statements", options.maxStatements)->check(CLI::PositiveNumber);
+  app.add_option("--max-statements", options.maxStatements)
+      ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 32));
   app.add_flag("--differential", options.differential);
-  app.add_option("--elements", options.elements)->check(CLI::PositiveNumber);
+  app.add_option("--elements", options.elements)->check(CLI::Range(int64_t{1}, int64_t{1} << 32));
   app.add_option("--seed", options.seed);
   try {
     std::vector<std::string> args;
