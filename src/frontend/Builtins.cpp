@@ -256,6 +256,13 @@ SVal bConstexpr(Lowerer &L, CallArgs &a) {
 SVal bPointerType(Lowerer &L, CallArgs &a) {
   const Type *elem = L.requireDType(a["element_ty"], a.range("element_ty"), "the element type");
   int64_t as = intArg(L, a, "address_space", 1);
+  if (as < 0 || as > 255)
+    L.error(a.range("address_space"),
+            "address_space must be between 0 and 255, got " + std::to_string(as));
+  if (elem->pointerDepth() >= kMaxPointerDepth)
+    L.error(a.range("element_ty"), "tl.pointer_type would nest pointers " +
+                                       std::to_string(elem->pointerDepth() + 1) +
+                                       " deep; the limit is " + std::to_string(kMaxPointerDepth));
   return SVal::dtype(L.ctx().pointer(elem, static_cast<unsigned>(as)));
 }
 

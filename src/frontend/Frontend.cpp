@@ -146,6 +146,12 @@ void Lowerer::parseSignature() {
                   "constexpr value)");
       continue; // a constexpr value
     }
+    if (ptrDepth > kMaxPointerDepth) {
+      error(signatureRange(i), "pointer type nested " + std::to_string(ptrDepth) +
+                                   " deep in signature entry '" + entry.text + "'; the limit is " +
+                                   std::to_string(kMaxPointerDepth));
+      continue;
+    }
     const Type *type = ctx_.scalar(*parseScalarKind(name));
     for (unsigned d = 0; d < ptrDepth; ++d)
       type = ctx_.pointer(type);

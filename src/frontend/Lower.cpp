@@ -740,7 +740,7 @@ static std::optional<std::pair<const Type *, int64_t>> parseTypeString(Context &
     }
     s = s.substr(0, colon);
   }
-  if (!isScalarTypeName(s))
+  if (!isScalarTypeName(s) || depth > kMaxPointerDepth)
     return std::nullopt;
   const Type *t = ctx.scalar(*parseScalarKind(s));
   for (unsigned i = 0; i < depth; ++i)
@@ -841,6 +841,10 @@ void Lowerer::lowerKernel(const FunctionDef *def, ModuleScope *module, Function 
       if (!k)
         error(ta->scalarRange, "unknown type '" + ta->scalar + "'");
       type = scalar(*k);
+      if (ta->pointerDepth > kMaxPointerDepth)
+        error(SourceRange(ta->range.begin, ta->scalarRange.end),
+              "pointer type nested " + std::to_string(ta->pointerDepth) + " deep; the limit is " +
+                  std::to_string(kMaxPointerDepth));
       for (unsigned i = 0; i < ta->pointerDepth; ++i)
         type = ctx_.pointer(type);
       if (ta->divisibility) {

@@ -105,6 +105,13 @@ public:
   // Pointer
   const Type *pointee() const { return pointee_; }
   unsigned addressSpace() const { return addressSpace_; }
+  /// Levels of pointer before the scalar: 0 for a scalar, 2 for `**fp32`.
+  unsigned pointerDepth() const {
+    unsigned depth = 0;
+    for (const Type *t = this; t->isPointer(); t = t->pointee())
+      ++depth;
+    return depth;
+  }
   // Block
   const Type *element() const { return element_; }
   const std::vector<int64_t> &shape() const { return shape_; }
@@ -139,6 +146,11 @@ private:
   std::vector<int64_t> shape_;
   const Layout *layout_ = nullptr;
 };
+
+/// The deepest pointer type a program may spell (`*` repeated; tl.pointer_type of a pointer).
+/// Far beyond any real kernel; it keeps every type the front end makes within the IR text
+/// parser's nesting bound, so printed IR always parses back.
+inline constexpr unsigned kMaxPointerDepth = 16;
 
 /// Owns every type and layout of a compilation; hands out unique pointers.
 class Context {
