@@ -9,6 +9,7 @@
 // input on which LLVM itself aborts. ptxas and the math library are not run (no external tools,
 // no files). Seeds: fuzz/corpus/passes (the repository's IR and the IR the corpus kernels print).
 #include "FuzzCommon.h"
+#include "FuzzIR.h"
 #include "codegen/Codegen.h"
 #include "ir/Parser.h"
 #include "ir/Printer.h"
@@ -37,21 +38,6 @@ const Target &cudaTarget(const TargetInfo &info) {
   return *target;
 }
 
-/// True if some block type of the module carries a layout (GPU IR).
-bool isGpuIR(Module &module) {
-  bool gpu = false;
-  auto look = [&](const Value *v) { gpu |= v->type()->isBlock() && v->type()->layout(); };
-  for (auto &f : module.functions()) {
-    for (Value *arg : f->body()->arguments())
-      look(arg);
-    f->walk([&](Operation *op) {
-      for (Value *r : op->results())
-        look(r);
-    });
-  }
-  return gpu;
-}
-
 } // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
@@ -68,7 +54,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   std::string error;
   if (!lookupTarget("sm_90a", info, error))
     fuzz::oracleFailed("sm_90a is not a known target", error);
-  if (!isGpuIR(*module)) {
+  if (!fuzz::isGpuIR(*module)) {
     std::vector<std::string_view> passes = pipeline("tile", info);
     for (std::string_view p : pipeline("gpu", info))
       passes.push_back(p);

@@ -7,6 +7,7 @@
 // verify after pass ..."), or fail silently; GPU IR that comes out must print, parse back and print
 // the same. Seeds: fuzz/corpus/passes (the same IR files as parse_ir).
 #include "FuzzCommon.h"
+#include "FuzzIR.h"
 #include "ir/Parser.h"
 #include "ir/Printer.h"
 #include "ir/Verifier.h"
@@ -27,21 +28,6 @@ std::unique_ptr<Module> load(Context &ctx, SourceManager &sources, const std::st
   if (!module || !verifyModule(*module, diags))
     return nullptr;
   return module;
-}
-
-/// True if some block type of the module carries a layout (GPU IR).
-bool isGpuIR(Module &module) {
-  bool gpu = false;
-  auto look = [&](const Value *v) { gpu |= v->type()->isBlock() && v->type()->layout(); };
-  for (auto &f : module.functions()) {
-    for (Value *arg : f->body()->arguments())
-      look(arg);
-    f->walk([&](Operation *op) {
-      for (Value *r : op->results())
-        look(r);
-    });
-  }
-  return gpu;
 }
 
 /// Runs `passes` on `module`; checks the oracles; returns whether the passes succeeded.
@@ -75,7 +61,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (!module)
       return 0;
     // Tile IR: the whole pipeline. GPU IR: the GPU pipeline's passes that take GPU IR.
-    bool gpu = isGpuIR(*module);
+    bool gpu = fuzz::isGpuIR(*module);
     std::vector<std::string_view> passes;
     if (!gpu)
       passes = pipeline("tile", target);
