@@ -594,11 +594,13 @@ int Compilation::runBackend(Module &module, std::string &text, std::string &bina
                                [](const Diagnostic &d) {
                                  return d.severity == Severity::Error && d.range.begin.isValid();
                                });
+    bool toolchain = std::any_of(diags_.diagnostics().begin(), diags_.diagnostics().end(),
+                                 [](const Diagnostic &d) { return d.toolchain; });
     bool any = diags_.hasErrors();
     flushDiagnostics();
     if (!any)
       err_ << "tritonc: internal error: code generation failed without a diagnostic\n";
-    if (unlocatedCode == kExitToolError && any)
+    if (toolchain || (unlocatedCode == kExitToolError && any))
       return int(kExitToolError);
     return located ? int(kExitInputError) : any ? unlocatedCode : int(kExitInternalError);
   };
