@@ -33,7 +33,7 @@ PACKAGES=(
   man-db                             # `man -l man/tritonc.1` in the test suite
   clang-format-22                    # the style check of the test suite
   clang-22 libclang-rt-22-dev        # the sanitized build and the libFuzzer targets of the suite
-  cmake                              # the installed-tree check: a CMake project uses find_package(tritonc)
+  cmake file                         # the install checks: a CMake consumer project; `file` on the stripped binary
 )
 
 missing=()

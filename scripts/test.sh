@@ -167,13 +167,17 @@ done
 
 # ---- set-up and install ----------------------------------------------------------------------
 section "set-up and install (bare-machine set-up, meson install, consumers, static binary)"
-if tests/setup/check_setup.sh >"$TMP/setup-check.log" 2>&1; then
+if [ "${TRITONC_SANITIZED:-0}" = 1 ]; then
+  echo "packaging checks run in the unsanitized suite only (they test files and scripts, not tritonc's memory safety)"
+elif tests/setup/check_setup.sh >"$TMP/setup-check.log" 2>&1; then
   echo "PASS: $(tail -n 1 "$TMP/setup-check.log")"; pass 1
 else
   cat "$TMP/setup-check.log"; fail 1 "setup: scripts/setup.sh on a simulated bare machine (tests/setup/check_setup.sh)"
 fi
 for check in layout cmake-ninja cmake-make meson-pkgconfig user-build static; do
-  if BUILD_DIR=$BUILD_ABS tests/install/check_install.sh "$check" >"$TMP/install-$check.log" 2>&1; then
+  if [ "${TRITONC_SANITIZED:-0}" = 1 ]; then
+    break
+  elif BUILD_DIR=$BUILD_ABS tests/install/check_install.sh "$check" >"$TMP/install-$check.log" 2>&1; then
     echo "PASS: $(tail -n 1 "$TMP/install-$check.log")"; pass 1
   else
     cat "$TMP/install-$check.log"; fail 1 "install: $check (tests/install/check_install.sh $check)"

@@ -52,7 +52,13 @@ case "$CHECK" in
     "$PREFIX/bin/tritonc" --version >"$TMP/version.log" 2>&1 || { cat "$TMP/version.log"; die "the installed tritonc does not run"; }
     "$PREFIX/bin/tritonc" "$ROOT/examples/vector_add.tt" -o "$TMP/va.cubin" >"$TMP/va.log" 2>&1 &&
       [ -s "$TMP/va.json" ] || { cat "$TMP/va.log"; die "the installed tritonc does not compile examples/vector_add.tt"; }
-    echo "layout: ok (binary, man page, launcher.hpp, tritonc.pc, CMake package; the installed tritonc compiles)" ;;
+    # What a release build's install runs on the binary (meson.build: add_install_script).
+    cp "$PREFIX/bin/tritonc" "$TMP/strip-me"
+    MESON_INSTALL_DESTDIR_PREFIX=$TMP "$ROOT/scripts/strip-installed.sh" strip-me ||
+      die "scripts/strip-installed.sh failed"
+    [[ "$(file -b "$TMP/strip-me")" == *", stripped"* ]] || die "scripts/strip-installed.sh left symbols: $(file -b "$TMP/strip-me")"
+    "$TMP/strip-me" --version >/dev/null 2>&1 || die "the stripped tritonc does not run"
+    echo "layout: ok (binary, man page, launcher.hpp, tritonc.pc, CMake package; the installed tritonc compiles; release strip works)" ;;
   cmake-ninja|cmake-make|meson-pkgconfig)
     install_into "$TMP/dest"
     # Nothing from the source tree's build on PATH: the consumer sees only the install.
