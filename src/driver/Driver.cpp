@@ -547,7 +547,9 @@ int Compilation::writeOutputs(const std::string &primary,
   }
   if (!opts_.cHeaderPath.empty())
     files.emplace_back(opts_.cHeaderPath,
-                       renderCHeader(m, primary, cHeaderPrefix(opts_.cHeaderPath)));
+                       renderCHeader(m, primary,
+                                     opts_.cHeaderPrefix.empty() ? cHeaderPrefix(opts_.cHeaderPath)
+                                                                 : opts_.cHeaderPrefix));
 
   if (opts_.depfile) {
     std::string depPath = opts_.depfilePath.empty() ? defaultDepfilePath(out) : opts_.depfilePath;
