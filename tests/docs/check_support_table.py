@@ -57,6 +57,10 @@ def rel(path):
     return os.path.relpath(path, ROOT)
 
 
+def label(target):
+    return "tritonc run" if target == "run" else target
+
+
 def kernel_file_name(builtin):
     return re.sub(r"[^A-Za-z0-9._]", "_", builtin) + ".tt"
 
@@ -298,7 +302,7 @@ def main():
                 verdicts = {o for _, o, _ in got}
                 said = words[column]
                 if broken:
-                    failures.append(f"{where}: {path} for {broken[0][0]} neither builds nor "
+                    failures.append(f"{where}: {path} for {label(broken[0][0])} neither builds nor "
                                     f"fails with a located error: {broken[0][1]}")
                 elif len(verdicts) > 1:
                     yes = [t for t, o, _ in got if o == "yes"]
@@ -307,13 +311,13 @@ def main():
                                     f"for {no[0][0]} ({first_error(no[0][1])}): the cell cannot "
                                     "say both; make the archs agree")
                 elif verdicts != {said}:
-                    ts = " and ".join("tritonc run" if t == "run" else t for t, _, _ in got)
+                    ts = " and ".join(label(t) for t, _, _ in got)
                     if said == "no":
                         failures.append(f"{where}: the cell says no, but {path} now works "
                                         f"({ts}): change the cell to yes")
                     else:
                         failures.append(f"{where}: the cell says yes, but {path} fails for "
-                                        f"{got[0][0]}: {first_error(got[0][2])}: change the cell "
+                                        f"{label(got[0][0])}: {first_error(got[0][2])}: change the cell "
                                         "to no (or fix the compiler)")
     finally:
         pool.shutdown()
