@@ -2,14 +2,15 @@
 """Keeps the builtin support table of docs/LANGUAGE.md true.
 
 The table is every markdown table in docs/LANGUAGE.md whose header row is exactly
-`| builtin | interpreter | NVIDIA | AMD | notes |`. Each row names one builtin in backticks
-(`` `tl.load` ``) and says `yes` or `no` in each of the three columns. The row's kernel is
+`| builtin | interpreter | NVIDIA | AMD | notes |` (or `| type | ...` for element types). Each row
+names one builtin (or type) in backticks (`` `tl.load` ``) and says `yes` or `no` in each of the
+three columns. The row's kernel is
 tests/docs/builtins/NAME.tt (NAME: the backticked text, each character outside [A-Za-z0-9._]
 replaced by `_`): a small kernel named `kernel` that uses the builtin and stores what it
 computes. For each row and column:
 
   interpreter  `tritonc run NAME.tt --kernel kernel` with an argument for every parameter (a
-               pointer gets `rand:4096`, an integer 32, a float 1.5; a line
+               pointer gets `rand:4096`, an integer 32, an i1 True, a float 1.5; a line
                `# RUN-ARGS: --arg n=8 ...` in the kernel overrides or adds arguments)
   NVIDIA       `tritonc NAME.tt --arch sm_80` and `--arch sm_90a`: a cubin through ptxas
   AMD          `tritonc NAME.tt --arch gfx942`: an .hsaco through ld.lld
@@ -47,7 +48,8 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 COLUMNS = ["interpreter", "NVIDIA", "AMD"]
-HEADER = ["builtin", "interpreter", "NVIDIA", "AMD", "notes"]
+HEADERS = (["builtin", "interpreter", "NVIDIA", "AMD", "notes"],
+           ["type", "interpreter", "NVIDIA", "AMD", "notes"])
 TARGETS = {"interpreter": ["run"], "NVIDIA": ["sm_80", "sm_90a"], "AMD": ["gfx942"]}
 TIMEOUT = 120
 LOCATED_ERROR = re.compile(r"^[^\s:][^:\n]*:\d+:\d+: error: ", re.M)
@@ -80,7 +82,7 @@ def parse_table(doc):
         lines = f.read().split("\n")
     i = 0
     while i < len(lines):
-        if split_row(lines[i]) != HEADER:
+        if split_row(lines[i]) not in HEADERS:
             i += 1
             continue
         i += 2  # the header and its --- line
@@ -88,7 +90,7 @@ def parse_table(doc):
             cells = split_row(lines[i])
             where = f"{rel(doc)}:{i + 1}"
             m = re.fullmatch(r"`([^`]+)`", cells[0]) if cells else None
-            if cells is None or len(cells) != len(HEADER) or not m:
+            if cells is None or len(cells) != len(HEADERS[0]) or not m:
                 problems.append(f"{where}: a support-table row is "
                                 "| `builtin` | yes/no | yes/no | yes/no | notes |")
             else:
@@ -103,7 +105,7 @@ def parse_table(doc):
             i += 1
     if not rows and not problems:
         problems.append(f"{rel(doc)}: no support table (a table whose header is "
-                        f"| {' | '.join(HEADER)} |)")
+                        f"| {' | '.join(HEADERS[0])} |)")
     return rows, problems, names
 
 
@@ -118,7 +120,8 @@ def run_args(path):
         if not pm or pm.group(3) in ("tl", "constexpr"):
             continue
         name, stars, ty = pm.groups()
-        args[name] = "rand:4096" if stars else "1.5" if ty.startswith(("fp", "bf")) else "32"
+        args[name] = ("rand:4096" if stars else "1.5" if ty.startswith(("fp", "bf")) else
+                      "True" if ty == "i1" else "32")
     for extra in re.findall(r"^# RUN-ARGS:(.*)$", src, re.M):
         for k, v in re.findall(r"--arg\s+(\w+)=(\S+)", extra):
             args[k] = v
