@@ -134,13 +134,15 @@ def compile_cmd(tritonc, target, path, outdir, tag):
 
 
 def batch_source(paths):
-    """One file holding every kernel of `paths`, each file's functions renamed apart, and the
-    first line of each file's part (to map an error's line back to its file)."""
+    """One file holding every kernel of `paths`, each file's functions and constants renamed
+    apart, and the first line of each file's part (to map an error's line back to its file)."""
     imports, body, starts = [], [], []
     for n, path in enumerate(paths):
         with open(os.path.join(ROOT, path), encoding="utf-8") as f:
             src = f.read()
-        names = re.findall(r"^def (\w+)\(", src, re.M)
+        # Functions and module-level constants: both could clash between files.
+        names = re.findall(r"^def (\w+)\(", src, re.M) + \
+            re.findall(r"^(\w+)\s*(?::[^=\n]*)?=(?!=)", src, re.M)
         starts.append(len(body))
         for line in src.split("\n"):
             if line.startswith(("import ", "from ")):
