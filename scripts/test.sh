@@ -18,7 +18,8 @@
 #              header compiled as C99 (a real GPU: tests/gpu/run_host_example.sh)
 #   docs       man/tritonc.1 renders without warnings; every flag of `tritonc --help` and of
 #              `tritonc run --help` is in the man page and in README.md; the builtin support
-#              table of docs/LANGUAGE.md agrees with the compiler (tests/docs/check_support_table.py)
+#              and "Not supported" tables of docs/LANGUAGE.md agree with the compiler
+#              (tests/docs/check_support_table.py)
 #   robustness mutated kernels never crash or hang, resource limits give located errors,
 #              outputs are byte-identical across runs (tests/robustness/)
 #   style      clang-format-22 over the C++ sources
@@ -246,13 +247,14 @@ if [ -x "$TRITONC" ]; then
   if [ ${#missing_readme[@]} -eq 0 ]; then pass 1; else fail 1 "docs: not in README.md: ${missing_readme[*]}"; fi
 fi
 # The builtin support table of docs/LANGUAGE.md says what the compiler does: each row's kernel
-# (tests/docs/builtins/) is interpreted and compiled for sm_80, sm_90a and gfx942.
+# (tests/docs/builtins/) is interpreted and compiled for sm_80, sm_90a and gfx942; each
+# construct of its "Not supported" table (tests/docs/unsupported/) fails with the quoted error.
 if [ ! -x "$TRITONC" ]; then
   fail 1 "docs: support table: $TRITONC not built"
 elif out=$(python3 tests/docs/check_support_table.py --tritonc "$TRITONC" -j "$JOBS" 2>&1); then
   echo "PASS: $(tail -n 1 <<<"$out")"; pass 1
 else
-  echo "$out" | tail -n 40; fail 1 "docs: docs/LANGUAGE.md support table disagrees with the compiler"
+  echo "$out" | tail -n 40; fail 1 "docs: docs/LANGUAGE.md's support or Not supported table disagrees with the compiler"
 fi
 
 # ---- robustness ------------------------------------------------------------------------------

@@ -27,12 +27,20 @@ renamed apart) compiled by one tritonc per arch; only when that fails are they c
 one to find the culprit. `no` cells and the interpreter run one command per row. Commands run
 `-j` at a time (default 2).
 
+The "Not supported" table of the same page (header `| construct | the error says |`) is kept
+true the same way: each row's kernel, tests/docs/unsupported/NAME.tt (NAME from the backticked
+construct as above), must fail in the front end (`tritonc NAME.tt --emit-ir=tile`, exit 1, a
+located error) with an error containing the first backticked text of the row's second cell.
+When the construct compiles, or the error's text changed, the row is a failure.
+
 Before the rows, each column's toolchain is checked on examples/vector_add.tt: a missing ptxas,
 ld.lld, libdevice or ROCm device library fails that column (never a skip).
 
   tests/docs/check_support_table.py [--tritonc build/tritonc] [--doc docs/LANGUAGE.md]
-                                    [--kernels tests/docs/builtins] [-j 2] [-v]
-Prints one line per failure, then `support table: N rows, N cells, N commands, N failed (T s)`.
+                                    [--kernels tests/docs/builtins]
+                                    [--unsupported tests/docs/unsupported] [-j 2] [-v]
+Prints one line per failure, then
+`support table: N rows, N cells, N unsupported constructs, N commands, N failed (T s)`.
 Exit status 0 iff nothing failed. Python 3 standard library only.
 """
 
@@ -107,6 +115,42 @@ def parse_table(doc):
         problems.append(f"{rel(doc)}: no support table (a table whose header is "
                         f"| {' | '.join(HEADERS[0])} |)")
     return rows, problems, names
+
+
+UNSUPPORTED_HEADER = ["construct", "the error says"]
+
+
+def parse_unsupported(doc):
+    """Rows of the "Not supported" table as (line, construct, expected error text), problems,
+    and every construct named."""
+    rows, problems, names = [], [], set()
+    with open(doc, encoding="utf-8") as f:
+        lines = f.read().split("\n")
+    i = 0
+    while i < len(lines):
+        if split_row(lines[i]) != UNSUPPORTED_HEADER:
+            i += 1
+            continue
+        i += 2
+        while i < len(lines) and lines[i].strip().startswith("|"):
+            cells = split_row(lines[i])
+            m = re.fullmatch(r"`([^`]+)`", cells[0]) if cells else None
+            said = re.search(r"`([^`]+)`", cells[1]) if cells and len(cells) == 2 else None
+            if not m or not said:
+                problems.append(f"{rel(doc)}:{i + 1}: a not-supported row is "
+                                "| `construct` | `the error's text` ... |")
+            else:
+                names.add(m.group(1))
+                rows.append((i + 1, m.group(1), said.group(1)))
+            i += 1
+    return rows, problems, names
+
+
+def orphans(directory, names, doc, what):
+    """Kernels of `directory` that no row names."""
+    named = {kernel_file_name(n) for n in names}
+    return [f"{rel(os.path.join(directory, f))}: no row of the {what} in {rel(doc)} names this "
+            "kernel" for f in sorted(os.listdir(directory)) if f.endswith(".tt") and f not in named]
 
 
 def run_args(path):
@@ -192,6 +236,8 @@ def main():
     ap.add_argument("--tritonc", default=os.path.join(ROOT, "build", "tritonc"))
     ap.add_argument("--doc", default=os.path.join(ROOT, "docs", "LANGUAGE.md"))
     ap.add_argument("--kernels", default=os.path.join(ROOT, "tests", "docs", "builtins"))
+    ap.add_argument("--unsupported", default=os.path.join(ROOT, "tests", "docs", "unsupported"),
+                    help="kernels of the Not supported table")
     ap.add_argument("-j", "--jobs", type=int, default=2)
     ap.add_argument("-v", "--verbose", action="store_true", help="print every cell's outcome")
     opts = ap.parse_args()
@@ -203,7 +249,7 @@ def main():
     pool = concurrent.futures.ThreadPoolExecutor(max_workers=max(1, opts.jobs))
     tmp = tempfile.mkdtemp(prefix="support-table.")
     ncommands = 0
-    checked, dead = [], set()
+    checked, dead, unsupported = [], set(), []
 
     def run_all(cmds):
         nonlocal ncommands
@@ -212,11 +258,11 @@ def main():
 
     try:
         rows, failures, names = parse_table(opts.doc)
-        named = {kernel_file_name(b) for b in names}
-        for f in sorted(f for f in os.listdir(opts.kernels) if f.endswith(".tt")):
-            if f not in named:
-                failures.append(f"{rel(os.path.join(opts.kernels, f))}: no row of the support "
-                                f"table in {rel(opts.doc)} names this kernel")
+        failures += orphans(opts.kernels, names, opts.doc, "support table")
+        unsupported, problems, unames = parse_unsupported(opts.doc)
+        failures += problems
+        if os.path.isdir(opts.unsupported):
+            failures += orphans(opts.unsupported, unames, opts.doc, "Not supported table")
         # checked: (line, builtin, words, path)
         for line, builtin, words in rows:
             path = rel(os.path.join(opts.kernels, kernel_file_name(builtin)))
@@ -258,6 +304,15 @@ def main():
                         batches.setdefault(t, []).append((line, path))
                     else:
                         singles[(line, t)] = compile_cmd(tritonc, t, path, tmp, f"row{line}")
+        # Each construct of the Not supported table: the front end must reject its kernel with
+        # the quoted error.
+        for line, construct, _ in unsupported:
+            path = rel(os.path.join(opts.unsupported, kernel_file_name(construct)))
+            if os.path.isfile(os.path.join(ROOT, path)):
+                singles[(line, "unsupported")] = [tritonc, path, "--emit-ir=tile", "-o", os.devnull]
+            else:
+                failures.append(f"{rel(opts.doc)}:{line}: not-supported row `{construct}`: its "
+                                f"kernel {path} does not exist")
         for key, res in zip(singles, run_all(list(singles.values()))):
             results[key] = res
         # A failing batch: the kernel its error points into is compiled alone (for the
@@ -324,6 +379,22 @@ def main():
                         failures.append(f"{where}: the cell says yes, but {path} fails for "
                                         f"{label(got[0][0])}: {first_error(got[0][2])}: change the cell "
                                         "to no (or fix the compiler)")
+        for line, construct, said in unsupported:
+            if (line, "unsupported") not in results:
+                continue
+            status, out = results[(line, "unsupported")]
+            path = rel(os.path.join(opts.unsupported, kernel_file_name(construct)))
+            where = f"{rel(opts.doc)}:{line}: not-supported row `{construct}`"
+            verdict = outcome((status, out))
+            if verdict == "yes":
+                failures.append(f"{where}: {path} now compiles: the construct is supported, so "
+                                "remove the row (and document the construct)")
+            elif verdict != "no":
+                failures.append(f"{where}: {path} neither compiles nor fails with a located "
+                                f"error: {verdict}")
+            elif said not in out:
+                failures.append(f"{where}: the error is no longer `{said}` but "
+                                f"`{first_error(out).split(' error: ', 1)[-1]}`: update the row")
     finally:
         pool.shutdown()
         shutil.rmtree(tmp, ignore_errors=True)
@@ -331,8 +402,9 @@ def main():
     for f in failures:
         print(f"FAIL: {f}")
     ncells = len(checked) * (len(COLUMNS) - len(dead))
-    print(f"support table: {len(rows)} rows, {ncells} cells, {ncommands} commands, "
-          f"{len(failures)} failed ({time.monotonic() - start:.1f} s)")
+    print(f"support table: {len(rows)} rows, {ncells} cells, {len(unsupported)} unsupported "
+          f"constructs, {ncommands} commands, {len(failures)} failed "
+          f"({time.monotonic() - start:.1f} s)")
     return 1 if failures else 0
 
 
