@@ -4,10 +4,9 @@
 The table is every markdown table in docs/LANGUAGE.md whose header row is exactly
 `| builtin | interpreter | NVIDIA | AMD | notes |` (or `| type | ...` for element types). Each row
 names one builtin (or type) in backticks (`` `tl.load` ``) and says `yes` or `no` in each of the
-three columns. The row's kernel is
-tests/docs/builtins/NAME.tt (NAME: the backticked text, each character outside [A-Za-z0-9._]
-replaced by `_`): a small kernel named `kernel` that uses the builtin and stores what it
-computes. For each row and column:
+three columns. The row's kernel is tests/docs/builtins/NAME.tt (NAME: the backticked text, each
+character outside [A-Za-z0-9._] replaced by `_`): a small kernel named `kernel` that uses the
+builtin and stores what it computes. For each row and column:
 
   interpreter  `tritonc run NAME.tt --kernel kernel` with an argument for every parameter (a
                pointer gets `rand:4096`, an integer 32, an i1 True, a float 1.5; a line
@@ -22,8 +21,8 @@ output, exit 4: an internal error) are failures that name the row, the column an
 cell should hold. So are a row without a kernel, a kernel without a row, and a cell word other
 than `yes` or `no`.
 
-Speed: the `yes` kernels of each compiled column go into one file (each kernel and helper
-renamed apart) compiled by one tritonc per arch; only when that fails are they compiled one by
+Speed: the `yes` kernels of each compiled column go into one file (each file's functions and
+constants renamed apart) compiled by one tritonc per arch; only when that fails are they compiled one by
 one to find the culprit. `no` cells and the interpreter run one command per row. Commands run
 `-j` at a time (default 2).
 
