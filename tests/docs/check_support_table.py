@@ -22,9 +22,9 @@ cell should hold. So are a row without a kernel, a kernel without a row, and a c
 than `yes` or `no`.
 
 Speed: the `yes` kernels of each compiled column go into one file (each file's functions and
-constants renamed apart) compiled by one tritonc per arch; only when that fails are they compiled one by
-one to find the culprit. `no` cells and the interpreter run one command per row. Commands run
-`-j` at a time (default 2).
+constants renamed apart) compiled by one tritonc per arch; when that fails, the kernel its error
+points into is compiled alone and the rest batched again. `no` cells and the interpreter run
+one command per row. Commands run `-j` at a time (default 2).
 
 The "Not supported" table of the same page (header `| construct | the error says |`) is kept
 true the same way: each row's kernel, tests/docs/unsupported/NAME.tt (NAME from the backticked
@@ -308,14 +308,14 @@ def main():
         for line, construct, _ in unsupported:
             path = rel(os.path.join(opts.unsupported, kernel_file_name(construct)))
             if os.path.isfile(os.path.join(ROOT, path)):
-                singles[(line, "unsupported")] = [tritonc, path, "--emit-ir=tile", "-o", os.devnull]
+                singles[(line, "unsupported")] = [tritonc, path, "--emit-ir=tile", "-o",
+                                                  os.devnull]
             else:
                 failures.append(f"{rel(opts.doc)}:{line}: not-supported row `{construct}`: its "
                                 f"kernel {path} does not exist")
-        for key, res in zip(singles, run_all(list(singles.values()))):
-            results[key] = res
-        # A failing batch: the kernel its error points into is compiled alone (for the
-        # message) and the rest batched again, so k wrong cells cost k + 1 batches.
+        # The batches (the longest commands) start first, the single commands beside them. A
+        # failing batch: the kernel its error points into is compiled alone (for the message)
+        # and the rest batched again, so k wrong cells cost k + 1 batches.
         pending = dict(batches)
         while pending:
             cmds, layout = {}, {}
@@ -326,8 +326,13 @@ def main():
                     f.write(text)
                 cmds[t] = compile_cmd(tritonc, t, src, tmp, "batch")
                 layout[t] = (src, starts)
+            keys = list(cmds) + list(singles)
+            outs = run_all(list(cmds.values()) + list(singles.values()))
+            for key, res in zip(keys[len(cmds):], outs[len(cmds):]):
+                results[key] = res
+            singles = {}
             again = {}
-            for t, res in zip(cmds, run_all(list(cmds.values()))):
+            for t, res in zip(cmds, outs):
                 members = pending[t]
                 if res[0] == 0:
                     for line, _ in members:
@@ -335,18 +340,18 @@ def main():
                     continue
                 src, starts = layout[t]
                 m = re.search(re.escape(src) + r":(\d+):\d+: error: ", res[1])
-                if m:
-                    culprit = max(i for i, s in enumerate(starts) if s <= int(m.group(1)))
-                    suspects = [members[culprit]]
-                else:
-                    suspects = members  # no location (a tool's failure): one by one
+                part = [i for i, s in enumerate(starts) if m and s <= int(m.group(1))]
+                # Without a location inside a kernel (a tool's failure): one by one.
+                suspects = [members[part[-1]]] if part else members
                 alone = run_all([compile_cmd(tritonc, t, p, tmp, f"row{l}") for l, p in suspects])
                 for (line, _), r in zip(suspects, alone):
                     results[(line, t)] = r
                 rest = [mb for mb in members if mb not in suspects]
-                if rest and len(rest) < len(members):
+                if rest:
                     again[t] = rest
             pending = again
+        for key, res in zip(singles, run_all(list(singles.values()))):
+            results[key] = res  # when there was no batch at all
 
         for line, builtin, words, path in checked:
             for column in COLUMNS:
@@ -376,8 +381,8 @@ def main():
                                         f"({ts}): change the cell to yes")
                     else:
                         failures.append(f"{where}: the cell says yes, but {path} fails for "
-                                        f"{label(got[0][0])}: {first_error(got[0][2])}: change the cell "
-                                        "to no (or fix the compiler)")
+                                        f"{label(got[0][0])}: {first_error(got[0][2])}: "
+                                        "change the cell to no (or fix the compiler)")
         for line, construct, said in unsupported:
             if (line, "unsupported") not in results:
                 continue
