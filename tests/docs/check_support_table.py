@@ -15,7 +15,8 @@ builtin and stores what it computes. For each row and column:
   AMD          `tritonc NAME.tt --arch gfx942`: an .hsaco through ld.lld
 
 A cell is `yes` when its commands exit 0 (for NVIDIA: for both archs) and `no` when they exit 1
-with a located `FILE:LINE:COL: error:` diagnostic. A `yes` that fails, a `no` that succeeds,
+with a located `FILE:LINE:COL: error:` diagnostic; an NVIDIA cell may also name the one arch
+that works (`sm_90a`: yes for sm_90a, no for sm_80). A `yes` that fails, a `no` that succeeds,
 and a command that fails any other way (a crash, a timeout, exit 3: a tool rejected tritonc's
 output, exit 4: an internal error) are failures that name the row, the column and the word the
 cell should hold. So are a row without a kernel, a kernel without a row, and a cell word other
@@ -66,6 +67,28 @@ def rel(path):
     return os.path.relpath(path, ROOT)
 
 
+def cell_words(column):
+    """The words a cell may hold: yes, no, and for a column of several archs the one arch that
+    works (`sm_90a`: sm_90a yes, sm_80 no)."""
+    targets = TARGETS[column]
+    return ["yes", "no"] + (targets if len(targets) > 1 else [])
+
+
+def expected(column, word):
+    """{target: 'yes' or 'no'} for a cell's word."""
+    if word in ("yes", "no"):
+        return {t: word for t in TARGETS[column]}
+    return {t: "yes" if t == word else "no" for t in TARGETS[column]}
+
+
+def word_for(column, got):
+    """The cell word that describes outcomes {target: 'yes' or 'no'}; None if no word does."""
+    for w in cell_words(column):
+        if expected(column, w) == got:
+            return w
+    return None
+
+
 def label(target):
     return "tritonc run" if target == "run" else target
 
@@ -103,10 +126,11 @@ def parse_table(doc):
             else:
                 names.add(m.group(1))
                 words = dict(zip(COLUMNS, cells[1:4]))
-                bad = [c for c in COLUMNS if words[c] not in ("yes", "no")]
+                bad = [c for c in COLUMNS if words[c] not in cell_words(c)]
                 if bad:
                     problems.append(f"{where}: row `{m.group(1)}`, column {bad[0]} says "
-                                    f"'{words[bad[0]]}': a cell is exactly yes or no")
+                                    f"'{words[bad[0]]}': a cell is exactly one of "
+                                    f"{', '.join(cell_words(bad[0]))}")
                 else:
                     rows.append((i + 1, m.group(1), words))
             i += 1
@@ -363,26 +387,25 @@ def main():
                     print(f"{builtin:32} {column:12} " + "  ".join(f"{t}={o}" for t, o, _ in got))
                 where = f"{rel(opts.doc)}:{line}: row `{builtin}`, column {column}"
                 broken = [(t, o) for t, o, _ in got if o.startswith("broken")]
-                verdicts = {o for _, o, _ in got}
                 said = words[column]
+                want = expected(column, said)
                 if broken:
-                    failures.append(f"{where}: {path} for {label(broken[0][0])} neither builds nor "
-                                    f"fails with a located error: {broken[0][1]}")
-                elif len(verdicts) > 1:
-                    yes = [t for t, o, _ in got if o == "yes"]
-                    no = [(t, out) for t, o, out in got if o == "no"]
-                    failures.append(f"{where}: {path} builds for {', '.join(yes)} but not "
-                                    f"for {no[0][0]} ({first_error(no[0][1])}): the cell cannot "
-                                    "say both; make the archs agree")
-                elif verdicts != {said}:
-                    ts = " and ".join(label(t) for t, _, _ in got)
-                    if said == "no":
-                        failures.append(f"{where}: the cell says no, but {path} now works "
-                                        f"({ts}): change the cell to yes")
-                    else:
-                        failures.append(f"{where}: the cell says yes, but {path} fails for "
-                                        f"{label(got[0][0])}: {first_error(got[0][2])}: "
-                                        "change the cell to no (or fix the compiler)")
+                    failures.append(f"{where}: {path} for {label(broken[0][0])} neither builds "
+                                    f"nor fails with a located error: {broken[0][1]}")
+                    continue
+                right = word_for(column, {t: o for t, o, _ in got})
+                if right == said:
+                    continue
+                works = [label(t) for t, o, _ in got if o == "yes" and want[t] == "no"]
+                fails = [(t, out) for t, o, out in got if o == "no" and want[t] == "yes"]
+                why = []
+                if works:
+                    why.append(f"now works ({' and '.join(works)})")
+                if fails:
+                    why.append(f"fails for {label(fails[0][0])}: {first_error(fails[0][1])}")
+                fix = f"change the cell to {right}" + (" (or fix the compiler)" if fails else "")
+                failures.append(f"{where}: the cell says {said}, but {path} "
+                                f"{'; it '.join(why)}: {fix}")
         for line, construct, said in unsupported:
             if (line, "unsupported") not in results:
                 continue
