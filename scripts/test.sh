@@ -17,7 +17,9 @@
 #              run on tests/host/mock_libcuda.cpp (a CPU stand-in for the driver); the generated
 #              header compiled as C99 (a real GPU: tests/gpu/run_host_example.sh)
 #   docs       man/tritonc.1 renders without warnings; every flag of `tritonc --help` and of
-#              `tritonc run --help` is in the man page and in README.md
+#              `tritonc run --help` is in the man page and in README.md; the builtin support
+#              and "Not supported" tables of docs/LANGUAGE.md agree with the compiler
+#              (tests/docs/check_support_table.py)
 #   robustness mutated kernels never crash or hang, resource limits give located errors,
 #              outputs are byte-identical across runs (tests/robustness/)
 #   style      clang-format-22 over the C++ sources
@@ -225,7 +227,7 @@ else
 fi
 
 # ---- docs ------------------------------------------------------------------------------------
-section "docs (man page, README)"
+section "docs (man page, README, docs/LANGUAGE.md support table)"
 if ! command -v man >/dev/null; then
   fail 1 "docs: man not found (install man-db)"
 else
@@ -243,6 +245,16 @@ if [ -x "$TRITONC" ]; then
   done
   if [ ${#missing_man[@]} -eq 0 ]; then pass 1; else fail 1 "docs: not in man/tritonc.1: ${missing_man[*]}"; fi
   if [ ${#missing_readme[@]} -eq 0 ]; then pass 1; else fail 1 "docs: not in README.md: ${missing_readme[*]}"; fi
+fi
+# The builtin support table of docs/LANGUAGE.md says what the compiler does: each row's kernel
+# (tests/docs/builtins/) is interpreted and compiled for sm_80, sm_90a and gfx942; each
+# construct of its "Not supported" table (tests/docs/unsupported/) fails with the quoted error.
+if [ ! -x "$TRITONC" ]; then
+  fail 1 "docs: support table: $TRITONC not built"
+elif out=$(python3 tests/docs/check_support_table.py --tritonc "$TRITONC" -j "$JOBS" 2>&1); then
+  echo "PASS: $(tail -n 1 <<<"$out")"; pass 1
+else
+  echo "$out" | tail -n 40; fail 1 "docs: docs/LANGUAGE.md's support or Not supported table disagrees with the compiler"
 fi
 
 # ---- robustness ------------------------------------------------------------------------------
