@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Run tritonc's whole test suite (no GPU needed) and end with one line: `N passed, N failed`.
-# Layers, fastest first (see shared/ARCHITECTURE.md, "Tests"):
+# Layers, fastest first (see CONTRIBUTING.md, "Tests"):
 #   unit       doctest cases of build/tests/unit/unit_tests          (each case counts)
 #   lit        lit + FileCheck file tests under tests/lit             (each test counts)
 #   toolchain  every tests/kernels/*.tt and examples/*.tt compiled to a cubin with ptxas for
