@@ -12,6 +12,7 @@
 #              (tests/setup); `meson install --destdir`, then examples/cmake (find_package) and
 #              examples/meson (pkg-config) built against the installed tree only; -Dtests=false;
 #              the self-contained tritonc-static without libLLVM (tests/install)
+#   python     python/tritonc (the Python runtime) on a fake driver, and its pip install
 #   host       examples/host (generated C header + include/tritonc/launcher.hpp) compiled and
 #              linked against cuda.h and the libcuda stub, for a cubin and a two-arch fatbin, and
 #              run on tests/host/mock_libcuda.cpp (a CPU stand-in for the driver); the generated
@@ -185,6 +186,30 @@ for check in layout cmake-ninja cmake-make meson-pkgconfig user-build static; do
     cat "$TMP/install-$check.log"; fail 1 "install: $check (tests/install/check_install.sh $check)"
   fi
 done
+
+# ---- Python runtime --------------------------------------------------------------------------
+section "Python runtime (python/tritonc: argument checks and packing on a fake driver; pip install)"
+if [ ! -x "$TRITONC" ]; then
+  fail 1 "python: $TRITONC not built"
+else
+  TRITONC=$TRITONC python3 -m unittest discover -s tests/python -v >"$TMP/python.log" 2>&1
+  rc=$?
+  grep -E ' \.\.\. (ok|FAIL|ERROR)' "$TMP/python.log"
+  pp=$(grep -cE ' \.\.\. ok$' "$TMP/python.log")
+  pf=$(grep -cE ' \.\.\. (FAIL|ERROR)$' "$TMP/python.log")
+  pass "$pp"
+  [ "$pf" -gt 0 ] && fail "$pf" "python: $pf runtime test(s) failed (tests/python)"
+  if [ "$pp" -eq 0 ] || { [ "$pf" -eq 0 ] && [ "$rc" -ne 0 ]; }; then
+    tail -n 20 "$TMP/python.log"; fail 1 "python: unittest exited $rc"
+  fi
+fi
+if [ "${TRITONC_SANITIZED:-0}" != 1 ]; then
+  if tests/python/check_package.sh >"$TMP/pip.log" 2>&1; then
+    echo "PASS: $(tail -n 1 "$TMP/pip.log")"; pass 1
+  else
+    cat "$TMP/pip.log"; fail 1 "python: the package does not pip-install (tests/python/check_package.sh)"
+  fi
+fi
 
 # ---- host example ----------------------------------------------------------------------------
 section "host example (examples/host: generated C header + launcher.hpp; mock driver, no GPU)"
