@@ -15,6 +15,7 @@ struct ToolchainOptions {
   std::string libdevice;      ///< path of libdevice.10.bc
   std::string rocmBitcodeDir; ///< folder holding ocml.bc and oclc_*.bc
   unsigned ptxasOptLevel = 3; ///< ptxas -O level (tritonc -O)
+  bool lineInfo = false;      ///< ptxas -lineinfo: keep the PTX's .loc lines in the cubin
   /// Called with each external command line just before it runs (tritonc -v prints them).
   std::function<void(const std::vector<std::string> &argv)> onRun;
 };

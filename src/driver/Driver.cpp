@@ -580,6 +580,7 @@ int Compilation::runBackend(Module &module, std::string &text, std::string &bina
   ToolchainOptions toolchain;
   toolchain.ptxas = opts_.ptxas;
   toolchain.ptxasOptLevel = opts_.optLevel;
+  toolchain.lineInfo = opts_.lineInfo;
   toolchain.onRun = [this](const std::vector<std::string> &argv) {
     verbose("running: " + shellQuote(argv));
   };
@@ -611,7 +612,8 @@ int Compilation::runBackend(Module &module, std::string &text, std::string &bina
   std::unique_ptr<llvm::Module> llvmModule;
   std::vector<KernelInfo> infos;
   auto start = Clock::now();
-  if (!emitLLVM(module, *target, llvmContext, llvmModule, infos, diags_))
+  if (!emitLLVM(module, *target, llvmContext, llvmModule, infos, diags_,
+                opts_.lineInfo ? &sources_ : nullptr))
     return failed(kExitInputError);
   times_.add("codegen: LLVM IR", secondsSince(start));
 

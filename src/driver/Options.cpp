@@ -53,6 +53,8 @@ TARGET AND CODE GENERATION:
   --embed-ptx           Also put each arch's PTX into the binary (a fatbin, even for one arch)
                         for forward compatibility with newer GPUs.
   -O0 -O1 -O2 -O3       Optimization level of LLVM and ptxas. Default: -O3.
+  -lineinfo             Keep the .tt line of each instruction (PTX .loc, ptxas -lineinfo) so that
+                        Nsight Compute and compute-sanitizer show source lines. No effect on speed.
   --num-warps N         Warps per program (1, 2, 4, 8, 16 or 32; default 4).
   --num-stages N        Software-pipelining stages for loops (1..16; default 3).
   --num-ctas N          CTAs per cluster (1, 2, 4, 8 or 16; default 1).
@@ -104,7 +106,7 @@ std::vector<std::string> normalizeArgs(int argc, const char *const *argv) {
   std::vector<std::string> args;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
-    if (a == "-MD" || a == "-MP" || a == "-MF" || a == "-MT") {
+    if (a == "-MD" || a == "-MP" || a == "-MF" || a == "-MT" || a == "-lineinfo") {
       args.push_back("-" + a);
     } else if (a.size() > 3 && (a.starts_with("-MF") || a.starts_with("-MT"))) {
       args.push_back("-" + a.substr(0, 3));
@@ -171,6 +173,7 @@ std::optional<int> parseCommandLine(int argc, const char *const *argv, DriverOpt
   app.add_option("--emit-c-header", options.cHeaderPath);
   app.add_option("--c-header-prefix", options.cHeaderPrefix);
   app.add_flag("--embed-ptx", options.embedPtx);
+  app.add_flag("--lineinfo", options.lineInfo); // spelled -lineinfo, as nvcc's
   app.add_option("-O", options.optLevel)->check(CLI::Range(0u, 3u));
   app.add_flag("--version", options.showVersion);
   app.add_option("--print-after", options.printAfter)->allow_extra_args(false)->delimiter(',');
