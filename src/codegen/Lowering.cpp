@@ -244,6 +244,12 @@ bool KernelLowering::lowerOp(const Operation &op) {
     return lowerAtomic(op);
   case OpCode::Reduce:
     return lowerReduce(op);
+  case OpCode::Scan:
+    return lowerScan(op);
+  case OpCode::Print:
+    return lowerPrint(op);
+  case OpCode::Assert:
+    return lowerAssert(op);
   case OpCode::Barrier:
     target_.barrier(b_);
     return true;
