@@ -246,6 +246,8 @@ bool KernelLowering::lowerOp(const Operation &op) {
     return lowerReduce(op);
   case OpCode::Scan:
     return lowerScan(op);
+  case OpCode::Histogram:
+    return lowerHistogram(op);
   case OpCode::Print:
     return lowerPrint(op);
   case OpCode::Assert:

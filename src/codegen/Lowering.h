@@ -10,8 +10,8 @@
 // The implementation is split by concern: Lowering.cpp (kernel, dispatch, constants, control
 // flow), LowerElementwise.cpp (arith, casts incl. fp8, math, extern calls), LowerMemory.cpp
 // (load, store), LowerLayout.cpp (index maths, splat/broadcast/expand_dims/convert_layout),
-// LowerReduce.cpp (reduce), LowerScan.cpp (scan), LowerDebug.cpp (print, assert),
-// LowerAtomic.cpp (atomics).
+// LowerReduce.cpp (reduce), LowerScan.cpp (scan), LowerHistogram.cpp (histogram),
+// LowerDebug.cpp (print, assert), LowerAtomic.cpp (atomics).
 #pragma once
 
 #include "codegen/Codegen.h"
@@ -85,6 +85,9 @@ private:
 
   // ---- LowerScan.cpp
   bool lowerScan(const Operation &op);
+
+  // ---- LowerHistogram.cpp
+  bool lowerHistogram(const Operation &op);
 
   // ---- LowerDebug.cpp
   bool lowerPrint(const Operation &op);

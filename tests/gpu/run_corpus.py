@@ -203,6 +203,15 @@ def setup_print_assert(v, cx):
                   outs=[Out(out, 2 * x.double(), base, exact=True)])
 
 
+def setup_histogram(v, cx):
+    n, bins = min(v["n"], cx["BLOCK"]), cx["BINS"]
+    x = torch.randint(-3, bins + 3, (n,), dtype=torch.int32, device=DEVICE)  # some out of range
+    out, base = guarded((bins,), torch.int32, pad=(64,))
+    inside = x[(x >= 0) & (x < bins)].long()
+    ref = torch.bincount(inside, minlength=bins).to(torch.int32)
+    return Launch(grid=(1,), args=[x, out, n], outs=[Out(out, ref, base, exact=True)])
+
+
 SCAN_SIZES_1D = [{"n": n} for n in (1, 1000, 4097, 98431)]
 SCAN_ROWS = [{"M": m, "N": n} for m, n in ((1, 1), (5, 63), (37, 300), (130, 512))]
 SCAN_COLS = [{"M": m, "N": n} for m, n in ((1, 1), (100, 13), (256, 70))]
@@ -231,6 +240,10 @@ CASES = [
     Case("linear_recurrence", "scans", "linear_recurrence_kernel", SCAN_RECUR, setup_linear_recurrence),
     Case("linear_recurrence_w8", "scans_w8", "linear_recurrence_kernel", SCAN_RECUR,
          setup_linear_recurrence),
+    Case("histogram", "histogram", "histogram_kernel", [{"n": n} for n in (1, 700, 1024)],
+         setup_histogram),
+    Case("histogram_512_w8", "histogram_512_w8", "histogram_kernel",
+         [{"n": n} for n in (1, 1000, 1024)], setup_histogram),
     # device_print and device_assert (which must not fire): y = 2x; the lines go to the output.
     Case("print_assert", "debug_print", "print_assert_kernel", [{"n": n} for n in (1, 13)],
          setup_print_assert),
