@@ -11,10 +11,12 @@
 //     (clamped to 16 bytes and to the layout's contiguous registers). No `vec`: 1.
 // Supported: constant, program_id, num_programs, arange, splat, broadcast, expand_dims,
 // convert_layout, every elementwise op (arith, cmp, select, cast incl. fp8, math, extern_call,
-// addptr), load, store, atomic_rmw, atomic_cas, reduce, barrier, for, if, while. Any other op
-// is a located error ("'dot' is not supported yet for sm_90a").
-// Shared memory (convert_layout, reduce across warps, atomics whose old values are used) is
-// one dynamic buffer, `global_smem`, as in Triton: launch with KernelInfo::sharedBytes.
+// addptr), load, store, atomic_rmw, atomic_cas, reduce, scan, histogram, print and assert
+// (NVIDIA), barrier, for, if, while. Any other op is a located error ("'dot' is not supported
+// yet for sm_90a").
+// Shared memory (convert_layout, reduce and scan across warps, histogram, atomics whose old
+// values are used) is one dynamic buffer, `global_smem`, as in Triton: launch with
+// KernelInfo::sharedBytes.
 #pragma once
 
 #include "codegen/Target.h"

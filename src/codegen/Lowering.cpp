@@ -254,6 +254,14 @@ bool KernelLowering::lowerOp(const Operation &op) {
     return lowerAtomic(op);
   case OpCode::Reduce:
     return lowerReduce(op);
+  case OpCode::Scan:
+    return lowerScan(op);
+  case OpCode::Histogram:
+    return lowerHistogram(op);
+  case OpCode::Print:
+    return lowerPrint(op);
+  case OpCode::Assert:
+    return lowerAssert(op);
   case OpCode::Barrier:
     target_.barrier(b_);
     return true;

@@ -10,7 +10,8 @@
 // The implementation is split by concern: Lowering.cpp (kernel, dispatch, constants, control
 // flow), LowerElementwise.cpp (arith, casts incl. fp8, math, extern calls), LowerMemory.cpp
 // (load, store), LowerLayout.cpp (index maths, splat/broadcast/expand_dims/convert_layout),
-// LowerReduce.cpp (reduce), LowerAtomic.cpp (atomics).
+// LowerReduce.cpp (reduce), LowerScan.cpp (scan), LowerHistogram.cpp (histogram),
+// LowerDebug.cpp (print, assert), LowerAtomic.cpp (atomics).
 #pragma once
 
 #include "codegen/Codegen.h"
@@ -84,6 +85,16 @@ private:
                                      const std::vector<llvm::Value *> &next);
   /// Target::shuffleXor for a register of any type (moved as 32-bit words).
   llvm::Value *shuffleXor(llvm::Value *v, unsigned laneMask);
+
+  // ---- LowerScan.cpp
+  bool lowerScan(const Operation &op);
+
+  // ---- LowerHistogram.cpp
+  bool lowerHistogram(const Operation &op);
+
+  // ---- LowerDebug.cpp
+  bool lowerPrint(const Operation &op);
+  bool lowerAssert(const Operation &op);
 
   // ---- LowerLayout.cpp
   bool lowerSplat(const Operation &op);
