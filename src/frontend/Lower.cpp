@@ -149,6 +149,11 @@ void Lowerer::lowerStmt(const Stmt *s) {
     emitOp(OpCode::Assert, {cond}, {}, std::move(attrs));
     return;
   }
+  case NodeKind::Raise:
+    // Triton rejects a raise it reaches; one in a branch not taken at compile time is harmless.
+    error(s->range, "'raise' is reached while lowering '" + frame().fnName +
+                        "': kernels cannot raise exceptions (a raise is allowed only in a branch "
+                        "not taken at compile time)");
   case NodeKind::FunctionDef:
     error(s->range, "nested function definitions are not supported");
   case NodeKind::ClassDef:
@@ -791,6 +796,14 @@ void Lowerer::lowerKernel(const FunctionDef *def, ModuleScope *module, Function 
     const Param &p = def->params[pi];
     const Annotation *ann = p.annotation.get();
     const SignatureEntry *sig = haveSig ? &signature_[pi] : nullptr;
+    if (isPythonTypeHint(ann)) {
+      // `n: int`, `x_ptr: tl.tensor`: Python hints, no tritonc type; --signature types them.
+      if (!sig)
+        error(ann->range, "parameter '" + p.name + "' of kernel '" + def->name +
+                              "' has a Python type hint, which gives it no type; annotate it "
+                              "with a type such as i32 or *fp32, or pass --signature");
+      ann = nullptr;
+    }
     if (!ann && !sig)
       error(p.nameRange,
             "parameter '" + p.name + "' of kernel '" + def->name + "' has no type annotation");
@@ -933,9 +946,14 @@ SVal Lowerer::inlineCall(const FunctionDef *def, ModuleScope *module, ArgList al
     for (size_t j = 0; j < np; ++j)
       if (def->params[j].name == al.kwargs[i].first)
         idx = j;
-    if (idx == np)
-      error(al.kwargRanges[i],
-            "'" + def->name + "' got an unexpected keyword argument '" + al.kwargs[i].first + "'");
+    if (idx == np) {
+      std::vector<std::string> names;
+      for (const Param &p : def->params)
+        names.push_back(p.name);
+      error(al.kwargRanges[i], "'" + def->name + "' got an unexpected keyword argument '" +
+                                   al.kwargs[i].first + "'" +
+                                   didYouMean(al.kwargs[i].first, names));
+    }
     if (vals[idx])
       error(al.kwargRanges[i],
             "'" + def->name + "' got multiple values for argument '" + al.kwargs[i].first + "'");
@@ -953,9 +971,8 @@ SVal Lowerer::inlineCall(const FunctionDef *def, ModuleScope *module, ArgList al
         error(callRange, "'" + def->name + "' missing argument '" + p.name + "'");
       vals[i] = evalInModule(p.defaultValue.get(), module);
     }
-    if (p.annotation && isa<ConstexprAnnotation>(p.annotation.get()) && vals[i]->containsRuntime())
-      error(ranges[i], "argument '" + p.name + "' of '" + def->name +
-                           "' must be a constexpr, but got a " + describe(*vals[i]));
+    // A tl.constexpr annotation on a helper's parameter is not enforced, as in Triton: the
+    // tutorials pass blocks (offs_m) and runtime scalars to such parameters.
     fr.env.vars[p.name] = *vals[i];
   }
   ++inlineDepth_;

@@ -421,7 +421,8 @@ TEST_CASE("sema: located errors") {
   };
   const Case cases[] = {
       {"    x = nope + 1\n", "6:9: unknown name 'nope'"},
-      {"    tl.load(p, maks=n)\n", "6:16: tl.load() got an unexpected keyword argument 'maks'"},
+      {"    tl.load(p, maks=n)\n",
+       "6:16: tl.load() got an unexpected keyword argument 'maks'; did you mean 'mask'?"},
       {"    x = tl.arange(0, 16, 3)\n", "6:26: tl.arange() takes 2 arguments but 3 were given"},
       {"    x = p @ p\n", "6:11: the '@' operator is not part of the language; use tl.dot"},
       {"    if 0 < n < 5:\n        pass\n",
