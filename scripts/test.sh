@@ -8,6 +8,10 @@
 #              line `# ACCEPT-FLAGS: -D BLOCK=64`
 #   build      examples/build built with ninja, make and meson: editing an imported module
 #              rebuilds exactly its importers, and a second build does nothing
+#   install    scripts/setup.sh against stand-ins for apt that report every package missing
+#              (tests/setup); `meson install --destdir`, then examples/cmake (find_package) and
+#              examples/meson (pkg-config) built against the installed tree only; -Dtests=false;
+#              the self-contained tritonc-static without libLLVM (tests/install)
 #   host       examples/host (generated C header + include/tritonc/launcher.hpp) compiled and
 #              linked against cuda.h and the libcuda stub, for a cubin and a two-arch fatbin, and
 #              run on tests/host/mock_libcuda.cpp (a CPU stand-in for the driver); the generated
@@ -119,7 +123,7 @@ else
   accept_one() { # FILE ARCH OUTDIR
     local src=$1 arch=$2 out=$3 name flags log
     name=$(basename "$src" .tt).$arch
-    flags=$(sed -nE 's/^# ACCEPT-FLAGS:(.*)$/\1/p' "$src" | head -n 1)
+    flags=$(sed -nE '/^# ACCEPT-FLAGS:/{s/^# ACCEPT-FLAGS:(.*)$/\1/p;q}' "$src")
     log="$out/$name.log"
     # shellcheck disable=SC2086  # flags are meant to split
     if "$TRITONC" "$src" -o "$out/$name.cubin" --arch "$arch" $flags >"$log" 2>&1 &&
@@ -139,7 +143,8 @@ else
   done | xargs -0 -n 2 -P "$JOBS" bash -c 'accept_one "$1" "$2" "$0"' "$TMP/accept"
   for r in "$TMP"/accept/*.result; do
     [ -f "$r" ] || continue
-    if head -n 1 "$r" | grep -q '^PASS'; then head -n 1 "$r"; pass 1; else cat "$r"; fail 1 "$(head -n 1 "$r" | sed 's/^FAIL: /toolchain: /')"; fi
+    read -r first <"$r"
+    if [[ $first == PASS* ]]; then echo "$first"; pass 1; else cat "$r"; fail 1 "toolchain: ${first#FAIL: }"; fi
   done
   n=$(ls "$TMP"/accept/*.result 2>/dev/null | wc -l)
   echo "$n kernel builds checked"
@@ -157,6 +162,25 @@ for sys in ninja make meson; do
   else
     cat "$TMP/incr-$sys.log"
     fail 1 "build-systems: $sys: $(tail -n 1 "$TMP/incr-$sys.log")"
+  fi
+done
+
+# ---- set-up and install ----------------------------------------------------------------------
+section "set-up and install (bare-machine set-up, meson install, consumers, static binary)"
+if [ "${TRITONC_SANITIZED:-0}" = 1 ]; then
+  echo "packaging checks run in the unsanitized suite only (they test files and scripts, not tritonc's memory safety)"
+elif tests/setup/check_setup.sh >"$TMP/setup-check.log" 2>&1; then
+  echo "PASS: $(tail -n 1 "$TMP/setup-check.log")"; pass 1
+else
+  cat "$TMP/setup-check.log"; fail 1 "setup: scripts/setup.sh on a simulated bare machine (tests/setup/check_setup.sh)"
+fi
+for check in layout cmake-ninja cmake-make meson-pkgconfig user-build static; do
+  if [ "${TRITONC_SANITIZED:-0}" = 1 ]; then
+    break
+  elif BUILD_DIR=$BUILD_ABS tests/install/check_install.sh "$check" >"$TMP/install-$check.log" 2>&1; then
+    echo "PASS: $(tail -n 1 "$TMP/install-$check.log")"; pass 1
+  else
+    cat "$TMP/install-$check.log"; fail 1 "install: $check (tests/install/check_install.sh $check)"
   fi
 done
 
@@ -179,7 +203,7 @@ else
     if TRITONC="$TRITONC" CUDA_HOME="$CUDA_ROOT" ARCH=$variant examples/host/build.sh "$dir" \
          >"$dir.log" 2>&1; then
       echo "PASS: examples/host built for $variant"; pass 1
-      bin=$(ls "$dir"/vector_add.cubin "$dir"/vector_add.fatbin 2>/dev/null | head -n 1)
+      bin=$dir/vector_add.cubin; [ -f "$bin" ] || bin=$dir/vector_add.fatbin
       if [ -f "$TMP/mockcuda/libcuda.so.1" ] &&
          LD_LIBRARY_PATH="$TMP/mockcuda" "$dir/vector_add_host" "$bin" >"$dir.run.log" 2>&1; then
         echo "PASS: examples/host runs on the mock driver ($variant)"; pass 1
@@ -256,7 +280,7 @@ elif [ "${TRITONC_SANITIZED:-0}" != 1 ]; then
   section "sanitized suite (ASan + UBSan, $ASAN_BUILD_DIR)"
   JOBS=$JOBS scripts/sanitize.sh "$ASAN_BUILD_DIR" >"$TMP/sanitize.log" 2>&1
   rc=$?
-  grep -E '^(FAIL|ERROR|SUMMARY): |^==[0-9]+==ERROR|runtime error:' "$TMP/sanitize.log" | head -n 40
+  grep -m 40 -E '^(FAIL|ERROR|SUMMARY): |^==[0-9]+==ERROR|runtime error:' "$TMP/sanitize.log"
   totals=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$TMP/sanitize.log" | tail -n 1)
   if [ -z "$totals" ]; then
     tail -n 40 "$TMP/sanitize.log"

@@ -587,17 +587,22 @@ int Compilation::runBackend(Module &module, std::string &text, std::string &bina
     return error(kExitInternalError, "no code generator for " + target_.arch + ": " + targetError);
 
   // Each step reports into diags_; a located error is the input's (e.g. an op the target cannot
-  // lower yet), an unlocated one from LLVM's verifier or optimizer is ours.
+  // lower yet), an unlocated one from LLVM's verifier or optimizer is ours. A missing tool or
+  // library stays exit 3 even where its error points at the call that needs it.
   auto failed = [this](int unlocatedCode) {
     bool located = std::any_of(diags_.diagnostics().begin(), diags_.diagnostics().end(),
                                [](const Diagnostic &d) {
                                  return d.severity == Severity::Error && d.range.begin.isValid();
                                });
+    bool toolchain = std::any_of(diags_.diagnostics().begin(), diags_.diagnostics().end(),
+                                 [](const Diagnostic &d) { return d.toolchain; });
     bool any = diags_.hasErrors();
     flushDiagnostics();
     if (!any)
       err_ << "tritonc: internal error: code generation failed without a diagnostic\n";
-    return located ? kExitInputError : any ? unlocatedCode : kExitInternalError;
+    if (toolchain || (unlocatedCode == kExitToolError && any))
+      return int(kExitToolError);
+    return located ? int(kExitInputError) : any ? unlocatedCode : int(kExitInternalError);
   };
 
   llvm::LLVMContext llvmContext;
