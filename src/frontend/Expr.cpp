@@ -312,7 +312,10 @@ SVal Lowerer::evalBinary(BinaryOp op, const SVal &lhs, const SVal &rhs, SourceRa
     const SVal &other = lhs.isTensor() ? rhs : lhs;
     if (!other.isTensor() && !other.isNumber())
       error(where, std::string("unsupported operand types for '") + spelling(op) +
-                       "': " + describe(lhs) + " and " + describe(rhs));
+                       "': " + describe(lhs) + " and " + describe(rhs) +
+                       (other.isTuple() ? "; a Python list or tuple is not a block: make one "
+                                          "with tl.arange, tl.full or tl.zeros"
+                                        : ""));
     return SVal::tensor(binaryArith(op, lhs, rhs, where));
   }
   if (lhs.containsRuntime() || rhs.containsRuntime())
@@ -373,12 +376,18 @@ SVal Lowerer::lookupName(std::string_view name, SourceRange where) {
       error(where, "'" + std::string(name) + "' cannot be used in a kernel: " + it->second.message,
             it->second.range, "'" + std::string(name) + "' is imported here");
     if (auto it = f.module->failedGlobals.find(name); it != f.module->failedGlobals.end()) {
-      // The module-level value could not be computed: show why, then where it is used.
+      // The module-level value could not be computed (typically host code such as
+      // torch.finfo(...)): the error is at the value, with where a kernel uses it.
       const Diagnostic &why = it->second;
-      if (!why.message.empty())
-        diags_->report(Severity::Error, why.range, why.message);
-      error(where, "'" + std::string(name) +
-                       "' is a module-level value that is not a compile-time constant");
+      std::string n(name);
+      std::string msg = "module-level value '" + n + "' cannot be computed at compile time" +
+                        (why.message.empty() ? "" : ": " + why.message) +
+                        "; if host code builds it, make it a tl.constexpr parameter of the kernel "
+                        "and pass its value with -D " +
+                        n + "=VALUE";
+      if (why.message.empty())
+        error(where, msg);
+      error(why.range, msg, where, "'" + n + "' is used here");
     }
   }
   if (name == "tl")

@@ -58,6 +58,9 @@ void Lowerer::buildNamespaces() {
   tlExtra_->members["cuda"] = SVal::ns(tlExtraCuda_.get());
   tlExtra_->members["hip"] = SVal::ns(tlExtraCuda_.get());
   tl_->members["math"] = SVal::ns(tlMath_.get());
+  // `import triton.language.core as core` / `.standard`: the same builtins as tl.
+  tl_->members["core"] = SVal::ns(tl_.get());
+  tl_->members["standard"] = SVal::ns(tl_.get());
   tl_->members["extra"] = SVal::ns(tlExtra_.get());
   triton_->members["language"] = SVal::ns(tl_.get());
 }

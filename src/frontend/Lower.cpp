@@ -829,9 +829,28 @@ void Lowerer::lowerKernel(const FunctionDef *def, ModuleScope *module, Function 
         // leading space alone would lex as an indent): errors point into the entry.
         std::string text =
             sig->col > 1 ? "(" + std::string(sig->col - 2, ' ') + sig->text + ")" : sig->text;
+        // Diagnostics print the signature as given, not the padded text (same columns).
+        uint32_t sigFile = static_cast<uint32_t>(sources_.numFiles()) + 1;
+        struct ShowSignature {
+          SourceManager &sources;
+          uint32_t id;
+          const std::string &sig;
+          ~ShowSignature() {
+            if (sources.numFiles() >= id)
+              sources.replaceText(id, sig);
+          }
+        } show{sources_, sigFile, options_.signature};
         std::unique_ptr<Expr> e = parseExpression(sources_, "<signature>", text, *diags_);
         if (!e)
           throw CompilationAborted();
+        // A value is a number, a bool, a dtype or a string, never a lookup: a bare word would
+        // silently bind a Python name of the file (a @jit function for `leaky_relu`).
+        if (const Name *word = bareWord(e.get()))
+          error(word->range, "signature entry '" + sig->text + "' for constexpr '" + p.name +
+                                 "': '" + word->id +
+                                 "' is a bare word (a value is a number, True/False, a dtype "
+                                 "such as fp16, or a string); to pass a string, quote it: '" +
+                                 word->id + "'");
         allowTypeNames = true;
         v = evalInModule(e.get(), module);
         allowTypeNames = false;
@@ -924,6 +943,31 @@ void Lowerer::lowerKernel(const FunctionDef *def, ModuleScope *module, Function 
   lowerSeq({{&def->body, 0}});
   emitOp(OpCode::Return, {}, {});
   emitting_ = false;
+}
+
+/// The first name in a --signature value that is neither a dtype spelling nor tl/triton (whose
+/// attributes spell dtypes: tl.float16), or nullptr.
+const Name *Lowerer::bareWord(const Expr *e) {
+  if (const auto *n = dyn_cast<Name>(e))
+    return isScalarTypeName(n->id) || n->id == "tl" || n->id == "triton" ? nullptr : n;
+  if (const auto *a = dyn_cast<Attribute>(e))
+    return bareWord(a->object.get());
+  if (const auto *t = dyn_cast<Tuple>(e)) {
+    for (const ExprPtr &x : t->elts)
+      if (const Name *n = bareWord(x.get()))
+        return n;
+  } else if (const auto *l = dyn_cast<List>(e)) {
+    for (const ExprPtr &x : l->elts)
+      if (const Name *n = bareWord(x.get()))
+        return n;
+  } else if (const auto *u = dyn_cast<Unary>(e)) {
+    return bareWord(u->operand.get());
+  } else if (const auto *b = dyn_cast<Binary>(e)) {
+    if (const Name *n = bareWord(b->lhs.get()))
+      return n;
+    return bareWord(b->rhs.get());
+  }
+  return nullptr;
 }
 
 SVal Lowerer::inlineCall(const FunctionDef *def, ModuleScope *module, ArgList al,

@@ -10,6 +10,7 @@
 #include "frontend/Lexer.h"
 
 #include <functional>
+#include <limits>
 #include <set>
 
 namespace tritonc {
@@ -1277,6 +1278,15 @@ ExprPtr Parser::parseUnary() {
   default:
     return parsePower();
   }
+  if (op == UnaryOp::Neg && peek().kind == TokenKind::IntLiteral &&
+      peek().intValue == std::numeric_limits<int64_t>::min() &&
+      peek(2).kind != TokenKind::DoubleStar) {
+    // -9223372036854775808: the one literal whose magnitude exceeds int64 (Python accepts it).
+    advance();
+    const Token &lit = advance();
+    return std::make_unique<IntLiteral>(span(t.range.begin), lit.intValue,
+                                        "-" + std::string(lit.text));
+  }
   advance();
   NestingGuard guard(*this, t.range, Nest::Expression);
   ExprPtr operand = parseUnary();
@@ -1423,6 +1433,8 @@ ExprPtr Parser::parseAtom() {
     return std::make_unique<Name>(t.range, std::string(t.text));
   case TokenKind::IntLiteral:
     advance();
+    if (t.intValue == std::numeric_limits<int64_t>::min())
+      fail(t.range, "integer literal is too large (the limit is 2**63 - 1)");
     return std::make_unique<IntLiteral>(t.range, t.intValue, std::string(t.text));
   case TokenKind::FloatLiteral:
     advance();

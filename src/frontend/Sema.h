@@ -371,6 +371,7 @@ public:
     bool bareType = false;   ///< a scalar type name alone (`fp16`): a dtype value for constexprs
   };
   void parseSignature();
+  static const ast::Name *bareWord(const ast::Expr *e);
   /// Why a @jit function of the main file is not taken as a kernel (a note's text).
   std::string whyNotKernel(const ast::FunctionDef *fd);
   /// The range of signature entry `i` (i == size: just past the end), on the `<signature>`
