@@ -225,10 +225,11 @@ std::unique_ptr<Module> Lowerer::run(uint32_t fileId) {
       if (it == mainModule_->globals.end() || !it->second.is(SVal::Kind::Function) ||
           it->second.functionDef() != fd)
         continue;
-      // With --signature an unannotated @jit function whose arity matches is a kernel too.
-      if (isJitDecorated(fd) && (fd->allParamsAnnotated() ||
-                                 (!signature_.empty() && fd->params.size() == signature_.size() &&
-                                  !returnsValue(fd->body))))
+      // With --signature an unannotated @jit function whose arity matches is a kernel too. A
+      // function that returns a value is a helper either way (kernels return nothing).
+      if (isJitDecorated(fd) && !returnsValue(fd->body) &&
+          (fd->allParamsAnnotated() ||
+           (!signature_.empty() && fd->params.size() == signature_.size())))
         kernels.emplace_back(fd, mainModule_);
     }
     if (kernels.empty()) {
