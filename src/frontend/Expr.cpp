@@ -367,6 +367,8 @@ static SVal foldCompare(Lowerer &l, CmpOp op, const SVal &a, const SVal &b, Sour
 
 SVal Lowerer::lookupName(std::string_view name, SourceRange where) {
   Frame &f = frame();
+  if (f.poisoned.count(name)) // its statement failed: already reported
+    throw CompilationAborted();
   if (auto it = f.env.vars.find(name); it != f.env.vars.end())
     return it->second;
   if (f.module) {

@@ -295,9 +295,19 @@ std::unique_ptr<Module> Lowerer::run(uint32_t fileId) {
     if (!used)
       error(SourceRange(), "-D " + name + ": no kernel has a constexpr parameter '" + name + "'");
   }
+  // Each kernel is lowered even after another failed, so that independent errors are all
+  // reported (up to kErrorLimit).
   for (auto &[fd, module] : kernels) {
     Function *fn = module_->addFunction(fd->name, fd->nameRange.begin);
-    lowerKernel(fd, module, fn);
+    try {
+      lowerKernel(fd, module, fn);
+    } catch (const CompilationAborted &) {
+      if (diags_->numErrors() >= kErrorLimit)
+        throw;
+      emitting_ = false;
+      frames_.clear();
+      kernelBody_ = nullptr;
+    }
   }
   return std::move(module_);
 }

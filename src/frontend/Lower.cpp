@@ -14,6 +14,8 @@
 #include "frontend/Promotion.h"
 #include "frontend/Sema.h"
 
+#include <functional>
+
 namespace tritonc::sema {
 
 using namespace ast;
@@ -87,8 +89,69 @@ void Lowerer::lowerSeq(std::vector<Span> seq) {
           return;
         continue;
       }
-      lowerStmt(s);
+      if (sp.block == kernelBody_ && frames_.size() == 1 && !dryRun)
+        lowerStmtRecovering(s);
+      else
+        lowerStmt(s);
     }
+  }
+}
+
+/// The names a statement assigns, nested blocks included.
+static void assignedNames(const Stmt *s, std::set<std::string, std::less<>> &out) {
+  std::function<void(const Expr *)> target = [&](const Expr *e) {
+    if (const auto *n = dyn_cast<Name>(e))
+      out.insert(n->id);
+    else if (const auto *t = dyn_cast<Tuple>(e))
+      for (const ExprPtr &x : t->elts)
+        target(x.get());
+    else if (const auto *l = dyn_cast<List>(e))
+      for (const ExprPtr &x : l->elts)
+        target(x.get());
+  };
+  auto block = [&](const ast::Block &b) {
+    for (const StmtPtr &x : b)
+      assignedNames(x.get(), out);
+  };
+  if (const auto *a = dyn_cast<Assign>(s))
+    for (const ExprPtr &t : a->targets)
+      target(t.get());
+  else if (const auto *aa = dyn_cast<AnnAssign>(s))
+    target(aa->target.get());
+  else if (const auto *ag = dyn_cast<AugAssign>(s))
+    target(ag->target.get());
+  else if (const auto *f = dyn_cast<For>(s)) {
+    target(f->target.get());
+    block(f->body);
+  } else if (const auto *w = dyn_cast<While>(s))
+    block(w->body);
+  else if (const auto *i = dyn_cast<If>(s)) {
+    block(i->body);
+    block(i->orelse);
+  }
+}
+
+void Lowerer::lowerStmtRecovering(const Stmt *s) {
+  // Counters that lowering raises and lowers around nested work, restored after an error.
+  unsigned savedInline = inlineDepth_, savedDry = dryRun, savedLoop = frame().loopDepth;
+  bool savedEmitting = emitting_;
+  tritonc::Block *savedBlock =
+      builder_.insertionBlock(); // a failed loop's dry run may leave a dead one
+  try {
+    lowerStmt(s);
+  } catch (const CompilationAborted &) {
+    if (savedBlock)
+      builder_.setInsertionPointToEnd(savedBlock);
+    inlineDepth_ = savedInline;
+    dryRun = savedDry;
+    frame().loopDepth = savedLoop;
+    emitting_ = savedEmitting;
+    if (diags_->numErrors() >= kErrorLimit) {
+      diags_->report(Severity::Note, s->range,
+                     "too many errors (" + std::to_string(kErrorLimit) + "); stopping here");
+      throw;
+    }
+    assignedNames(s, frame().poisoned);
   }
 }
 
@@ -188,6 +251,7 @@ void Lowerer::assign(const std::string &name, SVal value, SourceRange where) {
   if (value.isTensor() && value.value()->name().empty())
     value.value()->setName(name);
   Env &env = frame().env;
+  frame().poisoned.erase(name);
   env.vars[name] = std::move(value);
   env.localDefs.insert(name);
   env.assignSites[name] = where;
@@ -940,7 +1004,9 @@ void Lowerer::lowerKernel(const FunctionDef *def, ModuleScope *module, Function 
   if (fn->numWarps == 0 || (fn->numWarps & (fn->numWarps - 1)) != 0)
     error(def->nameRange, "num_warps=" + std::to_string(fn->numWarps) + " is not a power of two");
 
+  kernelBody_ = &def->body;
   lowerSeq({{&def->body, 0}});
+  kernelBody_ = nullptr;
   emitOp(OpCode::Return, {}, {});
   emitting_ = false;
 }

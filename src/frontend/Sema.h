@@ -182,7 +182,14 @@ struct Frame {
   std::optional<SVal> retVal;
   SourceRange retRange;
   unsigned loopDepth = 0;
+  /// Names assigned by a kernel statement that failed (error recovery): a use aborts the
+  /// statement that makes it without a second, cascading error.
+  std::set<std::string, std::less<>> poisoned;
 };
+
+/// Errors reported for one compilation before the front end stops recovering (clang's
+/// -ferror-limit default is 20).
+inline constexpr unsigned kErrorLimit = 20;
 
 // ------------------------------------------------------------------------------------------------
 // Builtins
@@ -433,6 +440,9 @@ public:
     size_t from;
   };
   void lowerSeq(std::vector<Span> seq);
+  /// Lowers one top-level statement of the kernel body; after an error, poisons the names it
+  /// assigns and returns normally so that the next statement's errors are reported too.
+  void lowerStmtRecovering(const ast::Stmt *s);
   void lowerStmt(const ast::Stmt *s);
   void lowerAssign(const ast::Assign *s);
   void lowerAnnAssign(const ast::AnnAssign *s);
@@ -476,6 +486,7 @@ private:
   std::unique_ptr<Namespace> tl_, tlMath_, tlExtra_, tlExtraCuda_, libdevice_, triton_,
       tritonPlaceholders_, propagateNan_;
   ModuleScope *mainModule_ = nullptr;
+  const ast::Block *kernelBody_ = nullptr; ///< statements here recover from errors
   unsigned inlineDepth_ = 0;
   /// Statements lowered for the current kernel, counting each unrolled iteration and each
   /// inlined copy: static_range nests and helpers calling helpers multiply, so this bound (not
