@@ -486,8 +486,12 @@ SVal Lowerer::getAttribute(const SVal &obj, std::string_view attr, SourceRange w
     }
     if (auto it = ns->members.find(attr); it != ns->members.end())
       return it->second;
-    error(where, "module '" + ns->name + "' has no attribute '" + a + "'" +
-                     didYouMean(a, memberNames(ns)));
+    std::string hint = didYouMean(a, memberNames(ns));
+    if (hint.empty() && (ns == tl_.get() || ns == tlMath_.get()))
+      // Triton 3 moved most of the math library out of tl.math (tl.math.tanh, tl.math.pow).
+      hint = "; for the math library's '" + a + "', use libdevice." + a +
+             " (from triton.language.extra import libdevice)";
+    error(where, "module '" + ns->name + "' has no attribute '" + a + "'" + hint);
   }
   case SVal::Kind::Tensor: {
     const Type *t = obj.type();
