@@ -608,3 +608,15 @@ TEST_CASE("sema: hints attach to the defining op; stray -D is an error") {
   CHECK(bad->diags.diagnostics().at(0).message ==
         "-D NOPE: no kernel has a constexpr parameter 'NOPE'");
 }
+
+TEST_CASE("diagnostics: did-you-mean by edit distance") {
+  std::vector<std::string> tl{"load", "store", "arange", "program_id", "num_programs", "max"};
+  CHECK(closestMatch("lod", tl) == "load");
+  CHECK(closestMatch("stroe", tl) == "store"); // a swap of neighbours is one edit
+  CHECK(closestMatch("program_di", tl) == "program_id");
+  CHECK(closestMatch("load", tl).empty()); // an exact name needs no suggestion
+  CHECK(closestMatch("xyz", tl).empty());  // nothing within a third of the length
+  CHECK(closestMatch("", tl).empty());
+  CHECK(didYouMean("maks", {"mask", "other"}) == "; did you mean 'mask'?");
+  CHECK(didYouMean("qqqq", {"mask", "other"}).empty());
+}
