@@ -47,6 +47,7 @@ const char *kindName(NodeKind kind) {
     TRITONC_AST_KIND(Break)
     TRITONC_AST_KIND(Continue)
     TRITONC_AST_KIND(Assert)
+    TRITONC_AST_KIND(Raise)
     TRITONC_AST_KIND(FunctionDef)
     TRITONC_AST_KIND(ClassDef)
     TRITONC_AST_KIND(Import)
@@ -148,9 +149,20 @@ const Keyword *Call::keyword(std::string_view name) const {
   return nullptr;
 }
 
+bool isPythonTypeHint(const Annotation *a) {
+  const auto *ea = a ? dyn_cast<ExprAnnotation>(a) : nullptr;
+  if (!ea)
+    return false;
+  if (const auto *n = dyn_cast<Name>(ea->expr.get()))
+    return n->id == "int" || n->id == "float" || n->id == "bool" || n->id == "str";
+  if (const auto *at = dyn_cast<Attribute>(ea->expr.get()))
+    return at->attr == "tensor" || at->attr == "Tensor";
+  return false;
+}
+
 bool FunctionDef::allParamsAnnotated() const {
   for (const Param &p : params)
-    if (!p.annotation)
+    if (!p.annotation || isPythonTypeHint(p.annotation.get()))
       return false;
   return true;
 }
@@ -376,7 +388,7 @@ std::string dump(const Stmt &stmt, unsigned indent) {
   }
   case NodeKind::If: {
     auto *i = cast<If>(&stmt);
-    std::string out = std::string(i->isElif ? "(elif " : "(if ") + dump(*i->test);
+    std::string out = std::string(i->isElif ? "(elif " : "(if ") + (i->test ? dump(*i->test) : "?");
     out += "\n" + pad + "(then" + dumpBlock(i->body, inner + 2) + ")";
     if (!i->orelse.empty()) {
       // An elif prints in place of the else block that holds it.
@@ -409,6 +421,10 @@ std::string dump(const Stmt &stmt, unsigned indent) {
   case NodeKind::Assert: {
     auto *a = cast<Assert>(&stmt);
     return "(assert " + dump(*a->test) + (a->msg ? " " + dump(*a->msg) : "") + ")";
+  }
+  case NodeKind::Raise: {
+    auto *r = cast<Raise>(&stmt);
+    return r->exc ? "(raise " + dump(*r->exc) + ")" : "(raise)";
   }
   case NodeKind::FunctionDef: {
     auto *f = cast<FunctionDef>(&stmt);

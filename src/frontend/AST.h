@@ -68,6 +68,7 @@ enum class NodeKind : uint8_t {
   Break,
   Continue,
   Assert,
+  Raise,
   FunctionDef,
   ClassDef,
   Import,
@@ -521,7 +522,9 @@ public:
 };
 
 /// `if test: body [elif ...] [else: orelse]`. An `elif` is an If with `isElif` set, alone in its
-/// parent's orelse (as in Python's ast).
+/// parent's orelse (as in Python's ast). At the top level of a .py file an If also stands for a
+/// `try: body except: orelse` (then `test` is null, as it is for a host condition that does not
+/// parse): sema takes the branch whose imports resolve.
 class If : public Stmt {
 public:
   If(SourceRange r, ExprPtr test) : Stmt(NodeKind::If, r), test(std::move(test)) {}
@@ -594,6 +597,20 @@ public:
   ExprPtr test;
   ExprPtr msg; ///< may be null
 };
+
+/// `raise [exc]`: an error only where it is lowered (Triton rejects a reached raise; one in a
+/// branch that is not taken at compile time, or in host code, is harmless).
+class Raise : public Stmt {
+public:
+  Raise(SourceRange r, ExprPtr exc) : Stmt(NodeKind::Raise, r), exc(std::move(exc)) {}
+  static bool classof(const Node *n) { return n->kind() == NodeKind::Raise; }
+
+  ExprPtr exc; ///< may be null
+};
+
+/// A Python type hint (`int`, `float`, `bool`, `str`, `tl.tensor`, `torch.Tensor`): it types
+/// nothing for tritonc (a kernel parameter so annotated takes its type from --signature).
+bool isPythonTypeHint(const Annotation *a);
 
 /// One parameter of a def: `name[: annotation][= default]`.
 struct Param {

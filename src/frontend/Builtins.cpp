@@ -8,7 +8,9 @@
 #include "frontend/Sema.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
+#include <cstdlib>
 #include <numeric>
 
 namespace tritonc::sema {
@@ -193,6 +195,40 @@ SVal bFloat(Lowerer &L, CallArgs &a) {
   const SVal &v = a["x"];
   if (v.isNumber())
     return SVal::floating(v.floatValue());
+  if (v.is(K::String)) {
+    // Python's float(str): "inf", "-inf", "nan", "Infinity", "1e-5", surrounding spaces.
+    std::string t = v.stringValue();
+    size_t b = t.find_first_not_of(" \t\n"), e = t.find_last_not_of(" \t\n");
+    t = b == std::string::npos ? "" : t.substr(b, e - b + 1);
+    std::string lower;
+    for (char c : t)
+      lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    std::string_view body = lower;
+    bool negative = !body.empty() && body[0] == '-';
+    if (!body.empty() && (body[0] == '-' || body[0] == '+'))
+      body.remove_prefix(1);
+    if (body == "inf" || body == "infinity")
+      return SVal::floating(negative ? -HUGE_VAL : HUGE_VAL);
+    if (body == "nan")
+      return SVal::floating(negative ? -std::nan("") : std::nan(""));
+    bool ok =
+        !t.empty() && (std::isdigit(static_cast<unsigned char>(body.empty() ? 'x' : body[0])) ||
+                       (!body.empty() && body[0] == '.'));
+    for (char c : body)
+      ok = ok && (std::isdigit(static_cast<unsigned char>(c)) || c == '.' || c == 'e' || c == '_' ||
+                  c == '+' || c == '-');
+    if (ok) {
+      std::string digits;
+      for (char c : t)
+        if (c != '_')
+          digits += c;
+      char *end = nullptr;
+      double d = std::strtod(digits.c_str(), &end);
+      if (end && *end == '\0')
+        return SVal::floating(d);
+    }
+    L.error(a.range("x"), "could not convert string to float: " + L.repr(v));
+  }
   if (v.isTensor())
     L.error(a.range("x"), "float() needs a compile-time value; use .to(tl.float32) on tensors");
   L.error(a.range("x"), "float() of " + L.describe(v) + " is not supported");
@@ -923,14 +959,27 @@ template <int Which> SVal bDTypeIs(Lowerer &L, CallArgs &a) {
               k == ScalarKind::F64);
     break;
   case 12:
-    r = false; // is_block: dtypes here are scalars or pointers
+    r = t->isBlock(); // only x.type of a block is a block type
     break;
   }
   return SVal::boolean(r);
 }
 
+// dtype.is_int8(), is_uint64(), ...: one scalar kind.
+template <ScalarKind Kind> SVal bDTypeIsKind(Lowerer &L, CallArgs &a) {
+  const Type *t = L.requireDType(a["self"], a.range("self"), "the dtype");
+  return SVal::boolean(t->isScalar() && t->scalarKind() == Kind);
+}
+
 SVal bJitDecorator(Lowerer &L, CallArgs &a) {
-  L.error(a.calleeRange, std::string(a.def->display) + " is a decorator, not a function");
+  // `k = triton.jit(k)`: the call form of the decorator makes a plain def a jit function.
+  if (a.varargs.size() == 1 && a.varargs[0].is(K::Function)) {
+    L.markJit(a.varargs[0].functionDef());
+    return a.varargs[0];
+  }
+  L.error(a.calleeRange,
+          std::string(a.def->display) +
+              " is a decorator; as a call it takes one function (k = triton.jit(k))");
 }
 
 } // namespace
@@ -997,14 +1046,14 @@ const std::vector<BuiltinDef> &builtinTable() {
         "disallow_acc_multi_buffer?", "flatten?", "warp_specialize?", "disable_licm?"},
        bRange,
        TL | Iterator},
-      {"cdiv", "tl.cdiv", {"x", "div"}, bCdiv, TL},
+      {"cdiv", "tl.cdiv", {"x", "div"}, bCdiv, TL | Method},
       // ---- program ids and creation
       {"program_id", "tl.program_id", {"axis"}, bProgramId, TL},
       {"num_programs", "tl.num_programs", {"axis"}, bNumPrograms, TL},
       {"arange", "tl.arange", {"start", "end"}, bArange, TL},
       {"zeros", "tl.zeros", {"shape", "dtype"}, bZeros, TL},
       {"full", "tl.full", {"shape", "value", "dtype"}, bFull, TL},
-      {"zeros_like", "tl.zeros_like", {"input", "dtype?"}, bZerosLike, TL},
+      {"zeros_like", "tl.zeros_like", {"input", "dtype?"}, bZerosLike, TL | Method},
       // ---- memory
       {"load",
        "tl.load",
@@ -1036,7 +1085,11 @@ const std::vector<BuiltinDef> &builtinTable() {
        DescMethod},
       // ---- elementwise
       {"where", "tl.where", {"condition", "x", "y"}, bWhere, TL},
-      {"cast", "tl.cast", {"input", "dtype", "fp_downcast_rounding?", "bitcast?"}, bCast, TL},
+      {"cast",
+       "tl.cast",
+       {"input", "dtype", "fp_downcast_rounding?", "bitcast?"},
+       bCast,
+       TL | Method},
       {"to", "tensor.to", {"input", "dtype", "fp_downcast_rounding?", "bitcast?"}, bCast, Method},
       {"maximum", "tl.maximum", {"x", "y", "propagate_nan?"}, bMaximum, TLM},
       {"minimum", "tl.minimum", {"x", "y", "propagate_nan?"}, bMinimum, TLM},
@@ -1145,42 +1198,42 @@ const std::vector<BuiltinDef> &builtinTable() {
        "tl.atomic_add",
        {"pointer", "val", "mask?", "sem?", "scope?"},
        builtinAtomicRMW,
-       TL},
+       TL | Method},
       {"atomic_max",
        "tl.atomic_max",
        {"pointer", "val", "mask?", "sem?", "scope?"},
        builtinAtomicRMW,
-       TL},
+       TL | Method},
       {"atomic_min",
        "tl.atomic_min",
        {"pointer", "val", "mask?", "sem?", "scope?"},
        builtinAtomicRMW,
-       TL},
+       TL | Method},
       {"atomic_and",
        "tl.atomic_and",
        {"pointer", "val", "mask?", "sem?", "scope?"},
        builtinAtomicRMW,
-       TL},
+       TL | Method},
       {"atomic_or",
        "tl.atomic_or",
        {"pointer", "val", "mask?", "sem?", "scope?"},
        builtinAtomicRMW,
-       TL},
+       TL | Method},
       {"atomic_xor",
        "tl.atomic_xor",
        {"pointer", "val", "mask?", "sem?", "scope?"},
        builtinAtomicRMW,
-       TL},
+       TL | Method},
       {"atomic_xchg",
        "tl.atomic_xchg",
        {"pointer", "val", "mask?", "sem?", "scope?"},
        builtinAtomicRMW,
-       TL},
+       TL | Method},
       {"atomic_cas",
        "tl.atomic_cas",
        {"pointer", "cmp", "val", "sem?", "scope?"},
        builtinAtomicCas,
-       TL},
+       TL | Method},
       // ---- random
       {"randint4x", "tl.randint4x", {"seed", "offset", "n_rounds?"}, builtinRandint4x, TL},
       {"randint", "tl.randint", {"seed", "offset", "n_rounds?"}, builtinRandint, TL},
@@ -1208,6 +1261,17 @@ const std::vector<BuiltinDef> &builtinTable() {
       {"is_fp64", "dtype.is_fp64", {"self"}, bDTypeIs<10>, DTypeMethod},
       {"is_standard_floating", "dtype.is_standard_floating", {"self"}, bDTypeIs<11>, DTypeMethod},
       {"is_block", "dtype.is_block", {"self"}, bDTypeIs<12>, DTypeMethod},
+      {"is_int1", "dtype.is_int1", {"self"}, bDTypeIsKind<ScalarKind::I1>, DTypeMethod},
+      {"is_int8", "dtype.is_int8", {"self"}, bDTypeIsKind<ScalarKind::I8>, DTypeMethod},
+      {"is_int16", "dtype.is_int16", {"self"}, bDTypeIsKind<ScalarKind::I16>, DTypeMethod},
+      {"is_int32", "dtype.is_int32", {"self"}, bDTypeIsKind<ScalarKind::I32>, DTypeMethod},
+      {"is_int64", "dtype.is_int64", {"self"}, bDTypeIsKind<ScalarKind::I64>, DTypeMethod},
+      {"is_uint8", "dtype.is_uint8", {"self"}, bDTypeIsKind<ScalarKind::U8>, DTypeMethod},
+      {"is_uint16", "dtype.is_uint16", {"self"}, bDTypeIsKind<ScalarKind::U16>, DTypeMethod},
+      {"is_uint32", "dtype.is_uint32", {"self"}, bDTypeIsKind<ScalarKind::U32>, DTypeMethod},
+      {"is_uint64", "dtype.is_uint64", {"self"}, bDTypeIsKind<ScalarKind::U64>, DTypeMethod},
+      {"is_fp8e4nv", "dtype.is_fp8e4nv", {"self"}, bDTypeIsKind<ScalarKind::F8E4NV>, DTypeMethod},
+      {"is_fp8e5", "dtype.is_fp8e5", {"self"}, bDTypeIsKind<ScalarKind::F8E5>, DTypeMethod},
   };
   return table;
 }

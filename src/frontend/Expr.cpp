@@ -6,6 +6,8 @@
 #include "frontend/Parser.h"
 #include "frontend/Sema.h"
 
+#include <cstring>
+
 #include <algorithm>
 #include <cmath>
 
@@ -310,7 +312,10 @@ SVal Lowerer::evalBinary(BinaryOp op, const SVal &lhs, const SVal &rhs, SourceRa
     const SVal &other = lhs.isTensor() ? rhs : lhs;
     if (!other.isTensor() && !other.isNumber())
       error(where, std::string("unsupported operand types for '") + spelling(op) +
-                       "': " + describe(lhs) + " and " + describe(rhs));
+                       "': " + describe(lhs) + " and " + describe(rhs) +
+                       (other.isTuple() ? "; a Python list or tuple is not a block: make one "
+                                          "with tl.arange, tl.full or tl.zeros"
+                                        : ""));
     return SVal::tensor(binaryArith(op, lhs, rhs, where));
   }
   if (lhs.containsRuntime() || rhs.containsRuntime())
@@ -362,18 +367,29 @@ static SVal foldCompare(Lowerer &l, CmpOp op, const SVal &a, const SVal &b, Sour
 
 SVal Lowerer::lookupName(std::string_view name, SourceRange where) {
   Frame &f = frame();
+  if (f.poisoned.count(name)) // its statement failed: already reported
+    throw CompilationAborted();
   if (auto it = f.env.vars.find(name); it != f.env.vars.end())
     return it->second;
   if (f.module) {
     if (auto it = f.module->globals.find(name); it != f.module->globals.end())
       return it->second;
+    if (auto it = f.module->unavailable.find(name); it != f.module->unavailable.end())
+      error(where, "'" + std::string(name) + "' cannot be used in a kernel: " + it->second.message,
+            it->second.range, "'" + std::string(name) + "' is imported here");
     if (auto it = f.module->failedGlobals.find(name); it != f.module->failedGlobals.end()) {
-      // The module-level value could not be computed: show why, then where it is used.
+      // The module-level value could not be computed (typically host code such as
+      // torch.finfo(...)): the error is at the value, with where a kernel uses it.
       const Diagnostic &why = it->second;
-      if (!why.message.empty())
-        diags_->report(Severity::Error, why.range, why.message);
-      error(where, "'" + std::string(name) +
-                       "' is a module-level value that is not a compile-time constant");
+      std::string n(name);
+      std::string msg = "module-level value '" + n + "' cannot be computed at compile time" +
+                        (why.message.empty() ? "" : ": " + why.message) +
+                        "; if host code builds it, make it a tl.constexpr parameter of the kernel "
+                        "and pass its value with -D " +
+                        n + "=VALUE";
+      if (why.message.empty())
+        error(where, msg);
+      error(why.range, msg, where, "'" + n + "' is used here");
     }
   }
   if (name == "tl")
@@ -384,11 +400,42 @@ SVal Lowerer::lookupName(std::string_view name, SourceRange where) {
     return SVal::builtin(b);
   if (allowTypeNames && isScalarTypeName(name))
     return SVal::dtype(scalar(*parseScalarKind(name)));
-  error(where, "unknown name '" + std::string(name) + "'");
+  std::vector<std::string> known{"tl", "triton"};
+  for (const auto &[n, v] : f.env.vars)
+    known.push_back(n);
+  if (f.module)
+    for (const auto &[n, v] : f.module->globals)
+      known.push_back(n);
+  for (const BuiltinDef &b : builtinTable())
+    if (b.flags & bflag::Python)
+      known.push_back(b.name);
+  std::string hint = didYouMean(name, known);
+  if (hint.empty() && tl_->members.count(name))
+    hint = "; did you mean 'tl." + std::string(name) + "'?";
+  error(where, "unknown name '" + std::string(name) + "'" + hint);
+}
+
+/// The names a value's attributes can have, for did-you-mean suggestions.
+static std::vector<std::string> memberNames(const Namespace *ns) {
+  std::vector<std::string> names;
+  for (const auto &[n, v] : ns->kind == Namespace::Kind::Module ? ns->module->globals : ns->members)
+    names.push_back(n);
+  return names;
 }
 
 /// Attributes of dtype values (Triton's dtype API).
 static std::optional<SVal> dtypeAttribute(const Type *t, std::string_view attr) {
+  if (t->isBlock()) { // x.type of a block: Triton's block_type
+    if (attr == "element_ty" || attr == "scalar")
+      return SVal::dtype(t->element());
+    if (attr == "shape") {
+      std::vector<SVal> dims;
+      for (int64_t d : t->shape())
+        dims.push_back(SVal::integer(d));
+      return SVal::tuple(std::move(dims));
+    }
+    return std::nullopt;
+  }
   ScalarKind k = t->isScalar() ? t->scalarKind() : ScalarKind::I64;
   if (attr == "primitive_bitwidth")
     return SVal::integer(t->isPointer() ? 64 : scalarBitWidth(k));
@@ -425,11 +472,26 @@ SVal Lowerer::getAttribute(const SVal &obj, std::string_view attr, SourceRange w
     if (ns->kind == Namespace::Kind::Module) {
       if (auto it = ns->module->globals.find(attr); it != ns->module->globals.end())
         return it->second;
-      error(where, "module '" + ns->name + "' has no attribute '" + a + "'");
+      if (auto it = ns->module->unavailable.find(attr); it != ns->module->unavailable.end())
+        error(where, "'" + a + "' cannot be used in a kernel: " + it->second.message,
+              it->second.range, "'" + a + "' is imported here");
+      if (auto it = ns->module->failedGlobals.find(attr); it != ns->module->failedGlobals.end())
+        error(where,
+              "'" + ns->name + "." + a +
+                  "' is a module-level value that is not a compile-time constant" +
+                  (it->second.message.empty() ? "" : " (" + it->second.message + ")"),
+              it->second.range, "'" + a + "' is assigned here");
+      error(where, "module '" + ns->name + "' has no attribute '" + a + "'" +
+                       didYouMean(a, memberNames(ns)));
     }
     if (auto it = ns->members.find(attr); it != ns->members.end())
       return it->second;
-    error(where, "module '" + ns->name + "' has no attribute '" + a + "'");
+    std::string hint = didYouMean(a, memberNames(ns));
+    if (hint.empty() && (ns == tl_.get() || ns == tlMath_.get()))
+      // Triton 3 moved most of the math library out of tl.math (tl.math.tanh, tl.math.pow).
+      hint = "; for the math library's '" + a + "', use libdevice." + a +
+             " (from triton.language.extra import libdevice)";
+    error(where, "module '" + ns->name + "' has no attribute '" + a + "'" + hint);
   }
   case SVal::Kind::Tensor: {
     const Type *t = obj.type();
@@ -454,15 +516,23 @@ SVal Lowerer::getAttribute(const SVal &obj, std::string_view attr, SourceRange w
       args.slots[0] = obj;
       return trans->fn(*this, args);
     }
+    if (attr == "type") // x.type.element_ty, x_ptr.type.element_ty
+      return SVal::dtype(t);
     if (const BuiltinDef *m = findBuiltin(attr, bflag::Method))
       return SVal::boundMethod(m, obj);
-    error(where, "a tensor has no attribute '" + a + "'");
+    std::vector<std::string> names{"dtype", "shape", "numel", "T", "type"};
+    for (const BuiltinDef &b : builtinTable())
+      if (b.flags & bflag::Method)
+        names.push_back(b.name);
+    error(where, describe(obj) + " has no attribute '" + a + "'" + didYouMean(a, names));
   }
   case SVal::Kind::Int:
   case SVal::Kind::Float:
   case SVal::Kind::Bool:
   case SVal::Kind::String:
-    if (attr == "value")
+  case SVal::Kind::None:
+  case SVal::Kind::Tuple:
+    if (attr == "value") // a tl.constexpr's value: the constant itself
       return obj;
     break;
   case SVal::Kind::BlockPtr:
@@ -471,6 +541,8 @@ SVal Lowerer::getAttribute(const SVal &obj, std::string_view attr, SourceRange w
         return SVal::boundMethod(m, obj);
     break;
   case SVal::Kind::DType:
+    if (attr == "value")
+      return obj;
     if (auto v = dtypeAttribute(obj.dtypeValue(), attr))
       return *v;
     if (const BuiltinDef *m = findBuiltin(attr, bflag::DTypeMethod))
@@ -519,9 +591,16 @@ SVal Lowerer::callBuiltin(const BuiltinDef *def, const std::string &extra, ArgLi
   }
   for (size_t i = 0; i < al.kwargs.size(); ++i) {
     int idx = a.index(al.kwargs[i].first);
-    if (idx < 0 || def->params[idx][0] == '*')
-      error(al.kwargRanges[i],
-            display + "() got an unexpected keyword argument '" + al.kwargs[i].first + "'");
+    if (idx < 0 || def->params[idx][0] == '*') {
+      std::vector<std::string> params;
+      for (const char *p : def->params)
+        if (p[0] != '*')
+          params.push_back(
+              std::string(p).substr(0, std::strlen(p) - (p[std::strlen(p) - 1] == '?')));
+      error(al.kwargRanges[i], display + "() got an unexpected keyword argument '" +
+                                   al.kwargs[i].first + "'" +
+                                   didYouMean(al.kwargs[i].first, params));
+    }
     if (a.slots[idx])
       error(al.kwargRanges[i],
             display + "() got multiple values for argument '" + al.kwargs[i].first + "'");

@@ -58,6 +58,9 @@ void Lowerer::buildNamespaces() {
   tlExtra_->members["cuda"] = SVal::ns(tlExtraCuda_.get());
   tlExtra_->members["hip"] = SVal::ns(tlExtraCuda_.get());
   tl_->members["math"] = SVal::ns(tlMath_.get());
+  // `import triton.language.core as core` / `.standard`: the same builtins as tl.
+  tl_->members["core"] = SVal::ns(tl_.get());
+  tl_->members["standard"] = SVal::ns(tl_.get());
   tl_->members["extra"] = SVal::ns(tlExtra_.get());
   triton_->members["language"] = SVal::ns(tl_.get());
 }
@@ -77,6 +80,22 @@ static bool returnsValue(const ast::Block &body) {
       return true;
   }
   return false;
+}
+
+std::string Lowerer::whyNotKernel(const ast::FunctionDef *fd) {
+  std::string why = "'" + fd->name + "' is not a kernel: ";
+  if (returnsValue(fd->body))
+    return why + "it returns a value (a helper)";
+  for (const ast::Param &p : fd->params) {
+    if (p.annotation && !ast::isPythonTypeHint(p.annotation.get()))
+      continue;
+    if (!signature_.empty() && fd->params.size() != signature_.size())
+      return why + "it has " + std::to_string(fd->params.size()) + " parameters and --signature " +
+             std::to_string(signature_.size()) + " entries";
+    return why + "parameter '" + p.name + "' has no type annotation (pass --signature with " +
+           std::to_string(fd->params.size()) + " entries, or annotate it)";
+  }
+  return why + "it is not selected";
 }
 
 SourceRange Lowerer::signatureRange(size_t i) {
@@ -206,24 +225,51 @@ std::unique_ptr<Module> Lowerer::run(uint32_t fileId) {
       if (it == mainModule_->globals.end() || !it->second.is(SVal::Kind::Function) ||
           it->second.functionDef() != fd)
         continue;
-      // With --signature an unannotated @jit function whose arity matches is a kernel too.
-      if (isJitDecorated(fd) && (fd->allParamsAnnotated() ||
-                                 (!signature_.empty() && fd->params.size() == signature_.size() &&
-                                  !returnsValue(fd->body))))
+      // With --signature an unannotated @jit function whose arity matches is a kernel too. A
+      // function that returns a value is a helper either way (kernels return nothing).
+      if (isJitDecorated(fd) && !returnsValue(fd->body) &&
+          (fd->allParamsAnnotated() ||
+           (!signature_.empty() && fd->params.size() == signature_.size())))
         kernels.emplace_back(fd, mainModule_);
     }
-    if (kernels.empty())
-      error(fileStart, "no kernel in '" + path +
-                           "' (a kernel is a @jit function whose parameters all have type "
-                           "annotations, or as many parameters as --signature has entries)");
+    if (kernels.empty()) {
+      // Say, for each @jit function, why it is not a kernel.
+      Diagnostic &d = diags_->error(
+          fileStart, "no kernel in '" + path +
+                         "' (a kernel is a @jit function whose parameters all have type "
+                         "annotations, or as many parameters as --signature has entries)");
+      for (const ast::StmtPtr &s : mainModule_->ast->body)
+        if (const auto *fd = ast::dyn_cast<ast::FunctionDef>(s.get()); fd && isJitDecorated(fd))
+          d.notes.push_back({fd->nameRange, whyNotKernel(fd)});
+      throw CompilationAborted();
+    }
   } else {
     for (const std::string &name : options_.kernels) {
       auto it = mainModule_->globals.find(name);
-      if (it == mainModule_->globals.end() || !it->second.is(SVal::Kind::Function))
-        error(fileStart, "no kernel named '" + name + "' in '" + path + "'");
+      if (it == mainModule_->globals.end() || !it->second.is(SVal::Kind::Function)) {
+        std::vector<std::string> defs, jits;
+        for (const auto &[n, v] : mainModule_->globals)
+          if (v.is(SVal::Kind::Function) && v.functionModule() == mainModule_) {
+            defs.push_back(n);
+            if (isJitDecorated(v.functionDef()))
+              jits.push_back(n);
+          }
+        std::string msg =
+            "no kernel named '" + name + "' in '" + path + "'" + didYouMean(name, defs);
+        Diagnostic &d = diags_->error(fileStart, msg);
+        std::string list;
+        for (const std::string &j : jits)
+          list += (list.empty() ? "'" : ", '") + j + "'";
+        d.notes.push_back({fileStart, jits.empty() ? "'" + path + "' has no @jit function"
+                                                   : "its @jit functions: " + list});
+        throw CompilationAborted();
+      }
       const ast::FunctionDef *fd = it->second.functionDef();
       if (!isJitDecorated(fd))
-        error(fd->nameRange, "'" + name + "' is not a @jit function");
+        note(fd->nameRange,
+             "'" + name + "' has no @triton.jit decorator that tritonc knows" +
+                 std::string(fd->decorators.empty() ? "" : " (its decorator may wrap triton.jit)") +
+                 "; compiling it as a kernel because --kernel names it");
       for (const ast::Param &p : fd->params)
         if (!p.annotation && signature_.empty())
           error(p.nameRange,
@@ -249,9 +295,19 @@ std::unique_ptr<Module> Lowerer::run(uint32_t fileId) {
     if (!used)
       error(SourceRange(), "-D " + name + ": no kernel has a constexpr parameter '" + name + "'");
   }
+  // Each kernel is lowered even after another failed, so that independent errors are all
+  // reported (up to kErrorLimit).
   for (auto &[fd, module] : kernels) {
     Function *fn = module_->addFunction(fd->name, fd->nameRange.begin);
-    lowerKernel(fd, module, fn);
+    try {
+      lowerKernel(fd, module, fn);
+    } catch (const CompilationAborted &) {
+      if (diags_->numErrors() >= kErrorLimit)
+        throw;
+      emitting_ = false;
+      frames_.clear();
+      kernelBody_ = nullptr;
+    }
   }
   return std::move(module_);
 }

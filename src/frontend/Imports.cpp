@@ -12,7 +12,9 @@ namespace tritonc::sema {
 using namespace ast;
 namespace fs = std::filesystem;
 
-bool Lowerer::isJitDecorated(const FunctionDef *def) {
+bool Lowerer::isJitDecorated(const FunctionDef *def) const {
+  if (jitCalled_.count(def))
+    return true;
   for (const ExprPtr &d : def->decorators) {
     const Expr *e = d.get();
     if (const auto *c = dyn_cast<Call>(e))
@@ -70,16 +72,33 @@ ModuleScope *Lowerer::resolveImport(ModuleScope *from, const std::string &dotted
   for (char &c : rel)
     if (c == '.')
       c = '/';
+  // Each folder is searched for M.tt, then (Triton's own modules are Python) M.py and
+  // M/__init__.py.
   std::vector<fs::path> candidates;
+  auto addDir = [&](const fs::path &dir) {
+    candidates.push_back(dir / (rel + ".tt"));
+    candidates.push_back(dir / (rel + ".py"));
+    candidates.push_back(dir / rel / "__init__.py");
+  };
   fs::path base = from->dir.empty() ? fs::path(".") : fs::path(from->dir);
   if (level > 0) {
     for (unsigned i = 1; i < level; ++i)
       base = base.parent_path();
-    candidates.push_back(base / (rel + ".tt"));
+    addDir(base);
   } else {
-    candidates.push_back(base / (rel + ".tt"));
+    addDir(base);
     for (const std::string &dir : options_.includeDirs)
-      candidates.push_back(fs::path(dir) / (rel + ".tt"));
+      addDir(fs::path(dir));
+    // A file inside a Python package (folders with __init__.py) imports its siblings by their
+    // absolute name (`from pkg.sub import f`): the folder above the outermost package is where
+    // Python would find them.
+    std::error_code ec;
+    fs::path root = base;
+    while (!root.empty() && fs::is_regular_file(root / "__init__.py", ec) &&
+           root.has_parent_path() && root.parent_path() != root)
+      root = root.parent_path();
+    if (root != base)
+      addDir(root);
   }
   for (const fs::path &cand : candidates) {
     std::error_code ec;
@@ -115,8 +134,17 @@ ModuleScope *Lowerer::resolveImport(ModuleScope *from, const std::string &dotted
 
 void Lowerer::bindImport(ModuleScope *into, const Import *imp) {
   for (const ImportAlias &a : imp->names) {
+    bool python = into->path.ends_with(".py");
     if (a.name == "triton" || a.name.starts_with("triton.")) {
       const Namespace *ns = builtinNamespace(a.name);
+      if (!ns && python) {
+        // Host-side Triton (triton.runtime, triton.testing, triton.tools...): a kernel never
+        // uses it; if one does, the error names the import.
+        markHostImport(into, a.boundName(), a.range,
+                       "module '" + a.name +
+                           "' is host-side Triton, not part of the kernel language");
+        continue;
+      }
       if (!ns)
         error(a.range, "module '" + a.name + "' is not available in .tt files");
       // `import triton.language` binds `triton`; `import triton.language as tl` binds tl.
@@ -124,11 +152,12 @@ void Lowerer::bindImport(ModuleScope *into, const Import *imp) {
       continue;
     }
     // A .py file imports host libraries (torch, numpy) that kernels never see: an import that
-    // resolves to no .tt module is skipped there, and a kernel using the name gets an error.
-    bool python = into->path.ends_with(".py");
+    // resolves to no module is skipped there, and a kernel using the name gets an error.
     ModuleScope *m = resolveImport(into, a.name, 0, a.range, !python);
-    if (!m)
+    if (!m) {
+      markHostImport(into, a.boundName(), a.range, notFoundReason(into, a.name));
       continue;
+    }
     if (!a.asName.empty() || a.name.find('.') == std::string::npos) {
       into->globals[a.boundName()] = SVal::ns(&m->ns);
       continue;
@@ -178,8 +207,16 @@ void Lowerer::bindImport(ModuleScope *into, const Import *imp) {
 }
 
 void Lowerer::bindImportFrom(ModuleScope *into, const ImportFrom *imp) {
+  bool python = into->path.ends_with(".py");
   if (imp->level == 0 && (imp->module == "triton" || imp->module.starts_with("triton."))) {
     const Namespace *ns = builtinNamespace(imp->module);
+    if (!ns && python) {
+      for (const ImportAlias &a : imp->names)
+        markHostImport(into, a.boundName(), a.range,
+                       "module '" + imp->module +
+                           "' is host-side Triton, not part of the kernel language");
+      return;
+    }
     if (!ns)
       error(imp->moduleRange, "module '" + imp->module + "' is not available in .tt files");
     for (const ImportAlias &a : imp->names) {
@@ -190,6 +227,12 @@ void Lowerer::bindImportFrom(ModuleScope *into, const ImportFrom *imp) {
               SVal::builtin(findBuiltin("libdevice_call", bflag::Libdevice), a.name);
           continue;
         }
+        if (python) { // triton.Config, triton.autotune, ...: host-side
+          markHostImport(into, a.boundName(), a.range,
+                         "'" + a.name + "' of '" + imp->module +
+                             "' is host-side Triton, not part of the kernel language");
+          continue;
+        }
         error(a.range, "cannot import name '" + a.name + "' from '" + imp->module + "'");
       }
       into->globals[a.boundName()] = it->second;
@@ -198,10 +241,14 @@ void Lowerer::bindImportFrom(ModuleScope *into, const ImportFrom *imp) {
   }
   ModuleScope *m = nullptr;
   if (!imp->module.empty()) {
-    bool python = into->path.ends_with(".py"); // host imports in .py files: see bindImport
+    // host imports in .py files: see bindImport
     m = resolveImport(into, imp->module, imp->level, imp->moduleRange, !python);
-    if (!m && python)
+    if (!m && python) {
+      std::string reason = notFoundReason(into, std::string(imp->level, '.') + imp->module);
+      for (const ImportAlias &a : imp->names)
+        markHostImport(into, a.boundName(), a.range, reason);
       return;
+    }
   }
   for (const ImportAlias &a : imp->names) {
     if (m) {
@@ -216,15 +263,80 @@ void Lowerer::bindImportFrom(ModuleScope *into, const ImportFrom *imp) {
       into->globals[a.boundName()] = SVal::ns(&sm->ns);
       continue;
     }
+    if (m && python) {
+      // Deferred, as in the module itself: an error only if a kernel uses the name.
+      if (auto it = m->unavailable.find(a.name); it != m->unavailable.end()) {
+        into->unavailable[a.boundName()] = it->second;
+        continue;
+      }
+      if (auto it = m->failedGlobals.find(a.name); it != m->failedGlobals.end()) {
+        into->failedGlobals[a.boundName()] = it->second;
+        continue;
+      }
+    }
     if (m && m->failedGlobals.count(a.name)) {
       diags_->report(Severity::Error, m->failedGlobals.at(a.name).range,
                      m->failedGlobals.at(a.name).message);
       error(a.range, "cannot import '" + a.name + "' from '" + imp->module +
                          "': its value is not a compile-time constant");
     }
+    if (python) {
+      markHostImport(into, a.boundName(), a.range,
+                     "'" + a.name + "' is not defined in module '" + std::string(imp->level, '.') +
+                         imp->module + "'");
+      continue;
+    }
     error(a.range, "cannot import name '" + a.name + "' from '" + std::string(imp->level, '.') +
                        imp->module + "'");
   }
+}
+
+void Lowerer::markHostImport(ModuleScope *m, const std::string &name, SourceRange where,
+                             std::string reason) {
+  m->globals.erase(name);
+  m->failedGlobals.erase(name);
+  Diagnostic d;
+  d.range = where;
+  d.message = std::move(reason);
+  m->unavailable[name] = std::move(d);
+}
+
+std::string Lowerer::notFoundReason(ModuleScope *from, const std::string &dotted) {
+  return "module '" + dotted + "' was not found beside '" + from->path +
+         "' or in an -I folder (as a .tt or .py file or a package); host-side Python such as "
+         "torch is not read";
+}
+
+/// True if every import directly in `body` resolves (a module-level `try`/`if` of a .py file
+/// takes the first branch for which this holds). Resolving loads the modules, as importing them
+/// would.
+bool Lowerer::importsResolve(ModuleScope *m, const ast::Block &body) {
+  for (const StmtPtr &sp : body) {
+    if (const auto *imp = dyn_cast<Import>(sp.get())) {
+      for (const ImportAlias &a : imp->names) {
+        if (a.name == "triton" || a.name.starts_with("triton.")) {
+          if (!builtinNamespace(a.name))
+            return false;
+        } else if (!resolveImport(m, a.name, 0, a.range, false)) {
+          return false;
+        }
+      }
+    } else if (const auto *imf = dyn_cast<ImportFrom>(sp.get())) {
+      if (imf->level == 0 && (imf->module == "triton" || imf->module.starts_with("triton."))) {
+        const Namespace *ns = builtinNamespace(imf->module);
+        if (!ns)
+          return false;
+        if (ns->kind != Namespace::Kind::Libdevice)
+          for (const ImportAlias &a : imf->names)
+            if (!ns->members.count(a.name))
+              return false;
+      } else if (!imf->module.empty() &&
+                 !resolveImport(m, imf->module, imf->level, imf->moduleRange, false)) {
+        return false;
+      }
+    }
+  }
+  return true;
 }
 
 /// Evaluates one module-level assignment; on failure the error is kept for later (the name
@@ -242,27 +354,8 @@ static void bindModuleValue(Lowerer &l, ModuleScope *m, const Expr *target, cons
   }
 }
 
-ModuleScope *Lowerer::loadModule(uint32_t fileId, std::string dottedName) {
-  auto owned = std::make_unique<ModuleScope>();
-  ModuleScope *m = owned.get();
-  modules_.push_back(std::move(owned));
-  m->fileId = fileId;
-  m->path = std::string(sources_.path(fileId));
-  m->dir = fs::path(m->path).parent_path().string();
-  m->dottedName = dottedName;
-  m->ns.kind = Namespace::Kind::Module;
-  m->ns.name = dottedName;
-  m->ns.module = m;
-  m->ast = parseModule(sources_, fileId, *diags_);
-  if (!m->ast)
-    throw CompilationAborted();
-  std::error_code ec;
-  std::string key = fs::weakly_canonical(m->path, ec).string();
-  if (!ec && !modulesByPath_.count(key))
-    modulesByPath_[key] = m;
-
-  importStack_.push_back(dottedName);
-  for (const StmtPtr &sp : m->ast->body) {
+void Lowerer::bindModuleBlock(ModuleScope *m, const ast::Block &body) {
+  for (const StmtPtr &sp : body) {
     const Stmt *s = sp.get();
     LocGuard guard(*this, s->range.begin);
     switch (s->kind()) {
@@ -325,12 +418,60 @@ ModuleScope *Lowerer::loadModule(uint32_t fileId, std::string dottedName) {
       }
       break;
     }
+    case NodeKind::If: {
+      // A module-level `if` or `try` of a .py file: a condition known at compile time picks
+      // its branch as Python would; otherwise (a host condition such as a version check, or a
+      // try) the first branch whose imports all resolve is taken.
+      if (!m->path.ends_with(".py"))
+        break;
+      const auto *i = ast::cast<If>(s);
+      std::optional<bool> cond;
+      if (i->test) {
+        DiagnosticEngine scratch;
+        DiagnosticEngine *saved = diags_;
+        diags_ = &scratch;
+        try {
+          SVal v = evalInModule(i->test.get(), m);
+          if (!v.containsRuntime())
+            cond = truthy(v, i->test->range);
+        } catch (const CompilationAborted &) {
+        }
+        diags_ = saved;
+      }
+      if (!cond)
+        cond = importsResolve(m, i->body);
+      bindModuleBlock(m, *cond ? i->body : i->orelse);
+      break;
+    }
     default:
       // Docstrings, `if __name__ == "__main__":` blocks, classes: Python scaffolding that
       // kernels cannot see.
       break;
     }
   }
+}
+
+ModuleScope *Lowerer::loadModule(uint32_t fileId, std::string dottedName) {
+  auto owned = std::make_unique<ModuleScope>();
+  ModuleScope *m = owned.get();
+  modules_.push_back(std::move(owned));
+  m->fileId = fileId;
+  m->path = std::string(sources_.path(fileId));
+  m->dir = fs::path(m->path).parent_path().string();
+  m->dottedName = dottedName;
+  m->ns.kind = Namespace::Kind::Module;
+  m->ns.name = dottedName;
+  m->ns.module = m;
+  m->ast = parseModule(sources_, fileId, *diags_);
+  if (!m->ast)
+    throw CompilationAborted();
+  std::error_code ec;
+  std::string key = fs::weakly_canonical(m->path, ec).string();
+  if (!ec && !modulesByPath_.count(key))
+    modulesByPath_[key] = m;
+
+  importStack_.push_back(dottedName);
+  bindModuleBlock(m, m->ast->body);
   importStack_.pop_back();
   m->loading = false;
   return m;

@@ -481,9 +481,12 @@ void Lexer::lexNumber() {
     fail(range(), "leading zeros in decimal integer literals are not permitted; use an 0o prefix "
                   "for octal integers");
   uint64_t value = 0;
+  // 2**63 itself lexes (as INT64_MIN): only `-9223372036854775808` may use it; the parser
+  // rejects it anywhere else.
+  const uint64_t limit = static_cast<uint64_t>(std::numeric_limits<int64_t>::max()) + 1;
   for (char d : clean) {
     uint64_t v = static_cast<uint64_t>(d - '0');
-    if (value > (static_cast<uint64_t>(std::numeric_limits<int64_t>::max()) - v) / 10)
+    if (value > (limit - v) / 10)
       fail(range(), "integer literal is too large (the limit is 2**63 - 1)");
     value = value * 10 + v;
   }

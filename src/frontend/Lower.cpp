@@ -14,6 +14,8 @@
 #include "frontend/Promotion.h"
 #include "frontend/Sema.h"
 
+#include <functional>
+
 namespace tritonc::sema {
 
 using namespace ast;
@@ -87,8 +89,69 @@ void Lowerer::lowerSeq(std::vector<Span> seq) {
           return;
         continue;
       }
-      lowerStmt(s);
+      if (sp.block == kernelBody_ && frames_.size() == 1 && !dryRun)
+        lowerStmtRecovering(s);
+      else
+        lowerStmt(s);
     }
+  }
+}
+
+/// The names a statement assigns, nested blocks included.
+static void assignedNames(const Stmt *s, std::set<std::string, std::less<>> &out) {
+  std::function<void(const Expr *)> target = [&](const Expr *e) {
+    if (const auto *n = dyn_cast<Name>(e))
+      out.insert(n->id);
+    else if (const auto *t = dyn_cast<Tuple>(e))
+      for (const ExprPtr &x : t->elts)
+        target(x.get());
+    else if (const auto *l = dyn_cast<List>(e))
+      for (const ExprPtr &x : l->elts)
+        target(x.get());
+  };
+  auto block = [&](const ast::Block &b) {
+    for (const StmtPtr &x : b)
+      assignedNames(x.get(), out);
+  };
+  if (const auto *a = dyn_cast<Assign>(s))
+    for (const ExprPtr &t : a->targets)
+      target(t.get());
+  else if (const auto *aa = dyn_cast<AnnAssign>(s))
+    target(aa->target.get());
+  else if (const auto *ag = dyn_cast<AugAssign>(s))
+    target(ag->target.get());
+  else if (const auto *f = dyn_cast<For>(s)) {
+    target(f->target.get());
+    block(f->body);
+  } else if (const auto *w = dyn_cast<While>(s))
+    block(w->body);
+  else if (const auto *i = dyn_cast<If>(s)) {
+    block(i->body);
+    block(i->orelse);
+  }
+}
+
+void Lowerer::lowerStmtRecovering(const Stmt *s) {
+  // Counters that lowering raises and lowers around nested work, restored after an error.
+  unsigned savedInline = inlineDepth_, savedDry = dryRun, savedLoop = frame().loopDepth;
+  bool savedEmitting = emitting_;
+  tritonc::Block *savedBlock =
+      builder_.insertionBlock(); // a failed loop's dry run may leave a dead one
+  try {
+    lowerStmt(s);
+  } catch (const CompilationAborted &) {
+    if (savedBlock)
+      builder_.setInsertionPointToEnd(savedBlock);
+    inlineDepth_ = savedInline;
+    dryRun = savedDry;
+    frame().loopDepth = savedLoop;
+    emitting_ = savedEmitting;
+    if (diags_->numErrors() >= kErrorLimit) {
+      diags_->report(Severity::Note, s->range,
+                     "too many errors (" + std::to_string(kErrorLimit) + "); stopping here");
+      throw;
+    }
+    assignedNames(s, frame().poisoned);
   }
 }
 
@@ -150,6 +213,11 @@ void Lowerer::lowerStmt(const Stmt *s) {
     emitOp(OpCode::Assert, {cond}, {}, std::move(attrs));
     return;
   }
+  case NodeKind::Raise:
+    // Triton rejects a raise it reaches; one in a branch not taken at compile time is harmless.
+    error(s->range, "'raise' is reached while lowering '" + frame().fnName +
+                        "': kernels cannot raise exceptions (a raise is allowed only in a branch "
+                        "not taken at compile time)");
   case NodeKind::FunctionDef:
     error(s->range, "nested function definitions are not supported");
   case NodeKind::ClassDef:
@@ -184,6 +252,7 @@ void Lowerer::assign(const std::string &name, SVal value, SourceRange where) {
   if (value.isTensor() && value.value()->name().empty())
     value.value()->setName(name);
   Env &env = frame().env;
+  frame().poisoned.erase(name);
   env.vars[name] = std::move(value);
   env.localDefs.insert(name);
   env.assignSites[name] = where;
@@ -792,6 +861,14 @@ void Lowerer::lowerKernel(const FunctionDef *def, ModuleScope *module, Function 
     const Param &p = def->params[pi];
     const Annotation *ann = p.annotation.get();
     const SignatureEntry *sig = haveSig ? &signature_[pi] : nullptr;
+    if (isPythonTypeHint(ann)) {
+      // `n: int`, `x_ptr: tl.tensor`: Python hints, no tritonc type; --signature types them.
+      if (!sig)
+        error(ann->range, "parameter '" + p.name + "' of kernel '" + def->name +
+                              "' has a Python type hint, which gives it no type; annotate it "
+                              "with a type such as i32 or *fp32, or pass --signature");
+      ann = nullptr;
+    }
     if (!ann && !sig)
       error(p.nameRange,
             "parameter '" + p.name + "' of kernel '" + def->name + "' has no type annotation");
@@ -817,9 +894,28 @@ void Lowerer::lowerKernel(const FunctionDef *def, ModuleScope *module, Function 
         // leading space alone would lex as an indent): errors point into the entry.
         std::string text =
             sig->col > 1 ? "(" + std::string(sig->col - 2, ' ') + sig->text + ")" : sig->text;
+        // Diagnostics print the signature as given, not the padded text (same columns).
+        uint32_t sigFile = static_cast<uint32_t>(sources_.numFiles()) + 1;
+        struct ShowSignature {
+          SourceManager &sources;
+          uint32_t id;
+          const std::string &sig;
+          ~ShowSignature() {
+            if (sources.numFiles() >= id)
+              sources.replaceText(id, sig);
+          }
+        } show{sources_, sigFile, options_.signature};
         std::unique_ptr<Expr> e = parseExpression(sources_, "<signature>", text, *diags_);
         if (!e)
           throw CompilationAborted();
+        // A value is a number, a bool, a dtype or a string, never a lookup: a bare word would
+        // silently bind a Python name of the file (a @jit function for `leaky_relu`).
+        if (const Name *word = bareWord(e.get()))
+          error(word->range, "signature entry '" + sig->text + "' for constexpr '" + p.name +
+                                 "': '" + word->id +
+                                 "' is a bare word (a value is a number, True/False, a dtype "
+                                 "such as fp16, or a string); to pass a string, quote it: '" +
+                                 word->id + "'");
         allowTypeNames = true;
         v = evalInModule(e.get(), module);
         allowTypeNames = false;
@@ -909,9 +1005,36 @@ void Lowerer::lowerKernel(const FunctionDef *def, ModuleScope *module, Function 
   if (fn->numWarps == 0 || (fn->numWarps & (fn->numWarps - 1)) != 0)
     error(def->nameRange, "num_warps=" + std::to_string(fn->numWarps) + " is not a power of two");
 
+  kernelBody_ = &def->body;
   lowerSeq({{&def->body, 0}});
+  kernelBody_ = nullptr;
   emitOp(OpCode::Return, {}, {});
   emitting_ = false;
+}
+
+/// The first name in a --signature value that is neither a dtype spelling nor tl/triton (whose
+/// attributes spell dtypes: tl.float16), or nullptr.
+const Name *Lowerer::bareWord(const Expr *e) {
+  if (const auto *n = dyn_cast<Name>(e))
+    return isScalarTypeName(n->id) || n->id == "tl" || n->id == "triton" ? nullptr : n;
+  if (const auto *a = dyn_cast<Attribute>(e))
+    return bareWord(a->object.get());
+  if (const auto *t = dyn_cast<Tuple>(e)) {
+    for (const ExprPtr &x : t->elts)
+      if (const Name *n = bareWord(x.get()))
+        return n;
+  } else if (const auto *l = dyn_cast<List>(e)) {
+    for (const ExprPtr &x : l->elts)
+      if (const Name *n = bareWord(x.get()))
+        return n;
+  } else if (const auto *u = dyn_cast<Unary>(e)) {
+    return bareWord(u->operand.get());
+  } else if (const auto *b = dyn_cast<Binary>(e)) {
+    if (const Name *n = bareWord(b->lhs.get()))
+      return n;
+    return bareWord(b->rhs.get());
+  }
+  return nullptr;
 }
 
 SVal Lowerer::inlineCall(const FunctionDef *def, ModuleScope *module, ArgList al,
@@ -934,9 +1057,14 @@ SVal Lowerer::inlineCall(const FunctionDef *def, ModuleScope *module, ArgList al
     for (size_t j = 0; j < np; ++j)
       if (def->params[j].name == al.kwargs[i].first)
         idx = j;
-    if (idx == np)
-      error(al.kwargRanges[i],
-            "'" + def->name + "' got an unexpected keyword argument '" + al.kwargs[i].first + "'");
+    if (idx == np) {
+      std::vector<std::string> names;
+      for (const Param &p : def->params)
+        names.push_back(p.name);
+      error(al.kwargRanges[i], "'" + def->name + "' got an unexpected keyword argument '" +
+                                   al.kwargs[i].first + "'" +
+                                   didYouMean(al.kwargs[i].first, names));
+    }
     if (vals[idx])
       error(al.kwargRanges[i],
             "'" + def->name + "' got multiple values for argument '" + al.kwargs[i].first + "'");
@@ -954,9 +1082,8 @@ SVal Lowerer::inlineCall(const FunctionDef *def, ModuleScope *module, ArgList al
         error(callRange, "'" + def->name + "' missing argument '" + p.name + "'");
       vals[i] = evalInModule(p.defaultValue.get(), module);
     }
-    if (p.annotation && isa<ConstexprAnnotation>(p.annotation.get()) && vals[i]->containsRuntime())
-      error(ranges[i], "argument '" + p.name + "' of '" + def->name +
-                           "' must be a constexpr, but got a " + describe(*vals[i]));
+    // A tl.constexpr annotation on a helper's parameter is not enforced, as in Triton: the
+    // tutorials pass blocks (offs_m) and runtime scalars to such parameters.
     fr.env.vars[p.name] = *vals[i];
   }
   ++inlineDepth_;

@@ -9,6 +9,8 @@
 
 #include "frontend/Lexer.h"
 
+#include <functional>
+#include <limits>
 #include <set>
 
 namespace tritonc {
@@ -92,7 +94,11 @@ private:
 
   void parseStatement(Block &out);
   void parsePythonTopLevel(Block &out);
+  StmtPtr parsePythonBranches();
+  void parsePythonBlock(Block &out);
+  void skipPastHeaderColon();
   bool tryParsePython(Block &out);
+  bool tentatively(const std::function<void(Block &)> &parse, Block *out = nullptr);
   void skipStatement();
   bool atJitDecorator() const;
   void parseSimpleStatements(Block &out);
@@ -187,28 +193,57 @@ ExprPtr Parser::parseWholeExpression() {
 void Parser::parsePythonTopLevel(Block &out) {
   switch (cur().kind) {
   case TokenKind::At: {
-    // Only jit decorators are kept: @triton.autotune / @triton.heuristics configs are host-side
-    // and may contain comprehensions or lambdas the parser does not model.
+    // A def with a jit decorator is parsed as usual (its errors are errors). Other decorators
+    // (@triton.autotune / @triton.heuristics configs, @libentry(), a project's alias of
+    // triton.jit) are kept when they parse and dropped when they do not; the def they decorate
+    // is then read tentatively, like any plain def.
     std::vector<ExprPtr> decorators;
+    bool jit = false;
     while (at(TokenKind::At)) {
-      if (atJitDecorator()) {
+      bool isJit = atJitDecorator();
+      jit = jit || isJit;
+      size_t savedPos = pos_;
+      ExprPtr d;
+      bool ok = tentatively([&](Block &) {
         advance();
-        decorators.push_back(parseExpression());
+        ExprPtr e = parseExpression();
         if (!at(TokenKind::Newline))
           failFound(cur(), "expected end of line after decorator");
         advance();
-      } else {
+        d = std::move(e);
+      });
+      if (ok)
+        decorators.push_back(std::move(d));
+      else {
+        if (isJit) { // report the error
+          pos_ = savedPos;
+          advance();
+          decorators.push_back(parseExpression());
+          failFound(cur(), "expected end of line after decorator");
+        }
         while (!at(TokenKind::Newline) && !at(TokenKind::EndOfFile))
           advance();
         accept(TokenKind::Newline);
       }
     }
-    if (at(TokenKind::KwDef) && !decorators.empty())
+    if (at(TokenKind::KwDef) && jit)
       out.push_back(parseFunctionDef(std::move(decorators)));
-    else
+    else if (!at(TokenKind::KwDef) ||
+             !tentatively([&](Block &b) { b.push_back(parseFunctionDef(std::move(decorators))); },
+                          &out))
       skipStatement();
     return;
   }
+  case TokenKind::KwDef:
+    // A plain def: host code, or a helper that `triton.jit(f)` or --kernel makes a jit
+    // function. Kept if it parses.
+    if (!tentatively([&](Block &b) { b.push_back(parseFunctionDef({})); }, &out))
+      skipStatement();
+    return;
+  case TokenKind::KwIf:
+  case TokenKind::KwTry:
+    out.push_back(parsePythonBranches());
+    return;
   case TokenKind::KwImport:
   case TokenKind::KwFrom:
   case TokenKind::Identifier:
@@ -217,9 +252,101 @@ void Parser::parsePythonTopLevel(Block &out) {
       skipStatement();
     return;
   default:
-    // def without @jit (Triton calls only @jit functions from kernels), class, if, try, ...
+    // class, with, while, ...
     skipStatement();
   }
+}
+
+/// A module-level `if` / `try` of a .py file (the usual guarded import, e.g. a libdevice
+/// fallback): an If whose branches hold top-level statements parsed as above. `try` has no
+/// test (its body is the then-branch, the first `except` the else-branch, the next `except`s
+/// nested elses); an `if` keeps its test when the test parses.
+StmtPtr Parser::parsePythonBranches() {
+  const Token &kw = advance(); // 'if', 'elif' or 'try'
+  NestingGuard guard(*this, kw.range, Nest::Block);
+  ExprPtr test;
+  if (kw.kind != TokenKind::KwTry) {
+    if (!tentatively([&](Block &) {
+          test = parseExpression();
+          if (!at(TokenKind::Colon))
+            failFound(cur(), "expected ':'");
+        }))
+      test = nullptr;
+  }
+  skipPastHeaderColon();
+  auto node = std::make_unique<If>(span(kw.range.begin), std::move(test));
+  node->isElif = kw.kind == TokenKind::KwElif;
+  parsePythonBlock(node->body);
+  if (kw.kind == TokenKind::KwTry) {
+    If *handlerParent = node.get();
+    bool first = true;
+    while (at(TokenKind::KwExcept)) {
+      const Token &ex = advance();
+      skipPastHeaderColon();
+      if (first) {
+        parsePythonBlock(handlerParent->orelse);
+        first = false;
+        continue;
+      }
+      auto next = std::make_unique<If>(span(ex.range.begin), nullptr);
+      next->isElif = true;
+      parsePythonBlock(next->body);
+      If *raw = next.get();
+      handlerParent->orelse.push_back(std::move(next));
+      handlerParent = raw;
+    }
+    if (at(TokenKind::KwElse)) { // runs when the body raised nothing: part of the body's branch
+      advance();
+      skipPastHeaderColon();
+      parsePythonBlock(node->body);
+    }
+    if (at(TokenKind::KwFinally)) { // runs on both paths; nothing in it matters to kernels
+      advance();
+      skipPastHeaderColon();
+      Block ignored;
+      parsePythonBlock(ignored);
+    }
+    return node;
+  }
+  if (at(TokenKind::KwElif)) {
+    node->orelse.push_back(parsePythonBranches());
+  } else if (at(TokenKind::KwElse)) {
+    advance();
+    skipPastHeaderColon();
+    parsePythonBlock(node->orelse);
+  }
+  return node;
+}
+
+/// Skips a compound statement's header up to and including its ':' (brackets may hold ':').
+void Parser::skipPastHeaderColon() {
+  int depth = 0;
+  while (!at(TokenKind::EndOfFile) && !at(TokenKind::Newline)) {
+    TokenKind k = advance().kind;
+    if (k == TokenKind::LParen || k == TokenKind::LBracket || k == TokenKind::LBrace)
+      ++depth;
+    else if (k == TokenKind::RParen || k == TokenKind::RBracket || k == TokenKind::RBrace)
+      --depth;
+    else if (k == TokenKind::Colon && depth <= 0)
+      return;
+  }
+  failFound(cur(), "expected ':'");
+}
+
+/// The block after a module-level compound header of a .py file, read like the top level.
+void Parser::parsePythonBlock(Block &out) {
+  if (!at(TokenKind::Newline)) { // `try: import x` on one line
+    if (!tryParsePython(out))
+      skipStatement();
+    return;
+  }
+  advance();
+  if (!at(TokenKind::Indent))
+    failFound(cur(), "expected an indented block");
+  advance();
+  while (!at(TokenKind::Dedent) && !at(TokenKind::EndOfFile))
+    parsePythonTopLevel(out);
+  accept(TokenKind::Dedent);
 }
 
 /// `@jit`, `@triton.jit`, `@triton.jit(...)`, `@tl.jit`: the current token is the '@'.
@@ -234,7 +361,12 @@ bool Parser::atJitDecorator() const {
 
 /// Parses one simple top-level statement line; on a syntax error nothing is reported, the
 /// position is restored and false is returned (the caller skips the line as host code).
+/// `tentatively` does the same for any parse: on success the statements go to `out`.
 bool Parser::tryParsePython(Block &out) {
+  return tentatively([&](Block &b) { parseSimpleStatements(b); }, &out);
+}
+
+bool Parser::tentatively(const std::function<void(Block &)> &parse, Block *out) {
   size_t savedPos = pos_;
   unsigned savedExpr = exprDepth_, savedBlock = blockDepth_, savedFn = functionDepth_;
   DiagnosticEngine scratch;
@@ -243,7 +375,7 @@ bool Parser::tryParsePython(Block &out) {
   Block tmp;
   bool ok = true;
   try {
-    parseSimpleStatements(tmp);
+    parse(tmp);
   } catch (const CompilationAborted &) {
     ok = false;
   }
@@ -255,8 +387,9 @@ bool Parser::tryParsePython(Block &out) {
     functionDepth_ = savedFn;
     return false;
   }
-  for (StmtPtr &s : tmp)
-    out.push_back(std::move(s));
+  if (out)
+    for (StmtPtr &s : tmp)
+      out->push_back(std::move(s));
   return true;
 }
 
@@ -368,10 +501,21 @@ StmtPtr Parser::parseSimpleStatement() {
       msg = parseExpression();
     return std::make_unique<Assert>(span(begin), std::move(test), std::move(msg));
   }
+  case TokenKind::KwRaise: {
+    advance();
+    ExprPtr exc;
+    if (startsExpression(cur())) {
+      exc = parseExpression();
+      if (at(TokenKind::KwFrom)) {
+        advance();
+        parseExpression();
+      }
+    }
+    return std::make_unique<Raise>(span(begin), std::move(exc));
+  }
   case TokenKind::KwGlobal:
   case TokenKind::KwNonlocal:
   case TokenKind::KwDel:
-  case TokenKind::KwRaise:
   case TokenKind::KwYield:
     failAt(t, "'" + std::string(t.text) + "' statements are not supported");
   default:
@@ -1134,6 +1278,15 @@ ExprPtr Parser::parseUnary() {
   default:
     return parsePower();
   }
+  if (op == UnaryOp::Neg && peek().kind == TokenKind::IntLiteral &&
+      peek().intValue == std::numeric_limits<int64_t>::min() &&
+      peek(2).kind != TokenKind::DoubleStar) {
+    // -9223372036854775808: the one literal whose magnitude exceeds int64 (Python accepts it).
+    advance();
+    const Token &lit = advance();
+    return std::make_unique<IntLiteral>(span(t.range.begin), lit.intValue,
+                                        "-" + std::string(lit.text));
+  }
   advance();
   NestingGuard guard(*this, t.range, Nest::Expression);
   ExprPtr operand = parseUnary();
@@ -1280,6 +1433,8 @@ ExprPtr Parser::parseAtom() {
     return std::make_unique<Name>(t.range, std::string(t.text));
   case TokenKind::IntLiteral:
     advance();
+    if (t.intValue == std::numeric_limits<int64_t>::min())
+      fail(t.range, "integer literal is too large (the limit is 2**63 - 1)");
     return std::make_unique<IntLiteral>(t.range, t.intValue, std::string(t.text));
   case TokenKind::FloatLiteral:
     advance();

@@ -8,10 +8,12 @@
 // `*args` parameters, `for ... else`, ...) is an error naming the construct, as is `return`
 // outside a function.
 //
-// A file whose name ends in .py is a Triton program: at top level only @jit functions (with their
-// jit decorators; other decorators are dropped), imports and simple statements that parse are
-// kept, and any other statement (classes, plain defs, try/with/match, `if __name__ ...`) is
-// skipped by its extent (its line and indented block) without an error.
+// A file whose name ends in .py is a Triton program: at top level @jit functions, imports and
+// simple statements that parse are kept, and so are plain defs and non-jit decorators that parse
+// (host code that does not parse is dropped); module-level `if` and `try` become If nodes whose
+// branches are read the same way (sema takes the branch whose imports resolve); any other
+// statement (classes, with, ...) is skipped by its extent (its line and indented block) without
+// an error. `raise` parses everywhere: only a raise that sema lowers is an error.
 //
 // Bounded: expression nesting and block nesting are each capped at kMaxNesting (located errors
 // "expression nesting is too deep (limit 200)" / "block nesting is too deep (limit 200)").

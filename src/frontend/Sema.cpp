@@ -157,6 +157,16 @@ void Lowerer::error(SourceRange range, std::string message) {
   throw CompilationAborted();
 }
 
+void Lowerer::error(SourceRange range, std::string message, SourceRange noteRange,
+                    std::string noteMessage) {
+  Diagnostic &d = diags_->error(range, std::move(message));
+  d.notes.push_back({noteRange, std::move(noteMessage)});
+  for (auto it = frames_.rbegin(); it != frames_.rend(); ++it)
+    if ((*it)->callRange)
+      d.notes.push_back({*(*it)->callRange, "in helper '" + (*it)->fnName + "' called here"});
+  throw CompilationAborted();
+}
+
 void Lowerer::note(SourceRange range, std::string message) {
   diags_->report(Severity::Note, range, std::move(message));
 }

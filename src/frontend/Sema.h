@@ -145,6 +145,9 @@ struct ModuleScope {
   /// Module-level assignments whose value could not be computed at compile time: the error is
   /// reported only if a kernel uses the name (a file may hold Python scaffolding).
   std::map<std::string, Diagnostic, std::less<>> failedGlobals;
+  /// Names a .py file imports from host-side Python (torch, triton.runtime, a module that is
+  /// not found): the reason, located at the import, reported only if a kernel uses the name.
+  std::map<std::string, Diagnostic, std::less<>> unavailable;
   std::string dir; ///< directory of the file, for relative imports
   bool loading = true;
   Namespace ns;
@@ -179,7 +182,14 @@ struct Frame {
   std::optional<SVal> retVal;
   SourceRange retRange;
   unsigned loopDepth = 0;
+  /// Names assigned by a kernel statement that failed (error recovery): a use aborts the
+  /// statement that makes it without a second, cascading error.
+  std::set<std::string, std::less<>> poisoned;
 };
+
+/// Errors reported for one compilation before the front end stops recovering (clang's
+/// -ferror-limit default is 20).
+inline constexpr unsigned kErrorLimit = 20;
 
 // ------------------------------------------------------------------------------------------------
 // Builtins
@@ -252,6 +262,9 @@ public:
   // ---- diagnostics (Sema.cpp)
   /// Reports an error (with the helper call-site notes) and aborts.
   [[noreturn]] void error(SourceRange range, std::string message);
+  /// The same with a note first (e.g. where an unusable name was imported).
+  [[noreturn]] void error(SourceRange range, std::string message, SourceRange noteRange,
+                          std::string noteMessage);
   void note(SourceRange range, std::string message);
   /// User-facing spelling of a type: fp32, *fp16, fp32[128, 64].
   static std::string typeStr(const Type *t);
@@ -365,6 +378,9 @@ public:
     bool bareType = false;   ///< a scalar type name alone (`fp16`): a dtype value for constexprs
   };
   void parseSignature();
+  static const ast::Name *bareWord(const ast::Expr *e);
+  /// Why a @jit function of the main file is not taken as a kernel (a note's text).
+  std::string whyNotKernel(const ast::FunctionDef *fd);
   /// The range of signature entry `i` (i == size: just past the end), on the `<signature>`
   /// pseudo-file, which is registered only when an error needs it (it is no file to depend on).
   SourceRange signatureRange(size_t i);
@@ -385,13 +401,20 @@ public:
 
   // ---- modules (Imports.cpp)
   ModuleScope *loadModule(uint32_t fileId, std::string dottedName);
+  void bindModuleBlock(ModuleScope *m, const ast::Block &body);
+  bool importsResolve(ModuleScope *m, const ast::Block &body);
+  void markHostImport(ModuleScope *m, const std::string &name, SourceRange where,
+                      std::string reason);
+  std::string notFoundReason(ModuleScope *from, const std::string &dotted);
   void bindImport(ModuleScope *into, const ast::Import *imp);
   void bindImportFrom(ModuleScope *into, const ast::ImportFrom *imp);
   const Namespace *tlNamespace() const { return tl_.get(); }
   const Namespace *tritonNamespace() const { return triton_.get(); }
   /// Evaluates a compile-time expression of module scope (module constexprs, defaults, -D).
   SVal evalInModule(const ast::Expr *e, ModuleScope *module);
-  static bool isJitDecorated(const ast::FunctionDef *def);
+  /// A @jit function: decorated with (an attribute named) jit, or made one by `triton.jit(f)`.
+  bool isJitDecorated(const ast::FunctionDef *def) const;
+  void markJit(const ast::FunctionDef *def) { jitCalled_.insert(def); }
 
   const FrontendOptions &options() const { return options_; }
   SourceManager &sources() { return sources_; }
@@ -417,6 +440,9 @@ public:
     size_t from;
   };
   void lowerSeq(std::vector<Span> seq);
+  /// Lowers one top-level statement of the kernel body; after an error, poisons the names it
+  /// assigns and returns normally so that the next statement's errors are reported too.
+  void lowerStmtRecovering(const ast::Stmt *s);
   void lowerStmt(const ast::Stmt *s);
   void lowerAssign(const ast::Assign *s);
   void lowerAnnAssign(const ast::AnnAssign *s);
@@ -444,6 +470,7 @@ private:
 
   std::vector<SignatureEntry> signature_;
   uint32_t signatureFile_ = 0;
+  std::set<const ast::FunctionDef *> jitCalled_; ///< defs made jit by `triton.jit(f)`
   SourceManager &sources_;
   Context &ctx_;
   const FrontendOptions &options_;
@@ -459,6 +486,7 @@ private:
   std::unique_ptr<Namespace> tl_, tlMath_, tlExtra_, tlExtraCuda_, libdevice_, triton_,
       tritonPlaceholders_, propagateNan_;
   ModuleScope *mainModule_ = nullptr;
+  const ast::Block *kernelBody_ = nullptr; ///< statements here recover from errors
   unsigned inlineDepth_ = 0;
   /// Statements lowered for the current kernel, counting each unrolled iteration and each
   /// inlined copy: static_range nests and helpers calling helpers multiply, so this bound (not

@@ -1,6 +1,8 @@
 // Diagnostic collection and clang-style rendering.
 #include "support/Diagnostics.h"
 
+#include <algorithm>
+
 namespace tritonc {
 
 Diagnostic &DiagnosticEngine::report(Severity severity, SourceRange range, std::string message) {
@@ -93,6 +95,48 @@ std::string formatDiagnostic(const Diagnostic &diag, const SourceManager &source
   for (const DiagnosticNote &note : diag.notes)
     renderOne(out, Severity::Note, note.range, note.message, sources, color);
   return out;
+}
+
+static size_t editDistance(std::string_view a, std::string_view b) {
+  // Optimal string alignment distance (Damerau-Levenshtein without repeated edits).
+  std::vector<std::vector<size_t>> d(a.size() + 1, std::vector<size_t>(b.size() + 1));
+  for (size_t i = 0; i <= a.size(); ++i)
+    d[i][0] = i;
+  for (size_t j = 0; j <= b.size(); ++j)
+    d[0][j] = j;
+  for (size_t i = 1; i <= a.size(); ++i)
+    for (size_t j = 1; j <= b.size(); ++j) {
+      size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  return d[a.size()][b.size()];
+}
+
+std::string closestMatch(std::string_view name, const std::vector<std::string> &candidates) {
+  if (name.empty() || name.size() > 64)
+    return "";
+  size_t limit = std::max<size_t>(1, name.size() / 3);
+  std::string best;
+  size_t bestDist = limit + 1;
+  for (const std::string &c : candidates) {
+    if (c == name)
+      return "";
+    if (c.size() > name.size() + limit || c.size() + limit < name.size())
+      continue;
+    size_t dist = editDistance(name, c);
+    if (dist < bestDist || (dist == bestDist && c < best)) {
+      best = c;
+      bestDist = dist;
+    }
+  }
+  return bestDist <= limit ? best : "";
+}
+
+std::string didYouMean(std::string_view name, const std::vector<std::string> &candidates) {
+  std::string m = closestMatch(name, candidates);
+  return m.empty() ? "" : "; did you mean '" + m + "'?";
 }
 
 } // namespace tritonc

@@ -6,6 +6,7 @@
 
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace tritonc {
@@ -56,6 +57,14 @@ private:
 struct CompilationAborted : std::exception {
   const char *what() const noexcept override { return "compilation aborted after an error"; }
 };
+
+/// The candidate closest to `name` by edit distance (insertions, deletions, substitutions and
+/// swaps of neighbours), for "did you mean 'load'?": empty when none is close enough (at most a
+/// third of the name's length, at least 1) or `name` itself is a candidate.
+std::string closestMatch(std::string_view name, const std::vector<std::string> &candidates);
+
+/// ", did you mean 'X'?"-style suffix: "; did you mean 'X'?" or "" when nothing is close.
+std::string didYouMean(std::string_view name, const std::vector<std::string> &candidates);
 
 /// Renders a diagnostic clang-style: `file:line:col: error: message`, the source line, a caret
 /// (with tildes over the range), then each note the same way. `color` adds ANSI colours.

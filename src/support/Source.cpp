@@ -30,6 +30,15 @@ uint32_t SourceManager::addFile(std::string path, std::string text) {
   return static_cast<uint32_t>(files_.size());
 }
 
+void SourceManager::replaceText(uint32_t id, std::string text) {
+  SourceFile &file = *files_.at(id - 1);
+  file.text = std::move(text);
+  file.lineStarts.assign(1, 0);
+  for (size_t i = 0; i < file.text.size(); ++i)
+    if (file.text[i] == '\n')
+      file.lineStarts.push_back(static_cast<uint32_t>(i + 1));
+}
+
 uint32_t SourceManager::loadFile(const std::string &path) {
   std::ifstream in(path, std::ios::binary);
   if (!in)

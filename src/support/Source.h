@@ -49,6 +49,9 @@ public:
   uint32_t loadFile(const std::string &path);
 
   const SourceFile &file(uint32_t id) const { return *files_.at(id - 1); }
+  /// Replaces the text of a registered file (the front end shows --signature as given after
+  /// parsing a padded copy of one entry).
+  void replaceText(uint32_t id, std::string text);
   size_t numFiles() const { return files_.size(); }
   std::string_view path(uint32_t id) const;
 

@@ -307,7 +307,14 @@ TEST_CASE("parser: simple statements") {
         "error 1:7: unexpected integer literal '2' after statement (expected end of line or ';')");
   CHECK(body("a = 1;; b = 2") == "error 1:7: expected an expression, found ';'");
   CHECK(body("del x") == "error 1:1: 'del' statements are not supported");
-  CHECK(body("raise E") == "error 1:1: 'raise' statements are not supported");
+  CHECK(body("x = -9223372036854775808") == "(assign x -9223372036854775808)");
+  CHECK(body("x = 9223372036854775808") ==
+        "error 1:5: integer literal is too large (the limit is 2**63 - 1)");
+  CHECK(body("x = -9223372036854775808 ** 2") ==
+        "error 1:6: integer literal is too large (the limit is 2**63 - 1)");
+  CHECK(body("raise E") == "(raise E)");
+  CHECK(body("raise") == "(raise)");
+  CHECK(body("raise E from x") == "(raise E)");
   CHECK(body("global x") == "error 1:1: 'global' statements are not supported");
   CHECK(body("yield x") == "error 1:1: 'yield' statements are not supported");
   CHECK(parse("return 1") == "error 1:1: 'return' outside function");

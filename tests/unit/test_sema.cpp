@@ -421,7 +421,8 @@ TEST_CASE("sema: located errors") {
   };
   const Case cases[] = {
       {"    x = nope + 1\n", "6:9: unknown name 'nope'"},
-      {"    tl.load(p, maks=n)\n", "6:16: tl.load() got an unexpected keyword argument 'maks'"},
+      {"    tl.load(p, maks=n)\n",
+       "6:16: tl.load() got an unexpected keyword argument 'maks'; did you mean 'mask'?"},
       {"    x = tl.arange(0, 16, 3)\n", "6:26: tl.arange() takes 2 arguments but 3 were given"},
       {"    x = p @ p\n", "6:11: the '@' operator is not part of the language; use tl.dot"},
       {"    if 0 < n < 5:\n        pass\n",
@@ -606,4 +607,16 @@ TEST_CASE("sema: hints attach to the defining op; stray -D is an error") {
   CHECK(!bad->module);
   CHECK(bad->diags.diagnostics().at(0).message ==
         "-D NOPE: no kernel has a constexpr parameter 'NOPE'");
+}
+
+TEST_CASE("diagnostics: did-you-mean by edit distance") {
+  std::vector<std::string> tl{"load", "store", "arange", "program_id", "num_programs", "max"};
+  CHECK(closestMatch("lod", tl) == "load");
+  CHECK(closestMatch("stroe", tl) == "store"); // a swap of neighbours is one edit
+  CHECK(closestMatch("program_di", tl) == "program_id");
+  CHECK(closestMatch("load", tl).empty()); // an exact name needs no suggestion
+  CHECK(closestMatch("xyz", tl).empty());  // nothing within a third of the length
+  CHECK(closestMatch("", tl).empty());
+  CHECK(didYouMean("maks", {"mask", "other"}) == "; did you mean 'mask'?");
+  CHECK(didYouMean("qqqq", {"mask", "other"}).empty());
 }
