@@ -147,7 +147,7 @@ std::optional<int> parseCommandLine(int argc, const char *const *argv, DriverOpt
   std::vector<std::string> depTargets;
 
   app.add_option("input", options.input);
-  app.add_option("-o", options.output);
+  auto *outputOpt = app.add_option("-o", options.output);
   app.add_option("--arch", options.arch);
   app.add_option("-D", defines)->allow_extra_args(false);
   app.add_option("-I", options.includeDirs)->allow_extra_args(false);
@@ -163,8 +163,8 @@ std::optional<int> parseCommandLine(int argc, const char *const *argv, DriverOpt
   app.add_flag("--emit-ir{gpu}", emitIR);
   app.add_flag("--emit-llvm", emitLLVM);
   app.add_flag("-S", emitPTX);
-  app.add_option("--metadata", options.metadataPath);
-  app.add_option("--emit-c-header", options.cHeaderPath);
+  auto *metadataOpt = app.add_option("--metadata", options.metadataPath);
+  auto *cHeaderOpt = app.add_option("--emit-c-header", options.cHeaderPath);
   app.add_flag("--embed-ptx", options.embedPtx);
   app.add_option("-O", options.optLevel)->check(CLI::Range(0u, 3u));
   app.add_flag("--version", options.showVersion);
@@ -177,7 +177,7 @@ std::optional<int> parseCommandLine(int argc, const char *const *argv, DriverOpt
   app.add_flag("-v", options.verbose);
   app.add_flag("--time-passes", options.timePasses);
   app.add_flag("--MD", options.depfile);
-  app.add_option("--MF", options.depfilePath);
+  auto *depfileOpt = app.add_option("--MF", options.depfilePath);
   app.add_option("--MT", depTargets)->allow_extra_args(false);
   app.add_flag("--MP", options.depPhony);
 
@@ -191,6 +191,15 @@ std::optional<int> parseCommandLine(int argc, const char *const *argv, DriverOpt
     }
     if (options.showVersion)
       return std::nullopt;
+
+    // An empty file name would otherwise read as "not given" and silently drop that output.
+    const std::pair<CLI::Option *, const char *> paths[] = {{outputOpt, "-o"},
+                                                            {metadataOpt, "--metadata"},
+                                                            {cHeaderOpt, "--emit-c-header"},
+                                                            {depfileOpt, "-MF"}};
+    for (auto [opt, flag] : paths)
+      if (opt->count() && opt->as<std::string>().empty())
+        throw UsageError{std::string(flag) + " needs a file name (got '')"};
 
     if (warpsOpt->count()) {
       if (!isPowerOfTwo(numWarps) || numWarps > 32)

@@ -153,13 +153,14 @@ bool runPasses(Module &module, const std::vector<std::string_view> &passes, Pass
     std::string name(info->name);
     IRLevel level = moduleLevel(module);
     if (info->expects == IRLevel::Gpu && level == IRLevel::Tile) {
-      ctx.diags.error(moduleLoc(module), "internal error: pass '" + name +
+      // Only a hand-picked --passes list gets here (the pipelines are in order): the user's.
+      ctx.diags.error(moduleLoc(module), "pass '" + name +
                                              "' expects GPU IR, but no block carries a layout "
                                              "yet (run 'coalesce' first)");
       return false;
     }
     if (info->expects == IRLevel::Tile && level == IRLevel::Gpu) {
-      ctx.diags.error(moduleLoc(module), "internal error: pass '" + name +
+      ctx.diags.error(moduleLoc(module), "pass '" + name +
                                              "' expects Tile IR, but the blocks already carry "
                                              "layouts");
       return false;
