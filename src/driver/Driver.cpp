@@ -408,10 +408,10 @@ static bool checkElementsPerThread(Module &module, unsigned warpSize, Diagnostic
         if (perThread <= kMaxElementsPerThread)
           continue;
         diags.error(op->loc(),
-                    "block " + t->str() + " needs " + std::to_string(perThread) +
-                        " elements per thread with num_warps=" + std::to_string(fn->numWarps) +
-                        " (" + std::to_string(threads) + " threads); the limit is " +
-                        std::to_string(kMaxElementsPerThread) +
+                    "a block of " + std::to_string(t->numElements()) + " elements needs " +
+                        std::to_string(perThread) + " elements per thread with num_warps=" +
+                        std::to_string(fn->numWarps) + " (" + std::to_string(threads) +
+                        " threads); the limit is " + std::to_string(kMaxElementsPerThread) +
                         ": use a smaller block size or more warps (num_warps up to 32)");
         ok = false;
         return;

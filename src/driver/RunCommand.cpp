@@ -85,9 +85,7 @@ namespace {
 
 constexpr const char *kUsageHint = "Run 'tritonc run --help' for usage.\n";
 
-struct UsageError {
-  std::string message;
-};
+using UsageError = RunUsageError;
 struct InputError {
   std::string message;
 };
@@ -533,6 +531,17 @@ private:
 };
 
 } // namespace
+
+std::vector<int64_t> parseRunShape(const std::string &text, const std::string &param,
+                                   const Type *pointee) {
+  return parseShape(text, param, pointee);
+}
+
+uint64_t parseRunScalar(const std::string &text, const Type *type, const std::string &param) {
+  return parseScalar(text, type, param);
+}
+
+std::array<int64_t, 3> parseRunGrid(const std::string &text) { return parseGrid(text); }
 
 int runCommand(int argc, const char *const *argv, std::ostream &out, std::ostream &err) {
   RunOptions options;
