@@ -77,6 +77,11 @@ if [ "$build" = 1 ]; then
 fi
 fuzz/make_corpus.sh >/dev/null
 
+# The parser bounds syntax trees at 10000 levels, which the front end walks recursively; tritonc
+# gives its compiling thread a 1 GiB stack, and the fuzzers (whose ASan frames are larger) get
+# the same on their main thread.
+ulimit -s 1048576 2>/dev/null || ulimit -s unlimited 2>/dev/null || true
+
 # A leak, a UBSan report or an ASan report are all crashes; symbolized where possible.
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:detect_stack_use_after_return=1:print_summary=1${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
 export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"

@@ -139,7 +139,7 @@ else
   done | xargs -0 -n 2 -P "$JOBS" bash -c 'accept_one "$1" "$2" "$0"' "$TMP/accept"
   for r in "$TMP"/accept/*.result; do
     [ -f "$r" ] || continue
-    if head -n 1 "$r" | grep -q '^PASS'; then head -n 1 "$r"; pass 1; else cat "$r"; fail 1 "$(head -n 1 "$r" | sed 's/^FAIL: /toolchain: /')"; fi
+    if head -n 1 "$r" | grep '^PASS' >/dev/null; then head -n 1 "$r"; pass 1; else cat "$r"; fail 1 "$(head -n 1 "$r" | sed 's/^FAIL: /toolchain: /')"; fi
   done
   n=$(ls "$TMP"/accept/*.result 2>/dev/null | wc -l)
   echo "$n kernel builds checked"

@@ -30,6 +30,7 @@
 #include <cstring>
 #include <iostream>
 #include <sstream>
+#include <stdexcept>
 #include <unistd.h>
 
 namespace tritonc::driver {
@@ -227,6 +228,11 @@ public:
     } catch (const CompilationAborted &) {
       flushDiagnostics();
       return kExitInputError;
+    } catch (const std::length_error &) {
+      // makeBuffer's limit (kMaxBufferBytes), reached through --elements.
+      return fail(kExitInputError, "a buffer would exceed the " +
+                                       std::to_string(kMaxBufferBytes >> 30) +
+                                       " GiB limit of a buffer (fewer --elements, smaller shapes)");
     } catch (const std::bad_alloc &) {
       // The user's shapes and loops decide the memory a run needs: running out is theirs.
       return fail(kExitInputError, "out of memory while running the kernel (smaller buffers, "

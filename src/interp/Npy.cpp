@@ -280,16 +280,6 @@ bool readNpy(const std::string &path, NpyArray &out, std::string &error) {
   return true;
 }
 
-bool writeNpy(const std::string &path, const NpyArray &array, std::string &error) {
-  std::ofstream out(path, std::ios::binary);
-  const std::string bytes = serializeNpy(array);
-  if (!out || !out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()))) {
-    error = "cannot write '" + path + "'";
-    return false;
-  }
-  return true;
-}
-
 std::string npyDescr(const Type *elem) {
   if (elem->isPointer())
     return "<u8";

@@ -20,9 +20,9 @@ cp -r "$ROOT/examples/build/." "$WORK/"
 cd "$WORK" || exit 1
 
 case "$SYSTEM" in
-  ninja) OUT=out;       build() { ninja; };                         uptodate() { ninja -n | grep -q 'no work to do'; } ;;
+  ninja) OUT=out;       build() { ninja; };                         uptodate() { ninja -n | grep 'no work to do' >/dev/null; } ;;
   make)  OUT=out;       build() { make; };                          uptodate() { make -q; } ;;
-  meson) OUT=out-meson; build() { ninja -C out-meson; };            uptodate() { ninja -C out-meson -n | grep -q 'no work to do'; }
+  meson) OUT=out-meson; build() { ninja -C out-meson; };            uptodate() { ninja -C out-meson -n | grep 'no work to do' >/dev/null; }
          meson setup out-meson >setup.log 2>&1 || { cat setup.log; echo "meson setup failed"; exit 1; } ;;
   *) echo "unknown build system: $SYSTEM"; exit 2 ;;
 esac

@@ -192,14 +192,14 @@ TEST_CASE("runPasses: unknown passes and wrong IR levels are errors, not crashes
   CHECK(!runPasses(k.module, {"remove-converts"}, ctx));
   REQUIRE(diags.hasErrors());
   CHECK(diags.diagnostics()[0].message ==
-        "internal error: pass 'remove-converts' expects GPU IR, but no block carries a layout "
-        "yet (run 'coalesce' first)");
+        "pass 'remove-converts' expects GPU IR, but no block carries a layout yet (run "
+        "'coalesce' first)");
 
   diags.clear();
   CHECK(runPasses(k.module, {"coalesce"}, ctx));
   CHECK(!runPasses(k.module, {"coalesce"}, ctx));
   CHECK(diags.diagnostics()[0].message ==
-        "internal error: pass 'coalesce' expects Tile IR, but the blocks already carry layouts");
+        "pass 'coalesce' expects Tile IR, but the blocks already carry layouts");
 
   diags.clear();
   PassRunOptions opts;
