@@ -20,6 +20,7 @@
 #include "codegen/Target.h"
 #include "ir/IR.h"
 #include "support/Diagnostics.h"
+#include "support/Source.h"
 
 #include <llvm/IR/LLVMContext.h>
 #include <llvm/IR/Module.h>
@@ -53,10 +54,11 @@ struct KernelInfo {
 
 /// Lowers every kernel of `module` into a new LLVM module `out` (in `ctx`) for `target`.
 /// Math-library functions stay declarations until linkMathLibrary. Returns false after
-/// reporting located errors into `diags`.
+/// reporting located errors into `diags`. With `lineInfoSources` (-lineinfo), instructions carry
+/// the .tt lines of their ops as line-table-only debug info (LineInfo.h).
 bool emitLLVM(const Module &module, const Target &target, llvm::LLVMContext &ctx,
               std::unique_ptr<llvm::Module> &out, std::vector<KernelInfo> &kernels,
-              DiagnosticEngine &diags);
+              DiagnosticEngine &diags, const SourceManager *lineInfoSources = nullptr);
 
 /// Links the math library functions `module` calls (libdevice / ocml), only those.
 bool linkMathLibrary(llvm::Module &module, const Target &target, DiagnosticEngine &diags);

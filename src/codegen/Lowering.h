@@ -14,6 +14,7 @@
 #pragma once
 
 #include "codegen/Codegen.h"
+#include "codegen/LineInfo.h"
 #include "codegen/LinearLayout.h"
 
 #include <llvm/IR/IRBuilder.h>
@@ -32,6 +33,8 @@ public:
                  DiagnosticEngine &diags);
   /// Emits the kernel into the module and describes it in `info`. False after an error.
   bool run(KernelInfo &info);
+  /// With a line table (-lineinfo), every instruction carries its op's source location.
+  void setLineTable(LineTable *lines) { lines_ = lines; }
 
 private:
   // ---- Lowering.cpp
@@ -123,6 +126,8 @@ private:
   std::map<const LinearLayout *, llvm::Value *> owners_;
   std::map<std::string, llvm::FunctionCallee> libraryFunctions_;
   unsigned sharedBytes_ = 0;
+  LineTable *lines_ = nullptr;
+  llvm::DISubprogram *subprogram_ = nullptr;
 };
 
 } // namespace tritonc

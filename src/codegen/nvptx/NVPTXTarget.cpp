@@ -409,12 +409,11 @@ bool runPtxas(const TargetInfo &info, const ToolchainOptions &toolchain, const s
     diags.error({}, "cannot write a temporary file for ptxas: " + ioError);
     return false;
   }
-  const std::vector<std::string> argv = {ptxas,
-                                         "-arch=" + info.arch,
-                                         "-O" + std::to_string(toolchain.ptxasOptLevel),
-                                         dir.file("kernel.ptx"),
-                                         "-o",
-                                         dir.file("kernel.cubin")};
+  std::vector<std::string> argv = {ptxas, "-arch=" + info.arch,
+                                   "-O" + std::to_string(toolchain.ptxasOptLevel)};
+  if (toolchain.lineInfo)
+    argv.push_back("-lineinfo");
+  argv.insert(argv.end(), {dir.file("kernel.ptx"), "-o", dir.file("kernel.cubin")});
   if (toolchain.onRun)
     toolchain.onRun(argv);
   ProcessResult result;
