@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include <fcntl.h>
+#include <pthread.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -169,20 +170,26 @@ bool runProcess(const std::vector<std::string> &argv, ProcessResult &result, std
     args.push_back(const_cast<char *>(a.c_str()));
   args.push_back(nullptr);
   pid_t pid = 0;
-  // The child starts with default signal actions (SIGTERM must end it, not our handler).
+  // The child starts with default signal actions and nothing blocked (SIGTERM must end it, not
+  // run our handler). Termination signals stay blocked here until gChild names the child, so
+  // the handler never misses a child that is already running.
   posix_spawnattr_t attrs;
   posix_spawnattr_init(&attrs);
-  sigset_t defaults;
-  sigemptyset(&defaults);
+  sigset_t termination, none, saved;
+  sigemptyset(&termination);
+  sigemptyset(&none);
   for (int sig : kTerminationSignals)
-    sigaddset(&defaults, sig);
-  posix_spawnattr_setsigdefault(&attrs, &defaults);
-  posix_spawnattr_setflags(&attrs, POSIX_SPAWN_SETSIGDEF);
+    sigaddset(&termination, sig);
+  posix_spawnattr_setsigdefault(&attrs, &termination);
+  posix_spawnattr_setsigmask(&attrs, &none);
+  posix_spawnattr_setflags(&attrs, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+  ::pthread_sigmask(SIG_BLOCK, &termination, &saved);
   int rc = ::posix_spawn(&pid, args[0], &actions, &attrs, args.data(), environ);
-  posix_spawnattr_destroy(&attrs);
-  posix_spawn_file_actions_destroy(&actions);
   if (rc == 0)
     gChild = pid;
+  ::pthread_sigmask(SIG_SETMASK, &saved, nullptr);
+  posix_spawnattr_destroy(&attrs);
+  posix_spawn_file_actions_destroy(&actions);
   ::close(fds[1]);
   if (rc != 0) {
     ::close(fds[0]);
@@ -209,6 +216,14 @@ bool runProcess(const std::vector<std::string> &argv, ProcessResult &result, std
   }
   result.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return true;
+}
+
+void blockTerminationSignals() {
+  sigset_t termination;
+  sigemptyset(&termination);
+  for (int sig : kTerminationSignals)
+    sigaddset(&termination, sig);
+  ::pthread_sigmask(SIG_BLOCK, &termination, nullptr);
 }
 
 void installTerminationHandlers() {

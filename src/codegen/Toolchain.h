@@ -52,6 +52,9 @@ bool runProcess(const std::vector<std::string> &argv, ProcessResult &result, std
 /// re-raises once the compilation has unwound, so callers see the usual "killed by SIGTERM".
 void installTerminationHandlers();
 int terminationSignal();
+/// Blocks the termination signals in the calling thread (main's, once the compiling thread runs,
+/// so that the handler runs on the thread that starts the tools).
+void blockTerminationSignals();
 
 /// A fresh private folder under $TMPDIR (or /tmp), removed with its contents on destruction.
 class TempDir {

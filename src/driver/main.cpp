@@ -135,6 +135,7 @@ int main(int argc, char **argv) {
   if (::pthread_attr_init(&attr) == 0 &&
       ::pthread_attr_setstacksize(&attr, kCompilerStackBytes) == 0 &&
       ::pthread_create(&thread, &attr, compilerThread, &args) == 0) {
+    tritonc::blockTerminationSignals(); // delivered to the compiling thread
     ::pthread_join(thread, nullptr);
   } else {
     args.rc = compilerMain(argc, argv); // no thread (a tight ulimit -v): the main stack
