@@ -7,7 +7,8 @@
 # src/*/meson.build and CI compiles them once. Each fuzz/fuzz_*.cpp is then linked with
 # -fsanitize=fuzzer,SANITIZERS into BUILD/fuzz_<name>. UBSan does not recover: any report is a crash.
 #
-# Usage: fuzz/build.sh [TARGET...]     (TARGET: parse_tt, frontend, parse_ir, passes, codegen;
+# Usage: fuzz/build.sh [TARGET...]     (TARGET: parse_tt, frontend, parse_ir, passes, codegen,
+#                                       run_args;
 #                                       default: all)
 # Environment: TRITONC_FUZZ_BUILD (default build-asan), JOBS (ninja -j, default 1),
 #   CLANGXX (default clang++-22), TRITONC_FUZZ_FAST=1 (the fuzz-fast mode of
@@ -31,6 +32,12 @@ if [ "${TRITONC_FUZZ_FAST:-0}" = 1 ]; then mode=fuzz-fast sanitizers=undefined; 
 san=(-fsanitize="$sanitizers" -fno-sanitize-recover=undefined -fno-omit-frame-pointer)
 libs=(src/frontend/libtritonc_frontend.a src/passes/libtritonc_passes.a src/ir/libtritonc_ir.a
       src/support/libtritonc_support.a)
+# The run_args target also needs the interpreter and the driver's `tritonc run` parsers (the
+# objects it pulls from them use no LLVM).
+if [[ " ${targets[*]} " == *" run_args "* ]]; then
+  libs=(src/driver/libtritonc_driver.a src/interp/libtritonc_difftest.a
+        src/interp/libtritonc_interp.a "${libs[@]}")
+fi
 # The codegen target also needs the code generator and LLVM 22 (a shared library, not
 # instrumented).
 llvm_flags=()

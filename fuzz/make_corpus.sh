@@ -9,6 +9,7 @@
 #                       Tile IR and GPU IR that TRITONC (default: the first of $TRITONC_BUILD/tritonc,
 #                       build/tritonc, build-asan/tritonc that compiles examples/vector_add.tt) prints
 #                       for each of those .tt files with --emit-ir=tile / --emit-ir=gpu
+#   run_args:           fuzz/seeds/run_args/ (argument lines and small .npy files)
 # Files are named by the SHA-1 of their contents (as libFuzzer names its units), so duplicates
 # collapse. The corpora are generated, not committed (fuzz/.gitignore); the crash regression
 # inputs live in tests/robustness/crashes/<target>/ and are run separately by scripts/fuzz.sh.
@@ -38,7 +39,11 @@ put() { # put DIR FILE: copy FILE into DIR under its hash
 }
 
 rm -rf fuzz/corpus
-mkdir -p fuzz/corpus/parse_tt fuzz/corpus/frontend fuzz/corpus/parse_ir fuzz/corpus/passes
+mkdir -p fuzz/corpus/parse_tt fuzz/corpus/frontend fuzz/corpus/parse_ir fuzz/corpus/passes \
+  fuzz/corpus/run_args
+for f in fuzz/seeds/run_args/*; do
+  [ -f "$f" ] && put fuzz/corpus/run_args "$f"
+done
 
 mapfile -t tts < <(find tests examples bench -name '*.tt' -not -path 'tests/robustness/crashes/*' \
                      2>/dev/null | LC_ALL=C sort)

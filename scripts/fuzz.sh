@@ -5,8 +5,8 @@
 #   scripts/fuzz.sh --campaign N [TARGET...]   at least N executions per target (e.g. 10000000)
 #   scripts/fuzz.sh --regress [TARGET...]      only replay tests/robustness/crashes/<target>/*
 # TARGET: parse_tt (lexer+parser), frontend (.tt -> verified Tile IR), parse_ir (IR parser +
-# verifier), passes (the pass pipeline on valid IR), codegen (valid IR -> LLVM IR -> PTX);
-# default all five.
+# verifier), passes (the pass pipeline on valid IR), codegen (valid IR -> LLVM IR -> PTX),
+# run_args (`tritonc run` argument values and .npy files); default all six.
 #
 # Every mode first builds the targets (fuzz/build.sh), regenerates the seed corpora
 # (fuzz/make_corpus.sh) and replays the saved crash inputs of tests/robustness/crashes/<target>/
@@ -57,7 +57,7 @@ while [ $# -gt 0 ]; do
   shift
 done
 [ -n "$mode" ] || { echo "usage: scripts/fuzz.sh --smoke|--campaign N|--regress [TARGET...]" >&2; exit 2; }
-[ ${#targets[@]} -gt 0 ] || targets=(parse_tt frontend parse_ir passes codegen)
+[ ${#targets[@]} -gt 0 ] || targets=(parse_tt frontend parse_ir passes codegen run_args)
 if [ "$mode" = campaign ] && [ -w /proc/self/autogroup ]; then
   echo 19 >/proc/self/autogroup 2>/dev/null || true
 fi
@@ -77,6 +77,11 @@ if [ "$build" = 1 ]; then
 fi
 fuzz/make_corpus.sh >/dev/null
 
+# The parser bounds syntax trees at 10000 levels, which the front end walks recursively; tritonc
+# gives its compiling thread a 1 GiB stack, and the fuzzers (whose ASan frames are larger) get
+# the same on their main thread.
+ulimit -s 1048576 2>/dev/null || ulimit -s unlimited 2>/dev/null || true
+
 # A leak, a UBSan report or an ASan report are all crashes; symbolized where possible.
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:detect_stack_use_after_return=1:print_summary=1${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
 export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
@@ -84,8 +89,8 @@ for s in llvm-symbolizer-22 /usr/lib/llvm-22/bin/llvm-symbolizer; do
   if command -v "$s" >/dev/null 2>&1; then export ASAN_SYMBOLIZER_PATH="$(command -v "$s")"; break; fi
 done
 
-max_len() { case "$1" in parse_ir|passes|codegen) echo 65536 ;; *) echo 16384 ;; esac; }
-dict() { case "$1" in parse_ir|passes|codegen) echo "$bdir/ir.dict" ;; *) echo fuzz/tt.dict ;; esac; }
+max_len() { case "$1" in parse_ir|passes|codegen) echo 65536 ;; run_args) echo 4096 ;; *) echo 16384 ;; esac; }
+dict() { case "$1" in parse_ir|passes|codegen) echo "$bdir/ir.dict" ;; run_args) echo fuzz/run_args.dict ;; *) echo fuzz/tt.dict ;; esac; }
 common_flags() { # the limits every run shares
   echo "-timeout=$timeout -rss_limit_mb=2048 -malloc_limit_mb=2048 -max_len=$(max_len "$1") -dict=$(dict "$1")"
 }

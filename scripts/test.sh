@@ -284,9 +284,16 @@ fi
 
 # ---- robustness ------------------------------------------------------------------------------
 section "robustness (mutated kernels, resource limits, determinism)"
+# Under scripts/sanitize.sh (a clang build) the second determinism run uses the GCC build of
+# build/, so outputs that depend on the C++ compiler (argument evaluation order) are caught.
+OTHER_BUILD=""
+if [ "${TRITONC_SANITIZED:-0}" = 1 ] && [ -x "$ROOT/build/tritonc" ] &&
+   [ "$ROOT/build/tritonc" != "$TRITONC" ]; then
+  OTHER_BUILD="--other $ROOT/build/tritonc"
+fi
 for check in "python3 tests/robustness/mutate.py --tritonc $TRITONC" \
              "python3 tests/robustness/limits.py --tritonc $TRITONC" \
-             "env TRITONC_BUILD=$BUILD_ABS bash tests/robustness/determinism.sh"; do
+             "env TRITONC_BUILD=$BUILD_ABS bash tests/robustness/determinism.sh $OTHER_BUILD"; do
   if out=$($check 2>&1); then
     echo "PASS: $check ($(tail -n 1 <<<"$out"))"; pass 1
   else

@@ -148,7 +148,10 @@ llvm::Value *KernelLowering::elementwise(const Operation &op,
   case OpCode::UMulHi: {
     unsigned w = x->getType()->getIntegerBitWidth();
     llvm::Type *wide = b_.getIntNTy(2 * w);
-    llvm::Value *p = b_.CreateMul(b_.CreateZExt(x, wide), b_.CreateZExt(y, wide));
+    // (Each emitting call in a statement of its own: argument order is unspecified in C++.)
+    llvm::Value *xw = b_.CreateZExt(x, wide);
+    llvm::Value *yw = b_.CreateZExt(y, wide);
+    llvm::Value *p = b_.CreateMul(xw, yw);
     return b_.CreateTrunc(b_.CreateLShr(p, w), x->getType());
   }
   case OpCode::Neg:
@@ -375,7 +378,8 @@ llvm::Value *KernelLowering::fp8ToFloat(llvm::Value *bits, ScalarKind kind) {
   // e4m3fn: place exponent and mantissa in an f16 (bias 15 instead of 7, so scale by 2^8;
   // subnormals come out right as f16 subnormals), the sign on top; S.1111.111 is NaN.
   llvm::Value *mag = b_.CreateAnd(x, 0x7F);
-  llvm::Value *h = b_.CreateOr(b_.CreateShl(b_.CreateAnd(x, 0x80), 8), b_.CreateShl(mag, 7));
+  llvm::Value *signBit = b_.CreateShl(b_.CreateAnd(x, 0x80), 8);
+  llvm::Value *h = b_.CreateOr(signBit, b_.CreateShl(mag, 7));
   llvm::Value *f =
       b_.CreateFMul(b_.CreateFPExt(b_.CreateBitCast(h, b_.getHalfTy()), b_.getFloatTy()),
                     llvm::ConstantFP::get(b_.getFloatTy(), 256.0));
@@ -398,8 +402,8 @@ llvm::Value *KernelLowering::floatToFp8(llvm::Value *f, ScalarKind kind) {
   llvm::Value *af = b_.CreateBitCast(a, f32);
   // Normal results: round the f32 mantissa to M bits (ties to even), then rebias.
   const unsigned shift = 23 - M;
-  llvm::Value *rounded = b_.CreateAdd(b_.CreateAdd(a, b_.getInt32((1u << (shift - 1)) - 1)),
-                                      b_.CreateAnd(b_.CreateLShr(a, shift), 1));
+  llvm::Value *half = b_.CreateAdd(a, b_.getInt32((1u << (shift - 1)) - 1));
+  llvm::Value *rounded = b_.CreateAdd(half, b_.CreateAnd(b_.CreateLShr(a, shift), 1));
   llvm::Value *normal = b_.CreateSub(b_.CreateLShr(rounded, shift), b_.getInt32((127 - B) << M));
   // Subnormal results: the value in units of the smallest subnormal, rounded to even.
   llvm::Value *scaled = b_.CreateFMul(af, llvm::ConstantFP::get(f32, std::ldexp(1.0, B - 1 + M)));

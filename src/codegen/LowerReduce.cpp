@@ -57,7 +57,8 @@ llvm::Value *KernelLowering::shuffleXor(llvm::Value *v, unsigned laneMask) {
     llvm::Value *lo = target_.shuffleXor(b_, b_.CreateTrunc(x, b_.getInt32Ty()), laneMask);
     llvm::Value *hi =
         target_.shuffleXor(b_, b_.CreateTrunc(b_.CreateLShr(x, 32), b_.getInt32Ty()), laneMask);
-    r = b_.CreateOr(b_.CreateZExt(lo, intTy), b_.CreateShl(b_.CreateZExt(hi, intTy), 32));
+    llvm::Value *low = b_.CreateZExt(lo, intTy); // sequenced: argument order is unspecified
+    r = b_.CreateOr(low, b_.CreateShl(b_.CreateZExt(hi, intTy), 32));
   } else {
     r = target_.shuffleXor(b_, b_.CreateZExt(x, b_.getInt32Ty()), laneMask);
     r = b_.CreateTrunc(r, intTy);

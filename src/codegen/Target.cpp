@@ -165,10 +165,12 @@ llvm::Value *Target::emitAtomic(llvm::IRBuilderBase &b, const AtomicAccess &a) c
                                                                      : order;
     // cmpxchg takes integers and pointers: floats go as their bits.
     llvm::Type *bitsTy = ty->isFloatingPointTy() ? b.getIntNTy(ty->getPrimitiveSizeInBits()) : ty;
-    old = b.CreateExtractValue(b.CreateAtomicCmpXchg(a.ptr, b.CreateBitCast(a.cmp, bitsTy),
-                                                     b.CreateBitCast(a.value, bitsTy),
-                                                     llvm::MaybeAlign(), order, failure, scope),
-                               0);
+    // (Sequenced: as arguments of one call their order would be the C++ compiler's choice.)
+    llvm::Value *cmpBits = b.CreateBitCast(a.cmp, bitsTy);
+    llvm::Value *valueBits = b.CreateBitCast(a.value, bitsTy);
+    old = b.CreateExtractValue(
+        b.CreateAtomicCmpXchg(a.ptr, cmpBits, valueBits, llvm::MaybeAlign(), order, failure, scope),
+        0);
     old = b.CreateBitCast(old, ty);
   } else {
     using Op = llvm::AtomicRMWInst::BinOp;

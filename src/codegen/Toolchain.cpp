@@ -4,6 +4,7 @@
 #include "codegen/Toolchain.h"
 
 #include <cerrno>
+#include <csignal>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -11,6 +12,7 @@
 #include <sstream>
 
 #include <fcntl.h>
+#include <pthread.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -26,6 +28,22 @@ namespace tritonc {
 namespace fs = std::filesystem;
 
 namespace {
+
+constexpr int kTerminationSignals[] = {SIGTERM, SIGINT, SIGHUP};
+volatile sig_atomic_t gSignal = 0; ///< the termination signal received, 0 if none
+volatile pid_t gChild = 0;         ///< the tool running now, 0 if none
+
+extern "C" void onTerminationSignal(int sig) {
+  const pid_t child = gChild;
+  if (child <= 0) {
+    // Nothing to stop: die as the signal would have made us.
+    ::signal(sig, SIG_DFL);
+    ::raise(sig);
+    return;
+  }
+  gSignal = sig;
+  ::kill(child, SIGKILL);
+}
 
 std::string env(const char *name) {
   const char *v = std::getenv(name);
@@ -152,7 +170,25 @@ bool runProcess(const std::vector<std::string> &argv, ProcessResult &result, std
     args.push_back(const_cast<char *>(a.c_str()));
   args.push_back(nullptr);
   pid_t pid = 0;
-  int rc = ::posix_spawn(&pid, args[0], &actions, nullptr, args.data(), environ);
+  // The child starts with default signal actions and nothing blocked (SIGTERM must end it, not
+  // run our handler). Termination signals stay blocked here until gChild names the child, so
+  // the handler never misses a child that is already running.
+  posix_spawnattr_t attrs;
+  posix_spawnattr_init(&attrs);
+  sigset_t termination, none, saved;
+  sigemptyset(&termination);
+  sigemptyset(&none);
+  for (int sig : kTerminationSignals)
+    sigaddset(&termination, sig);
+  posix_spawnattr_setsigdefault(&attrs, &termination);
+  posix_spawnattr_setsigmask(&attrs, &none);
+  posix_spawnattr_setflags(&attrs, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+  ::pthread_sigmask(SIG_BLOCK, &termination, &saved);
+  int rc = ::posix_spawn(&pid, args[0], &actions, &attrs, args.data(), environ);
+  if (rc == 0)
+    gChild = pid;
+  ::pthread_sigmask(SIG_SETMASK, &saved, nullptr);
+  posix_spawnattr_destroy(&attrs);
   posix_spawn_file_actions_destroy(&actions);
   ::close(fds[1]);
   if (rc != 0) {
@@ -172,17 +208,51 @@ bool runProcess(const std::vector<std::string> &argv, ProcessResult &result, std
   int status = 0;
   while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
+  gChild = 0;
+  if (gSignal) {
+    error = argv[0] + " was stopped: tritonc received " +
+            std::string(sigabbrev_np(gSignal) ? sigabbrev_np(gSignal) : "a signal");
+    return false;
+  }
   result.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return true;
 }
 
+void blockTerminationSignals() {
+  sigset_t termination;
+  sigemptyset(&termination);
+  for (int sig : kTerminationSignals)
+    sigaddset(&termination, sig);
+  ::pthread_sigmask(SIG_BLOCK, &termination, nullptr);
+}
+
+void installTerminationHandlers() {
+  struct sigaction sa{};
+  sa.sa_handler = onTerminationSignal;
+  sigemptyset(&sa.sa_mask);
+  for (int sig : kTerminationSignals) {
+    // A signal ignored by whoever started us (nohup) stays ignored.
+    struct sigaction old{};
+    if (::sigaction(sig, nullptr, &old) == 0 && old.sa_handler == SIG_IGN)
+      continue;
+    ::sigaction(sig, &sa, nullptr);
+  }
+}
+
+int terminationSignal() { return gSignal; }
+
 TempDir::TempDir() {
   std::string base = env("TMPDIR");
-  std::string tmpl = (base.empty() ? std::string("/tmp") : base) + "/tritonc-XXXXXX";
+  if (base.empty())
+    base = "/tmp";
+  std::string tmpl = base + "/tritonc-XXXXXX";
   std::vector<char> buf(tmpl.begin(), tmpl.end());
   buf.push_back('\0');
   if (::mkdtemp(buf.data()))
     path_ = buf.data();
+  else
+    error_ = "cannot create a temporary folder in '" + base + "': " + std::strerror(errno) +
+             " (set TMPDIR to a writable folder)";
 }
 
 TempDir::~TempDir() {
@@ -192,10 +262,24 @@ TempDir::~TempDir() {
   }
 }
 
-bool writeFile(const std::string &path, const std::string &bytes) {
+bool writeFile(const std::string &path, const std::string &bytes, std::string *error) {
+  errno = 0;
   std::ofstream out(path, std::ios::binary);
   out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-  return static_cast<bool>(out);
+  out.close();
+  if (out)
+    return true;
+  if (error)
+    *error = "cannot write '" + path + "': " + (errno ? std::strerror(errno) : "I/O error");
+  return false;
+}
+
+bool isElf64(const std::string &bytes) {
+  return bytes.size() >= 64 &&
+         bytes.compare(0, 4,
+                       "\x7f"
+                       "ELF") == 0 &&
+         bytes[4] == 2; // ELFCLASS64
 }
 
 bool readFile(const std::string &path, std::string &bytes) {

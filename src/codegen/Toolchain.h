@@ -45,6 +45,17 @@ struct ProcessResult {
 /// Returns false with `error` set if it could not be started.
 bool runProcess(const std::vector<std::string> &argv, ProcessResult &result, std::string &error);
 
+/// Termination signals (SIGTERM, SIGINT, SIGHUP) while a tool runs: the handler kills the tool
+/// and lets the compilation unwind (its temporary folder is removed on the way out); at any
+/// other time the signal takes its default action at once. installTerminationHandlers() is
+/// called once by main; terminationSignal() is the signal received (0: none), which main
+/// re-raises once the compilation has unwound, so callers see the usual "killed by SIGTERM".
+void installTerminationHandlers();
+int terminationSignal();
+/// Blocks the termination signals in the calling thread (main's, once the compiling thread runs,
+/// so that the handler runs on the thread that starts the tools).
+void blockTerminationSignals();
+
 /// A fresh private folder under $TMPDIR (or /tmp), removed with its contents on destruction.
 class TempDir {
 public:
@@ -55,12 +66,20 @@ public:
   bool ok() const { return !path_.empty(); }
   const std::string &path() const { return path_; }
   std::string file(const std::string &name) const { return path_ + "/" + name; }
+  /// Why the folder could not be created: "cannot create a temporary folder in '/x': ...".
+  const std::string &error() const { return error_; }
 
 private:
   std::string path_;
+  std::string error_;
 };
 
-bool writeFile(const std::string &path, const std::string &bytes);
+/// Write and read a whole file; false on failure, with the strerror text in `*error` if given.
+bool writeFile(const std::string &path, const std::string &bytes, std::string *error = nullptr);
 bool readFile(const std::string &path, std::string &bytes);
+
+/// Whether `bytes` start with a 64-bit ELF header (what ptxas and ld.lld write): a tool that
+/// exits 0 after writing something else must not yield a "binary".
+bool isElf64(const std::string &bytes);
 
 } // namespace tritonc

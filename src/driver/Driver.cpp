@@ -33,6 +33,7 @@
 #include <iomanip>
 #include <iostream>
 #include <sstream>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #ifndef TRITONC_VERSION
@@ -158,6 +159,7 @@ private:
   int runPipeline(Module &module);
   int runFatbinary(const std::vector<std::pair<std::string, std::string>> &images,
                    std::string &fatbin);
+  int checkOutputs();
   int loadInput(std::unique_ptr<Module> &module, uint32_t &fileId);
   int selectPasses(std::vector<std::string_view> &passes);
   int runBackend(Module &module, std::string &text, std::string &binary,
@@ -209,10 +211,10 @@ int Compilation::loadInput(std::unique_ptr<Module> &module, uint32_t &fileId) {
     return error(kExitInputError, "no such file: '" + opts_.input + "'");
   if (std::filesystem::is_directory(opts_.input, ec))
     return error(kExitInputError, "'" + opts_.input + "' is a directory");
-  fileId = sources_.loadFile(opts_.input);
+  std::string why;
+  fileId = sources_.loadFile(opts_.input, &why);
   if (fileId == 0)
-    return error(kExitInputError,
-                 "cannot read '" + opts_.input + "': " + std::string(std::strerror(errno)));
+    return error(kExitInputError, "cannot read '" + opts_.input + "': " + why);
 
   auto start = Clock::now();
   if (opts_.inputIsIR) {
@@ -296,13 +298,68 @@ int Compilation::selectPasses(std::vector<std::string_view> &passes) {
   return kExitSuccess;
 }
 
+/// Every file this compilation will write (standard output excluded): the main output, then
+/// the metadata, C header and depfile where asked for.
+static std::vector<std::string> outputFiles(const DriverOptions &o, const TargetInfo &target) {
+  const std::string out = outputPath(o, target);
+  std::vector<std::string> files = {out};
+  if (o.emit == EmitKind::Binary || o.emit == EmitKind::PTX) {
+    if (!o.metadataPath.empty())
+      files.push_back(o.metadataPath);
+    else if (o.emit == EmitKind::Binary)
+      files.push_back(defaultMetadataPath(out));
+    if (!o.cHeaderPath.empty())
+      files.push_back(o.cHeaderPath);
+    if (o.depfile)
+      files.push_back(o.depfilePath.empty() ? defaultDepfilePath(out) : o.depfilePath);
+  }
+  std::erase(files, std::string("-"));
+  return files;
+}
+
+/// What identifies a file for the overlap check: its device and inode when it exists (so
+/// `./a`, `a`, links and hard links agree), else its normalized absolute path.
+static std::string fileIdentity(const std::string &path) {
+  struct stat st;
+  if (::stat(path.c_str(), &st) == 0)
+    return "#" + std::to_string(st.st_dev) + ":" + std::to_string(st.st_ino);
+  std::error_code ec;
+  std::filesystem::path abs = std::filesystem::absolute(path, ec);
+  return (ec ? std::filesystem::path(path) : abs).lexically_normal().string();
+}
+
+/// As gcc: an output that is the input would destroy the source, and two outputs on one file
+/// would leave only one of them. Devices (/dev/null) may take several outputs.
+int Compilation::checkOutputs() {
+  std::vector<std::pair<std::string, std::string>> seen; // identity, path
+  for (const std::string &path : outputFiles(opts_, target_)) {
+    if (sameFile(path, opts_.input))
+      return error(kExitUsageError, "input file is the same as output file ('" + path +
+                                        "'); refusing to overwrite "
+                                        "the source");
+    struct stat st;
+    if (::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))
+      continue;
+    const std::string id = fileIdentity(path);
+    for (const auto &[otherId, other] : seen)
+      if (otherId == id)
+        return error(kExitUsageError, "two outputs would be written to one file: '" + other +
+                                          "' and '" + path + "'");
+    seen.emplace_back(id, path);
+  }
+  return kExitSuccess;
+}
+
 int Compilation::run() {
   if (opts_.fatbin())
     return runFatbin();
+  // (Duplicates in --arch are dropped: sm_80,sm_80 is one arch.)
+  const std::string arch = opts_.archs.empty() ? opts_.arch : opts_.archs.front();
   std::string archError;
-  if (!lookupTarget(opts_.arch, target_, archError))
-    return error(kExitUsageError,
-                 archError.empty() ? "unknown --arch '" + opts_.arch + "'" : archError);
+  if (!lookupTarget(arch, target_, archError))
+    return error(kExitUsageError, archError.empty() ? "unknown --arch '" + arch + "'" : archError);
+  if (int rc = checkOutputs())
+    return rc;
 
   std::unique_ptr<Module> module;
   uint32_t fileId = 0;
@@ -326,6 +383,42 @@ int Compilation::run() {
   if (opts_.emit == EmitKind::LLVM)
     return writeText(text);
   return writeOutputs(opts_.emit == EmitKind::PTX ? text : binary, kernels);
+}
+
+/// The most elements of one block value a thread may hold for code generation. Past it LLVM's
+/// PTX emission time grows quadratically (a 2^20-element block with 4 warps, 8192 per thread,
+/// did not compile in 10 minutes; 1024 per thread takes about 40 s) and the registers spill
+/// anyway, so such a kernel is refused before code generation with a located error.
+constexpr int64_t kMaxElementsPerThread = 1024;
+
+/// Checks every block value of every kernel against kMaxElementsPerThread; reports the first
+/// offender of each kernel, naming the knobs (the block size, num_warps).
+static bool checkElementsPerThread(Module &module, unsigned warpSize, DiagnosticEngine &diags) {
+  bool ok = true;
+  for (auto &fn : module.functions()) {
+    const int64_t threads = int64_t(fn->numWarps) * warpSize;
+    fn->walk([&](Operation *op) {
+      if (!ok)
+        return;
+      for (Value *v : op->results()) {
+        const Type *t = v->type();
+        if (!t->isBlock() || threads <= 0)
+          continue;
+        const int64_t perThread = (t->numElements() + threads - 1) / threads;
+        if (perThread <= kMaxElementsPerThread)
+          continue;
+        diags.error(op->loc(),
+                    "a block of " + std::to_string(t->numElements()) + " elements needs " +
+                        std::to_string(perThread) + " elements per thread with num_warps=" +
+                        std::to_string(fn->numWarps) + " (" + std::to_string(threads) +
+                        " threads); the limit is " + std::to_string(kMaxElementsPerThread) +
+                        ": use a smaller block size or more warps (num_warps up to 32)");
+        ok = false;
+        return;
+      }
+    });
+  }
+  return ok;
 }
 
 /// The pass pipeline (or --passes) on `module`, then the check that a kernel is left to compile
@@ -364,6 +457,10 @@ int Compilation::runPipeline(Module &module) {
     return error(kExitInputError, "'" + opts_.input +
                                       "' defines no kernel (a kernel is a @jit function whose "
                                       "parameters all carry types)");
+  if (opts_.emit != EmitKind::IR && !checkElementsPerThread(module, target_.warpSize, diags_)) {
+    flushDiagnostics();
+    return kExitInputError;
+  }
   return kExitSuccess;
 }
 
@@ -372,6 +469,8 @@ int Compilation::runPipeline(Module &module) {
 /// from the first arch; a kernel's shared_bytes is the largest any arch needs (launching with
 /// more dynamic shared memory than a cubin uses is harmless, with less it is not).
 int Compilation::runFatbin() {
+  if (int rc = checkOutputs())
+    return rc;
   std::vector<std::pair<std::string, std::string>> images; // (fatbinary --image3 spec, bytes)
   std::vector<KernelMetadata> kernels;
   for (const std::string &arch : opts_.archs) {
@@ -473,13 +572,14 @@ int Compilation::runFatbinary(const std::vector<std::pair<std::string, std::stri
     return error(kExitToolError, findError);
   TempDir dir;
   if (!dir.ok())
-    return error(kExitToolError, "cannot create a temporary folder for fatbinary");
+    return error(kExitToolError, dir.error());
   std::vector<std::string> argv = {tool, "-64", "--create=" + dir.file("out.fatbin")};
   for (size_t i = 0; i < images.size(); ++i) {
     bool ptx = images[i].first.starts_with("kind=ptx");
     std::string file = dir.file("image" + std::to_string(i) + (ptx ? ".ptx" : ".cubin"));
-    if (!writeFile(file, images[i].second))
-      return error(kExitToolError, "cannot write a temporary file for fatbinary");
+    std::string ioError;
+    if (!writeFile(file, images[i].second, &ioError))
+      return error(kExitToolError, "cannot write a temporary file for fatbinary: " + ioError);
     argv.push_back("--image3=" + images[i].first + ",file=" + file);
   }
   verbose("running: " + shellQuote(argv));

@@ -153,7 +153,7 @@ std::optional<int> parseCommandLine(int argc, const char *const *argv, DriverOpt
   std::vector<std::string> depTargets;
 
   app.add_option("input", options.input);
-  app.add_option("-o", options.output);
+  auto *outputOpt = app.add_option("-o", options.output);
   app.add_option("--arch", options.arch);
   app.add_option("-D", defines)->allow_extra_args(false);
   app.add_option("-I", options.includeDirs)->allow_extra_args(false);
@@ -169,8 +169,8 @@ std::optional<int> parseCommandLine(int argc, const char *const *argv, DriverOpt
   app.add_flag("--emit-ir{gpu}", emitIR);
   app.add_flag("--emit-llvm", emitLLVM);
   app.add_flag("-S", emitPTX);
-  app.add_option("--metadata", options.metadataPath);
-  app.add_option("--emit-c-header", options.cHeaderPath);
+  auto *metadataOpt = app.add_option("--metadata", options.metadataPath);
+  auto *cHeaderOpt = app.add_option("--emit-c-header", options.cHeaderPath);
   app.add_option("--c-header-prefix", options.cHeaderPrefix);
   app.add_flag("--embed-ptx", options.embedPtx);
   app.add_flag("--lineinfo", options.lineInfo); // spelled -lineinfo, as nvcc's
@@ -185,7 +185,7 @@ std::optional<int> parseCommandLine(int argc, const char *const *argv, DriverOpt
   app.add_flag("-v", options.verbose);
   app.add_flag("--time-passes", options.timePasses);
   app.add_flag("--MD", options.depfile);
-  app.add_option("--MF", options.depfilePath);
+  auto *depfileOpt = app.add_option("--MF", options.depfilePath);
   app.add_option("--MT", depTargets)->allow_extra_args(false);
   app.add_flag("--MP", options.depPhony);
 
@@ -199,6 +199,15 @@ std::optional<int> parseCommandLine(int argc, const char *const *argv, DriverOpt
     }
     if (options.showVersion)
       return std::nullopt;
+
+    // An empty file name would otherwise read as "not given" and silently drop that output.
+    const std::pair<CLI::Option *, const char *> paths[] = {{outputOpt, "-o"},
+                                                            {metadataOpt, "--metadata"},
+                                                            {cHeaderOpt, "--emit-c-header"},
+                                                            {depfileOpt, "-MF"}};
+    for (auto [opt, flag] : paths)
+      if (opt->count() && opt->as<std::string>().empty())
+        throw UsageError{std::string(flag) + " needs a file name (got '')"};
 
     if (warpsOpt->count()) {
       if (!isPowerOfTwo(numWarps) || numWarps > 32)

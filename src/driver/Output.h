@@ -20,6 +20,10 @@ bool writeFileAtomically(const std::string &path, const std::string &contents, s
 bool writeFilesAtomically(const std::vector<std::pair<std::string, std::string>> &files,
                           std::string &failedPath, std::string &error);
 
+/// Whether `a` and `b` name the same existing file (same device and inode: `./x`, `x`, a
+/// symbolic or hard link all match). False when either does not exist.
+bool sameFile(const std::string &a, const std::string &b);
+
 /// Quotes a command for display (-v) the way a POSIX shell would read it back.
 std::string shellQuote(const std::vector<std::string> &argv);
 

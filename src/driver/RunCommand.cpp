@@ -12,6 +12,7 @@
 #include "driver/RunCommand.h"
 
 #include "driver/Options.h"
+#include "driver/Output.h"
 #include "frontend/Frontend.h"
 #include "interp/Differential.h"
 #include "interp/Interpreter.h"
@@ -29,6 +30,7 @@
 #include <cstring>
 #include <iostream>
 #include <sstream>
+#include <stdexcept>
 #include <unistd.h>
 
 namespace tritonc::driver {
@@ -58,7 +60,9 @@ LAUNCH:
   --passes A,B          Run these passes on the IR before interpreting it.
   --pipeline P          Run a named pipeline first: tile, gpu or full (tile then gpu).
   --arch ARCH           Target of the gpu pipeline (default sm_90a).
-  --max-ops N           Stop with an error after N executed ops (0: no limit).
+  --max-ops N           Stop with an error after N executed ops, so that an endless loop
+                        ends (default 10000000; 0: no limit; --differential: 100000000 per
+                        interpretation).
   --max-statements N    Statements one kernel may lower to after unrolling and inlining
                         (default 100000), as for compiling.
 
@@ -82,9 +86,7 @@ namespace {
 
 constexpr const char *kUsageHint = "Run 'tritonc run --help' for usage.\n";
 
-struct UsageError {
-  std::string message;
-};
+using UsageError = RunUsageError;
 struct InputError {
   std::string message;
 };
@@ -100,7 +102,8 @@ struct RunOptions {
   bool differential = false;
   int64_t elements = 4096;
   uint64_t seed = 0;
-  uint64_t maxOps = 0;
+  uint64_t maxOps = kDefaultRunMaxOps;
+  bool maxOpsGiven = false;
   uint64_t maxStatements = kDefaultMaxLoweredStatements;
 };
 
@@ -138,20 +141,35 @@ std::array<int64_t, 3> parseGrid(const std::string &text) {
   return grid;
 }
 
-std::vector<int64_t> parseShape(const std::string &text, const std::string &param) {
-  std::vector<int64_t> shape;
-  for (const std::string &d : split(text, 'x'))
-    shape.push_back(parsePositive(d, "each dimension of the shape of --arg " + param));
-  if (shape.empty())
-    throw UsageError{"--arg " + param + ": empty shape"};
-  return shape;
-}
-
 /// The .tt spelling of an element type: fp32, *fp16, ...
 std::string tritonName(const Type *t) {
   if (t->isPointer())
     return "*" + tritonName(t->pointee());
   return std::string(scalarKindTritonName(t->scalarKind()));
+}
+
+/// SHAPE of zeros:SHAPE / rand:SHAPE: positive dimensions separated by 'x' (an empty one, as
+/// in `4x`, is an error), whose buffer of `pointee` elements fits in kMaxBufferBytes.
+std::vector<int64_t> parseShape(const std::string &text, const std::string &param,
+                                const Type *pointee) {
+  if (text.empty())
+    throw UsageError{"--arg " + param + ": empty shape"};
+  std::vector<int64_t> shape;
+  size_t begin = 0;
+  for (;;) {
+    size_t end = text.find('x', begin);
+    shape.push_back(parsePositive(text.substr(begin, end - begin),
+                                  "each dimension of the shape of --arg " + param));
+    if (end == std::string::npos)
+      break;
+    begin = end + 1;
+  }
+  int64_t bytes = 0;
+  if (!bufferBytes(pointee, shape, bytes) || bytes > kMaxBufferBytes)
+    throw UsageError{"--arg " + param + ": shape too large: " + text + " elements of " +
+                     tritonName(pointee) + " exceed the " + std::to_string(kMaxBufferBytes >> 30) +
+                     " GiB limit of a buffer"};
+  return shape;
 }
 
 /// The encoding of a scalar --arg value for a parameter of `type`.
@@ -210,6 +228,15 @@ public:
     } catch (const CompilationAborted &) {
       flushDiagnostics();
       return kExitInputError;
+    } catch (const std::length_error &) {
+      // makeBuffer's limit (kMaxBufferBytes), reached through --elements.
+      return fail(kExitInputError, "a buffer would exceed the " +
+                                       std::to_string(kMaxBufferBytes >> 30) +
+                                       " GiB limit of a buffer (fewer --elements, smaller shapes)");
+    } catch (const std::bad_alloc &) {
+      // The user's shapes and loops decide the memory a run needs: running out is theirs.
+      return fail(kExitInputError, "out of memory while running the kernel (smaller buffers, "
+                                   "blocks or --elements need less)");
     }
   }
 
@@ -253,12 +280,14 @@ private:
     if (!runKernel(*fn, grid, args, io, diags_, out_))
       throw CompilationAborted();
     out_.flush();
+    // Each file through a temporary and a rename: a failed write leaves the old file intact.
     for (const auto &[param, path] : saves) {
       const Buffer &b = args.buffers[args.args[param].buffer];
       NpyArray array{npyDescr(b.elem), b.shape, b.bytes};
       std::string error;
-      if (!writeNpy(path, array, error))
-        throw InputError{error};
+      if (!writeFileAtomically(path, serializeNpy(array), error))
+        throw InputError{"--save " + fn->params()[param].name + ": cannot write '" + path +
+                         "': " + error};
     }
     return kExitSuccess;
   }
@@ -293,9 +322,10 @@ private:
   }
 
   std::unique_ptr<Module> load(const FrontendOptions &fo) {
-    const uint32_t fileId = sources_.loadFile(opts_.input);
+    std::string why;
+    const uint32_t fileId = sources_.loadFile(opts_.input, &why);
     if (fileId == 0)
-      throw InputError{"cannot read '" + opts_.input + "'"};
+      throw InputError{"cannot read '" + opts_.input + "': " + why};
     std::unique_ptr<Module> module;
     if (opts_.fromIR || opts_.input.ends_with(".tir")) {
       module = parseModule(ctx_, sources_, fileId, diags_);
@@ -358,7 +388,13 @@ private:
     }
     for (const char *kind : {"zeros:", "rand:"})
       if (value.starts_with(kind)) {
-        Buffer b = makeBuffer(param, pointee, parseShape(value.substr(std::strlen(kind)), param));
+        std::vector<int64_t> shape = parseShape(value.substr(std::strlen(kind)), param, pointee);
+        Buffer b;
+        try {
+          b = makeBuffer(param, pointee, std::move(shape));
+        } catch (const std::bad_alloc &) {
+          throw InputError{"--arg " + param + "=" + value + ": not enough memory for the buffer"};
+        }
         if (value.starts_with("rand:"))
           fillRandom(b, opts_.seed * 0x100000001b3ull + index + 1);
         return b;
@@ -403,6 +439,16 @@ private:
       const size_t i = paramIndex(fn, name, "--save");
       if (!args.args[i].isBuffer)
         throw UsageError{"--save " + name + ": not a pointer parameter"};
+      if (path.empty())
+        throw UsageError{"--save " + name + ": empty file name"};
+      if (path == "-")
+        throw UsageError{"--save " + name + ": a .npy file cannot be written to standard output"};
+      if (sameFile(path, opts_.input))
+        throw UsageError{"--save " + name + "=" + path + ": input file is the same as output file"};
+      for (const auto &[other, otherPath] : saves)
+        if (otherPath == path || sameFile(otherPath, path))
+          throw UsageError{"--save " + name + "=" + path + ": the same file as --save " +
+                           fn.params()[other].name};
       saves.emplace_back(i, path);
     }
     return saves;
@@ -443,7 +489,7 @@ private:
     options.grid = grid;
     options.inputs.elements = opts_.elements;
     options.inputs.seed = opts_.seed;
-    if (opts_.maxOps)
+    if (opts_.maxOpsGiven)
       options.interp.maxOps = opts_.maxOps;
     for (size_t a = 0; a < opts_.args.size(); ++a) {
       const auto [name, value] = nameValue(opts_.args[a], "--arg");
@@ -492,6 +538,17 @@ private:
 
 } // namespace
 
+std::vector<int64_t> parseRunShape(const std::string &text, const std::string &param,
+                                   const Type *pointee) {
+  return parseShape(text, param, pointee);
+}
+
+uint64_t parseRunScalar(const std::string &text, const Type *type, const std::string &param) {
+  return parseScalar(text, type, param);
+}
+
+std::array<int64_t, 3> parseRunGrid(const std::string &text) { return parseGrid(text); }
+
 int runCommand(int argc, const char *const *argv, std::ostream &out, std::ostream &err) {
   RunOptions options;
   CLI::App app{"tritonc run", "tritonc run"};
@@ -509,7 +566,7 @@ int runCommand(int argc, const char *const *argv, std::ostream &out, std::ostrea
   auto *passesOpt = app.add_option("--passes", options.passes);
   app.add_option("--pipeline", options.pipeline);
   app.add_option("--arch", options.arch);
-  app.add_option("--max-ops", options.maxOps);
+  auto *maxOpsOpt = app.add_option("--max-ops", options.maxOps);
   app.add_option("--max-statements", options.maxStatements)
       ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 32));
   app.add_flag("--differential", options.differential);
@@ -533,6 +590,7 @@ int runCommand(int argc, const char *const *argv, std::ostream &out, std::ostrea
     return kExitUsageError;
   }
   options.passesGiven = passesOpt->count() > 0;
+  options.maxOpsGiven = maxOpsOpt->count() > 0;
   Runner runner(options, out, err);
   return runner.execute();
 }

@@ -3,8 +3,15 @@
 // back to them; `tritonc run --differential` checks the pass pipeline against the interpreter.
 #pragma once
 
+#include <array>
+#include <cstdint>
 #include <iosfwd>
 #include <string>
+#include <vector>
+
+namespace tritonc {
+class Type;
+}
 
 namespace tritonc::driver {
 
@@ -17,5 +24,19 @@ int runCommand(int argc, const char *const *argv, std::ostream &out, std::ostrea
 
 /// The `tritonc run --help` text (README.md and man/tritonc.1 document these flags).
 std::string runHelpText();
+
+/// The parsers of `tritonc run`'s argument values, as runCommand uses them (also reached by the
+/// unit tests and fuzz/fuzz_run_args.cpp). Each throws RunUsageError (exit 2 in runCommand).
+struct RunUsageError {
+  std::string message;
+};
+/// SHAPE of zeros:SHAPE / rand:SHAPE ("4000", "64x64") for parameter `param` pointing to
+/// `pointee`: positive dimensions whose buffer fits in kMaxBufferBytes.
+std::vector<int64_t> parseRunShape(const std::string &text, const std::string &param,
+                                   const Type *pointee);
+/// A scalar --arg value in the interpreter's encoding for a parameter of scalar type `type`.
+uint64_t parseRunScalar(const std::string &text, const Type *type, const std::string &param);
+/// --grid X[,Y[,Z]].
+std::array<int64_t, 3> parseRunGrid(const std::string &text);
 
 } // namespace tritonc::driver

@@ -6,6 +6,8 @@
 #include "driver/Options.h"
 #include "driver/RunCommand.h"
 
+#include "codegen/Toolchain.h"
+
 #include <llvm/Support/ErrorHandling.h>
 
 #include <csignal>
@@ -13,6 +15,7 @@
 #include <exception>
 #include <iostream>
 #include <new>
+#include <pthread.h>
 #include <unistd.h>
 
 namespace {
@@ -38,13 +41,21 @@ extern "C" void crashHandler(int sig) {
   ::_exit(kExitInternalError);
 }
 
-void installCrashHandlers() {
-  // An alternate stack lets the handler run after a stack overflow (deeply nested input).
-  static char altStack[64 * 1024];
+/// An alternate stack lets the crash handler run after a stack overflow; each thread needs its
+/// own (the main thread's, then the compiling thread's).
+void installAltStack() {
+  static char altStacks[2][64 * 1024];
+  static int next = 0;
+  if (next == 2)
+    return;
   stack_t ss{};
-  ss.ss_sp = altStack;
-  ss.ss_size = sizeof altStack;
+  ss.ss_sp = altStacks[next++];
+  ss.ss_size = sizeof altStacks[0];
   ::sigaltstack(&ss, nullptr);
+}
+
+void installCrashHandlers() {
+  installAltStack();
   struct sigaction sa{};
   sa.sa_handler = crashHandler;
   sa.sa_flags = SA_ONSTACK | SA_RESETHAND;
@@ -60,11 +71,19 @@ void llvmFatalError(void *, const char *reason, bool) {
   ::_exit(kExitInternalError);
 }
 
-} // namespace
+/// After a termination signal stopped a tool and the compilation unwound (temporaries
+/// removed), end the way the signal would have ended us.
+int finish(int rc) {
+  if (int sig = tritonc::terminationSignal()) {
+    std::cout.flush();
+    std::cerr.flush();
+    std::signal(sig, SIG_DFL);
+    std::raise(sig);
+  }
+  return rc;
+}
 
-int main(int argc, char **argv) {
-  installCrashHandlers();
-  llvm::install_fatal_error_handler(llvmFatalError);
+int compilerMain(int argc, char **argv) {
   try {
     // `tritonc run ...` is the interpreter's subcommand with its own command line.
     if (argc >= 2 && std::strcmp(argv[1], "run") == 0)
@@ -74,7 +93,7 @@ int main(int argc, char **argv) {
       return *rc;
     int rc = runDriver(options, std::cerr);
     std::cout.flush();
-    return rc;
+    return finish(rc);
   } catch (const std::bad_alloc &) {
     std::cerr << "tritonc: internal error: out of memory\n";
   } catch (const std::exception &e) {
@@ -83,4 +102,43 @@ int main(int argc, char **argv) {
     std::cerr << "tritonc: internal error: unknown exception\n";
   }
   return kExitInternalError;
+}
+
+/// The stack of the compiling thread: the parser bounds syntax trees to 10000 levels
+/// (parser::kMaxTreeHeight) and the front end and passes walk them recursively, which the 8 MiB
+/// of a main thread does not always cover. The memory is only reserved; pages are committed as
+/// the recursion touches them.
+constexpr size_t kCompilerStackBytes = size_t(1) << 30;
+
+struct MainArgs {
+  int argc;
+  char **argv;
+  int rc;
+};
+
+extern "C" void *compilerThread(void *p) {
+  installAltStack();
+  auto *args = static_cast<MainArgs *>(p);
+  args->rc = compilerMain(args->argc, args->argv);
+  return nullptr;
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  installCrashHandlers();
+  tritonc::installTerminationHandlers();
+  llvm::install_fatal_error_handler(llvmFatalError);
+  MainArgs args{argc, argv, kExitInternalError};
+  pthread_attr_t attr;
+  pthread_t thread;
+  if (::pthread_attr_init(&attr) == 0 &&
+      ::pthread_attr_setstacksize(&attr, kCompilerStackBytes) == 0 &&
+      ::pthread_create(&thread, &attr, compilerThread, &args) == 0) {
+    tritonc::blockTerminationSignals(); // delivered to the compiling thread
+    ::pthread_join(thread, nullptr);
+  } else {
+    args.rc = compilerMain(argc, argv); // no thread (a tight ulimit -v): the main stack
+  }
+  return args.rc;
 }

@@ -251,8 +251,12 @@ SVal bPyAbs(Lowerer &L, CallArgs &a) {
   }
   if (v.is(K::Float))
     return SVal::floating(std::fabs(v.floatValue()));
-  if (v.is(K::Int) || v.is(K::Bool))
+  if (v.is(K::Int) || v.is(K::Bool)) {
+    if (v.intValue() == INT64_MIN)
+      L.error(a.range("x"), "integer overflow in a constant expression (abs(" + L.repr(v) +
+                                ") does not fit in 64 bits)");
     return SVal::integer(std::llabs(v.intValue()));
+  }
   L.error(a.range("x"), "abs() of " + L.describe(v) + " is not supported");
 }
 
@@ -275,7 +279,12 @@ SVal bCdiv(Lowerer &L, CallArgs &a) {
 
 SVal bNextPow2(Lowerer &L, CallArgs &a) {
   int64_t n = L.requireInt(a["n"], a.range("n"), "the argument of next_power_of_2");
-  // Triton's bit trick (0 gives 0).
+  // Triton's bit trick (0 gives 0); past 2^62 the next power of two needs 65 bits.
+  if (n > (int64_t(1) << 62))
+    L.error(a.range("n"), "integer overflow in a constant expression (next_power_of_2(" +
+                              std::to_string(n) + ") does not fit in 64 bits)");
+  if (n <= 0)
+    return SVal::integer(0); // what the bit trick gives for 0 and negative n, without n - 1
   n -= 1;
   for (int s : {1, 2, 4, 8, 16, 32})
     n |= n >> s;

@@ -173,6 +173,29 @@ int64_t floorMod(int64_t a, int64_t b) {
   return r;
 }
 
+/// Compile-time tuples and strings built by `+` and `*` are bounded by their total size (every
+/// element of nested tuples counted, a string counting its characters), so that repeated
+/// doubling stops with a located error instead of exhausting memory.
+constexpr int64_t kMaxSequenceSize = int64_t(1) << 16;
+
+int64_t sequenceSize(const SVal &v) {
+  if (v.is(SVal::Kind::String))
+    return static_cast<int64_t>(v.stringValue().size());
+  if (!v.isTuple())
+    return 1;
+  int64_t n = 0;
+  for (const SVal &e : v.elems())
+    n += std::max<int64_t>(1, sequenceSize(e)); // each is within the limit: no overflow
+  return n;
+}
+
+void checkSequenceSize(Lowerer &l, int64_t size, const char *what, SourceRange where) {
+  if (size > kMaxSequenceSize)
+    l.error(where, std::string("compile-time ") + what + " of " + std::to_string(size) +
+                       " elements exceeds the limit of " + std::to_string(kMaxSequenceSize) +
+                       " (nested elements and characters counted)");
+}
+
 } // namespace
 
 /// Folds a binary operator on compile-time values (Python semantics).
@@ -184,19 +207,32 @@ static SVal foldBinary(Lowerer &l, BinaryOp op, const SVal &a, const SVal &b, So
   };
   // Sequences: tuple/string concatenation and repetition.
   if (op == BinaryOp::Add && a.isTuple() && b.isTuple()) {
+    checkSequenceSize(l, sequenceSize(a) + sequenceSize(b), "tuple", where);
     std::vector<SVal> e = a.elems();
     e.insert(e.end(), b.elems().begin(), b.elems().end());
     return SVal::tuple(std::move(e));
   }
-  if (op == BinaryOp::Add && a.is(SVal::Kind::String) && b.is(SVal::Kind::String))
+  if (op == BinaryOp::Add && a.is(SVal::Kind::String) && b.is(SVal::Kind::String)) {
+    checkSequenceSize(l, sequenceSize(a) + sequenceSize(b), "string", where);
     return SVal::string(a.stringValue() + b.stringValue());
+  }
   if (op == BinaryOp::Mul && (a.isTuple() || b.isTuple())) {
     const SVal &t = a.isTuple() ? a : b;
     const SVal &n = a.isTuple() ? b : a;
     if (!n.is(SVal::Kind::Int))
       return unsupported();
+    // Python's semantics: n <= 0 gives (); a non-empty tuple's size is at least its length.
+    const int64_t copies = std::max<int64_t>(n.intValue(), 0);
+    const int64_t size = sequenceSize(t);
+    if (size == 0 || copies == 0)
+      return SVal::tuple({});
+    if (copies > kMaxSequenceSize / size)
+      l.error(where, "compile-time tuple of " + std::to_string(size) + " elements repeated " +
+                         std::to_string(copies) + " times exceeds the limit of " +
+                         std::to_string(kMaxSequenceSize) +
+                         " elements (nested elements and characters counted)");
     std::vector<SVal> e;
-    for (int64_t i = 0; i < n.intValue() && i < 4096; ++i)
+    for (int64_t i = 0; i < copies; ++i)
       e.insert(e.end(), t.elems().begin(), t.elems().end());
     return SVal::tuple(std::move(e));
   }

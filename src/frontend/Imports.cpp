@@ -102,8 +102,12 @@ ModuleScope *Lowerer::resolveImport(ModuleScope *from, const std::string &dotted
   }
   for (const fs::path &cand : candidates) {
     std::error_code ec;
-    if (!fs::is_regular_file(cand, ec))
+    fs::file_status status = fs::status(cand, ec);
+    if (!fs::exists(status))
       continue;
+    if (!fs::is_regular_file(status))
+      error(where, "cannot import '" + dotted + "': '" + cand.lexically_normal().string() +
+                       "' is " + (fs::is_directory(status) ? "a directory" : "not a regular file"));
     std::string key = fs::weakly_canonical(cand, ec).string();
     if (ec)
       key = cand.string();
@@ -116,9 +120,10 @@ ModuleScope *Lowerer::resolveImport(ModuleScope *from, const std::string &dotted
       }
       return it->second;
     }
-    uint32_t id = sources_.loadFile(cand.lexically_normal().string());
+    std::string why;
+    uint32_t id = sources_.loadFile(cand.lexically_normal().string(), &why);
     if (id == 0)
-      error(where, "cannot read '" + cand.string() + "' for import of '" + dotted + "'");
+      error(where, "cannot read '" + cand.string() + "' for import of '" + dotted + "': " + why);
     ModuleScope *m = loadModule(id, dotted); // registers itself, so cycles are seen
     modulesByPath_[key] = m;
     return m;

@@ -901,8 +901,11 @@ std::pair<Value *, Value *> blockPtrAddresses(Lowerer &L, const BlockPtrInfo &bp
     attrs.set("end", bs[d]);
     Value *range = L.emit(OpCode::MakeRange, {}, L.ctx().block(L.scalar(ScalarKind::I32), {bs[d]}),
                           std::move(attrs));
-    Value *idx = L.binaryArith(B::Add, SVal::tensor(L.cast(bp.offsets[d], i64, where)),
-                               SVal::tensor(L.cast(range, i64, where)), where);
+    // Two emitting calls, sequenced: as arguments of one call their order would be the C++
+    // compiler's choice, and so would the IR.
+    Value *range64 = L.cast(range, i64, where);
+    Value *offset64 = L.cast(bp.offsets[d], i64, where);
+    Value *idx = L.binaryArith(B::Add, SVal::tensor(offset64), SVal::tensor(range64), where);
     for (int e = 0; e < rank; ++e)
       if (e != d)
         idx = L.expandDims(idx, e, where);

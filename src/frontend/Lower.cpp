@@ -891,9 +891,11 @@ void Lowerer::lowerKernel(const FunctionDef *def, ModuleScope *module, Function 
         v = evalDefine(p.name, *text); // -D wins, as over a default
       else if (sigValue) {
         // Parenthesized and padded so that the entry keeps its column in the signature (a
-        // leading space alone would lex as an indent): errors point into the entry.
+        // leading space alone would lex as an indent): errors point into the entry. After a
+        // `# comment` the ')' goes on a line of its own, or the comment would swallow it.
+        const char *close = sig->text.find('#') == std::string::npos ? ")" : "\n)";
         std::string text =
-            sig->col > 1 ? "(" + std::string(sig->col - 2, ' ') + sig->text + ")" : sig->text;
+            sig->col > 1 ? "(" + std::string(sig->col - 2, ' ') + sig->text + close : sig->text;
         // Diagnostics print the signature as given, not the padded text (same columns).
         uint32_t sigFile = static_cast<uint32_t>(sources_.numFiles()) + 1;
         struct ShowSignature {
@@ -991,9 +993,16 @@ void Lowerer::lowerKernel(const FunctionDef *def, ModuleScope *module, Function 
       continue;
     SVal v = evalDefine(knob, *text);
     int64_t n = requireInt(v, SourceRange(def->nameRange), std::string("-D ") + knob);
-    if (n <= 0 || n > 1024)
-      error(def->nameRange,
-            std::string("-D ") + knob + "=" + std::to_string(n) + " is out of range");
+    // The same ranges as --num-warps, --num-stages and --num-ctas.
+    const bool stages = std::string_view(knob) == "num_stages";
+    const int64_t most = stages ? 16 : std::string_view(knob) == "num_warps" ? 32 : 16;
+    if (n <= 0 || n > most || (!stages && (n & (n - 1)) != 0))
+      error(def->nameRange, std::string("-D ") + knob + "=" + std::to_string(n) +
+                                " is out of range (" +
+                                (stages       ? "1..16"
+                                 : most == 32 ? "1, 2, 4, 8, 16 or 32"
+                                              : "1, 2, 4, 8 or 16") +
+                                ")");
     unsigned u = static_cast<unsigned>(n);
     if (std::string_view(knob) == "num_warps")
       fn->numWarps = u;

@@ -68,18 +68,29 @@ private:
 
   //===--- Nesting bound ------------------------------------------------------------------===//
 
-  /// Counts one level of nesting of expressions or of blocks; the caller undoes it with
-  /// leaveNesting (or a NestingGuard). The two are counted separately (expressions never contain
-  /// blocks), so that the message names what is too deep; a tree's height is bounded by the sum.
-  enum class Nest { Expression, Block };
+  /// Counts one level of nesting of expressions or of blocks, or one link of a chain; the
+  /// caller undoes it with leaveNesting (or a NestingGuard). Depth (what the programmer nests:
+  /// parentheses, calls' arguments, blocks) is bounded by kMaxNesting, expressions and blocks
+  /// separately so that the message names what is too deep. A link (`a + b + c`, `x.a.b`,
+  /// `f()()`, an elif) is length, not depth, but makes the tree one level taller: every level
+  /// counts towards the tree's height, bounded by kMaxTreeHeight.
+  enum class Nest { Expression, Block, Link };
   void enterNesting(SourceRange where, Nest what) {
+    if (++height_ > parser::kMaxTreeHeight)
+      fail(where, "expression or statement too long: its syntax tree would be more than " +
+                      std::to_string(parser::kMaxTreeHeight) +
+                      " levels tall (split it, e.g. into several assignments)");
+    if (what == Nest::Link)
+      return;
     unsigned &depth = what == Nest::Expression ? exprDepth_ : blockDepth_;
     if (++depth > parser::kMaxNesting)
       fail(where, std::string(what == Nest::Expression ? "expression" : "block") +
                       " nesting is too deep (limit " + std::to_string(parser::kMaxNesting) + ")");
   }
   void leaveNesting(Nest what, unsigned levels = 1) {
-    (what == Nest::Expression ? exprDepth_ : blockDepth_) -= levels;
+    height_ -= levels;
+    if (what != Nest::Link)
+      (what == Nest::Expression ? exprDepth_ : blockDepth_) -= levels;
   }
   struct NestingGuard {
     NestingGuard(Parser &p, SourceRange where, Nest what) : p(p), what(what) {
@@ -152,6 +163,7 @@ private:
   bool python_ = false;
   unsigned exprDepth_ = 0;
   unsigned blockDepth_ = 0;
+  unsigned height_ = 0;        ///< levels of the tree being built, links of chains included
   unsigned functionDepth_ = 0; ///< > 0 inside a def (for "'return' outside function")
 };
 
@@ -369,6 +381,7 @@ bool Parser::tryParsePython(Block &out) {
 bool Parser::tentatively(const std::function<void(Block &)> &parse, Block *out) {
   size_t savedPos = pos_;
   unsigned savedExpr = exprDepth_, savedBlock = blockDepth_, savedFn = functionDepth_;
+  unsigned savedHeight = height_;
   DiagnosticEngine scratch;
   DiagnosticEngine *saved = diags_;
   diags_ = &scratch;
@@ -384,6 +397,7 @@ bool Parser::tentatively(const std::function<void(Block &)> &parse, Block *out) 
     pos_ = savedPos;
     exprDepth_ = savedExpr;
     blockDepth_ = savedBlock;
+    height_ = savedHeight;
     functionDepth_ = savedFn;
     return false;
   }
@@ -709,8 +723,8 @@ StmtPtr Parser::parseIf(bool isElif) {
   parseBlock(node->body, isElif ? "'elif' statement" : "'if' statement", kw);
 
   if (at(TokenKind::KwElif)) {
-    // An elif ladder nests in orelse, so it counts towards the nesting bound.
-    NestingGuard guard(*this, cur().range, Nest::Block);
+    // An elif ladder nests in orelse: a link, counted towards the tree's height.
+    NestingGuard guard(*this, cur().range, Nest::Link);
     node->orelse.push_back(parseIf(true));
   } else if (at(TokenKind::KwElse)) {
     const Token &elseTok = advance();
@@ -1251,14 +1265,14 @@ ExprPtr Parser::parseBinary(int level) {
     if (i == L.count)
       break;
     advance();
-    enterNesting(t.range, Nest::Expression);
+    enterNesting(t.range, Nest::Link);
     ++chain;
     if (!startsExpression(cur()) || at(TokenKind::Star))
       failFound(cur(), "expected an expression after '" + std::string(t.text) + "'");
     ExprPtr rhs = parseBinary(level + 1);
     lhs = std::make_unique<Binary>(span(begin), L.ops[i], std::move(lhs), std::move(rhs), t.range);
   }
-  leaveNesting(Nest::Expression, chain);
+  leaveNesting(Nest::Link, chain);
   return lhs;
 }
 
@@ -1319,13 +1333,13 @@ ExprPtr Parser::parsePrimary() {
       if (name.kind != TokenKind::Identifier)
         failFound(name, "expected an attribute name after '.'");
       advance();
-      enterNesting(t.range, Nest::Expression);
+      enterNesting(t.range, Nest::Link);
       ++chain;
       e = std::make_unique<Attribute>(span(begin), std::move(e), std::string(name.text),
                                       name.range);
     } else if (t.kind == TokenKind::LParen) {
       advance();
-      enterNesting(t.range, Nest::Expression);
+      enterNesting(t.range, Nest::Link);
       ++chain;
       auto call = std::make_unique<Call>(SourceRange(begin), std::move(e));
       parseCallArguments(call->args, call->keywords);
@@ -1333,7 +1347,7 @@ ExprPtr Parser::parsePrimary() {
       e = std::move(call);
     } else if (t.kind == TokenKind::LBracket) {
       advance();
-      enterNesting(t.range, Nest::Expression);
+      enterNesting(t.range, Nest::Link);
       ++chain;
       auto sub = std::make_unique<Subscript>(SourceRange(begin), std::move(e));
       if (at(TokenKind::RBracket))
@@ -1352,7 +1366,7 @@ ExprPtr Parser::parsePrimary() {
       break;
     }
   }
-  leaveNesting(Nest::Expression, chain);
+  leaveNesting(Nest::Link, chain);
   return e;
 }
 

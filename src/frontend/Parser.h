@@ -17,9 +17,11 @@
 //
 // Bounded: expression nesting and block nesting are each capped at kMaxNesting (located errors
 // "expression nesting is too deep (limit 200)" / "block nesting is too deep (limit 200)").
-// Left-associative chains (`a + b + ...`, `x.a.b...`, `f()()`) and `elif` ladders build deep trees
-// too, so each of their links counts as one level. Every AST the parser returns therefore has a
-// height of at most about 2 * kMaxNesting and can be walked (and destroyed) recursively.
+// Left-associative chains (`a + b + ...`, `x.a.b...`, `f()()`) and `elif` ladders are length,
+// not depth (Python takes thousands of terms), but build tall trees: each of their links, and
+// each level of nesting, counts towards kMaxTreeHeight. Every AST the parser returns therefore
+// has a height of at most kMaxTreeHeight and can be walked (and destroyed) recursively; tritonc
+// runs the compilation on a thread whose stack is sized for that (see driver/main.cpp).
 #pragma once
 
 #include "frontend/AST.h"
@@ -31,6 +33,7 @@ namespace tritonc {
 
 namespace parser {
 inline constexpr unsigned kMaxNesting = 200;
+inline constexpr unsigned kMaxTreeHeight = 10000;
 } // namespace parser
 
 /// Lexes and parses file `fileId` of `sources`. Returns the module, or nullptr after reporting the

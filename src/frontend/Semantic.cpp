@@ -7,7 +7,7 @@
 
 namespace tritonc::sema {
 
-static constexpr int64_t kMaxNumel = 1 << 20; // Triton's TRITON_MAX_TENSOR_NUMEL
+static constexpr int64_t kMaxNumel = kMaxBlockElements; // Triton's TRITON_MAX_TENSOR_NUMEL
 
 // ------------------------------------------------------------------------------------------------
 // Emission
@@ -19,6 +19,13 @@ Operation *Lowerer::emitOp(OpCode code, std::vector<Value *> operands,
   if (!emitting_)
     error(SourceRange(curLoc_), "this expression needs a runtime value, but module-level values "
                                 "must be compile-time constants");
+  // Every block the front end makes passes here: none may outgrow what the IR text accepts
+  // (x[None, None, ...] adds a dimension without going through blockType).
+  for (const Type *t : resultTypes)
+    if (t && t->isBlock() && t->rank() > kMaxBlockRank)
+      error(SourceRange(curLoc_), "block of rank " + std::to_string(t->rank()) +
+                                      " exceeds the limit of " + std::to_string(kMaxBlockRank) +
+                                      " dimensions");
   return builder_.create(code, std::move(operands), std::move(resultTypes), std::move(attrs),
                          curLoc_, numRegions);
 }
@@ -38,6 +45,9 @@ const Type *Lowerer::blockType(const Type *elem, const std::vector<int64_t> &sha
                                SourceRange where) {
   if (shape.empty())
     return elem;
+  if (shape.size() > kMaxBlockRank) // (only dimensions of 1 get there within kMaxNumel)
+    error(where, "block of rank " + std::to_string(shape.size()) + " exceeds the limit of " +
+                     std::to_string(kMaxBlockRank) + " dimensions");
   int64_t numel = 1;
   for (int64_t d : shape) {
     if (!isPow2(d))

@@ -122,6 +122,10 @@ struct Region {
   std::vector<unsigned> args;
   std::vector<const Type *> argTypes;
   std::vector<Instr> body;
+  /// release[i]: the slots defined in this region (arguments or results of its instructions)
+  /// that are dead once body[i] has run: body[i] (or a region nested in it) is their last use,
+  /// or they are never used. Values the terminator reads are never in it.
+  std::vector<std::vector<unsigned>> release;
 };
 
 struct Instr {
@@ -149,11 +153,51 @@ public:
         ins.regions.push_back(compileBlock(*op->region(i)));
       r.body.push_back(std::move(ins));
     }
+    computeReleases(r);
     return r;
   }
   size_t numSlots() const { return slots_.size(); }
 
 private:
+  /// Every slot `ins` reads, its nested regions included.
+  static void collectUses(const Instr &ins, std::vector<unsigned> &out) {
+    out.insert(out.end(), ins.in.begin(), ins.in.end());
+    for (const Region &r : ins.regions)
+      for (const Instr &nested : r.body)
+        collectUses(nested, out);
+  }
+
+  /// Liveness within one region: a value defined here dies after the last instruction of this
+  /// region that uses it (directly or inside its regions); a value defined outside lives on,
+  /// since its own region attributes the whole of this one to the op owning it.
+  static void computeReleases(Region &r) {
+    const size_t n = r.body.size();
+    r.release.assign(n, {});
+    if (n == 0)
+      return;
+    std::unordered_map<unsigned, size_t> lastUse; // slot -> instruction index
+    const bool hasTerminator = r.body.back().op->isTerminator();
+    std::vector<unsigned> uses;
+    for (size_t i = 0; i < n; ++i) {
+      uses.clear();
+      collectUses(r.body[i], uses);
+      for (unsigned slot : uses)
+        lastUse[slot] = hasTerminator && i == n - 1 ? SIZE_MAX : i; // terminator: kept
+    }
+    auto release = [&](unsigned slot, size_t definedAt) {
+      auto it = lastUse.find(slot);
+      if (it == lastUse.end())
+        r.release[definedAt].push_back(slot); // never used
+      else if (it->second != SIZE_MAX)
+        r.release[it->second].push_back(slot);
+    };
+    for (unsigned slot : r.args)
+      release(slot, 0);
+    for (size_t i = 0; i < n; ++i)
+      for (unsigned slot : r.body[i].out)
+        release(slot, i);
+  }
+
   // Slots are handed out on first sight, use or definition: a use that no definition precedes
   // at run time is caught by the null-type check, not by the compiler.
   unsigned slotOf(const Value *v) {
@@ -317,16 +361,30 @@ private:
 
   /// Runs a region's instructions; returns its terminator (nullptr if it has none).
   const Instr *runRegion(const Region &region) {
-    for (const Instr &ins : region.body) {
+    for (size_t i = 0; i < region.body.size(); ++i) {
+      const Instr &ins = region.body[i];
       if (ins.op->isTerminator())
         return &ins;
       if (options_.maxOps && ++opsExecuted_ > options_.maxOps)
         fail(*ins.op, "interpretation stopped after " + std::to_string(options_.maxOps) +
-                          " operations in program " + programText() + " (an endless loop?)");
+                          " operations in program " + programText() +
+                          " (an endless loop? raise the limit with --max-ops N, 0 for none)");
       exec(ins);
+      for (unsigned slot : region.release[i])
+        releaseSlot(slots_[slot]);
     }
     return nullptr;
   }
+
+  /// A dead value: its storage is returned when large (small ones keep their capacity, so the
+  /// hot path of later programs does not allocate), and its type cleared so that a stray use
+  /// is reported rather than read.
+  static void releaseSlot(RtValue &v) {
+    v.type = nullptr;
+    if (v.cells.capacity() > kKeptCells)
+      std::vector<uint64_t>().swap(v.cells);
+  }
+  static constexpr size_t kKeptCells = size_t(1) << 12;
 
   const Instr &runToTerminator(const Region &region, const Operation &owner) {
     const Instr *term = runRegion(region);

@@ -39,7 +39,16 @@ struct Buffer {
   void setInt(int64_t i, int64_t v);
 };
 
-/// A zero-filled buffer of `shape` elements of `elem`.
+/// The most bytes one buffer may take (16 GiB): a larger shape is refused before allocating.
+constexpr int64_t kMaxBufferBytes = int64_t(1) << 34;
+
+/// The bytes of a buffer of `shape` elements of `elem`, in checked arithmetic; false (and
+/// `bytes` unset) when a dimension is negative or the product does not fit in 64 bits.
+bool bufferBytes(const Type *elem, const std::vector<int64_t> &shape, int64_t &bytes);
+
+/// A zero-filled buffer of `shape` elements of `elem`. Throws std::length_error when its size
+/// overflows or exceeds kMaxBufferBytes (callers taking shapes from users check bufferBytes
+/// first and report the shape).
 Buffer makeBuffer(std::string name, const Type *elem, std::vector<int64_t> shape);
 
 /// One kernel argument: a buffer (an index into KernelArgs::buffers, so that two pointer
@@ -63,6 +72,11 @@ struct KernelArgs {
 /// to int types truncated, as a `cast` would).
 uint64_t scalarBits(const Type *type, int64_t value);
 uint64_t scalarBits(const Type *type, double value);
+
+/// The op limit `tritonc run` applies unless --max-ops says otherwise: far above what the kernels
+/// of the test suite execute (at most a few hundred thousand ops), yet an endless loop stops
+/// within seconds (scalar ops run at about 15 million a second, block ops slower).
+inline constexpr uint64_t kDefaultRunMaxOps = 10'000'000;
 
 struct InterpOptions {
   /// Stops the run with an error after this many executed ops (0: no limit). The differential

@@ -5,9 +5,11 @@
 #include "interp/Npy.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
 #include <fstream>
 #include <sstream>
+#include <sys/stat.h>
 
 namespace tritonc {
 
@@ -194,14 +196,25 @@ bool parseNpy(std::string_view bytes, NpyArray &out, std::string &error) {
     error = "unsupported .npy dtype '" + out.descr + "'";
     return false;
   }
-  const int64_t n = out.numElements();
+  // The shape's product in checked arithmetic: a header may claim any shape, and the data
+  // it promises must be in the file.
+  int64_t n = 1, dataBytes = 0;
+  for (int64_t d : out.shape)
+    if (__builtin_mul_overflow(n, d, &n)) {
+      error = "malformed .npy: shape too large";
+      return false;
+    }
+  if (__builtin_mul_overflow(n, static_cast<int64_t>(item), &dataBytes)) {
+    error = "malformed .npy: shape too large";
+    return false;
+  }
   const std::string_view payload = bytes.substr(headerStart + headerLen);
-  if (payload.size() < static_cast<size_t>(n) * item) {
+  if (payload.size() < static_cast<uint64_t>(dataBytes)) {
     error = "truncated .npy data: " + std::to_string(n) + " elements of " + std::to_string(item) +
             " bytes expected, " + std::to_string(payload.size()) + " bytes present";
     return false;
   }
-  out.data.assign(payload.begin(), payload.begin() + n * item);
+  out.data.assign(payload.begin(), payload.begin() + dataBytes);
   if (out.descr[0] == '>' && item > 1 && out.descr[1] != 'V') {
     for (int64_t i = 0; i < n; ++i)
       std::reverse(out.data.begin() + i * item, out.data.begin() + (i + 1) * item);
@@ -243,6 +256,16 @@ std::string serializeNpy(const NpyArray &array) {
 }
 
 bool readNpy(const std::string &path, NpyArray &out, std::string &error) {
+  // Only regular files: /dev/zero or a FIFO would be read without end.
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0) {
+    error = "cannot open '" + path + "': " + std::strerror(errno);
+    return false;
+  }
+  if (!S_ISREG(st.st_mode)) {
+    error = "'" + path + "' is not a regular file";
+    return false;
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     error = "cannot open '" + path + "'";
@@ -252,16 +275,6 @@ bool readNpy(const std::string &path, NpyArray &out, std::string &error) {
   text << in.rdbuf();
   if (!parseNpy(text.str(), out, error)) {
     error = path + ": " + error;
-    return false;
-  }
-  return true;
-}
-
-bool writeNpy(const std::string &path, const NpyArray &array, std::string &error) {
-  std::ofstream out(path, std::ios::binary);
-  const std::string bytes = serializeNpy(array);
-  if (!out || !out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()))) {
-    error = "cannot write '" + path + "'";
     return false;
   }
   return true;

@@ -29,8 +29,9 @@ bool parseNpy(std::string_view bytes, NpyArray &out, std::string &error);
 /// The bytes of a .npy file holding `array`.
 std::string serializeNpy(const NpyArray &array);
 
+/// Reads a .npy file (a regular file only: /dev/zero or a FIFO is refused). Writing is left to
+/// the driver, which writes every output atomically (serializeNpy + driver/Output.h).
 bool readNpy(const std::string &path, NpyArray &out, std::string &error);
-bool writeNpy(const std::string &path, const NpyArray &array, std::string &error);
 
 /// The dtype string for elements of `elem` (a scalar or pointer type). NumPy has no bf16 or
 /// fp8 dtypes: those are written as their bits ("<u2", "|u1"); pointers as "<u8".

@@ -7,6 +7,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <stdexcept>
 
 namespace tritonc {
 
@@ -76,12 +77,24 @@ int64_t Buffer::getInt(int64_t i) const {
 void Buffer::setDouble(int64_t i, double v) { storeCell(*this, i, scalarBits(elem, v)); }
 void Buffer::setInt(int64_t i, int64_t v) { storeCell(*this, i, scalarBits(elem, v)); }
 
+bool bufferBytes(const Type *elem, const std::vector<int64_t> &shape, int64_t &bytes) {
+  int64_t n = storageBytes(elem);
+  for (int64_t d : shape)
+    if (d < 0 || __builtin_mul_overflow(n, d, &n))
+      return false;
+  bytes = n;
+  return true;
+}
+
 Buffer makeBuffer(std::string name, const Type *elem, std::vector<int64_t> shape) {
+  int64_t bytes = 0;
+  if (!bufferBytes(elem, shape, bytes) || bytes > kMaxBufferBytes)
+    throw std::length_error("buffer shape too large");
   Buffer b;
   b.name = std::move(name);
   b.elem = elem;
   b.shape = std::move(shape);
-  b.bytes.assign(static_cast<size_t>(b.numElements()) * storageBytes(elem), 0);
+  b.bytes.assign(static_cast<size_t>(bytes), 0);
   return b;
 }
 

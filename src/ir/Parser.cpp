@@ -407,7 +407,13 @@ private:
     }
     if (t.text == "tensor") {
       expect(Tok::Less, "'<'");
+      const size_t dimsBegin = pos_;
       std::vector<int64_t> shape = parseDims();
+      int64_t numel = 1;
+      for (int64_t d : shape)
+        if (__builtin_mul_overflow(numel, d, &numel) || numel > kMaxBlockElements)
+          fail(dimsBegin, pos_,
+               "block exceeds the limit of " + std::to_string(kMaxBlockElements) + " elements");
       Token et = peek();
       const Type *element = parseType(depth + 1);
       if (element->isBlock())
@@ -440,7 +446,7 @@ private:
       skipTrivia(p);
       if (p >= text_.size() || text_[p] != 'x')
         fail(p, p + 1, "expected 'x' after a block dimension");
-      if (shape.size() >= 64)
+      if (shape.size() >= kMaxBlockRank)
         fail(begin, p, "too many block dimensions");
       shape.push_back(dim);
       pos_ = p + 1;

@@ -124,9 +124,15 @@ public:
     if (hint.empty()) {
       chosen = std::to_string(next_++);
     } else {
+      // Probing resumes after the last suffix this hint took (every smaller one is still
+      // taken), so n values sharing a name cost O(n), not O(n^2).
       chosen = hint;
-      for (unsigned k = 1; used_.count(chosen); ++k)
-        chosen = hint + "_" + std::to_string(k);
+      if (used_.count(chosen)) {
+        unsigned &k = nextSuffix_[hint];
+        do
+          chosen = hint + "_" + std::to_string(++k);
+        while (used_.count(chosen));
+      }
     }
     used_.insert(chosen);
     return names_.emplace(v, std::move(chosen)).first->second;
@@ -157,6 +163,7 @@ private:
 
   std::unordered_map<const Value *, std::string> names_;
   std::unordered_set<std::string> used_;
+  std::unordered_map<std::string, unsigned> nextSuffix_; ///< the last suffix taken per hint
   unsigned next_ = 0;
 };
 

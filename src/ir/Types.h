@@ -152,6 +152,12 @@ private:
 /// parser's nesting bound, so printed IR always parses back.
 inline constexpr unsigned kMaxPointerDepth = 16;
 
+/// The most elements of a block (Triton's TRITON_MAX_TENSOR_NUMEL) and the highest rank: the
+/// front end and the IR text parser both refuse larger blocks, so every block type any layer
+/// sees has a numElements() that fits easily in 64 bits.
+inline constexpr int64_t kMaxBlockElements = int64_t(1) << 20;
+inline constexpr unsigned kMaxBlockRank = 64;
+
 /// Owns every type and layout of a compilation; hands out unique pointers.
 class Context {
 public:

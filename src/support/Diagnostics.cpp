@@ -2,6 +2,7 @@
 #include "support/Diagnostics.h"
 
 #include <algorithm>
+#include <cstdio>
 
 namespace tritonc {
 
@@ -65,20 +66,63 @@ void renderOne(std::string &out, Severity severity, const SourceRange &range,
 
   if (loc.file == 0 || loc.file > sources.numFiles() || loc.line == 0)
     return;
+  // The source line, clipped to a window around the column (clang does the same: a
+  // megabyte-long line must not be echoed whole), with control characters shown as <U+XXXX>
+  // instead of being sent raw to the terminal. The caret line follows the rendered text.
   std::string_view line = sources.file(loc.file).lineText(loc.line);
-  out += line;
-  out += '\n';
-  // Caret line: keep tabs so the caret lines up under the same column on any terminal.
-  std::string caret;
   uint32_t col = loc.col == 0 ? 1 : loc.col;
-  for (uint32_t i = 1; i < col && i - 1 < line.size(); ++i)
-    caret += line[i - 1] == '\t' ? '\t' : ' ';
-  caret += '^';
-  if (range.end.file == loc.file && range.end.line == loc.line && range.end.col > col + 1) {
-    uint32_t last = std::min<uint32_t>(range.end.col, static_cast<uint32_t>(line.size()) + 1);
-    for (uint32_t i = col + 1; i < last; ++i)
+  uint32_t endCol = col + 1;
+  if (range.end.file == loc.file && range.end.line == loc.line && range.end.col > col + 1)
+    endCol = std::min<uint32_t>(range.end.col, static_cast<uint32_t>(line.size()) + 1);
+  constexpr size_t kWindow = 160, kBefore = 60;
+  size_t first = 0, last = line.size(); // the bytes [first, last) are shown
+  if (line.size() > kWindow) {
+    first = col - 1 > kBefore ? std::min<size_t>(col - 1 - kBefore, line.size()) : 0;
+    last = std::min(line.size(), first + kWindow);
+    // Stay on a UTF-8 character boundary at both ends.
+    while (first > 0 && first < line.size() && (line[first] & 0xc0) == 0x80)
+      --first;
+    while (last < line.size() && (line[last] & 0xc0) == 0x80)
+      ++last;
+  }
+  std::string text, caret;
+  if (first > 0) {
+    text += "...";
+    caret += "   ";
+  }
+  for (size_t i = first; i < last; ++i) {
+    const unsigned char c = static_cast<unsigned char>(line[i]);
+    std::string piece;
+    if (c == '\t') {
+      piece = "\t";
+    } else if (c < 0x20 || c == 0x7f) {
+      char buf[16];
+      std::snprintf(buf, sizeof buf, "<U+%04X>", c);
+      piece = buf;
+    } else {
+      piece = std::string(1, static_cast<char>(c));
+    }
+    text += piece;
+    // Keep tabs in the caret line so the caret lines up under the same column on any terminal.
+    const uint32_t column = static_cast<uint32_t>(i) + 1;
+    if (column < col)
+      caret += c == '\t' ? std::string("\t") : std::string(piece.size(), ' ');
+    else if (column == col)
+      caret += '^' + std::string(piece.size() - 1, ' ');
+    else if (column < endCol)
       caret += '~';
   }
+  if (last < line.size())
+    text += "...";
+  if (col > last) { // the column is past the shown text (the end of the line)
+    if (last < line.size())
+      caret += "   ";
+    caret += '^';
+  }
+  while (!caret.empty() && caret.back() == ' ')
+    caret.pop_back();
+  out += text;
+  out += '\n';
   if (color)
     out += "\033[1;32m";
   out += caret;

@@ -1,8 +1,11 @@
 // Source files and line tables.
 #include "support/Source.h"
 
-#include <fstream>
-#include <sstream>
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace tritonc {
 
@@ -39,15 +42,52 @@ void SourceManager::replaceText(uint32_t id, std::string text) {
       file.lineStarts.push_back(static_cast<uint32_t>(i + 1));
 }
 
-uint32_t SourceManager::loadFile(const std::string &path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in)
-    return 0;
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  if (in.bad())
-    return 0;
-  return addFile(path, buffer.str());
+uint32_t SourceManager::loadFile(const std::string &path, std::string *why) {
+  auto fail = [&](std::string reason) {
+    if (why)
+      *why = std::move(reason);
+    return uint32_t(0);
+  };
+  // Read from an open descriptor that fstat says is a regular file of bounded size: a path
+  // naming /dev/zero or a FIFO would otherwise be read without end.
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0)
+    return fail(std::strerror(errno));
+  struct stat st;
+  if (::fstat(fd, &st) != 0) {
+    std::string reason = std::strerror(errno);
+    ::close(fd);
+    return fail(reason);
+  }
+  if (!S_ISREG(st.st_mode)) {
+    ::close(fd);
+    return fail(S_ISDIR(st.st_mode) ? "it is a directory" : "not a regular file");
+  }
+  if (static_cast<uint64_t>(st.st_size) > kMaxFileBytes) {
+    ::close(fd);
+    return fail("larger than the limit of " + std::to_string(kMaxFileBytes >> 20) + " MiB");
+  }
+  std::string text;
+  char buf[65536];
+  for (;;) {
+    ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0) {
+      std::string reason = std::strerror(errno);
+      ::close(fd);
+      return fail(reason);
+    }
+    if (n == 0)
+      break;
+    if (text.size() + static_cast<size_t>(n) > kMaxFileBytes) { // grew while being read
+      ::close(fd);
+      return fail("larger than the limit of " + std::to_string(kMaxFileBytes >> 20) + " MiB");
+    }
+    text.append(buf, static_cast<size_t>(n));
+  }
+  ::close(fd);
+  return addFile(path, std::move(text));
 }
 
 std::string_view SourceManager::path(uint32_t id) const {

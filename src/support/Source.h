@@ -45,8 +45,12 @@ class SourceManager {
 public:
   /// Registers text under a path; returns its file id (>= 1).
   uint32_t addFile(std::string path, std::string text);
-  /// Reads a file from disk; returns 0 if it cannot be read.
-  uint32_t loadFile(const std::string &path);
+  /// The largest file loadFile reads (256 MiB; line offsets are 32-bit).
+  static constexpr uint64_t kMaxFileBytes = uint64_t(1) << 28;
+  /// Reads a regular file from disk; returns 0 if it cannot be read, is not a regular file
+  /// (a device such as /dev/zero, a FIFO, a directory) or is larger than kMaxFileBytes, with
+  /// the reason in `*why` when given.
+  uint32_t loadFile(const std::string &path, std::string *why = nullptr);
 
   const SourceFile &file(uint32_t id) const { return *files_.at(id - 1); }
   /// Replaces the text of a registered file (the front end shows --signature as given after

@@ -12,7 +12,12 @@
 # produces an output (a module with no kernel, e.g. one only imported), its diagnostics are
 # compared instead, so every file and output kind is checked one way or the other.
 #
-# Usage: tests/robustness/determinism.sh [--tritonc PATH] [FILE.tt...]
+# With --other PATH the second run uses that tritonc instead: given a build of the same sources
+# by another C++ compiler (scripts/sanitize.sh passes the GCC build while testing the clang one),
+# this catches output that depends on what C++ leaves unspecified, such as the evaluation order
+# of function arguments.
+#
+# Usage: tests/robustness/determinism.sh [--tritonc PATH] [--other PATH] [FILE.tt...]
 #   default tritonc: $TRITONC_BUILD/tritonc, else build/tritonc. Extra tritonc flags: $TRITONC_FLAGS.
 # Prints one line per difference, then `N identical, N differ (N compared as diagnostics)`;
 # exits 1 if any differ or nothing was compared.
@@ -20,10 +25,12 @@ set -uo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 tritonc="${TRITONC_BUILD:-$root/build}/tritonc"
+other=""
 files=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --tritonc) tritonc="$2"; shift ;;
+    --other) other="$2"; shift ;;
     -h|--help) sed -n '2,/^set -uo/p' "$0" | sed '$d'; exit 0 ;;
     *) files+=("$(cd "$(dirname "$1")" && pwd)/$(basename "$1")") ;;
   esac
@@ -31,6 +38,10 @@ while [ $# -gt 0 ]; do
 done
 tritonc="$(cd "$(dirname "$tritonc")" && pwd)/$(basename "$tritonc")"
 [ -x "$tritonc" ] || { echo "determinism.sh: $tritonc is not an executable" >&2; exit 2; }
+if [ -n "$other" ]; then
+  other="$(cd "$(dirname "$other")" && pwd)/$(basename "$other")"
+  [ -x "$other" ] || { echo "determinism.sh: $other is not an executable" >&2; exit 2; }
+fi
 if [ ${#files[@]} -eq 0 ]; then
   mapfile -t files < <(find "$root/tests/kernels" "$root/examples" -name '*.tt' 2>/dev/null | LC_ALL=C sort)
 fi
@@ -40,9 +51,11 @@ trap 'rm -rf "$tmp"' EXIT
 # shellcheck disable=SC2206
 flags=(${TRITONC_FLAGS:-})
 
-# run DIR FILE: all outputs of FILE into DIR (the working directory of the compiles); the
-# diagnostics of each compile go to K.<ext>.err.
+# run TRITONC DIR FILE: all outputs of FILE into DIR (the working directory of the compiles);
+# the diagnostics of each compile go to K.<ext>.err.
 run() {
+  local tritonc="$1"
+  shift
   local dir="$1" f="$2" k extra
   k="$(basename "$f" .tt)"
   # shellcheck disable=SC2207  # the flags are meant to split
@@ -67,8 +80,8 @@ run() {
 same=0 differ=0 as_diagnostics=0
 for f in "${files[@]}"; do
   k="$(basename "$f" .tt)"
-  run "$tmp/a/$k" "$f"
-  PADDING="$(printf '%*s' 4096 '')" run "$tmp/b/x/y/z/$k" "$f"
+  run "$tritonc" "$tmp/a/$k" "$f"
+  PADDING="$(printf '%*s' 4096 '')" run "${other:-$tritonc}" "$tmp/b/x/y/z/$k" "$f"
   for ext in tile.tir gpu.tir ll ptx cubin json d; do
     a="$tmp/a/$k/$k.$ext" b="$tmp/b/x/y/z/$k/$k.$ext"
     rel="${f#"$root"/}"

@@ -155,6 +155,12 @@ while x >= 0:
 tl.store(out, x.to(tl.float32))""")),
     "long_line_1mb": ("ok", kernel("x = 1.0" + " " * (1 << 20) + "\ntl.store(out, x)")),
     # The statement budget names the flag that raises it, and the flag does raise it.
+    # 45000 values sharing one name: the IR printer once took 100 s to name them (issue #18).
+    "value_names_45000": ("compiles", kernel("""
+acc = 0.0
+for i in tl.static_range(0, 45000):
+    acc += 1.0
+tl.store(out, acc)""")),
     "static_range_150000": ("error", STATIC_150000, [], b"--max-statements"),
     "static_range_150000_raised": ("compiles", STATIC_150000, ["--max-statements", "200000"]),
 }

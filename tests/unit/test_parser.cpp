@@ -616,12 +616,19 @@ TEST_CASE("parser: nesting limits") {
         std::string::npos);
   CHECK(expr("x" + repeat(" if c else x", 300)).find("expression nesting is too deep") !=
         std::string::npos);
-  // Left-associative chains build deep trees too, so they count.
+  // Left-associative chains are length, not depth (Python takes thousands of terms); they only
+  // count towards the tree's height, bounded at 10000 levels.
   CHECK(expr("a" + repeat(" + a", 150)).rfind("(+ (+", 0) == 0);
-  CHECK(expr("a" + repeat(" + a", 300)).find("expression nesting is too deep") !=
+  CHECK(expr("a" + repeat(" + a", 5000)).rfind("(+ (+", 0) == 0);
+  CHECK(expr("a" + repeat(".b", 300)).find("error") == std::string::npos);
+  CHECK(expr("f" + repeat("()", 300)).find("error") == std::string::npos);
+  CHECK(expr("a" + repeat(" + a", 10001)).find("syntax tree would be more than 10000 levels") !=
         std::string::npos);
-  CHECK(expr("a" + repeat(".b", 300)).find("expression nesting is too deep") != std::string::npos);
-  CHECK(expr("f" + repeat("()", 300)).find("expression nesting is too deep") != std::string::npos);
+  CHECK(expr("a" + repeat(".b", 10001)).find("syntax tree would be more than 10000 levels") !=
+        std::string::npos);
+  // Depth inside a long chain still counts as depth.
+  CHECK(expr("a + a + " + repeat("(", 250) + "x" + repeat(")", 250))
+            .find("expression nesting is too deep") != std::string::npos);
   // Flat constructs do not.
   CHECK(expr("a" + repeat(" and a", 1000)).rfind("(and a a", 0) == 0);
   CHECK(expr("[" + repeat("1, ", 5000) + "]").rfind("(list 1 1", 0) == 0);
@@ -632,10 +639,14 @@ TEST_CASE("parser: nesting limits") {
     nested += std::string(i, ' ') + "if x:\n";
   nested += std::string(250, ' ') + "pass\n";
   CHECK(parse(nested).find("block nesting is too deep (limit 200)") != std::string::npos);
+  // An elif ladder is length too.
   std::string ladder = "if a:\n    pass\n";
   for (int i = 0; i < 300; ++i)
     ladder += "elif a:\n    pass\n";
-  CHECK(parse(ladder).find("block nesting is too deep (limit 200)") != std::string::npos);
+  CHECK(parse(ladder).find("error") == std::string::npos);
+  for (int i = 0; i < 10000; ++i)
+    ladder += "elif a:\n    pass\n";
+  CHECK(parse(ladder).find("syntax tree would be more than 10000 levels") != std::string::npos);
 }
 
 TEST_CASE("parser: never crashes on damaged input") {

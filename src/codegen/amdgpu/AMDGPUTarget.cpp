@@ -160,8 +160,9 @@ public:
       return false;
     }
     TempDir dir;
-    if (!dir.ok() || !writeFile(dir.file("kernel.o"), object)) {
-      diags.error({}, "cannot write a temporary file for ld.lld");
+    std::string ioError = dir.error();
+    if (!dir.ok() || !writeFile(dir.file("kernel.o"), object, &ioError)) {
+      diags.error({}, "cannot write a temporary file for ld.lld: " + ioError);
       return false;
     }
     const std::vector<std::string> argv = {
@@ -181,6 +182,11 @@ public:
     }
     if (!readFile(dir.file("kernel.hsaco"), binary)) {
       diags.error({}, "ld.lld succeeded but wrote no code object");
+      return false;
+    }
+    if (!isElf64(binary)) {
+      diags.error({}, "ld.lld succeeded but its output is not a code object (" +
+                          std::to_string(binary.size()) + " bytes without an ELF header)");
       return false;
     }
     return true;

@@ -458,8 +458,9 @@ bool runPtxas(const TargetInfo &info, const ToolchainOptions &toolchain, const s
     return false;
   }
   TempDir dir;
-  if (!dir.ok() || !writeFile(dir.file("kernel.ptx"), ptx)) {
-    diags.error({}, "cannot write a temporary file for ptxas");
+  std::string ioError = dir.error();
+  if (!dir.ok() || !writeFile(dir.file("kernel.ptx"), ptx, &ioError)) {
+    diags.error({}, "cannot write a temporary file for ptxas: " + ioError);
     return false;
   }
   std::vector<std::string> argv = {ptxas, "-arch=" + info.arch,
@@ -489,6 +490,11 @@ bool runPtxas(const TargetInfo &info, const ToolchainOptions &toolchain, const s
     diags.warning({}, "ptxas: " + output);
   if (!readFile(dir.file("kernel.cubin"), cubin)) {
     diags.error({}, "ptxas succeeded but wrote no cubin");
+    return false;
+  }
+  if (!isElf64(cubin)) {
+    diags.error({}, "ptxas succeeded but its output is not a cubin (" +
+                        std::to_string(cubin.size()) + " bytes without an ELF header)");
     return false;
   }
   return true;

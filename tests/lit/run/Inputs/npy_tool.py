@@ -8,6 +8,9 @@ usage: npy_tool.py make-inputs DIR N       x.npy = i/4, y.npy = 1000 - i (float3
        npy_tool.py check-fused X Y OUT ALPHA   tests/kernels/fused_elementwise.tt, in float64,
                                             to a relative 1e-6
        npy_tool.py same A B                 A and B hold the same dtype, shape and bytes
+       npy_tool.py raw PATH DESCR FORTRAN SHAPE NBYTES   a file whose header claims SHAPE (the
+                                            text of a tuple, e.g. "(4294967296, 4294967296)")
+                                            followed by NBYTES zero bytes, true or not
 """
 import math
 import ast
@@ -78,6 +81,14 @@ elif cmd == "check-fused":
     if bad:
         sys.exit("%d of %d elements differ" % (bad, len(out)))
     print("%d elements match" % len(out))
+elif cmd == "raw":
+    path, descr, fortran, shape, nbytes = sys.argv[2:7]
+    header = "{'descr': '%s', 'fortran_order': %s, 'shape': %s, }" % (descr, fortran, shape)
+    total = (10 + len(header) + 1 + 63) // 64 * 64
+    header += " " * (total - 10 - len(header) - 1) + "\n"
+    with open(path, "wb") as f:
+        f.write(b"\x93NUMPY\x01\x00" + struct.pack("<H", len(header)) + header.encode())
+        f.write(bytes(int(nbytes)))
 elif cmd == "same":
     a, b = read(sys.argv[2]), read(sys.argv[3])
     if a != b:
