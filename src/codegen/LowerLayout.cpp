@@ -189,16 +189,26 @@ bool KernelLowering::lowerConvertLayout(const Operation &op) {
     return true;
   }
 
+  Regs out = canUseLdmatrix(dstTy, *dst) ? ldmatrixOperand(op, srcTy, *src, *dst, in)
+                                         : throughShared(op, srcTy, *src, *dst, in);
+  if (out.empty())
+    return false;
+  bind(op.result(), std::move(out));
+  return true;
+}
+
+Regs KernelLowering::throughShared(const Operation &op, const Type *srcTy,
+                                   const LinearLayout &srcLL, const LinearLayout &dstLL,
+                                   const Regs &in) {
+  const LinearLayout *src = &srcLL, *dst = &dstLL;
   // Through shared memory, row-major.
   llvm::Type *memTy = memoryType(srcTy);
   llvm::Type *regTy = registerType(srcTy);
   const unsigned elemBytes =
       static_cast<unsigned>(module_.getDataLayout().getTypeAllocSize(memTy).getFixedValue());
   const int64_t bytes = srcTy->numElements() * elemBytes;
-  if (bytes > target_.info().sharedMemoryBytes)
-    return error(op, "convert_layout of " + srcTy->str() + " needs " + std::to_string(bytes) +
-                         " bytes of shared memory; " + target_.archName() + " has " +
-                         std::to_string(target_.info().sharedMemoryBytes));
+  if (!fitsSharedMemory(op, srcTy, bytes))
+    return {};
   sharedBytes_ = std::max(sharedBytes_, static_cast<unsigned>((bytes + 15) / 16 * 16));
   llvm::Value *base = sharedMemoryBase();
   const std::vector<int64_t> &shape = srcTy->shape();
@@ -226,8 +236,33 @@ bool KernelLowering::lowerConvertLayout(const Operation &op) {
   Regs out;
   for (unsigned r = 0; r < dst->numRegisters(); ++r)
     out.push_back(fromMemory(b_.CreateAlignedLoad(memTy, offset(*dst, r), llvm::Align(elemBytes))));
-  bind(op.result(), std::move(out));
-  return true;
+  return out;
+}
+
+Regs KernelLowering::relayout(const Operation &op, const Type *type, const LinearLayout &src,
+                              const LinearLayout &dst, const Regs &in) {
+  if (auto mapping =
+          LinearLayout::registerMapping(src, dst, [](const LinearLayout::Coord &c) { return c; }))
+    return gather(in, *mapping);
+  return throughShared(op, type, src, dst, in);
+}
+
+const LinearLayout &KernelLowering::derivedLayout(LinearLayout ll) {
+  for (const LinearLayout &d : derivedLayouts_)
+    if (d == ll)
+      return d;
+  return derivedLayouts_.emplace_back(std::move(ll));
+}
+
+bool KernelLowering::fitsSharedMemory(const Operation &op, const Type *type, int64_t bytes) {
+  const unsigned limit = target_.info().sharedMemoryBytes;
+  if (bytes <= limit)
+    return true;
+  error(op, "kernel '" + fn_.name() + "': '" + std::string(op.mnemonic()) + "' of " + type->str() +
+                " needs " + std::to_string(bytes) + " bytes of shared memory, more than the " +
+                std::to_string(limit) + " bytes " + target_.archName() +
+                " allows; use smaller block sizes (or fewer num_stages)");
+  return false;
 }
 
 } // namespace tritonc

@@ -244,6 +244,8 @@ bool KernelLowering::lowerOp(const Operation &op) {
     return lowerAtomic(op);
   case OpCode::Reduce:
     return lowerReduce(op);
+  case OpCode::Dot:
+    return lowerDot(op);
   case OpCode::Barrier:
     target_.barrier(b_);
     return true;

@@ -10,7 +10,8 @@
 // The implementation is split by concern: Lowering.cpp (kernel, dispatch, constants, control
 // flow), LowerElementwise.cpp (arith, casts incl. fp8, math, extern calls), LowerMemory.cpp
 // (load, store), LowerLayout.cpp (index maths, splat/broadcast/expand_dims/convert_layout),
-// LowerReduce.cpp (reduce), LowerAtomic.cpp (atomics).
+// LowerReduce.cpp (reduce), LowerAtomic.cpp (atomics), LowerDot.cpp (dot: FMA and mma.sync),
+// LowerDotOperand.cpp (operands into mma.sync fragments with ldmatrix).
 #pragma once
 
 #include "codegen/Codegen.h"
@@ -18,6 +19,7 @@
 
 #include <llvm/IR/IRBuilder.h>
 
+#include <deque>
 #include <map>
 #include <unordered_map>
 
@@ -87,6 +89,33 @@ private:
   bool lowerBroadcast(const Operation &op);
   bool lowerExpandDims(const Operation &op);
   bool lowerConvertLayout(const Operation &op);
+  /// Moves `in` (a value of block type `type` laid out as `src`) into layout `dst` through
+  /// shared memory; empty after reporting an error at `op`.
+  Regs throughShared(const Operation &op, const Type *type, const LinearLayout &src,
+                     const LinearLayout &dst, const Regs &in);
+  /// False after reporting (kernel, bytes, limit, knob) if `bytes` of shared memory for op's
+  /// `type` exceed the target's limit.
+  bool fitsSharedMemory(const Operation &op, const Type *type, int64_t bytes);
+  /// `in` moved to `dst`: by renumbering registers if no element changes thread, else
+  /// through shared memory. `dst` must outlive the lowering (see derivedLayout).
+  Regs relayout(const Operation &op, const Type *type, const LinearLayout &src,
+                const LinearLayout &dst, const Regs &in);
+
+  // ---- LowerDotOperand.cpp
+  /// Whether a convert_layout into `type` (a #dot_op of 16-bit elements) can read its
+  /// operand fragments with ldmatrix.
+  bool canUseLdmatrix(const Type *type, const LinearLayout &dst) const;
+  /// `in` moved into the #dot_op layout `dst` of op's result through swizzled shared memory
+  /// and ldmatrix; empty after an error.
+  Regs ldmatrixOperand(const Operation &op, const Type *type, const LinearLayout &src,
+                       const LinearLayout &dst, const Regs &in);
+
+  // ---- LowerDot.cpp
+  bool lowerDot(const Operation &op);
+  bool lowerFmaDot(const Operation &op);
+  bool lowerMmaDot(const Operation &op);
+  /// A layout made by codegen itself, kept alive for the caches keyed by its address.
+  const LinearLayout &derivedLayout(LinearLayout ll);
   /// Coordinate along `dim` of the element in register `reg` of this thread.
   llvm::Value *coordinate(const LinearLayout &ll, unsigned reg, unsigned dim);
   /// The part of every coordinate along `dim` set by this thread's lane and warp (entry block).
@@ -119,6 +148,7 @@ private:
   llvm::Value *threadId_ = nullptr, *laneId_ = nullptr, *warpId_ = nullptr;
   std::unordered_map<const Value *, Regs> values_;
   std::map<std::pair<const Layout *, std::vector<int64_t>>, LinearLayout> layouts_;
+  std::deque<LinearLayout> derivedLayouts_;
   std::map<std::pair<const LinearLayout *, unsigned>, llvm::Value *> threadCoords_;
   std::map<const LinearLayout *, llvm::Value *> owners_;
   std::map<std::string, llvm::FunctionCallee> libraryFunctions_;

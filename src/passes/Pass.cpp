@@ -10,6 +10,7 @@
 
 #include "ir/Printer.h"
 #include "ir/Verifier.h"
+#include "passes/AccelerateMatmul.h"
 #include "passes/AnnotateAxisInfo.h"
 #include "passes/CSE.h"
 #include "passes/Canonicalize.h"
@@ -41,6 +42,9 @@ const std::vector<PassInfo> &passRegistry() {
       {"remove-converts",
        "drop identity and chained layout conversions; rematerialize converted constants",
        removeConvertsPass, IRLevel::Gpu, IRLevel::Any, false},
+      {"accelerate-matmul",
+       "put dots on tensor cores: #mma result, #dot_op operands, accumulator carried in #mma",
+       accelerateMatmulPass, IRLevel::Gpu, IRLevel::Any, false},
       {"annotate-axis-info",
        "debugging: attach axis info (contiguity, divisibility, constancy) to integer and "
        "pointer results",

@@ -19,7 +19,8 @@ struct PipelineRow {
 const std::vector<PipelineRow> &pipelines() {
   static const std::vector<PipelineRow> kPipelines = {
       {"tile", {"canonicalize", "cse", "licm", "dce"}},
-      {"gpu", {"coalesce", "remove-converts", "cse", "dce"}},
+      {"gpu",
+       {"coalesce", "remove-converts", "accelerate-matmul", "remove-converts", "cse", "dce"}},
   };
   return kPipelines;
 }
@@ -32,6 +33,7 @@ struct OrderingRule {
 };
 constexpr OrderingRule kOrderingRules[] = {
     {"coalesce", "remove-converts", "the conversions to clean up are inserted by coalesce"},
+    {"coalesce", "accelerate-matmul", "dots get #mma layouts once every block has a layout"},
 };
 
 std::string producersOf(IRLevel level) {
