@@ -20,6 +20,7 @@
 #include <llvm/IR/Intrinsics.h>
 
 #include <algorithm>
+#include <array>
 
 namespace tritonc {
 
@@ -198,7 +199,32 @@ bool KernelLowering::lowerMmaDot(const Operation &op) {
 
   const std::map<Coord, unsigned> aIdx = registerIndex(*aL), bIdx = registerIndex(*bL),
                                   cIdx = registerIndex(*cL);
-  const Regs &aRegs = regs(op.operand(0)), &bRegs = regs(op.operand(1));
+  // Operand registers: bound values, or fragment groups of a staged operand loaded with
+  // ldmatrix on first use (cached for one K step).
+  struct Operand {
+    const Regs *regs = nullptr;
+    std::function<Regs(unsigned)> load;
+    unsigned group = 1;
+    std::map<unsigned, Regs> cache;
+    llvm::Value *get(unsigned r) {
+      if (regs)
+        return (*regs)[r];
+      unsigned r0 = r / group * group;
+      auto it = cache.find(r0);
+      if (it == cache.end())
+        it = cache.emplace(r0, load(r0)).first;
+      return it->second[r - r0];
+    }
+  };
+  Operand opnd[2];
+  for (unsigned i = 0; i < 2; ++i) {
+    if (auto it = stagedOperands_.find(op.operand(i)); it != stagedOperands_.end()) {
+      opnd[i].load = it->second;
+      opnd[i].group = i == 0 ? 8 : 4;
+    } else {
+      opnd[i].regs = &regs(op.operand(i));
+    }
+  }
   Regs acc = regs(op.operand(2));
   llvm::Type *i32 = b_.getInt32Ty();
   auto find = [&](const std::map<Coord, unsigned> &index, const Coord &c) -> int {
@@ -206,11 +232,11 @@ bool KernelLowering::lowerMmaDot(const Operation &op) {
     return it == index.end() ? -1 : static_cast<int>(it->second);
   };
   // w consecutive K elements starting at `c` packed into one 32-bit word.
-  auto pack = [&](const Regs &src, const std::map<Coord, unsigned> &index, Coord c,
+  auto pack = [&](Operand &src, const std::map<Coord, unsigned> &index, Coord c,
                   unsigned kDim) -> llvm::Value * {
     if (w == 1) {
       int i = find(index, c);
-      return i < 0 ? nullptr : b_.CreateBitCast(src[i], i32);
+      return i < 0 ? nullptr : b_.CreateBitCast(src.get(i), i32);
     }
     llvm::Type *elemTy = registerType(aTy);
     llvm::Value *vec = llvm::PoisonValue::get(llvm::FixedVectorType::get(elemTy, w));
@@ -218,7 +244,7 @@ bool KernelLowering::lowerMmaDot(const Operation &op) {
       int i = find(index, c);
       if (i < 0)
         return nullptr;
-      vec = b_.CreateInsertElement(vec, src[i], e);
+      vec = b_.CreateInsertElement(vec, src.get(i), e);
       ++c[kDim];
     }
     return b_.CreateBitCast(vec, i32);
@@ -256,12 +282,13 @@ bool KernelLowering::lowerMmaDot(const Operation &op) {
                                                  text, constraints, /*hasSideEffects=*/false);
 
   auto fail = [&] { return error(op, "internal error: mma.sync fragment not held by its thread"); };
+  // Tiles: the 16x8 accumulator fragments (m, n), (m, n+1), (m+8, n), (m+8, n+1).
+  std::vector<std::pair<Coord, std::array<int, 4>>> tiles;
   for (unsigned r = 0; r < cL->numRegisters(); ++r) {
     const Coord origin = cL->registerCoord(r);
     if (origin[mDim] % 16 || origin[nDim] % 8)
       continue;
-    // The accumulator fragment: (m, n), (m, n+1), (m+8, n), (m+8, n+1).
-    int ci[4];
+    std::array<int, 4> ci;
     for (unsigned j = 0; j < 4; ++j) {
       Coord c = origin;
       c[mDim] += 8 * (j >> 1);
@@ -269,13 +296,17 @@ bool KernelLowering::lowerMmaDot(const Operation &op) {
       if ((ci[j] = find(cIdx, c)) < 0)
         return fail();
     }
-    for (int64_t k0 = 0; k0 < K; k0 += instrK) {
+    tiles.push_back({origin, ci});
+  }
+  // K outermost: a staged operand's fragments of one K step are loaded once and die there.
+  for (int64_t k0 = 0; k0 < K; k0 += instrK) {
+    for (auto &[origin, ci] : tiles) {
       std::vector<llvm::Value *> args;
       for (unsigned j = 0; j < 4; ++j) { // A: rows +8 for odd j, K +4w for j >= 2
         Coord c = origin;
         c[mDim] += 8 * (j & 1);
         c[nDim] = k0 + 4 * w * (j >> 1);
-        llvm::Value *v = pack(aRegs, aIdx, c, nDim);
+        llvm::Value *v = pack(opnd[0], aIdx, c, nDim);
         if (!v)
           return fail();
         args.push_back(v);
@@ -283,7 +314,7 @@ bool KernelLowering::lowerMmaDot(const Operation &op) {
       for (unsigned j = 0; j < 2; ++j) { // B: K +4w for j = 1
         Coord c = origin;
         c[mDim] = k0 + 4 * w * j;
-        llvm::Value *v = pack(bRegs, bIdx, c, mDim);
+        llvm::Value *v = pack(opnd[1], bIdx, c, mDim);
         if (!v)
           return fail();
         args.push_back(v);
@@ -312,7 +343,15 @@ bool KernelLowering::lowerMmaDot(const Operation &op) {
           acc[ci[j]] = b_.CreateExtractValue(res, j);
       }
     }
+    opnd[0].cache.clear();
+    opnd[1].cache.clear();
   }
+  for (unsigned i = 0; i < 2; ++i)
+    if (auto it = stagedBytes_.find(op.operand(i)); it != stagedBytes_.end()) {
+      sharedPending_ -= it->second;
+      stagedBytes_.erase(it);
+      stagedOperands_.erase(op.operand(i));
+    }
   bind(op.result(), std::move(acc));
   return true;
 }

@@ -50,6 +50,23 @@ bool KernelLowering::canUseLdmatrix(const Type *type, const LinearLayout &dst) c
 
 Regs KernelLowering::ldmatrixOperand(const Operation &op, const Type *type, const LinearLayout &src,
                                      const LinearLayout &dst, const Regs &in) {
+  const int64_t bytes = type->numElements() * 2;
+  if (!fitsSharedMemory(op, type, bytes))
+    return {};
+  std::function<Regs(unsigned)> load =
+      stageForLdmatrix(op, type, src, dst, in, sharedScratch(bytes));
+  const unsigned group = op.result()->type()->layout()->opIdx() == 0 ? 8 : 4;
+  Regs out(dst.numRegisters());
+  for (unsigned r0 = 0; r0 < dst.numRegisters(); r0 += group) {
+    Regs g = load(r0);
+    std::copy(g.begin(), g.end(), out.begin() + r0);
+  }
+  return out;
+}
+
+std::function<Regs(unsigned)>
+KernelLowering::stageForLdmatrix(const Operation &op, const Type *type, const LinearLayout &src,
+                                 const LinearLayout &dst, const Regs &in, llvm::Value *base) {
   const Type *dstTy = op.result()->type();
   const Layout *dl = dstTy->layout();
   const bool isA = dl->opIdx() == 0;
@@ -77,12 +94,7 @@ Regs KernelLowering::ldmatrixOperand(const Operation &op, const Type *type, cons
   const int64_t maxPhase = std::min<int64_t>(chunks, 8);
 
   llvm::Type *elemTy = registerType(type);
-  const int64_t bytes = type->numElements() * 2;
-  if (!fitsSharedMemory(op, type, bytes))
-    return {};
-  sharedBytes_ = std::max(sharedBytes_, static_cast<unsigned>((bytes + 15) / 16 * 16));
-  llvm::Value *base = sharedMemoryBase();
-  auto offset = [&](llvm::Value *row, llvm::Value *col) {
+  auto offset = [this, base, elemTy, C, perPhase, maxPhase](llvm::Value *row, llvm::Value *col) {
     llvm::Value *phase = row;
     if (perPhase > 1)
       phase = b_.CreateLShr(phase, log2Of(perPhase));
@@ -119,7 +131,7 @@ Regs KernelLowering::ldmatrixOperand(const Operation &op, const Type *type, cons
   llvm::Value *lane = laneId_;
   llvm::Value *i = b_.CreateAnd(lane, 7);
   llvm::Value *j = b_.CreateAnd(b_.CreateLShr(lane, 3), isA ? 3 : 1);
-  const unsigned group = isA ? 8 : 4, numMatrices = isA ? 4 : 2;
+  const unsigned numMatrices = isA ? 4 : 2;
   const llvm::Intrinsic::ID id =
       isA ? (trans ? llvm::Intrinsic::nvvm_ldmatrix_sync_aligned_m8n8_x4_trans_b16
                    : llvm::Intrinsic::nvvm_ldmatrix_sync_aligned_m8n8_x4_b16)
@@ -129,29 +141,25 @@ Regs KernelLowering::ldmatrixOperand(const Operation &op, const Type *type, cons
   // Matrix j's offset along the other dim (A: bit 0 of j, 8 rows) and along K (A: bit 1; B: bit 0).
   llvm::Value *oOff = isA ? b_.CreateShl(b_.CreateAnd(j, 1), 3) : b_.getInt32(0);
   llvm::Value *kOff = isA ? b_.CreateShl(b_.CreateLShr(j, 1), 3) : b_.CreateShl(j, 3);
-  Regs out(dst.numRegisters());
-  for (unsigned r0 = 0; r0 < dst.numRegisters(); r0 += group) {
-    llvm::Value *o = b_.CreateAdd(coordinate(warpOnly, r0, oDim), oOff);
-    llvm::Value *k = b_.CreateAdd(coordinate(warpOnly, r0, kDim), kOff);
+  const LinearLayout *warpOnlyPtr = &warpOnly;
+  return [this, offset, warpOnlyPtr, i, id, trans, kDim, oDim, oOff, kOff, elemTy,
+          numMatrices](unsigned r0) {
+    llvm::Value *o = b_.CreateAdd(coordinate(*warpOnlyPtr, r0, oDim), oOff);
+    llvm::Value *k = b_.CreateAdd(coordinate(*warpOnlyPtr, r0, kDim), kOff);
     // Lane i gives row i of its matrix: along K when the stored rows run along K's other dim.
-    llvm::Value *row, *col;
-    if (!trans) { // rows = other dim, columns = K
-      row = b_.CreateAdd(o, i);
-      col = k;
-    } else { // rows = K, columns = other dim
-      row = b_.CreateAdd(k, i);
-      col = o;
-    }
+    llvm::Value *row = trans ? b_.CreateAdd(k, i) : b_.CreateAdd(o, i);
+    llvm::Value *col = trans ? o : k;
     llvm::Value *ptr = offset(row, col);
     llvm::Value *res = b_.CreateIntrinsic(id, {ptr->getType()}, {ptr});
+    Regs out;
     for (unsigned m = 0; m < numMatrices; ++m) {
       llvm::Value *word = b_.CreateExtractValue(res, m);
       llvm::Value *pair = b_.CreateBitCast(word, llvm::FixedVectorType::get(elemTy, 2));
-      out[r0 + 2 * m] = b_.CreateExtractElement(pair, uint64_t{0});
-      out[r0 + 2 * m + 1] = b_.CreateExtractElement(pair, uint64_t{1});
+      out.push_back(b_.CreateExtractElement(pair, uint64_t{0}));
+      out.push_back(b_.CreateExtractElement(pair, uint64_t{1}));
     }
-  }
-  return out;
+    return out;
+  };
 }
 
 } // namespace tritonc

@@ -189,6 +189,22 @@ bool KernelLowering::lowerConvertLayout(const Operation &op) {
     return true;
   }
 
+  // An operand whose only reader is an mma.sync dot in this block is staged in shared memory
+  // and read fragment by fragment while the dot is lowered (few registers live at a time).
+  const Value *res = op.result();
+  if (canUseLdmatrix(dstTy, *dst) && res->users().size() == 1 &&
+      res->users()[0]->code() == OpCode::Dot && res->users()[0]->parent() == op.parent() &&
+      res->users()[0]->operand(2) != res) {
+    const int64_t bytes = srcTy->numElements() * 2;
+    if (!fitsSharedMemory(op, srcTy, bytes))
+      return false;
+    llvm::Value *base = sharedScratch(bytes);
+    const unsigned rounded = static_cast<unsigned>((bytes + 15) / 16 * 16);
+    sharedPending_ += rounded;
+    stagedBytes_[res] = rounded;
+    stagedOperands_[res] = stageForLdmatrix(op, srcTy, *src, *dst, in, base);
+    return true;
+  }
   Regs out = canUseLdmatrix(dstTy, *dst) ? ldmatrixOperand(op, srcTy, *src, *dst, in)
                                          : throughShared(op, srcTy, *src, *dst, in);
   if (out.empty())
@@ -209,8 +225,7 @@ Regs KernelLowering::throughShared(const Operation &op, const Type *srcTy,
   const int64_t bytes = srcTy->numElements() * elemBytes;
   if (!fitsSharedMemory(op, srcTy, bytes))
     return {};
-  sharedBytes_ = std::max(sharedBytes_, static_cast<unsigned>((bytes + 15) / 16 * 16));
-  llvm::Value *base = sharedMemoryBase();
+  llvm::Value *base = sharedScratch(bytes);
   const std::vector<int64_t> &shape = srcTy->shape();
   auto offset = [&](const LinearLayout &ll, unsigned reg) {
     llvm::Value *off = nullptr;
@@ -254,8 +269,18 @@ const LinearLayout &KernelLowering::derivedLayout(LinearLayout ll) {
   return derivedLayouts_.emplace_back(std::move(ll));
 }
 
+llvm::Value *KernelLowering::sharedScratch(int64_t bytes) {
+  const unsigned rounded = static_cast<unsigned>((bytes + 15) / 16 * 16);
+  sharedBytes_ = std::max(sharedBytes_, sharedPending_ + rounded);
+  llvm::Value *base = sharedMemoryBase();
+  if (!sharedPending_)
+    return base;
+  return b_.CreateConstInBoundsGEP1_32(b_.getInt8Ty(), base, sharedPending_);
+}
+
 bool KernelLowering::fitsSharedMemory(const Operation &op, const Type *type, int64_t bytes) {
   const unsigned limit = target_.info().sharedMemoryBytes;
+  bytes += sharedPending_;
   if (bytes <= limit)
     return true;
   error(op, "kernel '" + fn_.name() + "': '" + std::string(op.mnemonic()) + "' of " + type->str() +

@@ -20,6 +20,7 @@
 #include <llvm/IR/IRBuilder.h>
 
 #include <deque>
+#include <functional>
 #include <map>
 #include <unordered_map>
 
@@ -109,6 +110,11 @@ private:
   /// and ldmatrix; empty after an error.
   Regs ldmatrixOperand(const Operation &op, const Type *type, const LinearLayout &src,
                        const LinearLayout &dst, const Regs &in);
+  /// Stores `in` swizzled at `base` (between barriers) and returns the ldmatrix loader of one
+  /// fragment group (see stagedOperands_).
+  std::function<Regs(unsigned)> stageForLdmatrix(const Operation &op, const Type *type,
+                                                 const LinearLayout &src, const LinearLayout &dst,
+                                                 const Regs &in, llvm::Value *base);
 
   // ---- LowerDot.cpp
   bool lowerDot(const Operation &op);
@@ -123,6 +129,9 @@ private:
   /// True in exactly one thread of each group holding the same elements (nullptr: all).
   llvm::Value *ownerPredicate(const LinearLayout &ll);
   llvm::Value *sharedMemoryBase();
+  /// Scratch shared memory of `bytes` for one op (reused by the next op: callers put barriers
+  /// around their use), past the regions of operands staged for a dot not lowered yet.
+  llvm::Value *sharedScratch(int64_t bytes);
 
   // ---- shared helpers (Lowering.cpp)
   /// The linear layout of a block type; nullptr after reporting why at `op`.
@@ -153,6 +162,12 @@ private:
   std::map<const LinearLayout *, llvm::Value *> owners_;
   std::map<std::string, llvm::FunctionCallee> libraryFunctions_;
   unsigned sharedBytes_ = 0;
+  /// Shared memory held by operands staged for ldmatrix until their dot is lowered.
+  unsigned sharedPending_ = 0;
+  /// ldmatrix loaders of operands staged in shared memory, by value: each returns the
+  /// registers of the fragment group starting at a register (8 for A, 4 for B).
+  std::unordered_map<const Value *, std::function<Regs(unsigned)>> stagedOperands_;
+  std::unordered_map<const Value *, unsigned> stagedBytes_;
 };
 
 } // namespace tritonc

@@ -5,7 +5,9 @@
 // m16n8k32 into i32; fp8 m16n8k32 into f32 on sm_89+) and whose shape is a whole number of
 // instructions (M % 16, N % 8, K % the instruction's K):
 //   - warpsPerCTA of the accumulator: the kernel's warps doubled onto M or N, whichever has
-//     more instruction tiles per warp left (Triton's warpsPerTileV2), the batch dim getting none;
+//     more instruction tiles per warp left (Triton's warpsPerTileV2), all onto M for a dot
+//     whose result feeds another dot's A operand, the batch dim getting none
+//     (mmaLayoutForDot in LayoutUtils; coalesce already gives most dots these layouts);
 //   - the result takes #mma<version = 2, wpc = that, instr = [16, 8]>, a and b are converted to
 //     #dot_op<op = 0 | 1, parent = #mma, k_width = 32 / element bits>, the accumulator to #mma,
 //     and the result is converted back to its old layout for its users;
@@ -25,46 +27,11 @@
 #include "passes/AccelerateMatmul.h"
 
 #include "ir/Builder.h"
-#include "ir/MmaLayout.h"
+#include "passes/LayoutUtils.h"
 
 namespace tritonc {
 
 namespace {
-
-/// Whether mma.sync computes a dot of `a` operands into `c` with `precision` on `target`.
-bool hasMmaForm(const TargetInfo &target, ScalarKind a, ScalarKind c,
-                const std::string &precision) {
-  if (!target.isCuda() || target.computeCapability < 80)
-    return false;
-  switch (a) {
-  case ScalarKind::F16:
-    return c == ScalarKind::F32 || c == ScalarKind::F16;
-  case ScalarKind::BF16:
-    return c == ScalarKind::F32;
-  case ScalarKind::F32:
-    return c == ScalarKind::F32 && precision == "tf32";
-  case ScalarKind::I8:
-    return c == ScalarKind::I32;
-  case ScalarKind::F8E4NV:
-  case ScalarKind::F8E5:
-    return c == ScalarKind::F32 && target.computeCapability >= 89;
-  default:
-    return false;
-  }
-}
-
-/// Warps along [M, N] for an accumulator of `m` x `n` elements (instruction tile 16 x 8).
-std::vector<unsigned> warpsPerTile(int64_t m, int64_t n, unsigned numWarps) {
-  unsigned wm = 1, wn = 1;
-  while (wm * wn < numWarps) {
-    bool mHasRoom = m / (16 * wm) > 1, nHasRoom = n / (8 * wn) > 1;
-    if (mHasRoom && (m / (16 * wm) >= n / (8 * wn) || !nHasRoom))
-      wm *= 2;
-    else
-      wn *= 2;
-  }
-  return {wm, wn};
-}
 
 /// Makes every use of `v` except those by `keep` use `with`.
 void replaceUsesExcept(Value *v, Value *with, const Operation *keep) {
@@ -111,29 +78,16 @@ private:
     const Type *cTy = c->type();
     if (!cTy->layout() || cTy->layout()->isMma())
       return;
-    const ScalarKind ka = a->type()->element()->scalarKind();
-    const ScalarKind kc = cTy->element()->scalarKind();
-    if (b->type()->element()->scalarKind() != ka ||
-        !hasMmaForm(target_, ka, kc, dot->attrs().getString("input_precision", "tf32")))
+    const Layout *mma = mmaLayoutForDot(ctx_, *dot, target_, fn_.numWarps);
+    if (!mma)
       return;
-    const unsigned rank = cTy->rank();
-    const unsigned kWidth = mmaKWidth(scalarBitWidth(ka));
-    const int64_t M = cTy->shape()[rank - 2], N = cTy->shape()[rank - 1];
-    const int64_t K = a->type()->shape()[rank - 1];
-    if (M % 16 || N % 8 || K % mmaInstrK(kWidth))
-      return;
-
-    std::vector<unsigned> wpc = warpsPerTile(M, N, fn_.numWarps);
-    if (rank == 3)
-      wpc.insert(wpc.begin(), 1u);
-    const Layout *mma = ctx_.mma(2, wpc, {16, 8});
     const Layout *oldLayout = cTy->layout();
     const SourceLoc loc = dot->loc();
 
     // Operands are converted where they are defined, so that a loop-invariant one (attention's
     // q) is converted once outside the loop.
-    dot->setOperand(0, convertAtDef(a, ctx_.dotOperand(0, mma, kWidth), loc));
-    dot->setOperand(1, convertAtDef(b, ctx_.dotOperand(1, mma, kWidth), loc));
+    dot->setOperand(0, convertAtDef(a, dotOperandLayout(ctx_, *dot, 0, mma), loc));
+    dot->setOperand(1, convertAtDef(b, dotOperandLayout(ctx_, *dot, 1, mma), loc));
     b_.setInsertionPoint(dot);
     Value *newC = convert(c, mma, loc);
     dot->setOperand(2, newC);

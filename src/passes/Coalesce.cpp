@@ -34,6 +34,9 @@
 //    (reduce, trans), a convert_layout follows the op. Ops without a layout relation (reshape,
 //    cat, join, split, gather, histogram, dot's a and b, print, assert) take operands as they
 //    are (cat and join only need their two operands alike): codegen handles any layout there.
+// Dots with an mma.sync form on the target (mmaLayoutForDot) are anchors too: their result and
+// accumulator take the #mma layout, seeded before the memory ops so that it wins ties, and their
+// operands are converted to the matching #dot_op layouts.
 // Expects: Tile IR. Leaves: GPU IR (every block type has a layout), loads/stores with `vec`.
 //
 //   before: %v = load %p, %m : tensor<1024xf32>          (%p: 16-byte aligned and contiguous)
@@ -117,7 +120,7 @@ struct Transfer {
 class LayoutAssigner {
 public:
   LayoutAssigner(Function &f, const TargetInfo &target)
-      : f_(f), ctx_(f.context()), numWarps_(std::max(1u, f.numWarps)),
+      : f_(f), ctx_(f.context()), target_(target), numWarps_(std::max(1u, f.numWarps)),
         warpSize_(std::max(1u, target.warpSize)), maxBytes_(std::max(1u, target.maxLoadStoreBytes)),
         axis_(f) {}
 
@@ -132,6 +135,7 @@ public:
 private:
   Function &f_;
   Context &ctx_;
+  const TargetInfo &target_;
   unsigned numWarps_, warpSize_, maxBytes_;
   AxisInfoAnalysis axis_;
 
@@ -147,6 +151,7 @@ private:
   std::vector<Operation *> memOps_;
   std::unordered_map<const Operation *, const Layout *> anchor_;
   std::unordered_map<const Operation *, const Layout *> reduceLayout_; // the operands' layout
+  std::vector<std::pair<Operation *, const Layout *>> dotMma_;         // dots on tensor cores
 
   // ------------------------------------------------------------------------------------------
   void addNode(Value *v) {
@@ -215,6 +220,11 @@ private:
   }
 
   void chooseAnchors() {
+    f_.walk([&](Operation *op) {
+      if (op->code() == OpCode::Dot)
+        if (const Layout *l = mmaLayoutForDot(ctx_, *op, target_, numWarps_))
+          dotMma_.push_back({op, l});
+    });
     if (memOps_.empty())
       return;
     auto component = opComponents();
@@ -426,6 +436,16 @@ private:
   }
 
   void propagate() {
+    // Dots on tensor cores first: their #mma layout then wins the ties, so that a loop-carried
+    // accumulator and the elementwise work on a dot's result (attention's softmax) stay in it.
+    for (auto &[op, l] : dotMma_) {
+      if (isNode(op->result(0)))
+        assign(rep(op->result(0)), l);
+      // A constant accumulator is left to propagation (one zero block may feed several dots).
+      const Operation *accDef = op->operand(2)->definingOp();
+      if (isNode(op->operand(2)) && !(accDef && accDef->code() == OpCode::Constant))
+        assign(rep(op->operand(2)), l);
+    }
     for (Operation *op : memOps_) {
       const Layout *l = anchor_.at(op);
       for (Value *r : op->results())
@@ -529,7 +549,11 @@ private:
       return defaultLayout(v->type()->shape());
     }
     case OpCode::Dot:
-      return i == 2 ? resultLayout(0) : nullptr;
+      if (i == 2)
+        return resultLayout(0);
+      if (const Layout *r = resultLayout(0); r && r->isMma())
+        return dotOperandLayout(ctx_, *op, i, r);
+      return nullptr;
     case OpCode::Cat:
     case OpCode::Join:
       return i == 1 ? op->operand(0)->type()->layout() : nullptr;

@@ -504,14 +504,16 @@ TEST_CASE("2-D masked copy through slices, expand_dims and broadcast") {
 TEST_CASE("unsupported ops are located errors") {
   Context ctx;
   Module m(ctx);
-  const Layout *l = ctx.blocked({1, 4}, {8, 4}, {4, 1}, {1, 0});
-  const Type *t = ctx.block(ctx.f32(), {32, 32}, l);
+  const Layout *l = ctx.blocked({1}, {32}, {4}, {0});
+  const Type *t = ctx.block(ctx.i32(), {128}, l);
   Function *fn = m.addFunction("k", {});
   Builder b(ctx);
   b.setInsertionPointToEnd(fn->body());
   SourceLoc loc{1, 7, 3};
-  Value *a = b.floatConstant(1.0, t, {});
-  b.createValue(OpCode::Dot, {a, a, a}, t, loc);
+  Value *a = b.intConstant(1, t, {});
+  AttrList bins;
+  bins.set("num_bins", int64_t{128});
+  b.createValue(OpCode::Histogram, {a}, t, loc, std::move(bins));
   b.create(OpCode::Return, {}, {}, {}, {});
   std::unique_ptr<Target> target = makeTarget("sm_90a");
   llvm::LLVMContext llctx;
@@ -520,7 +522,7 @@ TEST_CASE("unsupported ops are located errors") {
   DiagnosticEngine diags;
   CHECK(!emitLLVM(m, *target, llctx, mod, kernels, diags));
   REQUIRE(diags.diagnostics().size() == 1);
-  CHECK(diags.diagnostics()[0].message == "'dot' is not supported yet for sm_90a");
+  CHECK(diags.diagnostics()[0].message == "'histogram' is not supported yet for sm_90a");
   CHECK(diags.diagnostics()[0].range.begin.line == 7);
 }
 
