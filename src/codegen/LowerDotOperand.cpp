@@ -54,7 +54,7 @@ Regs KernelLowering::ldmatrixOperand(const Operation &op, const Type *type, cons
   if (!fitsSharedMemory(op, type, bytes))
     return {};
   std::function<Regs(unsigned)> load =
-      stageForLdmatrix(op, type, src, dst, in, sharedScratch(bytes));
+      stageForLdmatrix(op, type, src, dst, in, sharedRegion(bytes));
   const unsigned group = op.result()->type()->layout()->opIdx() == 0 ? 8 : 4;
   Regs out(dst.numRegisters());
   for (unsigned r0 = 0; r0 < dst.numRegisters(); r0 += group) {
@@ -110,7 +110,8 @@ KernelLowering::stageForLdmatrix(const Operation &op, const Type *type, const Li
   unsigned n = std::min(src.contiguousRegisters(cDim), 8u);
   while (n > 1 && (src.threadBitsMask(cDim) & (n - 1)))
     n /= 2;
-  target_.barrier(b_);
+  if (sharedReadsSinceBarrier_)
+    sharedBarrier(); // earlier readers of shared memory are done
   for (unsigned r = 0; r < src.numRegisters(); r += n) {
     llvm::Value *ptr = offset(coordinate(src, r, rDim), coordinate(src, r, cDim));
     if (n == 1) {
@@ -122,7 +123,7 @@ KernelLowering::stageForLdmatrix(const Operation &op, const Type *type, const Li
       vec = b_.CreateInsertElement(vec, in[r + e], e);
     b_.CreateAlignedStore(vec, ptr, llvm::Align(2 * n));
   }
-  target_.barrier(b_);
+  sharedStoresUnsynced_ = true; // the first ldmatrix waits for every thread's stores
 
   // Load: the warp's part of the coordinates (lanes are ldmatrix's business).
   std::vector<LinearLayout::Coord> noLanes(dst.laneBases().size(), LinearLayout::Coord(2, 0));
@@ -144,6 +145,9 @@ KernelLowering::stageForLdmatrix(const Operation &op, const Type *type, const Li
   const LinearLayout *warpOnlyPtr = &warpOnly;
   return [this, offset, warpOnlyPtr, i, id, trans, kDim, oDim, oOff, kOff, elemTy,
           numMatrices](unsigned r0) {
+    if (sharedStoresUnsynced_)
+      sharedBarrier();
+    sharedReadsSinceBarrier_ = true;
     llvm::Value *o = b_.CreateAdd(coordinate(*warpOnlyPtr, r0, oDim), oOff);
     llvm::Value *k = b_.CreateAdd(coordinate(*warpOnlyPtr, r0, kDim), kOff);
     // Lane i gives row i of its matrix: along K when the stored rows run along K's other dim.

@@ -198,7 +198,7 @@ bool KernelLowering::lowerConvertLayout(const Operation &op) {
     const int64_t bytes = srcTy->numElements() * 2;
     if (!fitsSharedMemory(op, srcTy, bytes))
       return false;
-    llvm::Value *base = sharedScratch(bytes);
+    llvm::Value *base = sharedRegion(bytes);
     const unsigned rounded = static_cast<unsigned>((bytes + 15) / 16 * 16);
     sharedPending_ += rounded;
     stagedBytes_[res] = rounded;
@@ -270,6 +270,16 @@ const LinearLayout &KernelLowering::derivedLayout(LinearLayout ll) {
 }
 
 llvm::Value *KernelLowering::sharedScratch(int64_t bytes) {
+  sharedStoresUnsynced_ = sharedReadsSinceBarrier_ = true; // the caller syncs for itself
+  return sharedRegion(bytes);
+}
+
+void KernelLowering::sharedBarrier() {
+  target_.barrier(b_);
+  sharedStoresUnsynced_ = sharedReadsSinceBarrier_ = false;
+}
+
+llvm::Value *KernelLowering::sharedRegion(int64_t bytes) {
   const unsigned rounded = static_cast<unsigned>((bytes + 15) / 16 * 16);
   sharedBytes_ = std::max(sharedBytes_, sharedPending_ + rounded);
   llvm::Value *base = sharedMemoryBase();

@@ -202,11 +202,14 @@ bool KernelLowering::run(KernelInfo &info) {
 }
 
 bool KernelLowering::lowerBlock(const Block &block) {
+  sharedStoresUnsynced_ = sharedReadsSinceBarrier_ = true; // reached from elsewhere too
   for (const auto &op : block.ops()) {
     if (op->isTerminator())
       break;
     if (!lowerOp(*op))
       return false;
+    if (op->numRegions())
+      sharedStoresUnsynced_ = sharedReadsSinceBarrier_ = true;
   }
   return true;
 }

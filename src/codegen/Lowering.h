@@ -132,6 +132,11 @@ private:
   /// Scratch shared memory of `bytes` for one op (reused by the next op: callers put barriers
   /// around their use), past the regions of operands staged for a dot not lowered yet.
   llvm::Value *sharedScratch(int64_t bytes);
+  /// The same region without the conservative barrier bookkeeping (for staged operands, which
+  /// track their stores and reads themselves: see sharedStoresUnsynced_).
+  llvm::Value *sharedRegion(int64_t bytes);
+  /// A CTA barrier that settles the staged-operand bookkeeping.
+  void sharedBarrier();
 
   // ---- shared helpers (Lowering.cpp)
   /// The linear layout of a block type; nullptr after reporting why at `op`.
@@ -164,6 +169,12 @@ private:
   unsigned sharedBytes_ = 0;
   /// Shared memory held by operands staged for ldmatrix until their dot is lowered.
   unsigned sharedPending_ = 0;
+  /// Staged-operand bookkeeping along the straight-line code being emitted (both true, i.e.
+  /// unknown, at the start of every region and after every op with regions): shared-memory
+  /// stores not yet followed by a barrier (a read needs one first), and reads since the last
+  /// barrier (a store needs one first). Staging two operands then costs one barrier before
+  /// their stores and one before their first ldmatrix.
+  bool sharedStoresUnsynced_ = true, sharedReadsSinceBarrier_ = true;
   /// ldmatrix loaders of operands staged in shared memory, by value: each returns the
   /// registers of the fragment group starting at a register (8 for A, 4 for B).
   std::unordered_map<const Value *, std::function<Regs(unsigned)>> stagedOperands_;
