@@ -204,15 +204,21 @@ bool KernelLowering::lowerMmaDot(const Operation &op) {
   struct Operand {
     const Regs *regs = nullptr;
     std::function<Regs(unsigned)> load;
-    unsigned group = 1;
+    unsigned group = 1, pairStride = 0;
     std::map<unsigned, Regs> cache;
     llvm::Value *get(unsigned r) {
       if (regs)
         return (*regs)[r];
       unsigned r0 = r / group * group;
       auto it = cache.find(r0);
-      if (it == cache.end())
-        it = cache.emplace(r0, load(r0)).first;
+      if (it == cache.end()) {
+        unsigned first = r0 & ~pairStride;
+        Regs g = load(first);
+        cache[first] = Regs(g.begin(), g.begin() + group);
+        if (g.size() > group)
+          cache[first + pairStride] = Regs(g.begin() + group, g.end());
+        it = cache.find(r0);
+      }
       return it->second[r - r0];
     }
   };
@@ -221,6 +227,7 @@ bool KernelLowering::lowerMmaDot(const Operation &op) {
     if (auto it = stagedOperands_.find(op.operand(i)); it != stagedOperands_.end()) {
       opnd[i].load = it->second;
       opnd[i].group = i == 0 ? 8 : 4;
+      opnd[i].pairStride = stagedPairStride_[op.operand(i)];
     } else {
       opnd[i].regs = &regs(op.operand(i));
     }
@@ -351,6 +358,7 @@ bool KernelLowering::lowerMmaDot(const Operation &op) {
       sharedPending_ -= it->second;
       stagedBytes_.erase(it);
       stagedOperands_.erase(op.operand(i));
+      stagedPairStride_.erase(op.operand(i));
     }
   bind(op.result(), std::move(acc));
   return true;

@@ -53,20 +53,26 @@ Regs KernelLowering::ldmatrixOperand(const Operation &op, const Type *type, cons
   const int64_t bytes = type->numElements() * 2;
   if (!fitsSharedMemory(op, type, bytes))
     return {};
+  unsigned pairStride = 0;
   std::function<Regs(unsigned)> load =
-      stageForLdmatrix(op, type, src, dst, in, sharedRegion(bytes));
+      stageForLdmatrix(op, type, src, dst, in, sharedRegion(bytes), pairStride);
   const unsigned group = op.result()->type()->layout()->opIdx() == 0 ? 8 : 4;
   Regs out(dst.numRegisters());
   for (unsigned r0 = 0; r0 < dst.numRegisters(); r0 += group) {
+    if (r0 & pairStride)
+      continue; // loaded with its pair
     Regs g = load(r0);
-    std::copy(g.begin(), g.end(), out.begin() + r0);
+    std::copy(g.begin(), g.begin() + group, out.begin() + r0);
+    if (g.size() > group)
+      std::copy(g.begin() + group, g.end(), out.begin() + r0 + pairStride);
   }
   return out;
 }
 
 std::function<Regs(unsigned)>
 KernelLowering::stageForLdmatrix(const Operation &op, const Type *type, const LinearLayout &src,
-                                 const LinearLayout &dst, const Regs &in, llvm::Value *base) {
+                                 const LinearLayout &dst, const Regs &in, llvm::Value *base,
+                                 unsigned &pairStride) {
   const Type *dstTy = op.result()->type();
   const Layout *dl = dstTy->layout();
   const bool isA = dl->opIdx() == 0;
@@ -132,16 +138,37 @@ KernelLowering::stageForLdmatrix(const Operation &op, const Type *type, const Li
   llvm::Value *lane = laneId_;
   llvm::Value *i = b_.CreateAnd(lane, 7);
   llvm::Value *j = b_.CreateAnd(b_.CreateLShr(lane, 3), isA ? 3 : 1);
-  const unsigned numMatrices = isA ? 4 : 2;
-  const llvm::Intrinsic::ID id =
-      isA ? (trans ? llvm::Intrinsic::nvvm_ldmatrix_sync_aligned_m8n8_x4_trans_b16
-                   : llvm::Intrinsic::nvvm_ldmatrix_sync_aligned_m8n8_x4_b16)
-          : (trans ? llvm::Intrinsic::nvvm_ldmatrix_sync_aligned_m8n8_x2_trans_b16
-                   : llvm::Intrinsic::nvvm_ldmatrix_sync_aligned_m8n8_x2_b16);
   const unsigned oDim = 1 - kDim;
-  // Matrix j's offset along the other dim (A: bit 0 of j, 8 rows) and along K (A: bit 1; B: bit 0).
-  llvm::Value *oOff = isA ? b_.CreateShl(b_.CreateAnd(j, 1), 3) : b_.getInt32(0);
-  llvm::Value *kOff = isA ? b_.CreateShl(b_.CreateLShr(j, 1), 3) : b_.CreateShl(j, 3);
+  // B: two 16x8 tiles at once (ldmatrix.x4) when the register after the K repetitions steps
+  // along N: registers r0.. and r0 + pairStride.. then come from one instruction.
+  pairStride = 0;
+  int64_t pairOff = 0;
+  if (!isA) {
+    const auto &reg = dst.regBases();
+    size_t b = 2;
+    while (b < reg.size() && reg[b][kDim] && !reg[b][oDim])
+      ++b;
+    if (b < reg.size() && reg[b][oDim] && !reg[b][kDim]) {
+      pairStride = 1u << b;
+      pairOff = reg[b][oDim];
+      j = b_.CreateAnd(b_.CreateLShr(lane, 3), 3);
+    }
+  }
+  const bool x4 = isA || pairStride;
+  const unsigned numMatrices = x4 ? 4 : 2;
+  const llvm::Intrinsic::ID id =
+      x4 ? (trans ? llvm::Intrinsic::nvvm_ldmatrix_sync_aligned_m8n8_x4_trans_b16
+                  : llvm::Intrinsic::nvvm_ldmatrix_sync_aligned_m8n8_x4_b16)
+         : (trans ? llvm::Intrinsic::nvvm_ldmatrix_sync_aligned_m8n8_x2_trans_b16
+                  : llvm::Intrinsic::nvvm_ldmatrix_sync_aligned_m8n8_x2_b16);
+  // Matrix j's offset along the other dim (A: bit 0 of j, 8 rows; paired B: bit 1, the next
+  // tile) and along K (A: bit 1; B: bit 0).
+  llvm::Value *oOff =
+      isA          ? b_.CreateShl(b_.CreateAnd(j, 1), 3)
+      : pairStride ? b_.CreateMul(b_.CreateLShr(j, 1), b_.getInt32(static_cast<uint32_t>(pairOff)))
+                   : b_.getInt32(0);
+  llvm::Value *kOff =
+      isA ? b_.CreateShl(b_.CreateLShr(j, 1), 3) : b_.CreateShl(b_.CreateAnd(j, 1), 3);
   const LinearLayout *warpOnlyPtr = &warpOnly;
   return [this, offset, warpOnlyPtr, i, id, trans, kDim, oDim, oOff, kOff, elemTy,
           numMatrices](unsigned r0) {

@@ -202,7 +202,9 @@ bool KernelLowering::lowerConvertLayout(const Operation &op) {
     const unsigned rounded = static_cast<unsigned>((bytes + 15) / 16 * 16);
     sharedPending_ += rounded;
     stagedBytes_[res] = rounded;
-    stagedOperands_[res] = stageForLdmatrix(op, srcTy, *src, *dst, in, base);
+    unsigned pairStride = 0;
+    stagedOperands_[res] = stageForLdmatrix(op, srcTy, *src, *dst, in, base, pairStride);
+    stagedPairStride_[res] = pairStride;
     return true;
   }
   Regs out = canUseLdmatrix(dstTy, *dst) ? ldmatrixOperand(op, srcTy, *src, *dst, in)

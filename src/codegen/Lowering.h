@@ -112,9 +112,12 @@ private:
                        const LinearLayout &dst, const Regs &in);
   /// Stores `in` swizzled at `base` (between barriers) and returns the ldmatrix loader of one
   /// fragment group (see stagedOperands_).
+  /// `pairStride` (0: none) is set when a B operand's loader returns two groups at once, the
+  /// one at r0 and the one at r0 + pairStride (r0 must not have that bit).
   std::function<Regs(unsigned)> stageForLdmatrix(const Operation &op, const Type *type,
                                                  const LinearLayout &src, const LinearLayout &dst,
-                                                 const Regs &in, llvm::Value *base);
+                                                 const Regs &in, llvm::Value *base,
+                                                 unsigned &pairStride);
 
   // ---- LowerDot.cpp
   bool lowerDot(const Operation &op);
@@ -178,6 +181,7 @@ private:
   /// ldmatrix loaders of operands staged in shared memory, by value: each returns the
   /// registers of the fragment group starting at a register (8 for A, 4 for B).
   std::unordered_map<const Value *, std::function<Regs(unsigned)>> stagedOperands_;
+  std::unordered_map<const Value *, unsigned> stagedPairStride_;
   std::unordered_map<const Value *, unsigned> stagedBytes_;
 };
 

@@ -1,7 +1,9 @@
 // software-pipeline: the global loads that feed a loop's dots are issued one iteration ahead,
 // so that their latency hides behind the tensor-core work of the current iteration.
 //
-// For each `for` loop (kernel num_stages >= 2) and each load L directly in its body whose
+// For each `for` loop (kernel num_stages >= 2) that counts up by a positive constant step and
+// stores nothing (a load moved one iteration earlier must not miss a store of this iteration),
+// and each load L directly in its body whose
 // every user is a convert_layout to a #dot_op layout, with L's backward slice inside the body
 // made of pure, region-free ops:
 //   - prologue: the slice and L are cloned before the loop with iv = lb and the iteration
@@ -53,6 +55,19 @@ public:
 
   void run(Operation *loop) {
     Block *body = loop->region(0);
+    // Counting up by a positive constant (the guards compare iv + step < ub), with no store or
+    // atomic in the loop that a load issued one iteration early could miss.
+    const Operation *stepDef = loop->operand(2)->definingOp();
+    if (!stepDef || stepDef->code() != OpCode::Constant || stepDef->attrs().getInt("value") <= 0 ||
+        loop->operand(2)->type()->isUnsigned())
+      return;
+    bool writes = false;
+    loop->walk([&](Operation *op) {
+      writes |= op->code() == OpCode::Store || op->code() == OpCode::AtomicRMW ||
+                op->code() == OpCode::AtomicCas;
+    });
+    if (writes)
+      return;
     std::vector<Operation *> loads;
     for (auto &op : body->ops())
       if (op->code() == OpCode::Load && op->result(0)->type()->isBlock() &&
