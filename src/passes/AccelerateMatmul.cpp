@@ -2,8 +2,8 @@
 //
 // For each `dot` whose operand type has an mma.sync form on the target (f16/bf16 m16n8k16 with
 // an f32 or, for f16, f16 accumulator; f32 with input_precision = "tf32" m16n8k8; int8
-// m16n8k32 into i32; fp8 m16n8k32 into f32 on sm_89+) and whose shape is a whole number of
-// instructions (M % 16, N % 8, K % the instruction's K):
+// m16n8k32 into i32) and whose shape is a whole number of instructions (M % 16, N % 8, K % the
+// instruction's K):
 //   - warpsPerCTA of the accumulator: the kernel's warps doubled onto M or N, whichever has
 //     more instruction tiles per warp left (Triton's warpsPerTileV2), all onto M for a dot
 //     whose result feeds another dot's A operand, the batch dim getting none
@@ -16,8 +16,8 @@
 //     conversion of the initial value before the loop and one of the result after it, so the
 //     K loop keeps the accumulator in registers. `remove-converts` then drops the identity
 //     conversions this leaves.
-// Dots with other types (f32 with "ieee" or "tf32x3", f64, fp8 into f16), shapes or targets are
-// left alone: codegen lowers them on FMA units.
+// Dots with other types (f32 with "ieee" or "tf32x3", f64, fp8: its mma.sync needs PTX 8.4),
+// shapes or targets are left alone: codegen lowers them on FMA units.
 // Expects: GPU IR. Leaves: GPU IR; dots with #mma results have #dot_op operands.
 //
 //   before: %d = dot %a, %b, %c : tensor<64x32xf16, #blocked0>, ... -> tensor<64x64xf32, #blocked1>
