@@ -103,7 +103,7 @@ regress() {
     echo "fuzz[$t]: ${#files[@]} regression inputs OK"
   else
     echo "fuzz[$t]: regression inputs FAILED: one of tests/robustness/crashes/$t fails:" >&2
-    grep -E "Running|ERROR|SUMMARY|oracle|==[0-9]+==" "$bdir/logs/$t.regress.log" | head -20 >&2
+    grep -m 20 -E "Running|ERROR|SUMMARY|oracle|==[0-9]+==" "$bdir/logs/$t.regress.log" >&2
     status=1
   fi
 }
@@ -156,7 +156,7 @@ for t in "${targets[@]}"; do
     else
       status=1
       summary+=("$t: FAILED (log $bdir/logs/$t.log, inputs in $bdir/artifacts/$t/)")
-      grep -E "ERROR|SUMMARY|oracle|Test unit written|timeout" "$bdir/logs/$t.log" | head -10 >&2 || true
+      grep -m 10 -E "ERROR|SUMMARY|oracle|Test unit written|timeout" "$bdir/logs/$t.log" >&2 || true
     fi
   else # campaign: keep going after crashes until N executions
     done_runs=0 crashes=0 restarts=0
@@ -167,7 +167,7 @@ for t in "${targets[@]}"; do
       cat "$bdir/logs/$t.log" >> "$bdir/logs/$t.campaign.log"
       [ "$ok" = 1 ] && break
       crashes=$((crashes + 1)) restarts=$((restarts + 1)) status=1
-      grep -E "ERROR|SUMMARY|oracle|Test unit written" "$bdir/logs/$t.log" | head -5 >&2 || true
+      grep -m 5 -E "ERROR|SUMMARY|oracle|Test unit written" "$bdir/logs/$t.log" >&2 || true
     done
     summary+=("$t: $done_runs execs, $crashes crash(es), $(cov_of "$bdir/logs/$t.log"), corpus $(ls "$bdir/work/$t" | wc -l) files")
     if [ "$fast" = 1 ]; then # the grown corpus, every input once, under ASan + UBSan + LSan

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Run tritonc's whole test suite (no GPU needed) and end with one line: `N passed, N failed`.
-# Layers, fastest first (see shared/ARCHITECTURE.md, "Tests"):
+# Layers, fastest first (see CONTRIBUTING.md, "Tests"):
 #   unit       doctest cases of build/tests/unit/unit_tests          (each case counts)
 #   lit        lit + FileCheck file tests under tests/lit             (each test counts)
 #   toolchain  every tests/kernels/*.tt and examples/*.tt compiled to a cubin with ptxas for
@@ -8,12 +8,19 @@
 #              line `# ACCEPT-FLAGS: -D BLOCK=64`
 #   build      examples/build built with ninja, make and meson: editing an imported module
 #              rebuilds exactly its importers, and a second build does nothing
+#   install    scripts/setup.sh against stand-ins for apt that report every package missing
+#              (tests/setup); `meson install --destdir`, then examples/cmake (find_package) and
+#              examples/meson (pkg-config) built against the installed tree only; -Dtests=false;
+#              the self-contained tritonc-static without libLLVM (tests/install)
+#   python     python/tritonc (the Python runtime) on a fake driver, and its pip install
 #   host       examples/host (generated C header + include/tritonc/launcher.hpp) compiled and
 #              linked against cuda.h and the libcuda stub, for a cubin and a two-arch fatbin, and
 #              run on tests/host/mock_libcuda.cpp (a CPU stand-in for the driver); the generated
 #              header compiled as C99 (a real GPU: tests/gpu/run_host_example.sh)
 #   docs       man/tritonc.1 renders without warnings; every flag of `tritonc --help` and of
-#              `tritonc run --help` is in the man page and in README.md
+#              `tritonc run --help` is in the man page and in README.md; the builtin support
+#              and "Not supported" tables of docs/LANGUAGE.md agree with the compiler
+#              (tests/docs/check_support_table.py)
 #   robustness mutated kernels never crash or hang, resource limits give located errors,
 #              outputs are byte-identical across runs (tests/robustness/)
 #   style      clang-format-22 over the C++ sources
@@ -119,7 +126,7 @@ else
   accept_one() { # FILE ARCH OUTDIR
     local src=$1 arch=$2 out=$3 name flags log
     name=$(basename "$src" .tt).$arch
-    flags=$(sed -nE 's/^# ACCEPT-FLAGS:(.*)$/\1/p' "$src" | head -n 1)
+    flags=$(sed -nE '/^# ACCEPT-FLAGS:/{s/^# ACCEPT-FLAGS:(.*)$/\1/p;q}' "$src")
     log="$out/$name.log"
     # shellcheck disable=SC2086  # flags are meant to split
     if "$TRITONC" "$src" -o "$out/$name.cubin" --arch "$arch" $flags >"$log" 2>&1 &&
@@ -139,7 +146,8 @@ else
   done | xargs -0 -n 2 -P "$JOBS" bash -c 'accept_one "$1" "$2" "$0"' "$TMP/accept"
   for r in "$TMP"/accept/*.result; do
     [ -f "$r" ] || continue
-    if head -n 1 "$r" | grep -q '^PASS'; then head -n 1 "$r"; pass 1; else cat "$r"; fail 1 "$(head -n 1 "$r" | sed 's/^FAIL: /toolchain: /')"; fi
+    read -r first <"$r"
+    if [[ $first == PASS* ]]; then echo "$first"; pass 1; else cat "$r"; fail 1 "toolchain: ${first#FAIL: }"; fi
   done
   n=$(ls "$TMP"/accept/*.result 2>/dev/null | wc -l)
   echo "$n kernel builds checked"
@@ -160,6 +168,49 @@ for sys in ninja make meson; do
   fi
 done
 
+# ---- set-up and install ----------------------------------------------------------------------
+section "set-up and install (bare-machine set-up, meson install, consumers, static binary)"
+if [ "${TRITONC_SANITIZED:-0}" = 1 ]; then
+  echo "packaging checks run in the unsanitized suite only (they test files and scripts, not tritonc's memory safety)"
+elif tests/setup/check_setup.sh >"$TMP/setup-check.log" 2>&1; then
+  echo "PASS: $(tail -n 1 "$TMP/setup-check.log")"; pass 1
+else
+  cat "$TMP/setup-check.log"; fail 1 "setup: scripts/setup.sh on a simulated bare machine (tests/setup/check_setup.sh)"
+fi
+for check in layout cmake-ninja cmake-make meson-pkgconfig user-build static; do
+  if [ "${TRITONC_SANITIZED:-0}" = 1 ]; then
+    break
+  elif BUILD_DIR=$BUILD_ABS tests/install/check_install.sh "$check" >"$TMP/install-$check.log" 2>&1; then
+    echo "PASS: $(tail -n 1 "$TMP/install-$check.log")"; pass 1
+  else
+    cat "$TMP/install-$check.log"; fail 1 "install: $check (tests/install/check_install.sh $check)"
+  fi
+done
+
+# ---- Python runtime --------------------------------------------------------------------------
+section "Python runtime (python/tritonc: argument checks and packing on a fake driver; pip install)"
+if [ ! -x "$TRITONC" ]; then
+  fail 1 "python: $TRITONC not built"
+else
+  TRITONC=$TRITONC python3 -m unittest discover -s tests/python -v >"$TMP/python.log" 2>&1
+  rc=$?
+  grep -E ' \.\.\. (ok|FAIL|ERROR)' "$TMP/python.log"
+  pp=$(grep -cE ' \.\.\. ok$' "$TMP/python.log")
+  pf=$(grep -cE ' \.\.\. (FAIL|ERROR)$' "$TMP/python.log")
+  pass "$pp"
+  [ "$pf" -gt 0 ] && fail "$pf" "python: $pf runtime test(s) failed (tests/python)"
+  if [ "$pp" -eq 0 ] || { [ "$pf" -eq 0 ] && [ "$rc" -ne 0 ]; }; then
+    tail -n 20 "$TMP/python.log"; fail 1 "python: unittest exited $rc"
+  fi
+fi
+if [ "${TRITONC_SANITIZED:-0}" != 1 ]; then
+  if tests/python/check_package.sh >"$TMP/pip.log" 2>&1; then
+    echo "PASS: $(tail -n 1 "$TMP/pip.log")"; pass 1
+  else
+    cat "$TMP/pip.log"; fail 1 "python: the package does not pip-install (tests/python/check_package.sh)"
+  fi
+fi
+
 # ---- host example ----------------------------------------------------------------------------
 section "host example (examples/host: generated C header + launcher.hpp; mock driver, no GPU)"
 CUDA_ROOT=${CUDA_HOME:-/usr/local/cuda}
@@ -179,7 +230,7 @@ else
     if TRITONC="$TRITONC" CUDA_HOME="$CUDA_ROOT" ARCH=$variant examples/host/build.sh "$dir" \
          >"$dir.log" 2>&1; then
       echo "PASS: examples/host built for $variant"; pass 1
-      bin=$(ls "$dir"/vector_add.cubin "$dir"/vector_add.fatbin 2>/dev/null | head -n 1)
+      bin=$dir/vector_add.cubin; [ -f "$bin" ] || bin=$dir/vector_add.fatbin
       if [ -f "$TMP/mockcuda/libcuda.so.1" ] &&
          LD_LIBRARY_PATH="$TMP/mockcuda" "$dir/vector_add_host" "$bin" >"$dir.run.log" 2>&1; then
         echo "PASS: examples/host runs on the mock driver ($variant)"; pass 1
@@ -201,7 +252,7 @@ else
 fi
 
 # ---- docs ------------------------------------------------------------------------------------
-section "docs (man page, README)"
+section "docs (man page, README, docs/LANGUAGE.md support table)"
 if ! command -v man >/dev/null; then
   fail 1 "docs: man not found (install man-db)"
 else
@@ -219,6 +270,16 @@ if [ -x "$TRITONC" ]; then
   done
   if [ ${#missing_man[@]} -eq 0 ]; then pass 1; else fail 1 "docs: not in man/tritonc.1: ${missing_man[*]}"; fi
   if [ ${#missing_readme[@]} -eq 0 ]; then pass 1; else fail 1 "docs: not in README.md: ${missing_readme[*]}"; fi
+fi
+# The builtin support table of docs/LANGUAGE.md says what the compiler does: each row's kernel
+# (tests/docs/builtins/) is interpreted and compiled for sm_80, sm_90a and gfx942; each
+# construct of its "Not supported" table (tests/docs/unsupported/) fails with the quoted error.
+if [ ! -x "$TRITONC" ]; then
+  fail 1 "docs: support table: $TRITONC not built"
+elif out=$(python3 tests/docs/check_support_table.py --tritonc "$TRITONC" -j "$JOBS" 2>&1); then
+  echo "PASS: $(tail -n 1 <<<"$out")"; pass 1
+else
+  echo "$out" | tail -n 40; fail 1 "docs: docs/LANGUAGE.md's support or Not supported table disagrees with the compiler"
 fi
 
 # ---- robustness ------------------------------------------------------------------------------
@@ -256,7 +317,7 @@ elif [ "${TRITONC_SANITIZED:-0}" != 1 ]; then
   section "sanitized suite (ASan + UBSan, $ASAN_BUILD_DIR)"
   JOBS=$JOBS scripts/sanitize.sh "$ASAN_BUILD_DIR" >"$TMP/sanitize.log" 2>&1
   rc=$?
-  grep -E '^(FAIL|ERROR|SUMMARY): |^==[0-9]+==ERROR|runtime error:' "$TMP/sanitize.log" | head -n 40
+  grep -m 40 -E '^(FAIL|ERROR|SUMMARY): |^==[0-9]+==ERROR|runtime error:' "$TMP/sanitize.log"
   totals=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$TMP/sanitize.log" | tail -n 1)
   if [ -z "$totals" ]; then
     tail -n 40 "$TMP/sanitize.log"

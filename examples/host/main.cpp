@@ -1,6 +1,6 @@
 // A host program that runs tritonc's vector add on a GPU twice and checks both results:
 //   1. through the C header `tritonc --emit-c-header` generated (the binary embedded in it,
-//      typed add_kernel_launch());
+//      typed vector_add_add_kernel_launch());
 //   2. through the header-only C++ library include/tritonc/launcher.hpp, which loads a binary
 //      file (cubin or fatbin) and its JSON metadata and checks the arguments against it.
 // Usage: vector_add_host BINARY [N]   (BINARY: vector_add.cubin or .fatbin, beside its .json)
@@ -77,10 +77,10 @@ int main(int argc, char **argv) {
   // 1. The generated C header.
   CHECK_CU(cuMemsetD8(dout, 0xff, bytes));
   CHECK_CU(vector_add_load());
-  CHECK_CU(add_kernel_launch(nullptr, grid, 1, 1, dx, dy, dout, n));
+  CHECK_CU(vector_add_add_kernel_launch(nullptr, grid, 1, 1, dx, dy, dout, n));
   CHECK_CU(cuCtxSynchronize());
   CHECK_CU(cuMemcpyDtoH(out.data(), dout, bytes));
-  ok &= matches("generated header (add_kernel_launch)", x, y, out);
+  ok &= matches("generated header (vector_add_add_kernel_launch)", x, y, out);
   CHECK_CU(vector_add_unload());
 
   // 2. The C++ library on the binary file and its JSON.

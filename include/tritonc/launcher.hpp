@@ -15,6 +15,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <map>
@@ -289,6 +290,9 @@ struct ParamInfo {
   bool isPointer = false;
   unsigned size = 0;
   unsigned align = 0;
+  /// The `:16` promise the kernel was compiled with: a pointer's address (in bytes) or an
+  /// integer's value is a multiple of it. checkArguments() holds every launch to it.
+  uint64_t divisibility = 1;
 };
 
 struct KernelInfo {
@@ -298,6 +302,21 @@ struct KernelInfo {
   unsigned clusterDims[3] = {1, 1, 1};
   unsigned sharedBytes = 0;
   std::vector<ParamInfo> params;
+  /// The constexprs it was compiled with (BLOCK_SIZE, ...), in declaration order: the object
+  /// "constexprs" of the metadata (numbers, booleans, strings, null).
+  Json constexprs;
+
+  /// A constexpr's value, or nullptr.
+  const Json *constexprValue(const std::string &name) const { return constexprs.find(name); }
+  /// An integer constexpr (for grids: cdiv(n, kernel.constexprInt("BLOCK_SIZE"))); throws Error
+  /// when it is missing or not an integer.
+  int64_t constexprInt(const std::string &name) const {
+    const Json *v = constexprValue(name);
+    if (!v || v->kind != Json::Kind::Number ||
+        v->number != static_cast<double>(static_cast<int64_t>(v->number)))
+      throw Error("kernel '" + this->name + "' has no integer constexpr '" + name + "'");
+    return static_cast<int64_t>(v->number);
+  }
 };
 
 struct Metadata {
@@ -380,6 +399,8 @@ inline Metadata parseMetadata(const std::string &text, const std::string &origin
     info.symbol = symbol && symbol->kind == Json::Kind::String ? symbol->string : info.name;
     detail::dims(k, "block", info.block, where);
     detail::dims(k, "cluster_dims", info.clusterDims, where);
+    if (const Json *c = k.find("constexprs"); c && c->kind == Json::Kind::Object)
+      info.constexprs = *c;
     info.sharedBytes = detail::unsignedMember(k, "shared_bytes", where);
     for (const Json &p : member(k, "params", Json::Kind::Array, where).array) {
       ParamInfo param;
@@ -394,6 +415,12 @@ inline Metadata parseMetadata(const std::string &text, const std::string &origin
       param.align = detail::unsignedMember(p, "align", pwhere);
       if (param.size == 0 || param.size > 8)
         throw Error(pwhere + ": unsupported size " + std::to_string(param.size));
+      if (const Json *d = p.find("divisibility")) {
+        if (d->kind != Json::Kind::Number || d->number < 1 ||
+            d->number != static_cast<double>(static_cast<uint64_t>(d->number)))
+          throw Error(pwhere + ": \"divisibility\" must be a positive integer");
+        param.divisibility = static_cast<uint64_t>(d->number);
+      }
       info.params.push_back(std::move(param));
     }
     m.kernels.push_back(std::move(info));
@@ -484,7 +511,9 @@ inline std::string describe(const Arg &a) {
 /// pointer. Throws Error naming the kernel and the first bad argument. The rules: the count
 /// matches; pointer parameters take pointers (or CUdeviceptr); integer scalars (iN, uN) take
 /// integers of exactly their size; fp32/fp64 take float/double; i1 takes bool; fp16, bf16 and
-/// fp8 take unsigned integers of their size (the raw bits).
+/// fp8 take unsigned integers of their size (the raw bits). A parameter compiled with a `:16`
+/// promise (divisibility) takes only addresses / integer values that keep it: the kernel's code
+/// relies on it (16-byte vector accesses), so a broken promise would give wrong results.
 inline void checkArguments(const KernelInfo &kernel, std::vector<Arg> &args) {
   if (args.size() != kernel.params.size()) {
     std::string list;
@@ -505,6 +534,17 @@ inline void checkArguments(const KernelInfo &kernel, std::vector<Arg> &args) {
         a.kind = Arg::Kind::Pointer; // CUdeviceptr
       if (a.kind != Arg::Kind::Pointer)
         bad("a device pointer (CUdeviceptr or T*)");
+      uint64_t address = 0;
+      std::memcpy(&address, a.bytes, 8);
+      if (p.divisibility > 1 && address % p.divisibility != 0) {
+        char hex[32];
+        std::snprintf(hex, sizeof hex, "0x%llx", static_cast<unsigned long long>(address));
+        throw Error("kernel '" + kernel.name + "': argument " + std::to_string(i + 1) + " ('" +
+                    p.name + "', " + p.type + ") was compiled for addresses divisible by " +
+                    std::to_string(p.divisibility) + " (the :" + std::to_string(p.divisibility) +
+                    " in its type), got " + hex +
+                    "; pass an aligned pointer or compile without the promise");
+      }
       continue;
     }
     const std::string &t = p.type;
@@ -519,6 +559,19 @@ inline void checkArguments(const KernelInfo &kernel, std::vector<Arg> &args) {
       bool isInt = a.kind == Arg::Kind::SignedInt || a.kind == Arg::Kind::UnsignedInt;
       if (!isInt || a.size != p.size)
         bad("a " + bytes + " integer");
+      if (p.divisibility > 1) {
+        // Sign-extend a signed value from its size; the remainder test then holds for both.
+        int64_t value = 0;
+        std::memcpy(&value, a.bytes, a.size);
+        if (a.kind == Arg::Kind::SignedInt && a.size < 8 && (a.bytes[a.size - 1] & 0x80))
+          value |= static_cast<int64_t>(~0ull << (8 * a.size));
+        if (value % static_cast<int64_t>(p.divisibility) != 0)
+          throw Error("kernel '" + kernel.name + "': argument " + std::to_string(i + 1) + " ('" +
+                      p.name + "', " + p.type + ") was compiled for values divisible by " +
+                      std::to_string(p.divisibility) + " (the :" + std::to_string(p.divisibility) +
+                      " in its type), got " + std::to_string(value) +
+                      "; compile without the promise for such values");
+      }
     } else { // fp16, bf16, fp8*: raw bits
       if (a.kind != Arg::Kind::UnsignedInt || a.size != p.size)
         bad("its raw bits as a " + bytes + " unsigned integer");

@@ -13,13 +13,17 @@ namespace tritonc {
 
 bool emitLLVM(const Module &module, const Target &target, llvm::LLVMContext &ctx,
               std::unique_ptr<llvm::Module> &out, std::vector<KernelInfo> &kernels,
-              DiagnosticEngine &diags) {
+              DiagnosticEngine &diags, const SourceManager *lineInfoSources) {
   out = std::make_unique<llvm::Module>("tritonc", ctx);
   target.configureModule(*out);
+  std::unique_ptr<LineTable> lines;
+  if (lineInfoSources && !module.functions().empty())
+    lines = std::make_unique<LineTable>(*out, *lineInfoSources, module.functions().front()->loc());
   bool ok = true;
   for (const auto &fn : module.functions()) {
     KernelInfo info;
     KernelLowering lowering(*fn, target, *out, diags);
+    lowering.setLineTable(lines.get());
     if (lowering.run(info))
       kernels.push_back(std::move(info));
     else
@@ -27,6 +31,8 @@ bool emitLLVM(const Module &module, const Target &target, llvm::LLVMContext &ctx
   }
   if (!ok)
     return false;
+  if (lines)
+    lines->finalize();
   std::string problems;
   llvm::raw_string_ostream os(problems);
   if (llvm::verifyModule(*out, &os)) {

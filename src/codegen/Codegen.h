@@ -11,15 +11,18 @@
 //     (clamped to 16 bytes and to the layout's contiguous registers). No `vec`: 1.
 // Supported: constant, program_id, num_programs, arange, splat, broadcast, expand_dims,
 // convert_layout, every elementwise op (arith, cmp, select, cast incl. fp8, math, extern_call,
-// addptr), load, store, atomic_rmw, atomic_cas, reduce, barrier, for, if, while. Any other op
-// is a located error ("'dot' is not supported yet for sm_90a").
-// Shared memory (convert_layout, reduce across warps, atomics whose old values are used) is
-// one dynamic buffer, `global_smem`, as in Triton: launch with KernelInfo::sharedBytes.
+// addptr), load, store, atomic_rmw, atomic_cas, reduce, scan, histogram, print and assert
+// (NVIDIA), barrier, for, if, while. Any other op is a located error ("'dot' is not supported
+// yet for sm_90a").
+// Shared memory (convert_layout, reduce and scan across warps, histogram, atomics whose old
+// values are used) is one dynamic buffer, `global_smem`, as in Triton: launch with
+// KernelInfo::sharedBytes.
 #pragma once
 
 #include "codegen/Target.h"
 #include "ir/IR.h"
 #include "support/Diagnostics.h"
+#include "support/Source.h"
 
 #include <llvm/IR/LLVMContext.h>
 #include <llvm/IR/Module.h>
@@ -53,10 +56,11 @@ struct KernelInfo {
 
 /// Lowers every kernel of `module` into a new LLVM module `out` (in `ctx`) for `target`.
 /// Math-library functions stay declarations until linkMathLibrary. Returns false after
-/// reporting located errors into `diags`.
+/// reporting located errors into `diags`. With `lineInfoSources` (-lineinfo), instructions carry
+/// the .tt lines of their ops as line-table-only debug info (LineInfo.h).
 bool emitLLVM(const Module &module, const Target &target, llvm::LLVMContext &ctx,
               std::unique_ptr<llvm::Module> &out, std::vector<KernelInfo> &kernels,
-              DiagnosticEngine &diags);
+              DiagnosticEngine &diags, const SourceManager *lineInfoSources = nullptr);
 
 /// Links the math library functions `module` calls (libdevice / ocml), only those.
 bool linkMathLibrary(llvm::Module &module, const Target &target, DiagnosticEngine &diags);

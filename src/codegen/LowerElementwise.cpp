@@ -275,7 +275,7 @@ llvm::Value *KernelLowering::callLibrary(const Operation &op, const std::string 
     llvm::raw_string_ostream os(wanted);
     fnType->print(os);
     if (!target_.mathFunctionSignature(symbol, actual, problem)) {
-      error(op, problem);
+      diags_.error(op.loc(), problem).toolchain = true; // libdevice / ocml missing or unreadable
       return nullptr;
     }
     if (actual.empty()) {

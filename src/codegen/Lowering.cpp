@@ -179,6 +179,12 @@ bool KernelLowering::run(KernelInfo &info) {
   laneId_ = prologue_.CreateAnd(threadId_, warpSize - 1, "lane");
   warpId_ = prologue_.CreateLShr(threadId_, log2Exact(warpSize), "warp");
   b_.SetInsertPoint(start);
+  if (lines_) {
+    subprogram_ = lines_->attach(*kernel_, fn_.loc());
+    llvm::DILocation *here = lines_->location(fn_.loc(), subprogram_);
+    b_.SetCurrentDebugLocation(here);
+    prologue_.SetCurrentDebugLocation(here);
+  }
 
   for (unsigned i = 0; i < body->numArguments(); ++i) {
     llvm::Argument *arg = kernel_->getArg(i);
@@ -215,6 +221,10 @@ bool KernelLowering::lowerBlock(const Block &block) {
 }
 
 bool KernelLowering::lowerOp(const Operation &op) {
+  // An op without a location (from IR text) keeps the previous one: calls that LLVM may inline
+  // need a location in a function with debug info.
+  if (lines_ && op.loc().isValid())
+    b_.SetCurrentDebugLocation(lines_->location(op.loc(), subprogram_));
   switch (op.code()) {
   case OpCode::Constant:
     return lowerConstant(op);
@@ -249,6 +259,14 @@ bool KernelLowering::lowerOp(const Operation &op) {
     return lowerReduce(op);
   case OpCode::Dot:
     return lowerDot(op);
+  case OpCode::Scan:
+    return lowerScan(op);
+  case OpCode::Histogram:
+    return lowerHistogram(op);
+  case OpCode::Print:
+    return lowerPrint(op);
+  case OpCode::Assert:
+    return lowerAssert(op);
   case OpCode::Barrier:
     target_.barrier(b_);
     return true;

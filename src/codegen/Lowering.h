@@ -10,11 +10,13 @@
 // The implementation is split by concern: Lowering.cpp (kernel, dispatch, constants, control
 // flow), LowerElementwise.cpp (arith, casts incl. fp8, math, extern calls), LowerMemory.cpp
 // (load, store), LowerLayout.cpp (index maths, splat/broadcast/expand_dims/convert_layout),
-// LowerReduce.cpp (reduce), LowerAtomic.cpp (atomics), LowerDot.cpp (dot: FMA and mma.sync),
-// LowerDotOperand.cpp (operands into mma.sync fragments with ldmatrix).
+// LowerReduce.cpp (reduce), LowerScan.cpp (scan), LowerHistogram.cpp (histogram),
+// LowerDebug.cpp (print, assert), LowerAtomic.cpp (atomics), LowerDot.cpp (dot: FMA and
+// mma.sync), LowerDotOperand.cpp (operands into mma.sync fragments with ldmatrix).
 #pragma once
 
 #include "codegen/Codegen.h"
+#include "codegen/LineInfo.h"
 #include "codegen/LinearLayout.h"
 
 #include <llvm/IR/IRBuilder.h>
@@ -35,6 +37,8 @@ public:
                  DiagnosticEngine &diags);
   /// Emits the kernel into the module and describes it in `info`. False after an error.
   bool run(KernelInfo &info);
+  /// With a line table (-lineinfo), every instruction carries its op's source location.
+  void setLineTable(LineTable *lines) { lines_ = lines; }
 
 private:
   // ---- Lowering.cpp
@@ -84,6 +88,16 @@ private:
                                      const std::vector<llvm::Value *> &next);
   /// Target::shuffleXor for a register of any type (moved as 32-bit words).
   llvm::Value *shuffleXor(llvm::Value *v, unsigned laneMask);
+
+  // ---- LowerScan.cpp
+  bool lowerScan(const Operation &op);
+
+  // ---- LowerHistogram.cpp
+  bool lowerHistogram(const Operation &op);
+
+  // ---- LowerDebug.cpp
+  bool lowerPrint(const Operation &op);
+  bool lowerAssert(const Operation &op);
 
   // ---- LowerLayout.cpp
   bool lowerSplat(const Operation &op);
@@ -183,6 +197,8 @@ private:
   std::unordered_map<const Value *, std::function<Regs(unsigned)>> stagedOperands_;
   std::unordered_map<const Value *, unsigned> stagedPairStride_;
   std::unordered_map<const Value *, unsigned> stagedBytes_;
+  LineTable *lines_ = nullptr;
+  llvm::DISubprogram *subprogram_ = nullptr;
 };
 
 } // namespace tritonc

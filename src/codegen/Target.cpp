@@ -74,6 +74,16 @@ Target::Target(TargetInfo info, ToolchainOptions toolchain, std::unique_ptr<llvm
 
 Target::~Target() = default;
 
+bool Target::emitPrintf(llvm::IRBuilderBase &, const std::string &,
+                        llvm::ArrayRef<llvm::Value *>) const {
+  return false;
+}
+
+bool Target::emitAssertFail(llvm::IRBuilderBase &, const std::string &, const std::string &,
+                            unsigned, const std::string &) const {
+  return false;
+}
+
 void Target::configureModule(llvm::Module &module) const {
   module.setTargetTriple(machine_->getTargetTriple());
   module.setDataLayout(machine_->createDataLayout());

@@ -85,6 +85,17 @@ public:
                                   unsigned laneMask) const = 0;
   unsigned sharedAddressSpace() const { return 3; }
 
+  // ---- debugging (tl.device_print, tl.device_assert)
+  /// A device printf of `format` with `args` (i32, i64, double or pointers: C's promotions
+  /// already applied). False, having emitted nothing, where the target cannot print.
+  virtual bool emitPrintf(llvm::IRBuilderBase &b, const std::string &format,
+                          llvm::ArrayRef<llvm::Value *> args) const;
+  /// Stops the kernel with an assertion failure that names `message`, the source `file` and
+  /// `line` and the kernel `function`. False, having emitted nothing, where unsupported.
+  virtual bool emitAssertFail(llvm::IRBuilderBase &b, const std::string &message,
+                              const std::string &file, unsigned line,
+                              const std::string &function) const;
+
   // ---- memory
   /// Loads `a.numElems` elements; returns them (undefined where `a.pred` is false). The
   /// default is a plain LLVM load guarded by a branch.

@@ -71,45 +71,66 @@ std::string under(const std::string &root, const char *rest) {
   return root.empty() ? std::string() : root + rest;
 }
 
+/// The path the user named for a tool, by flag or else by environment variable ("" if neither),
+/// with how it was named for messages. A named path is the only candidate: one that does not
+/// exist is an error, never silently replaced by a search.
+std::string namedPath(const std::string &flagValue, const char *flag, const char *envVar,
+                      std::string &how) {
+  if (!flagValue.empty()) {
+    how = flag;
+    return flagValue;
+  }
+  std::string value = env(envVar);
+  how = std::string("$") + envVar;
+  return value;
+}
+
 } // namespace
 
 std::string findPtxas(const ToolchainOptions &options, std::string &error) {
-  if (!options.ptxas.empty()) // an explicit choice is never second-guessed
-    return firstOf({options.ptxas}, isExecutable, "ptxas (--ptxas)", error);
-  return firstOf(
-      {env("TRITONC_PTXAS"), under(env("CUDA_HOME"), "/bin/ptxas"),
-       under(env("CUDA_PATH"), "/bin/ptxas"), "/usr/local/cuda/bin/ptxas", searchPath("ptxas")},
-      isExecutable, "ptxas (set TRITONC_PTXAS or CUDA_HOME, or put ptxas on PATH)", error);
+  std::string how;
+  if (std::string named = namedPath(options.ptxas, "--ptxas", "TRITONC_PTXAS", how); !named.empty())
+    return firstOf({named}, isExecutable, "ptxas (" + how + ")", error);
+  return firstOf({under(env("CUDA_HOME"), "/bin/ptxas"), under(env("CUDA_PATH"), "/bin/ptxas"),
+                  "/usr/local/cuda/bin/ptxas", searchPath("ptxas")},
+                 isExecutable, "ptxas (set TRITONC_PTXAS or CUDA_HOME, or put ptxas on PATH)",
+                 error);
 }
 
 std::string findLdLld(const ToolchainOptions &options, std::string &error) {
-  if (!options.ldLld.empty())
-    return firstOf({options.ldLld}, isExecutable, "ld.lld (--ld-lld)", error);
-  return firstOf({env("TRITONC_LD_LLD"), std::string(TRITONC_LLVM_BINDIR) + "/ld.lld",
-                  searchPath("ld.lld-22"), searchPath("ld.lld")},
-                 isExecutable, "ld.lld (set TRITONC_LD_LLD or put ld.lld on PATH)", error);
+  std::string how;
+  if (std::string named = namedPath(options.ldLld, "the given path", "TRITONC_LD_LLD", how);
+      !named.empty())
+    return firstOf({named}, isExecutable, "ld.lld (" + how + ")", error);
+  return firstOf(
+      {std::string(TRITONC_LLVM_BINDIR) + "/ld.lld", searchPath("ld.lld-22"), searchPath("ld.lld")},
+      isExecutable, "ld.lld (set TRITONC_LD_LLD or put ld.lld on PATH)", error);
 }
 
 std::string findLibdevice(const ToolchainOptions &options, std::string &error) {
-  if (!options.libdevice.empty())
-    return firstOf({options.libdevice}, isFile, "libdevice (--libdevice)", error);
+  std::string how;
+  if (std::string named = namedPath(options.libdevice, "the given path", "TRITONC_LIBDEVICE", how);
+      !named.empty())
+    return firstOf({named}, isFile, "libdevice (" + how + ")", error);
   const char *rel = "/nvvm/libdevice/libdevice.10.bc";
   std::string ignored, ptxasRoot;
   std::string ptxas = findPtxas(options, ignored);
   if (!ptxas.empty())
     ptxasRoot = fs::path(ptxas).parent_path().parent_path().string();
-  return firstOf({env("TRITONC_LIBDEVICE"), under(env("CUDA_HOME"), rel),
-                  under(env("CUDA_PATH"), rel), std::string("/usr/local/cuda") + rel,
-                  under(ptxasRoot, rel)},
+  return firstOf({under(env("CUDA_HOME"), rel), under(env("CUDA_PATH"), rel),
+                  std::string("/usr/local/cuda") + rel, under(ptxasRoot, rel)},
                  isFile, "libdevice.10.bc (set TRITONC_LIBDEVICE or CUDA_HOME)", error);
 }
 
 std::string findRocmBitcodeDir(const ToolchainOptions &options, std::string &error) {
   auto hasOcml = [](const std::string &dir) { return isFile(dir + "/ocml.bc"); };
-  if (!options.rocmBitcodeDir.empty())
-    return firstOf({options.rocmBitcodeDir}, hasOcml, "ocml.bc (--rocm-bitcode)", error);
-  return firstOf({env("TRITONC_ROCM_BITCODE"), under(env("ROCM_PATH"), "/amdgcn/bitcode"),
-                  "/opt/rocm/amdgcn/bitcode", "/usr/lib/x86_64-linux-gnu/amdgcn/bitcode"},
+  std::string how;
+  if (std::string named =
+          namedPath(options.rocmBitcodeDir, "the given path", "TRITONC_ROCM_BITCODE", how);
+      !named.empty())
+    return firstOf({named}, hasOcml, "ocml.bc (" + how + ")", error);
+  return firstOf({under(env("ROCM_PATH"), "/amdgcn/bitcode"), "/opt/rocm/amdgcn/bitcode",
+                  "/usr/lib/x86_64-linux-gnu/amdgcn/bitcode"},
                  hasOcml, "the ROCm device libraries (ocml.bc; set TRITONC_ROCM_BITCODE)", error);
 }
 

@@ -15,16 +15,21 @@ struct ToolchainOptions {
   std::string libdevice;      ///< path of libdevice.10.bc
   std::string rocmBitcodeDir; ///< folder holding ocml.bc and oclc_*.bc
   unsigned ptxasOptLevel = 3; ///< ptxas -O level (tritonc -O)
+  bool lineInfo = false;      ///< ptxas -lineinfo: keep the PTX's .loc lines in the cubin
   /// Called with each external command line just before it runs (tritonc -v prints them).
   std::function<void(const std::vector<std::string> &argv)> onRun;
 };
 
-/// Search order of each find function (first hit wins; `error` lists what was tried):
-///   ptxas:     option, $TRITONC_PTXAS, $CUDA_HOME/bin, $CUDA_PATH/bin, /usr/local/cuda/bin, PATH
-///   ld.lld:    option, $TRITONC_LD_LLD, LLVM 22's bin folder, ld.lld-22 then ld.lld on PATH
-///   libdevice: option, $TRITONC_LIBDEVICE, $CUDA_HOME, $CUDA_PATH, /usr/local/cuda, then the
-///              CUDA tree of the ptxas found above (each + nvvm/libdevice/libdevice.10.bc)
-///   ROCm bitcode: option, $TRITONC_ROCM_BITCODE, $ROCM_PATH/amdgcn/bitcode,
+/// Search order of each find function (first hit wins; `error` lists what was tried). A path
+/// named by the option or by the tool's variable is the only candidate: when it does not exist
+/// the search fails (tritonc exits 3) rather than quietly using another tool.
+///   ptxas:     option, else $TRITONC_PTXAS; else $CUDA_HOME/bin, $CUDA_PATH/bin,
+///              /usr/local/cuda/bin, PATH
+///   ld.lld:    option, else $TRITONC_LD_LLD; else LLVM 22's bin folder, ld.lld-22 then ld.lld on
+///   PATH libdevice: option, else $TRITONC_LIBDEVICE; else $CUDA_HOME, $CUDA_PATH, /usr/local/cuda,
+///   then
+///              the CUDA tree of the ptxas found above (each + nvvm/libdevice/libdevice.10.bc)
+///   ROCm bitcode: option, else $TRITONC_ROCM_BITCODE; else $ROCM_PATH/amdgcn/bitcode,
 ///              /opt/rocm/amdgcn/bitcode, /usr/lib/x86_64-linux-gnu/amdgcn/bitcode
 std::string findPtxas(const ToolchainOptions &options, std::string &error);
 std::string findLdLld(const ToolchainOptions &options, std::string &error);

@@ -3,11 +3,22 @@
 // and the binary's bytes, so identical input gives a byte-identical header.
 #include "driver/CHeader.h"
 
+#include <algorithm>
+#include <charconv>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <sstream>
 
 namespace tritonc::driver {
+
+bool isCIdentifier(const std::string &s) {
+  if (s.empty() || (s[0] >= '0' && s[0] <= '9'))
+    return false;
+  return std::all_of(s.begin(), s.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+  });
+}
 
 std::string cHeaderPrefix(const std::string &headerPath) {
   std::string stem = std::filesystem::path(headerPath).stem().string();
@@ -76,6 +87,40 @@ std::string comment(std::string s) {
   return s;
 }
 
+/// A constexpr's source spelling as a C constant expression ("" when C has none): integers as
+/// written (LL past 32 bits), floats with 17 significant digits, True/False as 1/0, strings and
+/// dtypes (tl.float16, fp16) as string literals.
+std::string cConstant(const std::string &text) {
+  if (text == "True" || text == "False")
+    return text == "True" ? "1" : "0";
+  if (text == "None")
+    return "";
+  const char *begin = text.data(), *end = text.data() + text.size();
+  int64_t i = 0;
+  if (auto [iend, iec] = std::from_chars(begin, end, i); iec == std::errc() && iend == end) {
+    if (i >= INT32_MIN && i <= INT32_MAX)
+      return std::to_string(i);
+    return i == INT64_MIN ? "(-9223372036854775807LL - 1)" : std::to_string(i) + "LL";
+  }
+  double d = 0;
+  if (auto [dend, dec] = std::from_chars(begin, end, d); dec == std::errc() && dend == end) {
+    if (!std::isfinite(d))
+      return "";
+    char buf[40];
+    std::snprintf(buf, sizeof buf, "%.17g", d);
+    std::string s = buf;
+    if (s.find_first_of(".e") == std::string::npos)
+      s += ".0";
+    return s;
+  }
+  std::string str = text;
+  if (str.size() >= 2 && (str.front() == '\'' || str.front() == '"') && str.back() == str.front())
+    str = str.substr(1, str.size() - 2);
+  else if (str.starts_with("tl."))
+    str = str.substr(3);
+  return "\"" + cString(str) + "\"";
+}
+
 } // namespace
 
 std::string renderCHeader(const LaunchMetadata &m, const std::string &binary,
@@ -94,10 +139,13 @@ std::string renderCHeader(const LaunchMetadata &m, const std::string &binary,
     << m.arch << ". Do not edit.\n"
     << " *\n"
     << " * " << prefix << "_load() loads the embedded binary into the current context and looks\n"
-    << " * up every kernel; " << prefix << "_unload() releases it. Each NAME_launch() launches\n"
+    << " * up every kernel; " << prefix << "_unload() releases it. Each " << prefix
+    << "_NAME_launch() launches\n"
     << " * kernel NAME with the block, shared memory" << (hip ? "" : " and cluster")
     << " it was compiled for; the grid is\n"
-    << " * the caller's. Every function returns the " << (hip ? "HIP" : "CUDA driver")
+    << " * the caller's (" << prefix << "_cdiv() and the " << prefix
+    << "_NAME_CONSTEXPR macros help to compute it).\n"
+    << " * Every function returns the " << (hip ? "HIP" : "CUDA driver")
     << " API's error code and never exits.\n"
     << " * Not thread-safe: load once before launching from several threads. The state is\n"
     << " * static: each translation unit that includes this header loads its own copy. */\n"
@@ -122,6 +170,25 @@ std::string renderCHeader(const LaunchMetadata &m, const std::string &binary,
     h << buf;
   }
   h << "\n};\n\n";
+
+  // Each kernel's constexprs, for computing grids (e.g. PREFIX_cdiv(n, PREFIX_k_BLOCK)).
+  for (const KernelMetadata &k : m.kernels) {
+    if (k.constexprs.empty())
+      continue;
+    h << "/* The constexprs " << comment(k.name) << " was compiled with. */\n";
+    for (const ConstexprBinding &c : k.constexprs) {
+      std::string value = cConstant(c.value);
+      std::string macro = prefix + "_" + k.name + "_" + c.name;
+      if (value.empty())
+        h << "/* " << comment(macro) << ": " << comment(c.value) << " (no C constant) */\n";
+      else
+        h << "#define " << macro << " " << value << "\n";
+    }
+    h << "\n";
+  }
+  h << "/* ceil(n / d): the number of programs that cover n elements in blocks of d. */\n"
+    << "static inline unsigned " << prefix
+    << "_cdiv(uint64_t n, uint64_t d) { return (unsigned)((n + d - 1) / d); }\n\n";
 
   h << "static " << moduleT << " " << prefix << "_module __attribute__((unused));\n";
   for (const KernelMetadata &k : m.kernels)
@@ -190,7 +257,7 @@ std::string renderCHeader(const LaunchMetadata &m, const std::string &binary,
       h << " none";
     h << ".\n * Returns " << (hip ? "hipErrorNotInitialized" : "CUDA_ERROR_NOT_INITIALIZED")
       << " before " << prefix << "_load(). */\n";
-    h << "static inline " << result << " " << k.name << "_launch(" << streamT
+    h << "static inline " << result << " " << prefix << "_" << k.name << "_launch(" << streamT
       << " stream, unsigned gridX, unsigned gridY, unsigned gridZ";
     for (const ParamMetadata &p : k.params)
       h << ", " << cParamType(p, hip) << " " << p.name;

@@ -10,6 +10,9 @@
 
 namespace tritonc::driver {
 
+/// True if `s` is a C identifier: [A-Za-z_][A-Za-z0-9_]*.
+bool isCIdentifier(const std::string &s);
+
 /// The C identifier a header's module-level names start with: the header file's stem with every
 /// character outside [A-Za-z0-9_] replaced by '_' (and '_' prepended before a leading digit).
 std::string cHeaderPrefix(const std::string &headerPath);
@@ -18,8 +21,10 @@ std::string cHeaderPrefix(const std::string &headerPath);
 /// int32_t, float, ... for scalars (fp16, bf16 and fp8 as their raw bits: uint16_t, uint8_t).
 std::string cParamType(const ParamMetadata &param, bool hip);
 
-/// Renders the header: `PREFIX_binary[]`, `PREFIX_load()`, `PREFIX_unload()` and, per kernel,
-/// `NAME_launch(stream, gridX, gridY, gridZ, args...)`. Deterministic for identical input.
+/// Renders the header: `PREFIX_binary[]`, `PREFIX_load()`, `PREFIX_unload()`, `PREFIX_cdiv()`
+/// and, per kernel, `PREFIX_NAME_launch(stream, gridX, gridY, gridZ, args...)` and a macro
+/// `PREFIX_NAME_CONSTEXPR` per constexpr. Every name starts with PREFIX, so headers of two
+/// specializations of one kernel coexist. Deterministic for identical input.
 std::string renderCHeader(const LaunchMetadata &metadata, const std::string &binary,
                           const std::string &prefix);
 

@@ -547,7 +547,9 @@ int Compilation::writeOutputs(const std::string &primary,
   }
   if (!opts_.cHeaderPath.empty())
     files.emplace_back(opts_.cHeaderPath,
-                       renderCHeader(m, primary, cHeaderPrefix(opts_.cHeaderPath)));
+                       renderCHeader(m, primary,
+                                     opts_.cHeaderPrefix.empty() ? cHeaderPrefix(opts_.cHeaderPath)
+                                                                 : opts_.cHeaderPrefix));
 
   if (opts_.depfile) {
     std::string depPath = opts_.depfilePath.empty() ? defaultDepfilePath(out) : opts_.depfilePath;
@@ -578,6 +580,7 @@ int Compilation::runBackend(Module &module, std::string &text, std::string &bina
   ToolchainOptions toolchain;
   toolchain.ptxas = opts_.ptxas;
   toolchain.ptxasOptLevel = opts_.optLevel;
+  toolchain.lineInfo = opts_.lineInfo;
   toolchain.onRun = [this](const std::vector<std::string> &argv) {
     verbose("running: " + shellQuote(argv));
   };
@@ -587,24 +590,30 @@ int Compilation::runBackend(Module &module, std::string &text, std::string &bina
     return error(kExitInternalError, "no code generator for " + target_.arch + ": " + targetError);
 
   // Each step reports into diags_; a located error is the input's (e.g. an op the target cannot
-  // lower yet), an unlocated one from LLVM's verifier or optimizer is ours.
+  // lower yet), an unlocated one from LLVM's verifier or optimizer is ours. A missing tool or
+  // library stays exit 3 even where its error points at the call that needs it.
   auto failed = [this](int unlocatedCode) {
     bool located = std::any_of(diags_.diagnostics().begin(), diags_.diagnostics().end(),
                                [](const Diagnostic &d) {
                                  return d.severity == Severity::Error && d.range.begin.isValid();
                                });
+    bool toolchain = std::any_of(diags_.diagnostics().begin(), diags_.diagnostics().end(),
+                                 [](const Diagnostic &d) { return d.toolchain; });
     bool any = diags_.hasErrors();
     flushDiagnostics();
     if (!any)
       err_ << "tritonc: internal error: code generation failed without a diagnostic\n";
-    return located ? kExitInputError : any ? unlocatedCode : kExitInternalError;
+    if (toolchain || (unlocatedCode == kExitToolError && any))
+      return int(kExitToolError);
+    return located ? int(kExitInputError) : any ? unlocatedCode : int(kExitInternalError);
   };
 
   llvm::LLVMContext llvmContext;
   std::unique_ptr<llvm::Module> llvmModule;
   std::vector<KernelInfo> infos;
   auto start = Clock::now();
-  if (!emitLLVM(module, *target, llvmContext, llvmModule, infos, diags_))
+  if (!emitLLVM(module, *target, llvmContext, llvmModule, infos, diags_,
+                opts_.lineInfo ? &sources_ : nullptr))
     return failed(kExitInputError);
   times_.add("codegen: LLVM IR", secondsSince(start));
 

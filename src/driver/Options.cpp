@@ -5,6 +5,7 @@
 // than CLI11's generated listing. README.md and man/tritonc.1 document exactly these flags; the
 // lit test driver/help.test and scripts/test.sh check that every flag here appears in the man page.
 #include "driver/Options.h"
+#include "driver/CHeader.h"
 
 #include <CLI/CLI.hpp>
 
@@ -38,8 +39,11 @@ OUTPUT:
   -MT TARGET            Name TARGET as the rule's target in the dependency file (repeatable;
                         default: the output file).
   -MP                   Add a phony target for every dependency but the main file.
-  --emit-c-header FILE  Also write a C header embedding the binary, with load/unload functions
-                        and a typed NAME_launch() per kernel (HIP spelling for gfx942).
+  --emit-c-header FILE  Also write a C header embedding the binary, with load/unload functions,
+                        a typed PREFIX_KERNEL_launch() and the constexprs of each kernel (HIP
+                        spelling for gfx942). PREFIX: the header's stem.
+  --c-header-prefix ID  The prefix of every name in the C header (a C identifier), so that
+                        headers of two specializations of one kernel can be included together.
 
 TARGET AND CODE GENERATION:
   --arch ARCH           Target GPU: sm_80, sm_86, sm_89, sm_90, sm_90a, sm_100a (NVIDIA, a cubin
@@ -49,6 +53,8 @@ TARGET AND CODE GENERATION:
   --embed-ptx           Also put each arch's PTX into the binary (a fatbin, even for one arch)
                         for forward compatibility with newer GPUs.
   -O0 -O1 -O2 -O3       Optimization level of LLVM and ptxas. Default: -O3.
+  -lineinfo             Keep the .tt line of each instruction (PTX .loc, ptxas -lineinfo) so that
+                        Nsight Compute and compute-sanitizer show source lines. No effect on speed.
   --num-warps N         Warps per program (1, 2, 4, 8, 16 or 32; default 4).
   --num-stages N        Software-pipelining stages for loops (1..16; default 3).
   --num-ctas N          CTAs per cluster (1, 2, 4, 8 or 16; default 1).
@@ -100,7 +106,7 @@ std::vector<std::string> normalizeArgs(int argc, const char *const *argv) {
   std::vector<std::string> args;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
-    if (a == "-MD" || a == "-MP" || a == "-MF" || a == "-MT") {
+    if (a == "-MD" || a == "-MP" || a == "-MF" || a == "-MT" || a == "-lineinfo") {
       args.push_back("-" + a);
     } else if (a.size() > 3 && (a.starts_with("-MF") || a.starts_with("-MT"))) {
       args.push_back("-" + a.substr(0, 3));
@@ -165,7 +171,9 @@ std::optional<int> parseCommandLine(int argc, const char *const *argv, DriverOpt
   app.add_flag("-S", emitPTX);
   app.add_option("--metadata", options.metadataPath);
   app.add_option("--emit-c-header", options.cHeaderPath);
+  app.add_option("--c-header-prefix", options.cHeaderPrefix);
   app.add_flag("--embed-ptx", options.embedPtx);
+  app.add_flag("--lineinfo", options.lineInfo); // spelled -lineinfo, as nvcc's
   app.add_option("-O", options.optLevel)->check(CLI::Range(0u, 3u));
   app.add_flag("--version", options.showVersion);
   app.add_option("--print-after", options.printAfter)->allow_extra_args(false)->delimiter(',');
@@ -254,6 +262,12 @@ std::optional<int> parseCommandLine(int argc, const char *const *argv, DriverOpt
       throw UsageError{"--embed-ptx needs a binary output (a fatbin)"};
     if (!options.cHeaderPath.empty() && options.emit != EmitKind::Binary)
       throw UsageError{"--emit-c-header needs a binary output"};
+    if (!options.cHeaderPrefix.empty() && options.cHeaderPath.empty())
+      throw UsageError{"--c-header-prefix needs --emit-c-header"};
+    if (!options.cHeaderPrefix.empty() && !isCIdentifier(options.cHeaderPrefix))
+      throw UsageError{"--c-header-prefix '" + options.cHeaderPrefix +
+                       "' is not a C identifier (letters, digits and '_', not starting with a "
+                       "digit)"};
 
     if (passesOpt->count()) {
       options.passesGiven = true;

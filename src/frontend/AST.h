@@ -1,6 +1,6 @@
 // The abstract syntax tree of a .tt file: what the parser builds and sema consumes.
 //
-// The tree mirrors Python's `ast` module where the language (shared/LANGUAGE.md §1, §4, §5) is a
+// The tree mirrors Python's `ast` module where the language (docs/LANGUAGE.md) is a
 // subset of Python, with one addition: kernel parameter annotations (`*fp32:16`, `i32`,
 // `tl.constexpr`) are parsed into dedicated annotation nodes instead of expressions.
 //

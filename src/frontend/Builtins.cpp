@@ -836,6 +836,7 @@ SVal bDeviceAssert(Lowerer &L, CallArgs &a) {
   }
   AttrList attrs;
   attrs.set("message", a.has("msg") ? L.str(a["msg"]) : std::string());
+  attrs.set("file", std::string(L.sources().path(a.callRange.begin.file)));
   L.emitOp(OpCode::Assert, {cond}, {}, std::move(attrs));
   return SVal::none();
 }

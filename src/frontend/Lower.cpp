@@ -146,6 +146,7 @@ void Lowerer::lowerStmt(const Stmt *s) {
     Value *cond = toBool(toTensor(test, a->test->range, "the assertion"), a->test->range);
     AttrList attrs;
     attrs.set("message", msg);
+    attrs.set("file", std::string(sources().path(s->range.begin.file)));
     emitOp(OpCode::Assert, {cond}, {}, std::move(attrs));
     return;
   }

@@ -1,5 +1,5 @@
 // The parser: recursive descent over the token vector, one function per grammar rule of Python's
-// grammar (the subset in shared/LANGUAGE.md, plus the kernel parameter type syntax).
+// grammar (the subset in docs/LANGUAGE.md, plus the kernel parameter type syntax).
 //
 // Strategy: the whole file is tokenized first, so lookahead is free. The first error is reported
 // and a CompilationAborted exception unwinds to parseModule, which returns nullptr. Every

@@ -824,6 +824,7 @@ private:
       return;
     case OpCode::Assert:
       stringAttr(op, "message", false);
+      stringAttr(op, "file", false);
       if (!isBoolT(in[0]))
         opError(op, "condition must be i1, got " + typeStr(in[0]));
       return;

@@ -160,16 +160,21 @@ bool runPasses(Module &module, const std::vector<std::string_view> &passes, Pass
   for (const PassInfo *info : infos) {
     std::string name(info->name);
     IRLevel level = moduleLevel(module);
+    // The input is the user's (--from-ir with --passes): a pass given the wrong level of IR is
+    // their error, with what to run instead.
     if (info->expects == IRLevel::Gpu && level == IRLevel::Tile) {
-      ctx.diags.error(moduleLoc(module), "internal error: pass '" + name +
-                                             "' expects GPU IR, but no block carries a layout "
-                                             "yet (run 'coalesce' first)");
+      ctx.diags.error(moduleLoc(module), "pass '" + name +
+                                             "' runs on GPU IR, but this module is Tile IR (no "
+                                             "block carries a layout yet): run 'coalesce' "
+                                             "before it, or give it the output of --emit-ir");
       return false;
     }
     if (info->expects == IRLevel::Tile && level == IRLevel::Gpu) {
-      ctx.diags.error(moduleLoc(module), "internal error: pass '" + name +
-                                             "' expects Tile IR, but the blocks already carry "
-                                             "layouts");
+      ctx.diags.error(moduleLoc(module), "pass '" + name +
+                                             "' runs on Tile IR, but this module is GPU IR (its "
+                                             "blocks already carry layouts): give it the output "
+                                             "of --emit-ir=tile, or leave '" +
+                                             name + "' out of --passes");
       return false;
     }
 

@@ -22,6 +22,9 @@ struct Diagnostic {
   SourceRange range;
   std::string message;
   std::vector<DiagnosticNote> notes;
+  /// The error is the toolchain's (a missing or unreadable library or tool), not the input's,
+  /// even when it points at the line that needs it: the driver exits 3 rather than 1.
+  bool toolchain = false;
 };
 
 /// Collects diagnostics for one compilation.

@@ -233,6 +233,99 @@ def dot_cases():
     return cases
 
 
+def segmented_scan(x, block, reverse, op="sum"):
+    """Reference scans of consecutive `block`-element segments of a 1-D float64 tensor."""
+    n = x.numel()
+    fill = {"sum": 0.0, "prod": 1.0, "max": float("-inf")}[op]
+    pad = torch.full((cdiv(n, block) * block,), fill, dtype=x.dtype, device=x.device)
+    pad[:n] = x
+    seg = pad.view(-1, block)
+    if reverse:
+        seg = seg.flip(1)
+    r = {"sum": lambda t: t.cumsum(1), "prod": lambda t: t.cumprod(1),
+         "max": lambda t: t.cummax(1).values}[op](seg)
+    if reverse:
+        r = r.flip(1)
+    return r.reshape(-1)[:n]
+
+
+def setup_cumsum_1d(v, cx):
+    n = v["n"]
+    x = randn(n)
+    out, base = guarded((n,), torch.float32, pad=(1000,))
+    ref = segmented_scan(x.double(), cx["BLOCK"], bool(cx["REVERSE"]))
+    return Launch(grid=(cdiv(n, cx["BLOCK"]),), args=[x, out, n], outs=[Out(out, ref, base, rtol=1e-5)])
+
+
+def setup_cumsum_rows(v, cx):
+    M, N = v["M"], min(v["N"], cx["BLOCK_N"])
+    x = randn(M, N)
+    out, base = guarded((M, N), torch.float32, pad=(3, 5))       # rows padded: stride N + 5
+    xd = x.double()
+    ref = xd.flip(1).cumsum(1).flip(1) if cx["REVERSE"] else xd.cumsum(1)
+    return Launch(grid=(cdiv(M, cx["BLOCK_M"]),), args=[x, out, M, N, x.stride(0), out.stride(0)],
+                  outs=[Out(out, ref, base, rtol=1e-5)])
+
+
+def setup_cumprod_cols(v, cx):
+    M, N = min(v["M"], cx["BLOCK_M"]), v["N"]
+    x = torch.empty(M, N, device=DEVICE).uniform_(0.9, 1.1)
+    out, base = guarded((M, N), torch.float32, pad=(2, 7))
+    return Launch(grid=(cdiv(N, cx["BLOCK_N"]),), args=[x, out, M, N, x.stride(0), out.stride(0)],
+                  outs=[Out(out, x.double().cumprod(0), base, rtol=1e-4)])
+
+
+def setup_cumsum_i32_reverse(v, cx):
+    n = v["n"]
+    x = torch.randint(-1000, 1000, (n,), dtype=torch.int32, device=DEVICE)
+    out, base = guarded((n,), torch.int32, pad=(1000,))
+    ref = segmented_scan(x.double(), cx["BLOCK"], True).to(torch.int32)
+    return Launch(grid=(cdiv(n, cx["BLOCK"]),), args=[x, out, n], outs=[Out(out, ref, base, exact=True)])
+
+
+def setup_cummax(v, cx):
+    n = v["n"]
+    x = randn(n)
+    out, base = guarded((n,), torch.float32, pad=(1000,))
+    ref = segmented_scan(x.double(), cx["BLOCK"], False, "max")
+    return Launch(grid=(cdiv(n, cx["BLOCK"]),), args=[x, out, n], outs=[Out(out, ref, base, exact=True)])
+
+
+def setup_linear_recurrence(v, cx):
+    n = min(v["n"], cx["BLOCK"])
+    a = torch.empty(n, device=DEVICE).uniform_(0.5, 1.0)
+    b = randn(n)
+    out, base = guarded((n,), torch.float32, pad=(100,))
+    ad, bd, h, ref = a.double().cpu(), b.double().cpu(), 0.0, []
+    for i in range(n):                         # h[i] = a[i] h[i-1] + b[i], sequentially
+        h = float(ad[i]) * h + float(bd[i])
+        ref.append(h)
+    return Launch(grid=(1,), args=[a, b, out, n],
+                  outs=[Out(out, torch.tensor(ref, dtype=torch.float64, device=DEVICE), base, rtol=1e-4)])
+
+
+def setup_print_assert(v, cx):
+    n = v["n"]
+    x = randn(n)
+    out, base = guarded((n,), torch.float32, pad=(64,))
+    return Launch(grid=(cdiv(n, cx["BLOCK"]),), args=[x, out, n],
+                  outs=[Out(out, 2 * x.double(), base, exact=True)])
+
+
+def setup_histogram(v, cx):
+    n, bins = min(v["n"], cx["BLOCK"]), cx["BINS"]
+    x = torch.randint(-3, bins + 3, (n,), dtype=torch.int32, device=DEVICE)  # some out of range
+    out, base = guarded((bins,), torch.int32, pad=(64,))
+    inside = x[(x >= 0) & (x < bins)].long()
+    ref = torch.bincount(inside, minlength=bins).to(torch.int32)
+    return Launch(grid=(1,), args=[x, out, n], outs=[Out(out, ref, base, exact=True)])
+
+
+SCAN_SIZES_1D = [{"n": n} for n in (1, 1000, 4097, 98431)]
+SCAN_ROWS = [{"M": m, "N": n} for m, n in ((1, 1), (5, 63), (37, 300), (130, 512))]
+SCAN_COLS = [{"M": m, "N": n} for m, n in ((1, 1), (100, 13), (256, 70))]
+SCAN_RECUR = [{"n": n} for n in (1, 777, 1024)]
+
 CASES = [
     Case("vector_add", "vector_add", "add_kernel", SIZES_1D, setup_vector_add),
     Case("copy2d", "copy2d", "copy2d_kernel",
@@ -242,6 +335,27 @@ CASES = [
     # Sources that promise n % 16 == 0 (the specialization Triton makes at launch): sizes obey it.
     Case("vector_add_n16", "vector_add_n16", "add_kernel", SIZES_1D_DIV16, setup_vector_add),
     Case("fused_n16", "fused_n16", "fused_kernel", SIZES_1D_DIV16, setup_fused),
+    # Scans: each output poisoned, sizes not multiples of the blocks.
+    Case("cumsum_1d", "scans", "cumsum_1d_kernel", SCAN_SIZES_1D, setup_cumsum_1d),
+    Case("cumsum_1d_rev", "scans_rev", "cumsum_1d_kernel", SCAN_SIZES_1D, setup_cumsum_1d),
+    Case("cumsum_rows", "scans", "cumsum_rows_kernel", SCAN_ROWS, setup_cumsum_rows),
+    Case("cumsum_rows_rev", "scans_rev", "cumsum_rows_kernel", SCAN_ROWS, setup_cumsum_rows),
+    Case("cumsum_rows_w8", "scans_w8", "cumsum_rows_kernel", SCAN_ROWS, setup_cumsum_rows),
+    Case("cumprod_cols", "scans", "cumprod_cols_kernel", SCAN_COLS, setup_cumprod_cols),
+    Case("cumprod_cols_w8", "scans_w8", "cumprod_cols_kernel", SCAN_COLS, setup_cumprod_cols),
+    Case("cumsum_i32_rev", "scans", "cumsum_i32_reverse_kernel", SCAN_SIZES_1D, setup_cumsum_i32_reverse),
+    Case("cummax", "scans", "cummax_kernel", SCAN_SIZES_1D, setup_cummax),
+    Case("cummax_w8", "scans_w8", "cummax_kernel", SCAN_SIZES_1D, setup_cummax),
+    Case("linear_recurrence", "scans", "linear_recurrence_kernel", SCAN_RECUR, setup_linear_recurrence),
+    Case("linear_recurrence_w8", "scans_w8", "linear_recurrence_kernel", SCAN_RECUR,
+         setup_linear_recurrence),
+    Case("histogram", "histogram", "histogram_kernel", [{"n": n} for n in (1, 700, 1024)],
+         setup_histogram),
+    Case("histogram_512_w8", "histogram_512_w8", "histogram_kernel",
+         [{"n": n} for n in (1, 1000, 1024)], setup_histogram),
+    # device_print and device_assert (which must not fire): y = 2x; the lines go to the output.
+    Case("print_assert", "debug_print", "print_assert_kernel", [{"n": n} for n in (1, 13)],
+         setup_print_assert),
 ] + dot_cases()
 
 

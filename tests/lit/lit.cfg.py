@@ -43,6 +43,12 @@ config.substitutions.append(("%examples", os.path.join(repo, "examples")))
 config.substitutions.append(("%expect_exit", "python3 " + os.path.join(
     config.test_source_root, "tools", "expect_exit.py")))
 config.substitutions.append((tool("tritonc"), tritonc))
+# A C compiler and cuda.h, for tests that compile generated headers (a missing one is fatal).
+cuda_include = os.path.join(os.environ.get("CUDA_HOME", "/usr/local/cuda"), "include")
+if not os.path.exists(os.path.join(cuda_include, "cuda.h")):
+    lit_config.fatal("cuda.h not found in %s (set CUDA_HOME)" % cuda_include)
+config.substitutions.append(("%cuda_include", cuda_include))
+config.substitutions.append(("%cc", os.environ.get("CC", "gcc")))
 for name in ["FileCheck", "not", "count", "split-file"]:
     config.substitutions.append((tool(name), os.path.join(llvm_bin, name)))
 

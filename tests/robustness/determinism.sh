@@ -46,7 +46,7 @@ run() {
   local dir="$1" f="$2" k extra
   k="$(basename "$f" .tt)"
   # shellcheck disable=SC2207  # the flags are meant to split
-  extra=($(sed -nE 's/^# ACCEPT-FLAGS:(.*)$/\1/p' "$f" | head -n 1))
+  extra=($(sed -nE '/^# ACCEPT-FLAGS:/{s/^# ACCEPT-FLAGS:(.*)$/\1/p;q}' "$f"))
   mkdir -p "$dir"
   (
     cd "$dir" || exit 1

@@ -49,6 +49,16 @@ int32_t simShuffleXor(int32_t value, int32_t laneMask) {
   simSync();
   return other;
 }
+/// fp32 -> bf16, round to nearest even: the compiler-runtime call LLVM's x86 backend emits for
+/// `fptrunc float to bfloat`. libgcc only has it from GCC 13, so the simulator provides it. A bf16
+/// comes back in the low 16 bits of xmm0, as a _Float16 does.
+_Float16 simTruncSfBf2(float value) {
+  uint32_t bits = std::bit_cast<uint32_t>(value);
+  uint16_t bf16 = (bits & 0x7fffffffu) > 0x7f800000u
+                      ? static_cast<uint16_t>((bits >> 16) | 0x40u) // NaN stays NaN, made quiet
+                      : static_cast<uint16_t>((bits + 0x7fffu + ((bits >> 16) & 1u)) >> 16);
+  return std::bit_cast<_Float16>(bf16);
+}
 
 /// A Target for this CPU: ids and barriers are calls into the simulator, math uses LLVM's
 /// generic intrinsics (libm underneath), loads and stores the generic branch-guarded path.
@@ -246,6 +256,7 @@ SimKernel build(const std::string &text) {
   symbols[k.jit->mangleAndIntern("tritonc_sim_barrier")] = sym(reinterpret_cast<void *>(&simSync));
   symbols[k.jit->mangleAndIntern("tritonc_sim_shfl")] =
       sym(reinterpret_cast<void *>(&simShuffleXor));
+  symbols[k.jit->mangleAndIntern("__truncsfbf2")] = sym(reinterpret_cast<void *>(&simTruncSfBf2));
   symbols[k.jit->mangleAndIntern("global_smem")] = sym(simShared);
   REQUIRE(!jd.define(llvm::orc::absoluteSymbols(std::move(symbols))));
   auto libm = llvm::orc::DynamicLibrarySearchGenerator::GetForCurrentProcess(

@@ -391,6 +391,11 @@ bool has(const std::string &text, const std::string &piece) {
 } // namespace
 
 TEST_CASE("c header: names and parameter types") {
+  CHECK(isCIdentifier("_k9"));
+  CHECK(isCIdentifier("va1024"));
+  CHECK_FALSE(isCIdentifier("9k"));
+  CHECK_FALSE(isCIdentifier("a-b"));
+  CHECK_FALSE(isCIdentifier(""));
   CHECK(cHeaderPrefix("out/vector_add.h") == "vector_add");
   CHECK(cHeaderPrefix("my-kernels.v2.h") == "my_kernels_v2");
   CHECK(cHeaderPrefix("2d.h") == "_2d");
@@ -418,8 +423,9 @@ TEST_CASE("c header: CUDA launchers, shared-memory opt-in, clusters, errors retu
   CHECK(has(h, "static inline CUresult k_load(void) {"));
   CHECK(has(h, "static inline CUresult k_unload(void) {"));
   CHECK(has(h, "cuModuleGetFunction(&k_add_function, k_module, \"add\");"));
-  CHECK(has(h, "static inline CUresult add_launch(CUstream stream, unsigned gridX, unsigned gridY, "
-               "unsigned gridZ, CUdeviceptr x, int32_t n, uint16_t s, bool f, float e) {"));
+  CHECK(has(h,
+            "static inline CUresult k_add_launch(CUstream stream, unsigned gridX, unsigned gridY, "
+            "unsigned gridZ, CUdeviceptr x, int32_t n, uint16_t s, bool f, float e) {"));
   CHECK(has(h, "void *args[5] = {&x, &n, &s, &f, &e};"));
   CHECK(has(h, "return cuLaunchKernel(k_add_function, gridX, gridY, gridZ, 128, 1, 1, 0, stream, "
                "args, NULL);"));
@@ -468,6 +474,49 @@ TEST_CASE("launcher.hpp: JSON reader") {
   } catch (const Error &e) {
     CHECK(std::string(e.what()) == "JSON line 2, column 8: unexpected character '?'");
   }
+}
+
+TEST_CASE("launcher.hpp: constexprs and :16 promises") {
+  using namespace tritonc::host;
+  LaunchMetadata lm = headerMetadata("cuda");
+  lm.kernels[0].params[1].divisibility = 16; // n: i32:16
+  lm.kernels[0].constexprs = {{"BLOCK_SIZE", "1024"}, {"EPS", "1e-05"}, {"DT", "fp16"}};
+  Metadata m = parseMetadata(renderMetadata(lm), "k.json");
+  const KernelInfo *add = m.kernel("add");
+  REQUIRE(add);
+  CHECK(add->params[0].divisibility == 16);
+  CHECK(add->params[1].divisibility == 16);
+  CHECK(add->params[2].divisibility == 1);
+  CHECK(add->constexprInt("BLOCK_SIZE") == 1024);
+  REQUIRE(add->constexprValue("EPS"));
+  CHECK(add->constexprValue("EPS")->number == doctest::Approx(1e-5));
+  CHECK(add->constexprValue("DT")->string == "fp16");
+  CHECK(add->constexprValue("nope") == nullptr);
+  CHECK_THROWS_WITH_AS(add->constexprInt("DT"), "kernel 'add' has no integer constexpr 'DT'",
+                       Error);
+
+  auto message = [&](uint64_t address, int32_t n) {
+    std::vector<Arg> args = {Arg::pointer(address), Arg::from(n), Arg::bits(0, 2), Arg::from(true),
+                             Arg::from(1.f)};
+    try {
+      checkArguments(*add, args);
+    } catch (const Error &e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  CHECK(message(0x7f0000001000, 4096) == "no error");
+  CHECK(message(0x7f0000001000, -32) == "no error");
+  CHECK(message(0x7f0000001004, 4096) ==
+        "kernel 'add': argument 1 ('x', *fp32) was compiled for addresses divisible by 16 (the "
+        ":16 in its type), got 0x7f0000001004; pass an aligned pointer or compile without the "
+        "promise");
+  CHECK(message(0x7f0000001000, 4097) ==
+        "kernel 'add': argument 2 ('n', i32) was compiled for values divisible by 16 (the :16 in "
+        "its type), got 4097; compile without the promise for such values");
+  CHECK(message(0x7f0000001000, -33) ==
+        "kernel 'add': argument 2 ('n', i32) was compiled for values divisible by 16 (the :16 in "
+        "its type), got -33; compile without the promise for such values");
 }
 
 TEST_CASE("launcher.hpp: reads tritonc's own metadata and checks arguments") {

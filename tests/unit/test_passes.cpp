@@ -192,14 +192,15 @@ TEST_CASE("runPasses: unknown passes and wrong IR levels are errors, not crashes
   CHECK(!runPasses(k.module, {"remove-converts"}, ctx));
   REQUIRE(diags.hasErrors());
   CHECK(diags.diagnostics()[0].message ==
-        "internal error: pass 'remove-converts' expects GPU IR, but no block carries a layout "
-        "yet (run 'coalesce' first)");
+        "pass 'remove-converts' runs on GPU IR, but this module is Tile IR (no block carries a "
+        "layout yet): run 'coalesce' before it, or give it the output of --emit-ir");
 
   diags.clear();
   CHECK(runPasses(k.module, {"coalesce"}, ctx));
   CHECK(!runPasses(k.module, {"coalesce"}, ctx));
   CHECK(diags.diagnostics()[0].message ==
-        "internal error: pass 'coalesce' expects Tile IR, but the blocks already carry layouts");
+        "pass 'coalesce' runs on Tile IR, but this module is GPU IR (its blocks already carry "
+        "layouts): give it the output of --emit-ir=tile, or leave 'coalesce' out of --passes");
 
   diags.clear();
   PassRunOptions opts;

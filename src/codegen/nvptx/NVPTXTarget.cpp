@@ -33,6 +33,17 @@ const char *ptxFeature(unsigned cc) {
   return "+ptx78";
 }
 
+/// A NUL-terminated string constant in global memory, as a generic pointer.
+llvm::Value *genericString(llvm::IRBuilderBase &b, const std::string &text, const char *name) {
+  llvm::Module &m = *b.GetInsertBlock()->getModule();
+  llvm::Constant *data = llvm::ConstantDataArray::getString(m.getContext(), text);
+  auto *gv = new llvm::GlobalVariable(m, data->getType(), true, llvm::GlobalValue::PrivateLinkage,
+                                      data, name, nullptr, llvm::GlobalValue::NotThreadLocal, 1);
+  gv->setUnnamedAddr(llvm::GlobalValue::UnnamedAddr::Global);
+  gv->setAlignment(llvm::Align(1));
+  return b.CreateAddrSpaceCast(gv, llvm::PointerType::get(m.getContext(), 0));
+}
+
 llvm::Value *toBits(llvm::IRBuilderBase &b, llvm::Value *v) {
   llvm::Type *ty = v->getType();
   if (ty->isPointerTy())
@@ -128,6 +139,49 @@ public:
                           unsigned laneMask) const override {
     return b.CreateIntrinsic(llvm::Intrinsic::nvvm_shfl_sync_bfly_i32,
                              {b.getInt32(0xFFFFFFFF), value, b.getInt32(laneMask), b.getInt32(31)});
+  }
+
+  bool emitPrintf(llvm::IRBuilderBase &b, const std::string &format,
+                  llvm::ArrayRef<llvm::Value *> args) const override {
+    // vprintf(format, buffer): the arguments packed at their natural alignment in a local
+    // buffer (allocated once in the entry block), both passed as generic pointers.
+    llvm::Module &m = *b.GetInsertBlock()->getModule();
+    llvm::LLVMContext &ctx = m.getContext();
+    llvm::Type *ptrTy = llvm::PointerType::get(ctx, 0);
+    llvm::FunctionCallee vprintf = m.getOrInsertFunction(
+        "vprintf", llvm::FunctionType::get(b.getInt32Ty(), {ptrTy, ptrTy}, false));
+    llvm::Value *buffer = llvm::ConstantPointerNull::get(llvm::cast<llvm::PointerType>(ptrTy));
+    if (!args.empty()) {
+      std::vector<llvm::Type *> fields;
+      for (llvm::Value *a : args)
+        fields.push_back(a->getType());
+      auto *bufTy = llvm::StructType::get(ctx, fields);
+      llvm::Function *fn = b.GetInsertBlock()->getParent();
+      llvm::IRBuilder<> entry(&fn->getEntryBlock(), fn->getEntryBlock().begin());
+      llvm::AllocaInst *slot =
+          entry.CreateAlloca(bufTy, m.getDataLayout().getAllocaAddrSpace(), nullptr, "printf.buf");
+      for (unsigned i = 0; i < args.size(); ++i)
+        b.CreateStore(args[i], b.CreateStructGEP(bufTy, slot, i));
+      buffer = b.CreateAddrSpaceCast(slot, ptrTy);
+    }
+    b.CreateCall(vprintf, {genericString(b, format, "printf.format"), buffer});
+    return true;
+  }
+
+  bool emitAssertFail(llvm::IRBuilderBase &b, const std::string &message, const std::string &file,
+                      unsigned line, const std::string &function) const override {
+    // CUDA's __assertfail(message, file, line, function, charSize) prints
+    // "file:line: function: block: [..], thread: [..] Assertion `message` failed." and traps.
+    llvm::Module &m = *b.GetInsertBlock()->getModule();
+    llvm::Type *ptrTy = llvm::PointerType::get(m.getContext(), 0);
+    llvm::FunctionCallee fail = m.getOrInsertFunction(
+        "__assertfail",
+        llvm::FunctionType::get(b.getVoidTy(),
+                                {ptrTy, ptrTy, b.getInt32Ty(), ptrTy, b.getInt64Ty()}, false));
+    b.CreateCall(fail, {genericString(b, message, "assert.message"),
+                        genericString(b, file, "assert.file"), b.getInt32(line),
+                        genericString(b, function, "assert.function"), b.getInt64(1)});
+    return true;
   }
 
   std::vector<llvm::Value *> emitLoad(llvm::IRBuilderBase &b,
@@ -412,12 +466,11 @@ bool runPtxas(const TargetInfo &info, const ToolchainOptions &toolchain, const s
     diags.error({}, "cannot write a temporary file for ptxas");
     return false;
   }
-  const std::vector<std::string> argv = {ptxas,
-                                         "-arch=" + info.arch,
-                                         "-O" + std::to_string(toolchain.ptxasOptLevel),
-                                         dir.file("kernel.ptx"),
-                                         "-o",
-                                         dir.file("kernel.cubin")};
+  std::vector<std::string> argv = {ptxas, "-arch=" + info.arch,
+                                   "-O" + std::to_string(toolchain.ptxasOptLevel)};
+  if (toolchain.lineInfo)
+    argv.push_back("-lineinfo");
+  argv.insert(argv.end(), {dir.file("kernel.ptx"), "-o", dir.file("kernel.cubin")});
   if (toolchain.onRun)
     toolchain.onRun(argv);
   ProcessResult result;

@@ -1,0 +1,171 @@
+"""tritonc: load and launch kernels compiled by tritonc, from Python.
+
+    import tritonc
+    mod = tritonc.load("vector_add.json")        # the metadata; the binary it names is loaded
+    add = mod["add_kernel"]
+    add[(tritonc.cdiv(n, add.constexprs["BLOCK_SIZE"]),)](x, y, out, n)
+
+`load` reads tritonc's JSON metadata, loads the cubin or fatbin it names into the current CUDA
+context (PyTorch's or CuPy's when they are in use, else the device's primary context) and looks
+every kernel up by its symbol. A Kernel launches with the block, dynamic shared memory and
+(above 48 KiB) shared-memory opt-in the metadata gives; the grid is the caller's. Arguments are
+checked against the metadata first (tritonc.ArgumentError); driver failures raise
+tritonc.CudaError. `compile` runs the tritonc binary and loads its output.
+"""
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+from ._args import ArgumentError, Bits, PackedArguments, array_pointer, cdiv, pack_arguments
+from ._driver import CudaError, get_driver, stream_handle
+
+__all__ = ["ArgumentError", "Bits", "CompileError", "CudaError", "Kernel", "Module", "cdiv",
+           "compile", "load"]
+__version__ = "0.1.0"
+
+_DEFAULT_SHARED_LIMIT = 48 * 1024
+
+
+class CompileError(RuntimeError):
+    """tritonc failed: the message holds its diagnostics and exit status."""
+
+    def __init__(self, message, returncode):
+        super().__init__(message)
+        self.returncode = returncode
+
+
+def _grid3(grid, constexprs):
+    if callable(grid):
+        grid = grid(constexprs)
+    if isinstance(grid, int):
+        grid = (grid,)
+    try:
+        grid = tuple(int(g) for g in grid)
+    except TypeError:
+        raise ValueError(f"grid {grid!r}: want an int or 1 to 3 ints") from None
+    if not 1 <= len(grid) <= 3 or any(g < 0 for g in grid):
+        raise ValueError(f"grid {grid}: want 1 to 3 non-negative ints")
+    grid += (1,) * (3 - len(grid))
+    if grid[0] >= 2**31 or grid[1] > 65535 or grid[2] > 65535:
+        raise ValueError(f"grid {grid} exceeds CUDA's limits (2^31-1, 65535, 65535)")
+    return grid
+
+
+class Kernel:
+    """One kernel of a loaded module. `kernel[grid](*args, stream=None)` launches it."""
+
+    def __init__(self, module, meta, function):
+        self.module, self.meta, self.function = module, meta, function
+        self.name = meta["name"]
+        self.symbol = meta.get("symbol", self.name)
+        self.num_warps = int(meta.get("num_warps", 4))
+        self.num_stages = int(meta.get("num_stages", 3))
+        self.block = tuple(int(b) for b in meta["block"])
+        self.shared_bytes = int(meta.get("shared_bytes", 0))
+        self.cluster_dims = tuple(int(c) for c in meta.get("cluster_dims", (1, 1, 1)))
+        self.constexprs = dict(meta.get("constexprs", {}))
+        self.params = list(meta["params"])
+
+    def launch(self, grid, *args, stream=None):
+        """Checks and packs `args`, then launches on `stream` (default: the framework's current
+        stream). An empty grid launches nothing, as in Triton."""
+        if self.cluster_dims != (1, 1, 1):
+            raise NotImplementedError(
+                f"kernel '{self.name}' was compiled for clusters {self.cluster_dims} "
+                "(--num-ctas), which need cuLaunchKernelEx; launch it from C/C++ (the generated "
+                "header or launcher.hpp)")
+        grid = _grid3(grid, self.constexprs)
+        packed = PackedArguments(pack_arguments(self.name, self.params, args))
+        if 0 in grid:
+            return
+        self.module.driver.launch(self.function, grid, self.block, self.shared_bytes,
+                                  stream_handle(stream), packed.address)
+
+    def __getitem__(self, grid):
+        return lambda *args, stream=None: self.launch(grid, *args, stream=stream)
+
+    def __repr__(self):
+        sig = ", ".join(f"{p['name']}: {p['type']}" for p in self.params)
+        return f"<tritonc.Kernel {self.name}({sig}) block={self.block} constexprs={self.constexprs}>"
+
+
+class Module:
+    """A loaded binary: a mapping from kernel name to Kernel."""
+
+    def __init__(self, metadata_path, metadata, driver):
+        self.path, self.metadata, self.driver = metadata_path, metadata, driver
+        target = metadata.get("target", {})
+        if target.get("backend", "cuda") != "cuda":
+            raise ValueError(f"{metadata_path}: a {target.get('backend')} binary; this runtime "
+                             "drives CUDA")
+        binary = metadata_path.parent / metadata["binary"]
+        if not binary.is_file():
+            raise FileNotFoundError(f"{metadata_path}: the binary it names is missing: {binary}")
+        self.handle = driver.load_module(binary.read_bytes())
+        self.kernels = {}
+        for km in metadata["kernels"]:
+            k = Kernel(self, km, driver.get_function(self.handle, km.get("symbol", km["name"])))
+            threads = k.block[0] * k.block[1] * k.block[2]
+            limit = driver.get_attribute(k.function, "MAX_THREADS_PER_BLOCK")
+            if threads > limit:
+                raise RuntimeError(f"{metadata_path}: kernel '{k.name}': a block of {threads} "
+                                   f"threads, but the binary allows {limit}")
+            if k.shared_bytes > _DEFAULT_SHARED_LIMIT:
+                driver.set_attribute(k.function, "MAX_DYNAMIC_SHARED_SIZE_BYTES", k.shared_bytes)
+            self.kernels[k.name] = k
+
+    def __getitem__(self, name):
+        try:
+            return self.kernels[name]
+        except KeyError:
+            raise KeyError(f"{self.path}: no kernel '{name}' (it has: "
+                           f"{', '.join(self.kernels) or 'none'})") from None
+
+    def __iter__(self):
+        return iter(self.kernels)
+
+    def __len__(self):
+        return len(self.kernels)
+
+
+def load(metadata_path, driver=None):
+    """Loads the binary that tritonc's metadata JSON names; returns a Module."""
+    path = Path(metadata_path)
+    if path.suffix in (".cubin", ".fatbin"):
+        path = path.with_suffix(".json")
+    if not path.is_file():
+        raise FileNotFoundError(f"metadata not found: {path}")
+    metadata = json.loads(path.read_text())
+    return Module(path, metadata, driver or get_driver())
+
+
+def compile(source, output, *, arch=None, defines=None, kernels=(), signature=None,
+            num_warps=None, num_stages=None, flags=(), tritonc=None, load_module=True,
+            driver=None):
+    """Runs tritonc on `source` into `output` (+ its .json) and returns the loaded Module (or the
+    metadata's path with load_module=False). `tritonc`: the binary (default $TRITONC, then PATH)."""
+    exe = tritonc or os.environ.get("TRITONC") or shutil.which("tritonc")
+    if not exe:
+        raise FileNotFoundError("tritonc not found: set TRITONC or put tritonc on PATH")
+    cmd = [exe, str(source), "-o", str(output)]
+    if arch:
+        cmd += ["--arch", arch if isinstance(arch, str) else ",".join(arch)]
+    for name, value in (defines or {}).items():
+        cmd += ["-D", f"{name}={value}"]
+    for k in kernels:
+        cmd += ["--kernel", k]
+    if signature:
+        cmd += ["--signature", signature]
+    if num_warps:
+        cmd += ["--num-warps", str(num_warps)]
+    if num_stages:
+        cmd += ["--num-stages", str(num_stages)]
+    cmd += list(flags)
+    done = subprocess.run(cmd, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise CompileError(f"tritonc failed (exit status {done.returncode}):\n{done.stderr}",
+                           done.returncode)
+    metadata = Path(output).with_suffix(".json")
+    return load(metadata, driver) if load_module else metadata

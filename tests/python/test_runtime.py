@@ -1,0 +1,224 @@
+"""Unit tests of the Python runtime (python/tritonc) without a GPU: a fake driver records what
+would reach cuLaunchKernel; fake arrays speak each protocol (PyTorch's data_ptr, CUDA array
+interface, DLPack). `compile` runs the real tritonc binary ($TRITONC).
+
+    TRITONC=build/tritonc python3 -m unittest discover -s tests/python -v
+"""
+import ctypes
+import os
+import struct
+import sys
+import tempfile
+import unittest
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "python"))
+import tritonc  # noqa: E402
+from tritonc import _args  # noqa: E402
+
+
+class FakeDriver:
+    name = "fake"
+
+    def __init__(self, max_threads=1024):
+        self.launches, self.attributes, self.max_threads = [], [], max_threads
+
+    def load_module(self, image):
+        self.image = image
+        return "module"
+
+    def get_function(self, module, symbol):
+        return f"fn:{symbol}"
+
+    def get_attribute(self, func, name):
+        return self.max_threads
+
+    def set_attribute(self, func, name, value):
+        self.attributes.append((func, name, value))
+
+    def launch(self, func, grid, block, shared, stream, params_address):
+        # Read the argument bytes through the void*[] now, as the driver does: the buffers are
+        # the launch's own and are gone after it.
+        pointers = (ctypes.c_void_p * len(SIZES)).from_address(params_address)
+        blobs = [ctypes.string_at(p, s) for p, s in zip(pointers, SIZES)]
+        self.launches.append((func, grid, block, shared, stream, blobs))
+
+
+class TorchDtype:
+    def __init__(self, name):
+        self.name = name
+
+    def __str__(self):
+        return "torch." + self.name
+
+
+class FakeTorchTensor:
+    def __init__(self, address, dtype="float32", is_cuda=True):
+        self.address, self.dtype, self.is_cuda = address, TorchDtype(dtype), is_cuda
+
+    def data_ptr(self):
+        return self.address
+
+
+class FakeCupyArray:
+    def __init__(self, address, typestr="<f4"):
+        self.__cuda_array_interface__ = {"data": (address, False), "typestr": typestr,
+                                         "shape": (4,), "version": 3}
+
+
+class FakeDLPackArray:
+    """A DLPack producer whose capsule holds a real DLManagedTensor."""
+
+    class Managed(ctypes.Structure):
+        _fields_ = [("tensor", _args._DLTensor), ("manager_ctx", ctypes.c_void_p),
+                    ("deleter", ctypes.c_void_p)]
+
+    def __init__(self, address, code, bits, device_type=2, byte_offset=0):
+        self.managed = self.Managed()
+        self.managed.tensor.data = address
+        self.managed.tensor.device.device_type = device_type
+        self.managed.tensor.dtype.code, self.managed.tensor.dtype.bits = code, bits
+        self.managed.tensor.dtype.lanes = 1
+        self.managed.tensor.byte_offset = byte_offset
+        self.device_type = device_type
+
+    def __dlpack_device__(self):
+        return (self.device_type, 0)
+
+    def __dlpack__(self, stream=None):
+        new = ctypes.pythonapi.PyCapsule_New
+        new.restype, new.argtypes = ctypes.py_object, [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_void_p]
+        return new(ctypes.addressof(self.managed), b"dltensor", None)
+
+
+def params_bytes(launch, sizes):
+    """The argument bytes a recorded launch passed, one blob per parameter."""
+    return launch[5]
+
+
+METADATA = {
+    "tritonc_version": "0.1.0", "source": "k.tt",
+    "target": {"backend": "cuda", "arch": "sm_90a", "warp_size": 32},
+    "binary": "k.cubin",
+    "kernels": [{
+        "name": "k", "symbol": "k_sym", "num_warps": 4, "num_ctas": 1, "num_stages": 3,
+        "block": [128, 1, 1], "shared_bytes": 65536, "cluster_dims": [1, 1, 1],
+        "constexprs": {"BLOCK": 256, "EPS": 1e-05, "DT": "fp16"},
+        "params": [
+            {"name": "x", "type": "*fp32", "kind": "pointer", "size": 8, "align": 8, "divisibility": 16},
+            {"name": "n", "type": "i32", "kind": "scalar", "size": 4, "align": 4, "divisibility": 16},
+            {"name": "h", "type": "fp16", "kind": "scalar", "size": 2, "align": 2, "divisibility": 1},
+            {"name": "b", "type": "bf16", "kind": "scalar", "size": 2, "align": 2, "divisibility": 1},
+            {"name": "f", "type": "i1", "kind": "scalar", "size": 1, "align": 1, "divisibility": 1},
+            {"name": "u", "type": "u64", "kind": "scalar", "size": 8, "align": 8, "divisibility": 1},
+        ]}]}
+SIZES = [8, 4, 2, 2, 1, 8]
+
+
+class RuntimeTest(unittest.TestCase):
+    def setUp(self):
+        self.dir = tempfile.TemporaryDirectory()
+        d = Path(self.dir.name)
+        (d / "k.cubin").write_bytes(b"\x7fELF-fake")
+        import json
+        (d / "k.json").write_text(json.dumps(METADATA))
+        self.driver = FakeDriver()
+        self.module = tritonc.load(d / "k.json", driver=self.driver)
+        self.k = self.module["k"]
+
+    def tearDown(self):
+        self.dir.cleanup()
+
+    def test_load(self):
+        self.assertEqual(self.driver.image, b"\x7fELF-fake")
+        self.assertEqual(list(self.module), ["k"])
+        self.assertEqual(self.k.function, "fn:k_sym")
+        self.assertEqual(self.k.constexprs["BLOCK"], 256)
+        # Above 48 KiB the dynamic shared-memory limit is raised.
+        self.assertEqual(self.driver.attributes, [("fn:k_sym", "MAX_DYNAMIC_SHARED_SIZE_BYTES", 65536)])
+        with self.assertRaisesRegex(KeyError, "no kernel 'nope' \\(it has: k\\)"):
+            self.module["nope"]
+        # A .cubin path finds its .json.
+        self.assertEqual(len(tritonc.load(Path(self.dir.name) / "k.cubin", driver=FakeDriver())), 1)
+
+    def test_launch_packs_every_kind(self):
+        x = FakeTorchTensor(0x7F0000001000)
+        self.k[(tritonc.cdiv(1000, self.k.constexprs["BLOCK"]),)](x, 4096, 1.5, 1.0, True, 2**64 - 1,
+                                                                 stream=7)
+        (launch,) = self.driver.launches
+        self.assertEqual(launch[1:5], ((4, 1, 1), (128, 1, 1), 65536, 7))
+        blobs = params_bytes(launch, SIZES)
+        self.assertEqual(struct.unpack("<Q", blobs[0])[0], 0x7F0000001000)
+        self.assertEqual(struct.unpack("<i", blobs[1])[0], 4096)
+        self.assertEqual(struct.unpack("<e", blobs[2])[0], 1.5)
+        self.assertEqual(blobs[3], b"\x80\x3f")  # bf16 1.0
+        self.assertEqual(blobs[4], b"\x01")
+        self.assertEqual(blobs[5], b"\xff" * 8)
+
+    def test_array_protocols(self):
+        args = (4096, 1.0, 1.0, False, 0)
+        for array, address in [(FakeCupyArray(0x1000), 0x1000),
+                               (FakeDLPackArray(0x2000, 2, 32, byte_offset=16), 0x2010),
+                               (0x3000, 0x3000), (None, 0)]:
+            self.driver.launches.clear()
+            self.k[1](array, *args)
+            self.assertEqual(struct.unpack("<Q", params_bytes(self.driver.launches[0], SIZES)[0])[0], address)
+
+    def test_errors(self):
+        good = [FakeTorchTensor(0x1000), 16, 1.0, 1.0, True, 1]
+
+        def error(*args):
+            with self.assertRaises(tritonc.ArgumentError) as cm:
+                self.k[1](*args)
+            return str(cm.exception)
+
+        self.assertEqual(error(FakeTorchTensor(0x1000)),
+                         "kernel 'k' takes 6 argument(s) (x: *fp32, n: i32, h: fp16, b: bf16, "
+                         "f: i1, u: u64), got 1")
+        self.assertIn("argument 1 ('x', *fp32): got an array of fp16; it points to fp32",
+                      error(FakeTorchTensor(0x1000, "float16"), *good[1:]))
+        self.assertIn("argument 1 ('x', *fp32): got an array of i32",
+                      error(FakeCupyArray(0x1000, "<i4"), *good[1:]))
+        self.assertIn("argument 1 ('x', *fp32): got a DLPack array on device type 1, not on the GPU",
+                      error(FakeDLPackArray(0x1000, 2, 32, device_type=1), *good[1:]))
+        self.assertIn("not on the GPU", error(FakeTorchTensor(0x1000, is_cuda=False), *good[1:]))
+        self.assertIn("argument 1 ('x', *fp32): got address 0x1004, but it was compiled for "
+                      "addresses divisible by 16", error(FakeTorchTensor(0x1004), *good[1:]))
+        self.assertIn("argument 2 ('n', i32): got 17, but it was compiled for values divisible "
+                      "by 16", error(good[0], 17, *good[2:]))
+        self.assertIn("argument 2 ('n', i32): got 2147483648 is out of range for i32",
+                      error(good[0], 2**31, *good[2:]))
+        self.assertIn("argument 2 ('n', i32): got 1.5 (float): i32 takes an int",
+                      error(good[0], 1.5, *good[2:]))
+        self.assertIn("argument 5 ('f', i1): got 2: an i1 takes True, False, 0 or 1",
+                      error(*good[:4], 2, good[5]))
+        self.assertIn("argument 6 ('u', u64): got -1 is out of range for u64",
+                      error(*good[:5], -1))
+        self.assertIn("argument 3 ('h', fp16): got 1e+300 does not fit fp16",
+                      error(good[0], 16, 1e300, *good[3:]))
+        self.assertIn("argument 3 ('h', fp16): got an array", error(good[0], 16, good[0], *good[3:]))
+        # Raw bits go through unchanged; an empty grid launches nothing.
+        self.driver.launches.clear()
+        self.k[0](good[0], 16, tritonc.Bits(0x3C00), tritonc.Bits(0x3F80), True, 1)
+        self.assertEqual(self.driver.launches, [])
+        with self.assertRaisesRegex(ValueError, "grid \\(1, 70000, 1\\) exceeds"):
+            self.k[1, 70000](*good)
+
+    def test_compile_runs_tritonc(self):
+        exe = os.environ.get("TRITONC", str(ROOT / "build" / "tritonc"))
+        out = Path(self.dir.name) / "va.cubin"
+        mod = tritonc.compile(ROOT / "examples" / "vector_add.tt", out, arch="sm_80",
+                              defines={"BLOCK_SIZE": 256}, tritonc=exe, driver=FakeDriver())
+        add = mod["add_kernel"]
+        self.assertEqual(add.constexprs, {"BLOCK_SIZE": 256})
+        self.assertEqual(mod.metadata["target"]["arch"], "sm_80")
+        with self.assertRaises(tritonc.CompileError) as cm:
+            tritonc.compile(ROOT / "examples" / "vector_add.tt", out, defines={"NOPE": 1}, tritonc=exe,
+                            driver=FakeDriver())
+        self.assertEqual(cm.exception.returncode, 1)
+        self.assertIn("NOPE", str(cm.exception))
+
+
+if __name__ == "__main__":
+    unittest.main()
