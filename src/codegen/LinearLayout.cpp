@@ -2,8 +2,11 @@
 // (LinearLayoutConversions.cpp): a blocked layout is the product, dims taken in `order`, of
 // identity maps for sizePerThread (registers), threadsPerWarp (lanes) and warpsPerCTA (warps);
 // a shape larger than that CTA tile repeats it in more registers, and a shape smaller than it
-// zeroes the bases that fall outside (replication), dropping such register bases.
+// zeroes the bases that fall outside (replication), dropping such register bases. Mma and
+// DotOperand bases come from ir/MmaLayout and are clipped to the shape the same way.
 #include "codegen/LinearLayout.h"
+
+#include "ir/MmaLayout.h"
 
 #include <algorithm>
 #include <map>
@@ -117,6 +120,20 @@ std::optional<LinearLayout> LinearLayout::get(const Layout *layout,
     return fail(why, layout->str() + " does not have rank " + std::to_string(shape.size()));
   if (layout->isBlocked())
     return blockedLayout(layout, shape, why);
+  if (layout->isMma() || layout->isDotOperand()) {
+    LayoutBases bases = mmaLayoutBases(layout, shape);
+    if (bases.lane.empty())
+      return fail(why, layout->str() + " does not apply to a block of rank " +
+                           std::to_string(shape.size()));
+    // Bases past the shape wrap to zero (replication); zero register bases are dropped.
+    for (auto *list : {&bases.reg, &bases.lane, &bases.warp})
+      for (Coord &b : *list)
+        for (size_t d = 0; d < shape.size(); ++d)
+          if (b[d] >= shape[d])
+            b[d] = 0;
+    std::erase_if(bases.reg, isZero);
+    return LinearLayout(shape, std::move(bases.reg), std::move(bases.lane), std::move(bases.warp));
+  }
 
   // Slice: the parent laid over the shape with a size-1 dim re-inserted, that dim dropped.
   const unsigned dim = layout->sliceDim();

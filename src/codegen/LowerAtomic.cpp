@@ -76,8 +76,7 @@ bool KernelLowering::lowerAtomic(const Operation &op) {
                            " bytes of shared memory to share its old values; " +
                            target_.archName() + " has " +
                            std::to_string(target_.info().sharedMemoryBytes));
-    sharedBytes_ = std::max(sharedBytes_, static_cast<unsigned>((bytes + 15) / 16 * 16));
-    llvm::Value *base = sharedMemoryBase();
+    llvm::Value *base = sharedScratch(bytes);
     auto slot = [&](unsigned r) -> llvm::Value * {
       if (!ll)
         return base;

@@ -189,18 +189,45 @@ bool KernelLowering::lowerConvertLayout(const Operation &op) {
     return true;
   }
 
+  // An operand whose only reader is an mma.sync dot in this block is staged in shared memory
+  // and read fragment by fragment while the dot is lowered (few registers live at a time).
+  const Value *res = op.result();
+  if (canUseLdmatrix(dstTy, *dst) && res->users().size() == 1 &&
+      res->users()[0]->code() == OpCode::Dot && res->users()[0]->parent() == op.parent() &&
+      res->users()[0]->operand(2) != res) {
+    const int64_t bytes = srcTy->numElements() * 2;
+    if (!fitsSharedMemory(op, srcTy, bytes))
+      return false;
+    llvm::Value *base = sharedRegion(bytes);
+    const unsigned rounded = static_cast<unsigned>((bytes + 15) / 16 * 16);
+    sharedPending_ += rounded;
+    stagedBytes_[res] = rounded;
+    unsigned pairStride = 0;
+    stagedOperands_[res] = stageForLdmatrix(op, srcTy, *src, *dst, in, base, pairStride);
+    stagedPairStride_[res] = pairStride;
+    return true;
+  }
+  Regs out = canUseLdmatrix(dstTy, *dst) ? ldmatrixOperand(op, srcTy, *src, *dst, in)
+                                         : throughShared(op, srcTy, *src, *dst, in);
+  if (out.empty())
+    return false;
+  bind(op.result(), std::move(out));
+  return true;
+}
+
+Regs KernelLowering::throughShared(const Operation &op, const Type *srcTy,
+                                   const LinearLayout &srcLL, const LinearLayout &dstLL,
+                                   const Regs &in) {
+  const LinearLayout *src = &srcLL, *dst = &dstLL;
   // Through shared memory, row-major.
   llvm::Type *memTy = memoryType(srcTy);
   llvm::Type *regTy = registerType(srcTy);
   const unsigned elemBytes =
       static_cast<unsigned>(module_.getDataLayout().getTypeAllocSize(memTy).getFixedValue());
   const int64_t bytes = srcTy->numElements() * elemBytes;
-  if (bytes > target_.info().sharedMemoryBytes)
-    return error(op, "convert_layout of " + srcTy->str() + " needs " + std::to_string(bytes) +
-                         " bytes of shared memory; " + target_.archName() + " has " +
-                         std::to_string(target_.info().sharedMemoryBytes));
-  sharedBytes_ = std::max(sharedBytes_, static_cast<unsigned>((bytes + 15) / 16 * 16));
-  llvm::Value *base = sharedMemoryBase();
+  if (!fitsSharedMemory(op, srcTy, bytes))
+    return {};
+  llvm::Value *base = sharedScratch(bytes);
   const std::vector<int64_t> &shape = srcTy->shape();
   auto offset = [&](const LinearLayout &ll, unsigned reg) {
     llvm::Value *off = nullptr;
@@ -226,8 +253,53 @@ bool KernelLowering::lowerConvertLayout(const Operation &op) {
   Regs out;
   for (unsigned r = 0; r < dst->numRegisters(); ++r)
     out.push_back(fromMemory(b_.CreateAlignedLoad(memTy, offset(*dst, r), llvm::Align(elemBytes))));
-  bind(op.result(), std::move(out));
-  return true;
+  return out;
+}
+
+Regs KernelLowering::relayout(const Operation &op, const Type *type, const LinearLayout &src,
+                              const LinearLayout &dst, const Regs &in) {
+  if (auto mapping =
+          LinearLayout::registerMapping(src, dst, [](const LinearLayout::Coord &c) { return c; }))
+    return gather(in, *mapping);
+  return throughShared(op, type, src, dst, in);
+}
+
+const LinearLayout &KernelLowering::derivedLayout(LinearLayout ll) {
+  for (const LinearLayout &d : derivedLayouts_)
+    if (d == ll)
+      return d;
+  return derivedLayouts_.emplace_back(std::move(ll));
+}
+
+llvm::Value *KernelLowering::sharedScratch(int64_t bytes) {
+  sharedStoresUnsynced_ = sharedReadsSinceBarrier_ = true; // the caller syncs for itself
+  return sharedRegion(bytes);
+}
+
+void KernelLowering::sharedBarrier() {
+  target_.barrier(b_);
+  sharedStoresUnsynced_ = sharedReadsSinceBarrier_ = false;
+}
+
+llvm::Value *KernelLowering::sharedRegion(int64_t bytes) {
+  const unsigned rounded = static_cast<unsigned>((bytes + 15) / 16 * 16);
+  sharedBytes_ = std::max(sharedBytes_, sharedPending_ + rounded);
+  llvm::Value *base = sharedMemoryBase();
+  if (!sharedPending_)
+    return base;
+  return b_.CreateConstInBoundsGEP1_32(b_.getInt8Ty(), base, sharedPending_);
+}
+
+bool KernelLowering::fitsSharedMemory(const Operation &op, const Type *type, int64_t bytes) {
+  const unsigned limit = target_.info().sharedMemoryBytes;
+  bytes += sharedPending_;
+  if (bytes <= limit)
+    return true;
+  error(op, "kernel '" + fn_.name() + "': '" + std::string(op.mnemonic()) + "' of " + type->str() +
+                " needs " + std::to_string(bytes) + " bytes of shared memory, more than the " +
+                std::to_string(limit) + " bytes " + target_.archName() +
+                " allows; use smaller block sizes (or fewer num_stages)");
+  return false;
 }
 
 } // namespace tritonc

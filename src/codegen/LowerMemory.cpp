@@ -12,7 +12,9 @@
 // the one straddling the mask's edge — else `vec`-wide accesses under their own masks. The
 // branch is warp-uniform except in that one warp, so the common path costs one access.
 #include "codegen/Lowering.h"
+
 #include "passes/Coalesce.h"
+#include <cmath>
 
 namespace tritonc {
 
@@ -104,8 +106,20 @@ bool KernelLowering::lowerLoad(const Operation &op) {
   llvm::Type *memTy = memoryType(type), *regTy = registerType(type);
   const unsigned elemBytes =
       static_cast<unsigned>(module_.getDataLayout().getTypeAllocSize(memTy).getFixedValue());
+  // `other` = 0 (Triton's usual padding) is the load's own zero fill, not a select.
+  bool zeroOther = false;
+  if (other && mask)
+    if (const Operation *def = op.operand(2)->definingOp();
+        def && def->code() == OpCode::Constant && def->attrs().has("value")) {
+      const AttrValue &v = *def->attrs().find("value");
+      if (auto *i = std::get_if<int64_t>(&v))
+        zeroOther = *i == 0;
+      else if (auto *f = std::get_if<double>(&v))
+        zeroOther = *f == 0.0 && !std::signbit(*f);
+    }
   auto access = [&](size_t first, unsigned n, llvm::Value *pred) {
     VectorAccess a;
+    a.zeroFill = zeroOther;
     a.ptr = ptrs[first];
     a.elemType = memTy;
     a.numElems = n;
@@ -136,8 +150,8 @@ bool KernelLowering::lowerLoad(const Operation &op) {
       llvm::Value *v = loaded[k];
       if (regTy != memTy) // i1 in memory is a byte
         v = b_.CreateICmpNE(v, llvm::ConstantInt::get(memTy, 0));
-      if (other)
-        v = b_.CreateSelect((*mask)[first + k], v, (*other)[first + k]);
+      if (other && !zeroOther) // the mask is uniform over each access of `width` elements
+        v = b_.CreateSelect((*mask)[first + k / width * width], v, (*other)[first + k]);
       out.push_back(v);
     }
   }

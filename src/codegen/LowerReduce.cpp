@@ -165,8 +165,7 @@ bool KernelLowering::lowerReduce(const Operation &op) {
       return error(op, "reduce needs " + std::to_string(bytes) + " bytes of shared memory; " +
                            target_.archName() + " has " +
                            std::to_string(target_.info().sharedMemoryBytes));
-    sharedBytes_ = std::max(sharedBytes_, static_cast<unsigned>((bytes + 15) / 16 * 16));
-    llvm::Value *base = sharedMemoryBase();
+    llvm::Value *base = sharedScratch(bytes);
     auto slot = [&](unsigned k, llvm::Value *index) {
       llvm::Value *region = b_.CreateConstGEP1_64(b_.getInt8Ty(), base, offsets[k]);
       return b_.CreateGEP(memTys[k], region, index);

@@ -208,11 +208,14 @@ bool KernelLowering::run(KernelInfo &info) {
 }
 
 bool KernelLowering::lowerBlock(const Block &block) {
+  sharedStoresUnsynced_ = sharedReadsSinceBarrier_ = true; // reached from elsewhere too
   for (const auto &op : block.ops()) {
     if (op->isTerminator())
       break;
     if (!lowerOp(*op))
       return false;
+    if (op->numRegions())
+      sharedStoresUnsynced_ = sharedReadsSinceBarrier_ = true;
   }
   return true;
 }
@@ -254,6 +257,8 @@ bool KernelLowering::lowerOp(const Operation &op) {
     return lowerAtomic(op);
   case OpCode::Reduce:
     return lowerReduce(op);
+  case OpCode::Dot:
+    return lowerDot(op);
   case OpCode::Scan:
     return lowerScan(op);
   case OpCode::Histogram:

@@ -11,7 +11,8 @@
 // flow), LowerElementwise.cpp (arith, casts incl. fp8, math, extern calls), LowerMemory.cpp
 // (load, store), LowerLayout.cpp (index maths, splat/broadcast/expand_dims/convert_layout),
 // LowerReduce.cpp (reduce), LowerScan.cpp (scan), LowerHistogram.cpp (histogram),
-// LowerDebug.cpp (print, assert), LowerAtomic.cpp (atomics).
+// LowerDebug.cpp (print, assert), LowerAtomic.cpp (atomics), LowerDot.cpp (dot: FMA and
+// mma.sync), LowerDotOperand.cpp (operands into mma.sync fragments with ldmatrix).
 #pragma once
 
 #include "codegen/Codegen.h"
@@ -20,6 +21,8 @@
 
 #include <llvm/IR/IRBuilder.h>
 
+#include <deque>
+#include <functional>
 #include <map>
 #include <unordered_map>
 
@@ -101,6 +104,41 @@ private:
   bool lowerBroadcast(const Operation &op);
   bool lowerExpandDims(const Operation &op);
   bool lowerConvertLayout(const Operation &op);
+  /// Moves `in` (a value of block type `type` laid out as `src`) into layout `dst` through
+  /// shared memory; empty after reporting an error at `op`.
+  Regs throughShared(const Operation &op, const Type *type, const LinearLayout &src,
+                     const LinearLayout &dst, const Regs &in);
+  /// False after reporting (kernel, bytes, limit, knob) if `bytes` of shared memory for op's
+  /// `type` exceed the target's limit.
+  bool fitsSharedMemory(const Operation &op, const Type *type, int64_t bytes);
+  /// `in` moved to `dst`: by renumbering registers if no element changes thread, else
+  /// through shared memory. `dst` must outlive the lowering (see derivedLayout).
+  Regs relayout(const Operation &op, const Type *type, const LinearLayout &src,
+                const LinearLayout &dst, const Regs &in);
+
+  // ---- LowerDotOperand.cpp
+  /// Whether a convert_layout into `type` (a #dot_op of 16-bit elements) can read its
+  /// operand fragments with ldmatrix.
+  bool canUseLdmatrix(const Type *type, const LinearLayout &dst) const;
+  /// `in` moved into the #dot_op layout `dst` of op's result through swizzled shared memory
+  /// and ldmatrix; empty after an error.
+  Regs ldmatrixOperand(const Operation &op, const Type *type, const LinearLayout &src,
+                       const LinearLayout &dst, const Regs &in);
+  /// Stores `in` swizzled at `base` (between barriers) and returns the ldmatrix loader of one
+  /// fragment group (see stagedOperands_).
+  /// `pairStride` (0: none) is set when a B operand's loader returns two groups at once, the
+  /// one at r0 and the one at r0 + pairStride (r0 must not have that bit).
+  std::function<Regs(unsigned)> stageForLdmatrix(const Operation &op, const Type *type,
+                                                 const LinearLayout &src, const LinearLayout &dst,
+                                                 const Regs &in, llvm::Value *base,
+                                                 unsigned &pairStride);
+
+  // ---- LowerDot.cpp
+  bool lowerDot(const Operation &op);
+  bool lowerFmaDot(const Operation &op);
+  bool lowerMmaDot(const Operation &op);
+  /// A layout made by codegen itself, kept alive for the caches keyed by its address.
+  const LinearLayout &derivedLayout(LinearLayout ll);
   /// Coordinate along `dim` of the element in register `reg` of this thread.
   llvm::Value *coordinate(const LinearLayout &ll, unsigned reg, unsigned dim);
   /// The part of every coordinate along `dim` set by this thread's lane and warp (entry block).
@@ -108,6 +146,14 @@ private:
   /// True in exactly one thread of each group holding the same elements (nullptr: all).
   llvm::Value *ownerPredicate(const LinearLayout &ll);
   llvm::Value *sharedMemoryBase();
+  /// Scratch shared memory of `bytes` for one op (reused by the next op: callers put barriers
+  /// around their use), past the regions of operands staged for a dot not lowered yet.
+  llvm::Value *sharedScratch(int64_t bytes);
+  /// The same region without the conservative barrier bookkeeping (for staged operands, which
+  /// track their stores and reads themselves: see sharedStoresUnsynced_).
+  llvm::Value *sharedRegion(int64_t bytes);
+  /// A CTA barrier that settles the staged-operand bookkeeping.
+  void sharedBarrier();
 
   // ---- shared helpers (Lowering.cpp)
   /// The linear layout of a block type; nullptr after reporting why at `op`.
@@ -133,10 +179,24 @@ private:
   llvm::Value *threadId_ = nullptr, *laneId_ = nullptr, *warpId_ = nullptr;
   std::unordered_map<const Value *, Regs> values_;
   std::map<std::pair<const Layout *, std::vector<int64_t>>, LinearLayout> layouts_;
+  std::deque<LinearLayout> derivedLayouts_;
   std::map<std::pair<const LinearLayout *, unsigned>, llvm::Value *> threadCoords_;
   std::map<const LinearLayout *, llvm::Value *> owners_;
   std::map<std::string, llvm::FunctionCallee> libraryFunctions_;
   unsigned sharedBytes_ = 0;
+  /// Shared memory held by operands staged for ldmatrix until their dot is lowered.
+  unsigned sharedPending_ = 0;
+  /// Staged-operand bookkeeping along the straight-line code being emitted (both true, i.e.
+  /// unknown, at the start of every region and after every op with regions): shared-memory
+  /// stores not yet followed by a barrier (a read needs one first), and reads since the last
+  /// barrier (a store needs one first). Staging two operands then costs one barrier before
+  /// their stores and one before their first ldmatrix.
+  bool sharedStoresUnsynced_ = true, sharedReadsSinceBarrier_ = true;
+  /// ldmatrix loaders of operands staged in shared memory, by value: each returns the
+  /// registers of the fragment group starting at a register (8 for A, 4 for B).
+  std::unordered_map<const Value *, std::function<Regs(unsigned)>> stagedOperands_;
+  std::unordered_map<const Value *, unsigned> stagedPairStride_;
+  std::unordered_map<const Value *, unsigned> stagedBytes_;
   LineTable *lines_ = nullptr;
   llvm::DISubprogram *subprogram_ = nullptr;
 };

@@ -110,7 +110,8 @@ std::vector<llvm::Value *> Target::emitLoad(llvm::IRBuilderBase &b, const Vector
   b.SetInsertPoint(cont);
   llvm::PHINode *phi = b.CreatePHI(ty, 2);
   phi->addIncoming(loaded, then);
-  phi->addIncoming(llvm::PoisonValue::get(ty), from); // the caller selects `other` there
+  phi->addIncoming(a.zeroFill ? llvm::Constant::getNullValue(ty) : llvm::PoisonValue::get(ty),
+                   from); // else the caller selects `other` there
   return splitVector(b, phi, a.numElems);
 }
 

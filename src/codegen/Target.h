@@ -41,6 +41,8 @@ struct VectorAccess {
   unsigned alignBytes = 1;
   llvm::Value *pred = nullptr;
   MemoryHints hints;
+  /// Loads only: where `pred` is false the result is zero (else undefined).
+  bool zeroFill = false;
 };
 
 /// One atomic read-modify-write of one element (a compare-and-swap when `kind` is "cas"),

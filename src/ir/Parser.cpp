@@ -468,6 +468,10 @@ private:
     return out;
   }
 
+  static bool isLayoutKind(const std::string &name) {
+    return name == "blocked" || name == "slice" || name == "mma" || name == "dot_op";
+  }
+
   const Layout *parseLayout(unsigned depth = 0) {
     Token t = peek();
     if (t.kind != Tok::HashId)
@@ -475,7 +479,7 @@ private:
     if (depth > kMaxTypeDepth)
       fail(t, "layout nested too deeply");
     next();
-    bool inlineForm = (t.text == "blocked" || t.text == "slice") && peek().kind == Tok::Less;
+    bool inlineForm = isLayoutKind(t.text) && peek().kind == Tok::Less;
     if (!inlineForm) {
       auto it = aliases_.find(t.text);
       if (it == aliases_.end())
@@ -497,6 +501,47 @@ private:
         fail(t.begin, end, "blocked layout fields must all have the same length");
       return ctx_.blocked(std::move(spt), std::move(tpw), std::move(wpc), std::move(order));
     }
+    if (t.text == "mma") {
+      expectKeyword("version");
+      expect(Tok::Equal, "'='");
+      Token versionTok = peek();
+      uint32_t version = parseUnsigned("mma version");
+      expect(Tok::Comma, "','");
+      std::vector<unsigned> wpc = parseLayoutList("wpc");
+      expect(Tok::Comma, "','");
+      Token instrTok = peek();
+      std::vector<unsigned> instr = parseLayoutList("instr");
+      expect(Tok::Greater, "'>'");
+      if (version != 2)
+        fail(versionTok, "mma version " + std::to_string(version) + " is not supported (2)");
+      if (wpc.size() < 2 || wpc.size() > 3 || instr.size() != 2)
+        fail(instrTok, "an mma layout has 2 or 3 wpc entries and an [M, N] instr shape");
+      return ctx_.mma(version, std::move(wpc), std::move(instr));
+    }
+    if (t.text == "dot_op") {
+      expectKeyword("op");
+      expect(Tok::Equal, "'='");
+      Token opTok = peek();
+      uint32_t opIdx = parseUnsigned("dot operand index");
+      expect(Tok::Comma, "','");
+      expectKeyword("parent");
+      expect(Tok::Equal, "'='");
+      Token parentTok = peek();
+      const Layout *parent = parseLayout(depth + 1);
+      expect(Tok::Comma, "','");
+      expectKeyword("k_width");
+      expect(Tok::Equal, "'='");
+      Token kTok = peek();
+      uint32_t kWidth = parseUnsigned("k_width");
+      expect(Tok::Greater, "'>'");
+      if (opIdx > 1)
+        fail(opTok, "dot operand index must be 0 or 1");
+      if (!parent->isMma())
+        fail(parentTok, "the parent of a dot operand layout must be an mma layout");
+      if (kWidth != 1 && kWidth != 2 && kWidth != 4)
+        fail(kTok, "k_width must be 1, 2 or 4");
+      return ctx_.dotOperand(opIdx, parent, kWidth);
+    }
     expectKeyword("dim");
     expect(Tok::Equal, "'='");
     Token dimTok = peek();
@@ -514,7 +559,7 @@ private:
 
   void parseAliasDefinition() {
     Token name = next();
-    if (name.text == "blocked" || name.text == "slice")
+    if (isLayoutKind(name.text))
       fail(name, "'#" + name.text + "' is a layout kind, not an alias name");
     if (aliases_.count(name.text))
       fail(name, "redefinition of layout alias #" + name.text);

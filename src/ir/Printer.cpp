@@ -6,7 +6,8 @@
 //     (results before the op's regions, block arguments before the block's ops), so names read
 //     back as hints reproduce the same text;
 //   - floats always contain '.' or 'e' (or are inf / -inf / nan), ints never do;
-//   - layout aliases are defined before use (a slice's parent first) and numbered per kind in
+//   - layout aliases are defined before use (a slice's or dot operand's parent first) and numbered
+//   per kind in
 //     order of first use.
 #include "ir/Printer.h"
 
@@ -209,17 +210,19 @@ private:
   void addLayout(const Layout *l) {
     if (names_.count(l))
       return;
-    if (l->isSlice() && l->parent())
-      addLayout(l->parent()); // defined before the slice that refers to it
-    std::string name = l->isSlice() ? "slice" + std::to_string(numSlice_++)
-                                    : "blocked" + std::to_string(numBlocked_++);
+    if ((l->isSlice() || l->isDotOperand()) && l->parent())
+      addLayout(l->parent()); // defined before the layout that refers to it
+    std::string name = l->isSlice()        ? "slice" + std::to_string(numSlice_++)
+                       : l->isMma()        ? "mma" + std::to_string(numMma_++)
+                       : l->isDotOperand() ? "dot_op" + std::to_string(numDotOperand_++)
+                                           : "blocked" + std::to_string(numBlocked_++);
     names_.emplace(l, std::move(name));
     order_.push_back(l);
   }
 
   std::unordered_map<const Layout *, std::string> names_;
   std::vector<const Layout *> order_;
-  unsigned numBlocked_ = 0, numSlice_ = 0;
+  unsigned numBlocked_ = 0, numSlice_ = 0, numMma_ = 0, numDotOperand_ = 0;
 };
 
 // ---- the printer
@@ -401,6 +404,20 @@ private:
       out += "#slice<dim = " + std::to_string(l->sliceDim()) + ", parent = ";
       printLayout(l->parent(), false);
       out += '>';
+      return;
+    }
+    if (l->isMma()) {
+      out += "#mma<version = " + std::to_string(l->mmaVersion()) + ", wpc = ";
+      appendList(out, l->warpsPerCTA());
+      out += ", instr = ";
+      appendList(out, l->instrShape());
+      out += '>';
+      return;
+    }
+    if (l->isDotOperand()) {
+      out += "#dot_op<op = " + std::to_string(l->opIdx()) + ", parent = ";
+      printLayout(l->parent(), false);
+      out += ", k_width = " + std::to_string(l->kWidth()) + '>';
       return;
     }
     out += "#blocked<spt = ";

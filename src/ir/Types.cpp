@@ -57,12 +57,22 @@ bool isFloatKind(ScalarKind kind) { return kind >= ScalarKind::F8E4NV; }
 unsigned Layout::rank() const {
   if (kind_ == Kind::Slice)
     return parent_->rank() - 1;
+  if (kind_ == Kind::DotOperand)
+    return parent_->rank();
+  if (kind_ == Kind::Mma)
+    return static_cast<unsigned>(warpsPerCTA_.size());
   return static_cast<unsigned>(sizePerThread_.size());
 }
 
 std::string Layout::str() const {
   if (kind_ == Kind::Slice)
     return "#slice<dim = " + std::to_string(sliceDim_) + ", parent = " + parent_->str() + ">";
+  if (kind_ == Kind::Mma)
+    return "#mma<version = " + std::to_string(mmaVersion_) + ", wpc = " + joinList(warpsPerCTA_) +
+           ", instr = " + joinList(instrShape_) + ">";
+  if (kind_ == Kind::DotOperand)
+    return "#dot_op<op = " + std::to_string(opIdx_) + ", parent = " + parent_->str() +
+           ", k_width = " + std::to_string(kWidth_) + ">";
   return "#blocked<spt = " + joinList(sizePerThread_) + ", tpw = " + joinList(threadsPerWarp_) +
          ", wpc = " + joinList(warpsPerCTA_) + ", order = " + joinList(order_) + ">";
 }
@@ -195,6 +205,29 @@ const Layout *Context::slice(unsigned dim, const Layout *parent) {
   l->kind_ = Layout::Kind::Slice;
   l->sliceDim_ = dim;
   l->parent_ = parent;
+  return internLayout(std::move(l));
+}
+
+const Layout *Context::mma(unsigned version, std::vector<unsigned> warpsPerCTA,
+                           std::vector<unsigned> instrShape) {
+  auto l = std::make_unique<Layout>();
+  l->kind_ = Layout::Kind::Mma;
+  l->mmaVersion_ = version;
+  l->warpsPerCTA_ = std::move(warpsPerCTA);
+  l->instrShape_ = std::move(instrShape);
+  return internLayout(std::move(l));
+}
+
+const Layout *Context::dotOperand(unsigned opIdx, const Layout *parent, unsigned kWidth) {
+  auto l = std::make_unique<Layout>();
+  l->kind_ = Layout::Kind::DotOperand;
+  l->opIdx_ = opIdx;
+  l->parent_ = parent;
+  l->kWidth_ = kWidth;
+  return internLayout(std::move(l));
+}
+
+const Layout *Context::internLayout(std::unique_ptr<Layout> l) {
   std::string key = l->str();
   auto it = layouts_.find(key);
   if (it != layouts_.end())

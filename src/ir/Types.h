@@ -54,14 +54,21 @@ bool isFloatKind(ScalarKind kind);
 
 /// How the elements of a block are distributed over the registers, lanes and warps of a CTA.
 /// Interned like types. Blocked is Triton's #blocked; Slice(dim, parent) is the layout of a
-/// value obtained by removing dimension `dim` from a block laid out with `parent`.
+/// value obtained by removing dimension `dim` from a block laid out with `parent`. Mma is the
+/// accumulator of a matrix-unit instruction (`mma.sync` m16n8kK on NVIDIA: version 2, instr
+/// [16, 8]) tiled over warpsPerCTA; DotOperand(opIdx, parent, kWidth) is the layout of dot
+/// operand A (opIdx 0) or B (opIdx 1) feeding a dot whose result has layout `parent` (an Mma
+/// layout), with kWidth consecutive K elements per thread and 32-bit register. The register,
+/// lane and warp maps of all four are in src/ir/MmaLayout.h and codegen's LinearLayout.
 class Layout {
 public:
-  enum class Kind : uint8_t { Blocked, Slice };
+  enum class Kind : uint8_t { Blocked, Slice, Mma, DotOperand };
 
   Kind kind() const { return kind_; }
   bool isBlocked() const { return kind_ == Kind::Blocked; }
   bool isSlice() const { return kind_ == Kind::Slice; }
+  bool isMma() const { return kind_ == Kind::Mma; }
+  bool isDotOperand() const { return kind_ == Kind::DotOperand; }
 
   // Blocked
   const std::vector<unsigned> &sizePerThread() const { return sizePerThread_; }
@@ -70,9 +77,18 @@ public:
   /// Dimensions from fastest- to slowest-varying (order[0] is the contiguous one).
   const std::vector<unsigned> &order() const { return order_; }
 
-  // Slice
+  // Slice (and DotOperand: parent)
   unsigned sliceDim() const { return sliceDim_; }
   const Layout *parent() const { return parent_; }
+
+  // Mma: warpsPerCTA() (one entry per dim), the version (2: mma.sync) and the instruction's
+  // [M, N] tile (the K extent follows from the operand type).
+  unsigned mmaVersion() const { return mmaVersion_; }
+  const std::vector<unsigned> &instrShape() const { return instrShape_; }
+
+  // DotOperand: parent() is the dot result's (Mma) layout.
+  unsigned opIdx() const { return opIdx_; }
+  unsigned kWidth() const { return kWidth_; }
 
   /// Rank of the blocks this layout applies to.
   unsigned rank() const;
@@ -84,6 +100,8 @@ private:
   std::vector<unsigned> sizePerThread_, threadsPerWarp_, warpsPerCTA_, order_;
   unsigned sliceDim_ = 0;
   const Layout *parent_ = nullptr;
+  unsigned mmaVersion_ = 0, opIdx_ = 0, kWidth_ = 0;
+  std::vector<unsigned> instrShape_;
 };
 
 // ----------------------------------------------------------------------------------------------
@@ -177,9 +195,13 @@ public:
   const Layout *blocked(std::vector<unsigned> sizePerThread, std::vector<unsigned> threadsPerWarp,
                         std::vector<unsigned> warpsPerCTA, std::vector<unsigned> order);
   const Layout *slice(unsigned dim, const Layout *parent);
+  const Layout *mma(unsigned version, std::vector<unsigned> warpsPerCTA,
+                    std::vector<unsigned> instrShape);
+  const Layout *dotOperand(unsigned opIdx, const Layout *parent, unsigned kWidth);
 
 private:
   const Type *intern(std::unique_ptr<Type> type);
+  const Layout *internLayout(std::unique_ptr<Layout> layout);
   std::vector<const Type *> scalars_;
   std::map<std::string, std::unique_ptr<Type>> types_;
   std::map<std::string, std::unique_ptr<Layout>> layouts_;

@@ -245,6 +245,31 @@ private:
       goodLayouts_.insert(l);
       return std::nullopt;
     }
+    if (l->isMma()) {
+      uint64_t warps = 1;
+      for (unsigned w : l->warpsPerCTA()) {
+        if (!isPow2(w))
+          return std::string("mma wpc entries must be powers of two");
+        warps = std::min<uint64_t>(warps * w, uint64_t(1) << 40);
+      }
+      if (l->mmaVersion() != 2 || l->instrShape() != std::vector<unsigned>{16, 8})
+        return std::string("only mma version 2 with instr = [16, 8] is supported");
+      if (warps != fn_.numWarps)
+        return "wpc multiplies to " + std::to_string(warps) +
+               ", but the kernel has num_warps = " + std::to_string(fn_.numWarps);
+      goodLayouts_.insert(l);
+      return std::nullopt;
+    }
+    if (l->isDotOperand()) {
+      if (!l->parent() || !l->parent()->isMma())
+        return std::string("the parent of a dot operand layout must be an mma layout");
+      if (std::optional<std::string> why = layoutProblem(l->parent()))
+        return why;
+      if (l->opIdx() > 1 || (l->kWidth() != 1 && l->kWidth() != 2 && l->kWidth() != 4))
+        return std::string("dot operand index must be 0 or 1 and k_width 1, 2 or 4");
+      goodLayouts_.insert(l);
+      return std::nullopt;
+    }
     size_t rank = l->sizePerThread().size();
     if (l->threadsPerWarp().size() != rank || l->warpsPerCTA().size() != rank ||
         l->order().size() != rank)

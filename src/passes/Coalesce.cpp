@@ -34,6 +34,9 @@
 //    (reduce, trans), a convert_layout follows the op. Ops without a layout relation (reshape,
 //    cat, join, split, gather, histogram, dot's a and b, print, assert) take operands as they
 //    are (cat and join only need their two operands alike): codegen handles any layout there.
+// Dots with an mma.sync form on the target (mmaLayoutForDot) are anchors too: their result and
+// accumulator take the #mma layout, seeded before the memory ops so that it wins ties, and their
+// operands are converted to the matching #dot_op layouts.
 // Expects: Tile IR. Leaves: GPU IR (every block type has a layout), loads/stores with `vec`.
 //
 //   before: %v = load %p, %m : tensor<1024xf32>          (%p: 16-byte aligned and contiguous)
@@ -117,7 +120,7 @@ struct Transfer {
 class LayoutAssigner {
 public:
   LayoutAssigner(Function &f, const TargetInfo &target)
-      : f_(f), ctx_(f.context()), numWarps_(std::max(1u, f.numWarps)),
+      : f_(f), ctx_(f.context()), target_(target), numWarps_(std::max(1u, f.numWarps)),
         warpSize_(std::max(1u, target.warpSize)), maxBytes_(std::max(1u, target.maxLoadStoreBytes)),
         axis_(f) {}
 
@@ -132,6 +135,7 @@ public:
 private:
   Function &f_;
   Context &ctx_;
+  const TargetInfo &target_;
   unsigned numWarps_, warpSize_, maxBytes_;
   AxisInfoAnalysis axis_;
 
@@ -142,11 +146,12 @@ private:
   std::vector<std::pair<unsigned, std::pair<unsigned, Transfer>>> rawEdges_; // from, (to, t)
   std::vector<std::vector<std::pair<unsigned, Transfer>>> edges_;            // per representative
   std::vector<const Layout *> layout_;                                       // per representative
-  std::deque<unsigned> queue_;
+  std::deque<unsigned> queue_, dotQueue_;
 
   std::vector<Operation *> memOps_;
   std::unordered_map<const Operation *, const Layout *> anchor_;
   std::unordered_map<const Operation *, const Layout *> reduceLayout_; // the operands' layout
+  std::vector<std::pair<Operation *, const Layout *>> dotMma_;         // dots on tensor cores
 
   // ------------------------------------------------------------------------------------------
   void addNode(Value *v) {
@@ -215,6 +220,11 @@ private:
   }
 
   void chooseAnchors() {
+    f_.walk([&](Operation *op) {
+      if (op->code() == OpCode::Dot)
+        if (const Layout *l = mmaLayoutForDot(ctx_, *op, target_, numWarps_))
+          dotMma_.push_back({op, l});
+    });
     if (memOps_.empty())
       return;
     auto component = opComponents();
@@ -294,8 +304,11 @@ private:
   void constrain(Operation &op) {
     if (isMemoryOp(op)) {
       const Value *ptr = op.operand(0);
+      // A mask shared with a dot's epilogue is not tied (sharedMask): the memory op then
+      // converts it (remove-converts recomputes such cheap chains in place).
       for (unsigned i = 1; i < op.numOperands(); ++i)
-        equal(ptr, op.operand(i));
+        if (!sharedMask(op, op.operand(i)))
+          equal(ptr, op.operand(i));
       for (Value *r : op.results())
         equal(ptr, r);
       return;
@@ -407,32 +420,82 @@ private:
     return nullptr;
   }
 
-  void assign(unsigned r, const Layout *l) {
+  /// `fromDot`: the layout comes from a tensor-core dot; such layouts spread first.
+  void assign(unsigned r, const Layout *l, bool fromDot = false) {
     r = nodes_.find(r);
     if (layout_[r] || !l || l->rank() != values_[r]->type()->rank())
       return;
     layout_[r] = l;
-    queue_.push_back(r);
+    (fromDot ? dotQueue_ : queue_).push_back(r);
+  }
+
+  /// Whether `v` is `op`'s mask, tensor-core dots exist, and something other than a memory op
+  /// reads it too: such a mask (shared after cse with a dot's epilogue, as attention's key mask
+  /// with its score mask) is not tied to the memory op's layout.
+  bool sharedMask(const Operation &op, const Value *v) const {
+    if (dotMma_.empty() || v != maskOf(op))
+      return false;
+    for (const Operation *u : v->users())
+      if (!isMemoryOp(*u))
+        return true;
+    return false;
+  }
+
+  /// With tensor-core dots (whose layouts spread first), a memory op's pointer computation
+  /// keeps the memory op's layout back through addptr, broadcast and elementwise ops, so that
+  /// index arithmetic shared (after cse) with a dot's epilogue does not drag the pointers into
+  /// the #mma layout.
+  void claimPointerChain(Value *v, const Layout *l, unsigned depth) {
+    if (!isNode(v) || depth > 16)
+      return;
+    assign(rep(v), l);
+    if (layout_[rep(v)] != l)
+      return;
+    Operation *def = v->definingOp();
+    if (!def || def->numResults() != 1 ||
+        !(def->code() == OpCode::Broadcast || def->hasTrait(optrait::Elementwise)))
+      return;
+    for (Value *o : def->operands())
+      if (o->type()->isBlock() && o->type()->shape() == v->type()->shape())
+        claimPointerChain(o, l, depth + 1);
+      else if (def->code() == OpCode::Broadcast)
+        claimPointerChain(o, l, depth + 1);
   }
 
   void drain() {
-    while (!queue_.empty()) {
-      unsigned r = queue_.front();
-      queue_.pop_front();
+    while (!queue_.empty() || !dotQueue_.empty()) {
+      const bool fromDot = !dotQueue_.empty();
+      std::deque<unsigned> &q = fromDot ? dotQueue_ : queue_;
+      unsigned r = q.front();
+      q.pop_front();
       for (auto &[to, t] : edges_[r])
         if (!layout_[to])
-          assign(to, apply(t, layout_[r]));
+          assign(to, apply(t, layout_[r]), fromDot);
     }
   }
 
   void propagate() {
+    // Dots on tensor cores first: their #mma layout then wins the ties, so that a loop-carried
+    // accumulator and the elementwise work on a dot's result (attention's softmax) stay in it.
+    // The memory ops still claim their own operands and result first (not a mask shared with
+    // a dot's epilogue), then the dots' layouts spread before theirs.
+    for (auto &[op, l] : dotMma_) {
+      if (isNode(op->result(0)))
+        assign(rep(op->result(0)), l, true);
+      // A constant accumulator is left to propagation (one zero block may feed several dots).
+      const Operation *accDef = op->operand(2)->definingOp();
+      if (isNode(op->operand(2)) && !(accDef && accDef->code() == OpCode::Constant))
+        assign(rep(op->operand(2)), l, true);
+    }
     for (Operation *op : memOps_) {
       const Layout *l = anchor_.at(op);
+      if (!dotMma_.empty())
+        claimPointerChain(op->operand(0), l, 0);
       for (Value *r : op->results())
         if (isNode(r))
           assign(rep(r), l);
       for (Value *v : op->operands())
-        if (isNode(v))
+        if (isNode(v) && (!sharedMask(*op, v)))
           assign(rep(v), l);
     }
     drain();
@@ -529,7 +592,11 @@ private:
       return defaultLayout(v->type()->shape());
     }
     case OpCode::Dot:
-      return i == 2 ? resultLayout(0) : nullptr;
+      if (i == 2)
+        return resultLayout(0);
+      if (const Layout *r = resultLayout(0); r && r->isMma())
+        return dotOperandLayout(ctx_, *op, i, r);
+      return nullptr;
     case OpCode::Cat:
     case OpCode::Join:
       return i == 1 ? op->operand(0)->type()->layout() : nullptr;

@@ -3,7 +3,9 @@
 // layout. No IR is changed here.
 #pragma once
 
+#include "ir/IR.h"
 #include "ir/Types.h"
+#include "passes/TargetInfo.h"
 
 #include <cstdint>
 #include <vector>
@@ -42,5 +44,18 @@ const Layout *permuteBlocked(Context &ctx, const Layout *layout, const std::vect
 /// The inverse of permuteBlocked: the source layout that `trans(., order)` maps to `layout`.
 const Layout *inversePermuteBlocked(Context &ctx, const Layout *layout,
                                     const std::vector<int64_t> &order);
+
+/// The #mma layout (mma.sync, version 2) `dot` should produce on `target`, or nullptr if the
+/// dot has no mma.sync form there (operand type, input_precision, shape): it then runs on FMA
+/// units. Warps are doubled onto M or N, whichever has more instruction tiles per warp left
+/// (Triton's warpsPerTileV2), all onto M for chained dots (the result feeds another dot's A
+/// operand, or A comes from another dot's result, as in attention: the first #mma result then
+/// becomes the second dot's A operand in registers, and both share one #mma layout).
+const Layout *mmaLayoutForDot(Context &ctx, const Operation &dot, const TargetInfo &target,
+                              unsigned numWarps);
+
+/// The #dot_op layout operand `opIdx` of a dot with #mma result `mma` needs.
+const Layout *dotOperandLayout(Context &ctx, const Operation &dot, unsigned opIdx,
+                               const Layout *mma);
 
 } // namespace tritonc

@@ -10,6 +10,7 @@
 
 #include "ir/Printer.h"
 #include "ir/Verifier.h"
+#include "passes/AccelerateMatmul.h"
 #include "passes/AnnotateAxisInfo.h"
 #include "passes/CSE.h"
 #include "passes/Canonicalize.h"
@@ -17,6 +18,7 @@
 #include "passes/DCE.h"
 #include "passes/LICM.h"
 #include "passes/RemoveConverts.h"
+#include "passes/SoftwarePipeline.h"
 
 #include <chrono>
 #include <iostream>
@@ -41,6 +43,12 @@ const std::vector<PassInfo> &passRegistry() {
       {"remove-converts",
        "drop identity and chained layout conversions; rematerialize converted constants",
        removeConvertsPass, IRLevel::Gpu, IRLevel::Any, false},
+      {"accelerate-matmul",
+       "put dots on tensor cores: #mma result, #dot_op operands, accumulator carried in #mma",
+       accelerateMatmulPass, IRLevel::Gpu, IRLevel::Any, false},
+      {"software-pipeline",
+       "issue the loads feeding a loop's dots one iteration ahead (num_stages >= 2)",
+       softwarePipelinePass, IRLevel::Gpu, IRLevel::Any, false},
       {"annotate-axis-info",
        "debugging: attach axis info (contiguity, divisibility, constancy) to integer and "
        "pointer results",

@@ -19,7 +19,9 @@ struct PipelineRow {
 const std::vector<PipelineRow> &pipelines() {
   static const std::vector<PipelineRow> kPipelines = {
       {"tile", {"canonicalize", "cse", "licm", "dce"}},
-      {"gpu", {"coalesce", "remove-converts", "cse", "dce"}},
+      {"gpu",
+       {"coalesce", "remove-converts", "accelerate-matmul", "remove-converts", "software-pipeline",
+        "cse", "dce"}},
   };
   return kPipelines;
 }
@@ -32,6 +34,9 @@ struct OrderingRule {
 };
 constexpr OrderingRule kOrderingRules[] = {
     {"coalesce", "remove-converts", "the conversions to clean up are inserted by coalesce"},
+    {"coalesce", "accelerate-matmul", "dots get #mma layouts once every block has a layout"},
+    {"accelerate-matmul", "software-pipeline",
+     "the loads to pipeline are those feeding #dot_op conversions"},
 };
 
 std::string producersOf(IRLevel level) {

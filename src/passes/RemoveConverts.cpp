@@ -12,6 +12,9 @@
 //                                                              round trip through shared
 //                                                              memory, as in Triton's
 //                                                              RemoveLayoutConversions)
+//   for loop argument read only through convert(x) to X, yield convert(y) from X
+//                                                           -> carried in X (one conversion
+//                                                              before and one after the loop)
 // Converts left without users are erased; the original chain is left for `dce`.
 // Expects: GPU IR. Leaves: GPU IR with no identity or chained conversion.
 //
@@ -167,6 +170,49 @@ bool simplify(Operation *cvt, Rematerializer &remat) {
   return false;
 }
 
+/// A for loop's iteration argument i that the body only reads through conversions to one
+/// layout X and whose yielded value is a conversion from X is carried in X instead: the
+/// conversions inside the loop go, one before the loop (of the initial value) and one after it
+/// (of the result, for users outside) take their place. True if it changed the IR.
+bool carryConvertedLayout(Operation *loop, unsigned i, Builder &b) {
+  Block *body = loop->region(0);
+  Value *arg = body->argument(1 + i);
+  Operation *yield = body->terminator();
+  if (!arg->type()->isBlock() || !yield || i >= yield->numOperands() ||
+      3 + i >= loop->numOperands())
+    return false;
+  Operation *back = yield->operand(i)->definingOp();
+  if (!back || back->code() != OpCode::ConvertLayout)
+    return false;
+  const Type *newTy = back->operand(0)->type(), *oldTy = arg->type();
+  if (newTy == oldTy)
+    return false;
+  std::vector<Operation *> readers = arg->users();
+  for (Operation *u : readers)
+    if (u->code() != OpCode::ConvertLayout || u->result(0)->type() != newTy)
+      return false;
+  arg->setType(newTy);
+  for (Operation *u : readers) {
+    u->result(0)->replaceAllUsesWith(arg);
+    u->erase();
+  }
+  yield->setOperand(i, back->operand(0));
+  eraseIfDead(back);
+  b.setInsertionPoint(loop);
+  loop->setOperand(
+      3 + i, b.createValue(OpCode::ConvertLayout, {loop->operand(3 + i)}, newTy, loop->loc()));
+  Value *out = loop->result(i);
+  std::vector<Operation *> outside = out->users();
+  out->setType(newTy);
+  b.setInsertionPointAfter(loop);
+  Value *outOld = b.createValue(OpCode::ConvertLayout, {out}, oldTy, loop->loc());
+  for (Operation *u : outside)
+    for (unsigned k = 0; k < u->numOperands(); ++k)
+      if (u->operand(k) == out)
+        u->setOperand(k, outOld);
+  return true;
+}
+
 } // namespace
 
 bool removeConvertsPass(Module &module, PassContext &ctx) {
@@ -192,6 +238,16 @@ bool removeConvertsPass(Module &module, PassContext &ctx) {
       for (Operation *op : dead)
         op->erase();
       changed |= !dead.empty();
+      // Loop-carried values converted on every iteration are carried converted.
+      std::vector<Operation *> loops;
+      f->walk([&](Operation *op) {
+        if (op->code() == OpCode::For)
+          loops.push_back(op);
+      });
+      Builder b(module.context());
+      for (Operation *loop : loops)
+        for (unsigned i = 0; i < loop->numResults(); ++i)
+          changed |= carryConvertedLayout(loop, i, b);
     }
   }
   return true;

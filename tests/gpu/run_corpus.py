@@ -48,6 +48,7 @@ class Out:
     base: Any = None          # contiguous buffer holding `view`; the rest of it must stay poisoned
     exact: bool = False
     rtol: float = 1e-6
+    zero: bool = False        # the view starts zeroed (the kernel accumulates into it)
 
 
 @dataclass
@@ -122,6 +123,114 @@ def setup_fused(v, cx):
     ref = torch.where(xd > 0, torch.exp(xd) * alpha, torch.sqrt(yd.abs())) + torch.maximum(xd, yd)
     return Launch(grid=(cdiv(n, cx["BLOCK"]),), args=[x, y, out, n, alpha],
                   outs=[Out(out, ref, base, rtol=1e-5)])
+
+
+# ---- dots: references in float64 from the kernel's own (rounded) inputs; tolerances allow for
+# fp32 accumulation in another order (and tf32's 10-bit mantissa, fp16 accumulation).
+def setup_matmul(dtype, out_dtype, rtol, precision=None, bias=False):
+    def setup(v, cx):
+        M, N, K = v["M"], v["N"], v["K"]
+        if dtype == torch.int8:
+            a = torch.randint(-128, 128, (M, K), dtype=torch.int8, device=DEVICE)
+            b = torch.randint(-128, 128, (K, N), dtype=torch.int8, device=DEVICE)
+        else:
+            a, b = randn(M, K, dtype=dtype), randn(K, N, dtype=dtype)
+        if v.get("bT"):                        # B given as a transposed view: strides (1, K)
+            b = b.t().contiguous().t()
+        c, base = guarded((M, N), out_dtype, pad=(3, 13))
+        ad, bd = a.double(), b.double()
+        if precision == "tf32":                # the tensor cores read 10 mantissa bits
+            ad = (a.view(torch.int32) & ~0x1FFF).view(torch.float32).double()
+            bd = (b.view(torch.int32) & ~0x1FFF).view(torch.float32).double()
+        ref = ad @ bd
+        args = [a, b]
+        if bias:
+            bvec = randn(N, dtype=dtype)
+            ref = ref + bvec.double()[None, :]
+            ref = torch.where(ref > 0, ref, 0.01 * ref)
+            args.append(bvec)
+        grid = (cdiv(M, cx["BLOCK_M"]) * cdiv(N, cx["BLOCK_N"]),)
+        exact = dtype == torch.int8
+        if exact:
+            ref = ref.to(torch.int64).to(torch.int32)
+        return Launch(grid=grid, args=args + [c, M, N, K, *a.stride(), *b.stride(), *c.stride()],
+                      outs=[Out(c, ref, base, exact=exact, rtol=rtol)])
+    return setup
+
+
+def setup_bmm(v, cx):
+    Z, M, N, K = v["Z"], v["M"], v["N"], v["K"]
+    a, b = randn(Z, M, K, dtype=torch.float16), randn(Z, K, N, dtype=torch.float16)
+    c, base = guarded((Z, M, N), torch.float32, pad=(1, 3, 5))
+    grid = (cdiv(M, cx["BLOCK_M"]) * cdiv(N, cx["BLOCK_N"]), Z)
+    return Launch(grid=grid, args=[a, b, c, M, N, K, *a.stride(), *b.stride(), *c.stride()],
+                  outs=[Out(c, a.double() @ b.double(), base, rtol=1e-5)])
+
+
+def setup_splitk(v, cx):
+    M, N, K = v["M"], v["N"], v["K"]
+    a, b = randn(M, K, dtype=torch.float16), randn(K, N, dtype=torch.float16)
+    c, base = guarded((M, N), torch.float32, pad=(3, 13))
+    grid = (cdiv(M, cx["BLOCK_M"]) * cdiv(N, cx["BLOCK_N"]), cx["SPLIT_K"])
+    return Launch(grid=grid, args=[a, b, c, M, N, K, *a.stride(), *b.stride(), *c.stride()],
+                  outs=[Out(c, a.double() @ b.double(), base, rtol=1e-5, zero=True)])
+
+
+def setup_dot3d(v, cx):
+    a, b = randn(2, 16, 32, dtype=torch.float16), randn(2, 32, 16, dtype=torch.float16)
+    c, base = guarded((2, 16, 16), torch.float32, pad=(1, 0, 0))
+    return Launch(grid=(1,), args=[a, b, c], outs=[Out(c, a.double() @ b.double(), base, rtol=1e-5)])
+
+
+def setup_attention(v, cx):
+    Z, H, N, D = v["Z"], v["H"], v["N"], cx["HEAD_DIM"]
+    q, k, vv = (randn(Z, H, N, D, dtype=torch.float16) for _ in range(3))
+    o, base = guarded((Z, H, N, D), torch.float16, pad=(1, 0, 0, 0))
+    scale = 1.0 / D ** 0.5
+    ref = torch.nn.functional.scaled_dot_product_attention(
+        q.double(), k.double(), vv.double(), is_causal=bool(cx["CAUSAL"]), scale=scale)
+    return Launch(grid=(cdiv(N, cx["BLOCK_M"]), Z * H), args=[q, k, vv, o, N, scale],
+                  outs=[Out(o, ref, base, rtol=2e-3)])
+
+
+MATMUL_SIZES = [{"M": m, "N": n, "K": k} for m, n, k in
+                ((16, 16, 16), (100, 70, 33), (128, 128, 64), (257, 129, 200), (512, 384, 1000))]
+MATMUL_CASES = [
+    # (kernel, dtype, out dtype, rtol, precision)
+    ("matmul_f16", "float16", "float16", 2e-3, None),
+    ("matmul_f16_acc16", "float16", "float16", 5e-3, None),
+    ("matmul_bf16", "bfloat16", "float32", 1e-5, None),
+    ("matmul_tf32", "float32", "float32", 1e-5, "tf32"),
+    ("matmul_f32_ieee", "float32", "float32", 1e-6, None),
+    ("matmul_i8", "int8", "int32", 0, None),
+]
+
+
+def dot_cases():
+    cases = []
+    for binary in ("matmul", "matmul_small"):
+        for kern, dt, odt, rtol, prec in MATMUL_CASES:
+            cases.append(Case(f"{binary}.{kern}", binary, kern, MATMUL_SIZES + [
+                {"M": 100, "N": 70, "K": 33, "bT": True}],
+                lambda v, cx, dt=dt, odt=odt, rtol=rtol, prec=prec: setup_matmul(
+                    getattr(torch, dt), getattr(torch, odt), rtol, prec)(v, cx)))
+        cases.append(Case(f"{binary}.matmul_bias_act", binary, "matmul_bias_act", MATMUL_SIZES,
+                          lambda v, cx: setup_matmul(torch.float16, torch.float16, 2e-3,
+                                                     bias=True)(v, cx)))
+    cases += [
+        Case("bmm", "matmul_batched", "bmm_kernel",
+             [{"Z": z, "M": m, "N": n, "K": k} for z, m, n, k in ((1, 64, 64, 32), (3, 100, 70, 33),
+                                                                  (5, 257, 129, 200))], setup_bmm),
+        Case("splitk", "matmul_batched", "splitk_kernel",
+             [{"M": m, "N": n, "K": k} for m, n, k in ((64, 64, 32), (100, 70, 333), (257, 129, 1000))],
+             setup_splitk),
+        Case("dot3d", "matmul_batched", "dot3d_kernel", [{}], setup_dot3d),
+    ]
+    for binary in ("attention_d64", "attention_d64_causal", "attention_d128", "attention_d128_causal"):
+        cases.append(Case(binary, binary, "attn_fwd",
+                          [{"Z": z, "H": h, "N": n} for z, h, n in ((1, 1, 128), (2, 3, 200), (1, 2, 1000))],
+                          setup_attention))
+    return cases
 
 
 def segmented_scan(x, block, reverse, op="sum"):
@@ -247,7 +356,7 @@ CASES = [
     # device_print and device_assert (which must not fire): y = 2x; the lines go to the output.
     Case("print_assert", "debug_print", "print_assert_kernel", [{"n": n} for n in (1, 13)],
          setup_print_assert),
-]
+] + dot_cases()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -302,6 +411,8 @@ def run_check(case, variant, kernel, seed):
     launch = case.setup(variant, kernel.constexprs)
     for o in launch.outs:
         poison(o.base if o.base is not None else o.view)
+        if o.zero:
+            o.view.zero_()
     torch.cuda.synchronize()
     kernel(launch.grid, *launch.args)
     torch.cuda.synchronize()

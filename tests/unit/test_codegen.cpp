@@ -136,6 +136,55 @@ TEST_CASE("linear layout of a 2-D blocked layout matches Triton's formula") {
   CHECK(ll->contiguousRegisters(0) == 1);
 }
 
+TEST_CASE("mma.sync layouts match the PTX ISA's fragment tables") {
+  // One warp, one instruction: the accumulator and operand fragments of m16n8k16 (f16),
+  // m16n8k8 (tf32) and m16n8k32 (s8), lane = 4 * group + t.
+  Context ctx;
+  const Layout *mma = ctx.mma(2, {1, 1}, {16, 8});
+  auto c = LinearLayout::get(mma, {16, 8});
+  REQUIRE(c);
+  REQUIRE(c->numRegisters() == 4);
+  for (unsigned lane = 0; lane < 32; ++lane)
+    for (unsigned r = 0; r < 4; ++r) {
+      const int64_t g = lane / 4, t = lane % 4;
+      CHECK(c->apply(r, lane, 0) == LinearLayout::Coord{g + 8 * (r / 2), 2 * t + r % 2});
+    }
+  for (unsigned w : {1u, 2u, 4u}) {
+    CAPTURE(w);
+    const int64_t K = 8 * w;
+    auto a = LinearLayout::get(ctx.dotOperand(0, mma, w), {16, K});
+    auto b = LinearLayout::get(ctx.dotOperand(1, mma, w), {K, 8});
+    REQUIRE(a);
+    REQUIRE(b);
+    REQUIRE(a->numRegisters() == 4 * w);
+    REQUIRE(b->numRegisters() == 2 * w);
+    for (unsigned lane = 0; lane < 32; ++lane) {
+      const int64_t g = lane / 4, t = lane % 4;
+      // 32-bit register j of A holds w elements from (g + 8 * (j % 2), w * t + 4 * w * (j / 2)).
+      for (unsigned r = 0; r < 4 * w; ++r) {
+        const int64_t j = r / w, e = r % w;
+        CHECK(a->apply(r, lane, 0) ==
+              LinearLayout::Coord{g + 8 * (j % 2), w * t + 4 * w * (j / 2) + e});
+      }
+      // Register j of B holds w elements from (w * t + 4 * w * j, g).
+      for (unsigned r = 0; r < 2 * w; ++r) {
+        const int64_t j = r / w, e = r % w;
+        CHECK(b->apply(r, lane, 0) == LinearLayout::Coord{w * t + 4 * w * j + e, g});
+      }
+    }
+  }
+  // Warps split the accumulator (N first); operands are replicated over the other dim's warps.
+  const Layout *mma22 = ctx.mma(2, {2, 2}, {16, 8});
+  auto c22 = LinearLayout::get(mma22, {64, 32});
+  auto a22 = LinearLayout::get(ctx.dotOperand(0, mma22, 2), {64, 32});
+  REQUIRE(c22);
+  REQUIRE(a22);
+  CHECK(holders(*c22).size() == 64 * 32);
+  CHECK(c22->warpBases() == std::vector<LinearLayout::Coord>{{0, 8}, {16, 0}});
+  CHECK(a22->warpBases() == std::vector<LinearLayout::Coord>{{0, 0}, {16, 0}});
+  CHECK(a22->freeWarpMask() == 1);
+}
+
 TEST_CASE("slices hold what their parent's threads hold, so expand_dims and broadcast stay "
           "in registers") {
   Context ctx;
@@ -455,14 +504,16 @@ TEST_CASE("2-D masked copy through slices, expand_dims and broadcast") {
 TEST_CASE("unsupported ops are located errors") {
   Context ctx;
   Module m(ctx);
-  const Layout *l = ctx.blocked({1, 4}, {8, 4}, {4, 1}, {1, 0});
-  const Type *t = ctx.block(ctx.f32(), {32, 32}, l);
+  const Layout *l = ctx.blocked({1}, {32}, {4}, {0});
+  const Type *t = ctx.block(ctx.i32(), {128}, l);
   Function *fn = m.addFunction("k", {});
   Builder b(ctx);
   b.setInsertionPointToEnd(fn->body());
   SourceLoc loc{1, 7, 3};
-  Value *a = b.floatConstant(1.0, t, {});
-  b.createValue(OpCode::Dot, {a, a, a}, t, loc);
+  Value *a = b.intConstant(1, t, {});
+  AttrList axis;
+  axis.set("axis", int64_t{0});
+  b.createValue(OpCode::Gather, {a, a}, t, loc, std::move(axis));
   b.create(OpCode::Return, {}, {}, {}, {});
   std::unique_ptr<Target> target = makeTarget("sm_90a");
   llvm::LLVMContext llctx;
@@ -471,7 +522,7 @@ TEST_CASE("unsupported ops are located errors") {
   DiagnosticEngine diags;
   CHECK(!emitLLVM(m, *target, llctx, mod, kernels, diags));
   REQUIRE(diags.diagnostics().size() == 1);
-  CHECK(diags.diagnostics()[0].message == "'dot' is not supported yet for sm_90a");
+  CHECK(diags.diagnostics()[0].message == "'gather' is not supported yet for sm_90a");
   CHECK(diags.diagnostics()[0].range.begin.line == 7);
 }
 

@@ -190,7 +190,11 @@ public:
       return Target::emitLoad(b, a);
     WordShape w = wordShape(a);
     unsigned numInputs = a.pred ? 2 : 1;
-    std::string text = a.pred ? "@$" + std::to_string(w.numWords) + " " : "";
+    std::string text;
+    if (a.pred && a.zeroFill) // zero where the predicate is off, as one register move each
+      for (unsigned i = 0; i < w.numWords; ++i)
+        text += "mov.b" + std::to_string(w.regBits()) + " $" + std::to_string(i) + ", 0; ";
+    text += a.pred ? "@$" + std::to_string(w.numWords) + " " : "";
     text += std::string("ld") + (a.hints.isVolatile ? ".volatile" : "") + ".global" +
             hintSuffix(a.hints) + (w.numWords > 1 ? ".v" + std::to_string(w.numWords) : "") + ".b" +
             std::to_string(w.wordBits) + " " + operandList(0, w.numWords) + ", [$" +

@@ -1,0 +1,367 @@
+// dot: the matrix product of a block, on FMA units or on NVIDIA tensor cores (mma.sync).
+//
+// FMA (any target, any operand type): each thread computes the accumulator elements it holds.
+// Operand A is moved into the layout that gives every thread the full K rows of its
+// accumulator rows (the accumulator's layout with its N bases dropped and K in registers),
+// operand B likewise with the columns; then each accumulator register is a chain of fused
+// multiply-adds in k order, in f32 (f64 for f64 operands, i32 for int8). An f16 accumulator
+// is widened to f32 for the chain and rounded once at the end, as the interpreter does.
+//
+// mma.sync (the accumulator in an #mma layout, the operands in #dot_op layouts; the
+// accelerate-matmul pass sets this up): for every 16x8 accumulator tile a thread's registers
+// cover and every K step of one instruction, the operand registers are packed into 32-bit
+// words in the fragment order of ir/MmaLayout.h and one `mma.sync.aligned.m16n8kK.row.col`
+// is emitted (f16/bf16 k16, tf32 k8, s8 and fp8 k32).
+#include "codegen/Lowering.h"
+
+#include "ir/MmaLayout.h"
+
+#include <llvm/IR/InlineAsm.h>
+#include <llvm/IR/Intrinsics.h>
+
+#include <algorithm>
+#include <array>
+
+namespace tritonc {
+
+namespace {
+
+using Coord = LinearLayout::Coord;
+
+std::map<Coord, unsigned> registerIndex(const LinearLayout &ll) {
+  std::map<Coord, unsigned> index;
+  for (unsigned r = 0; r < ll.numRegisters(); ++r)
+    index.emplace(ll.registerCoord(r), r);
+  return index;
+}
+
+/// `bases` with their component along `dim` zeroed.
+std::vector<Coord> project(std::vector<Coord> bases, unsigned dim) {
+  for (Coord &b : bases)
+    b[dim] = 0;
+  return bases;
+}
+
+bool isZero(const Coord &c) {
+  return std::all_of(c.begin(), c.end(), [](int64_t v) { return v == 0; });
+}
+
+} // namespace
+
+bool KernelLowering::lowerDot(const Operation &op) {
+  const Layout *layout = op.result()->type()->layout();
+  if (layout && layout->isMma())
+    return lowerMmaDot(op);
+  return lowerFmaDot(op);
+}
+
+bool KernelLowering::lowerFmaDot(const Operation &op) {
+  const Type *aTy = op.operand(0)->type(), *bTy = op.operand(1)->type();
+  const Type *cTy = op.operand(2)->type();
+  const LinearLayout *aL = linearLayout(aTy, op), *bL = linearLayout(bTy, op);
+  const LinearLayout *cL = linearLayout(cTy, op);
+  if (!aL || !bL || !cL)
+    return false;
+  const unsigned rank = cTy->rank(), mDim = rank - 2, nDim = rank - 1;
+  const int64_t K = aTy->shape()[nDim];
+
+  // Each thread's accumulator rows with all of K (A), its columns with all of K (B).
+  auto operandLayout = [&](const Type *ty, unsigned dropDim, unsigned kDim) {
+    std::vector<Coord> reg = project(cL->regBases(), dropDim);
+    for (int64_t k = 1; k < K; k *= 2) {
+      Coord c(rank, 0);
+      c[kDim] = k;
+      reg.push_back(c);
+    }
+    std::erase_if(reg, isZero);
+    return LinearLayout(ty->shape(), std::move(reg), project(cL->laneBases(), dropDim),
+                        project(cL->warpBases(), dropDim));
+  };
+  const LinearLayout &aF = derivedLayout(operandLayout(aTy, nDim, nDim));
+  const LinearLayout &bF = derivedLayout(operandLayout(bTy, mDim, mDim));
+  Regs aRegs = relayout(op, aTy, *aL, aF, regs(op.operand(0)));
+  if (aRegs.empty())
+    return false;
+  Regs bRegs = relayout(op, bTy, *bL, bF, regs(op.operand(1)));
+  if (bRegs.empty())
+    return false;
+
+  const Type *ea = aTy->element(), *ec = cTy->element();
+  const bool isInt = ea->isInt();
+  const bool wide = ea->scalarKind() == ScalarKind::F64 || ec->scalarKind() == ScalarKind::F64;
+  llvm::Type *computeTy = isInt ? b_.getInt32Ty() : wide ? b_.getDoubleTy() : b_.getFloatTy();
+  auto widen = [&](llvm::Value *v, const Type *elem) -> llvm::Value * {
+    if (isInt)
+      return b_.CreateSExtOrTrunc(v, computeTy);
+    ScalarKind k = elem->scalarKind();
+    if (k == ScalarKind::F8E4NV || k == ScalarKind::F8E5)
+      v = fp8ToFloat(v, k);
+    return v->getType() == computeTy ? v : b_.CreateFPExt(v, computeTy);
+  };
+  for (llvm::Value *&v : aRegs)
+    v = widen(v, ea);
+  for (llvm::Value *&v : bRegs)
+    v = widen(v, bTy->element());
+
+  const std::map<Coord, unsigned> aIdx = registerIndex(aF), bIdx = registerIndex(bF);
+  Regs out;
+  const Regs &acc = regs(op.operand(2));
+  for (unsigned r = 0; r < cL->numRegisters(); ++r) {
+    const Coord c = cL->registerCoord(r);
+    llvm::Value *sum = widen(acc[r], ec);
+    for (int64_t k = 0; k < K; ++k) {
+      Coord ac = c, bc = c;
+      ac[nDim] = k;
+      bc[mDim] = k;
+      auto ai = aIdx.find(ac), bi = bIdx.find(bc);
+      if (ai == aIdx.end() || bi == bIdx.end())
+        return error(op, "internal error: dot operand element not held by its thread");
+      llvm::Value *x = aRegs[ai->second], *y = bRegs[bi->second];
+      if (isInt)
+        sum = b_.CreateAdd(sum, b_.CreateMul(x, y));
+      else
+        sum = b_.CreateIntrinsic(llvm::Intrinsic::fma, {computeTy}, {x, y, sum});
+    }
+    llvm::Type *resTy = registerType(cTy);
+    if (sum->getType() != resTy)
+      sum = isInt ? b_.CreateTrunc(sum, resTy) : b_.CreateFPTrunc(sum, resTy);
+    out.push_back(sum);
+  }
+  bind(op.result(), std::move(out));
+  return true;
+}
+
+bool KernelLowering::lowerMmaDot(const Operation &op) {
+  const Type *aTy = op.operand(0)->type(), *bTy = op.operand(1)->type();
+  const Type *cTy = op.operand(2)->type();
+  const Layout *mma = cTy->layout();
+  const Layout *al = aTy->layout(), *bl = bTy->layout();
+  if (!al || !bl || !al->isDotOperand() || !bl->isDotOperand() || al->parent() != mma ||
+      bl->parent() != mma || al->opIdx() != 0 || bl->opIdx() != 1 || al->kWidth() != bl->kWidth())
+    return error(op, "a dot with an #mma result needs operands in #dot_op layouts of that #mma "
+                     "(op 0 and op 1, one k_width), got " +
+                         aTy->str() + " and " + bTy->str());
+  if (!target_.info().isCuda() || target_.info().computeCapability < 80)
+    return error(op, "mma.sync needs an NVIDIA GPU of sm_80 or newer, not " + target_.archName());
+  const LinearLayout *aL = linearLayout(aTy, op), *bL = linearLayout(bTy, op);
+  const LinearLayout *cL = linearLayout(cTy, op);
+  if (!aL || !bL || !cL)
+    return false;
+
+  const ScalarKind ka = aTy->element()->scalarKind(), kc = cTy->element()->scalarKind();
+  const unsigned w = al->kWidth();
+  std::string shape, types;
+  bool intAcc = false, halfAcc = false;
+  switch (ka) {
+  case ScalarKind::F16:
+  case ScalarKind::BF16: {
+    shape = "m16n8k16";
+    const char *t = ka == ScalarKind::F16 ? "f16" : "bf16";
+    if (kc == ScalarKind::F16 && ka == ScalarKind::F16) {
+      halfAcc = true;
+      types = "f16.f16.f16.f16";
+    } else {
+      types = std::string("f32.") + t + "." + t + ".f32";
+    }
+    break;
+  }
+  case ScalarKind::F32:
+    shape = "m16n8k8";
+    types = "f32.tf32.tf32.f32";
+    break;
+  case ScalarKind::I8:
+    shape = "m16n8k32";
+    types = "s32.s8.s8.s32";
+    intAcc = true;
+    break;
+  case ScalarKind::F8E4NV:
+  case ScalarKind::F8E5: {
+    if (target_.info().computeCapability < 89)
+      return error(op, "fp8 mma.sync needs sm_89 or newer, not " + target_.archName());
+    const char *t = ka == ScalarKind::F8E4NV ? "e4m3" : "e5m2";
+    shape = "m16n8k32";
+    types = std::string("f32.") + t + "." + t + ".f32";
+    break;
+  }
+  default:
+    return error(op, "mma.sync does not take " + aTy->str() + " operands");
+  }
+  if (w != mmaKWidth(scalarBitWidth(ka)) || (!intAcc && !halfAcc && kc != ScalarKind::F32) ||
+      (intAcc && kc != ScalarKind::I32))
+    return error(op, "mma.sync cannot compute " + cTy->str() + " from " + aTy->str() +
+                         " (k_width " + std::to_string(w) + ")");
+
+  const unsigned rank = cTy->rank(), mDim = rank - 2, nDim = rank - 1;
+  const int64_t K = aTy->shape()[nDim], instrK = mmaInstrK(w);
+  if (K % instrK || cTy->shape()[mDim] % 16 || cTy->shape()[nDim] % 8)
+    return error(op, "mma.sync " + shape + " needs M a multiple of 16, N of 8 and K of " +
+                         std::to_string(instrK) + ", got " + aTy->str() + " and " + bTy->str());
+
+  const std::map<Coord, unsigned> aIdx = registerIndex(*aL), bIdx = registerIndex(*bL),
+                                  cIdx = registerIndex(*cL);
+  // Operand registers: bound values, or fragment groups of a staged operand loaded with
+  // ldmatrix on first use (cached for one K step).
+  struct Operand {
+    const Regs *regs = nullptr;
+    std::function<Regs(unsigned)> load;
+    unsigned group = 1, pairStride = 0;
+    std::map<unsigned, Regs> cache;
+    llvm::Value *get(unsigned r) {
+      if (regs)
+        return (*regs)[r];
+      unsigned r0 = r / group * group;
+      auto it = cache.find(r0);
+      if (it == cache.end()) {
+        unsigned first = r0 & ~pairStride;
+        Regs g = load(first);
+        cache[first] = Regs(g.begin(), g.begin() + group);
+        if (g.size() > group)
+          cache[first + pairStride] = Regs(g.begin() + group, g.end());
+        it = cache.find(r0);
+      }
+      return it->second[r - r0];
+    }
+  };
+  Operand opnd[2];
+  for (unsigned i = 0; i < 2; ++i) {
+    if (auto it = stagedOperands_.find(op.operand(i)); it != stagedOperands_.end()) {
+      opnd[i].load = it->second;
+      opnd[i].group = i == 0 ? 8 : 4;
+      opnd[i].pairStride = stagedPairStride_[op.operand(i)];
+    } else {
+      opnd[i].regs = &regs(op.operand(i));
+    }
+  }
+  Regs acc = regs(op.operand(2));
+  llvm::Type *i32 = b_.getInt32Ty();
+  auto find = [&](const std::map<Coord, unsigned> &index, const Coord &c) -> int {
+    auto it = index.find(c);
+    return it == index.end() ? -1 : static_cast<int>(it->second);
+  };
+  // w consecutive K elements starting at `c` packed into one 32-bit word.
+  auto pack = [&](Operand &src, const std::map<Coord, unsigned> &index, Coord c,
+                  unsigned kDim) -> llvm::Value * {
+    if (w == 1) {
+      int i = find(index, c);
+      return i < 0 ? nullptr : b_.CreateBitCast(src.get(i), i32);
+    }
+    llvm::Type *elemTy = registerType(aTy);
+    llvm::Value *vec = llvm::PoisonValue::get(llvm::FixedVectorType::get(elemTy, w));
+    for (unsigned e = 0; e < w; ++e) {
+      int i = find(index, c);
+      if (i < 0)
+        return nullptr;
+      vec = b_.CreateInsertElement(vec, src.get(i), e);
+      ++c[kDim];
+    }
+    return b_.CreateBitCast(vec, i32);
+  };
+
+  const std::string asmText = "mma.sync.aligned." + shape + ".row.col." + types;
+  const unsigned nC = halfAcc ? 2 : 4;
+  llvm::Type *cRegTy = halfAcc ? i32 : intAcc ? i32 : b_.getFloatTy();
+  std::string constraints;
+  std::string text = asmText + " {";
+  for (unsigned i = 0; i < nC; ++i) {
+    text += (i ? ",$" : "$") + std::to_string(i);
+    constraints += (i ? "," : "") + std::string(cRegTy->isFloatTy() ? "=f" : "=r");
+  }
+  text += "}, {";
+  for (unsigned i = 0; i < 4; ++i) {
+    text += (i ? ",$" : "$") + std::to_string(nC + i);
+    constraints += ",r";
+  }
+  text += "}, {";
+  for (unsigned i = 0; i < 2; ++i) {
+    text += (i ? ",$" : "$") + std::to_string(nC + 4 + i);
+    constraints += ",r";
+  }
+  text += "}, {";
+  for (unsigned i = 0; i < nC; ++i) {
+    text += (i ? ",$" : "$") + std::to_string(nC + 6 + i);
+    constraints += "," + std::to_string(i);
+  }
+  text += "};";
+  std::vector<llvm::Type *> argTys(6, i32);
+  argTys.insert(argTys.end(), nC, cRegTy);
+  llvm::Type *retTy = llvm::StructType::get(ctx_, std::vector<llvm::Type *>(nC, cRegTy));
+  llvm::InlineAsm *mmaAsm = llvm::InlineAsm::get(llvm::FunctionType::get(retTy, argTys, false),
+                                                 text, constraints, /*hasSideEffects=*/false);
+
+  auto fail = [&] { return error(op, "internal error: mma.sync fragment not held by its thread"); };
+  // Tiles: the 16x8 accumulator fragments (m, n), (m, n+1), (m+8, n), (m+8, n+1).
+  std::vector<std::pair<Coord, std::array<int, 4>>> tiles;
+  for (unsigned r = 0; r < cL->numRegisters(); ++r) {
+    const Coord origin = cL->registerCoord(r);
+    if (origin[mDim] % 16 || origin[nDim] % 8)
+      continue;
+    std::array<int, 4> ci;
+    for (unsigned j = 0; j < 4; ++j) {
+      Coord c = origin;
+      c[mDim] += 8 * (j >> 1);
+      c[nDim] += j & 1;
+      if ((ci[j] = find(cIdx, c)) < 0)
+        return fail();
+    }
+    tiles.push_back({origin, ci});
+  }
+  // K outermost: a staged operand's fragments of one K step are loaded once and die there.
+  for (int64_t k0 = 0; k0 < K; k0 += instrK) {
+    for (auto &[origin, ci] : tiles) {
+      std::vector<llvm::Value *> args;
+      for (unsigned j = 0; j < 4; ++j) { // A: rows +8 for odd j, K +4w for j >= 2
+        Coord c = origin;
+        c[mDim] += 8 * (j & 1);
+        c[nDim] = k0 + 4 * w * (j >> 1);
+        llvm::Value *v = pack(opnd[0], aIdx, c, nDim);
+        if (!v)
+          return fail();
+        args.push_back(v);
+      }
+      for (unsigned j = 0; j < 2; ++j) { // B: K +4w for j = 1
+        Coord c = origin;
+        c[mDim] = k0 + 4 * w * j;
+        llvm::Value *v = pack(opnd[1], bIdx, c, mDim);
+        if (!v)
+          return fail();
+        args.push_back(v);
+      }
+      if (halfAcc) {
+        for (unsigned j = 0; j < 2; ++j) {
+          llvm::Value *vec = llvm::PoisonValue::get(llvm::FixedVectorType::get(b_.getHalfTy(), 2));
+          vec = b_.CreateInsertElement(vec, acc[ci[2 * j]], uint64_t{0});
+          vec = b_.CreateInsertElement(vec, acc[ci[2 * j + 1]], uint64_t{1});
+          args.push_back(b_.CreateBitCast(vec, i32));
+        }
+      } else {
+        for (unsigned j = 0; j < 4; ++j)
+          args.push_back(acc[ci[j]]);
+      }
+      llvm::Value *res = b_.CreateCall(mmaAsm, args);
+      if (halfAcc) {
+        for (unsigned j = 0; j < 2; ++j) {
+          llvm::Value *vec = b_.CreateBitCast(b_.CreateExtractValue(res, j),
+                                              llvm::FixedVectorType::get(b_.getHalfTy(), 2));
+          acc[ci[2 * j]] = b_.CreateExtractElement(vec, uint64_t{0});
+          acc[ci[2 * j + 1]] = b_.CreateExtractElement(vec, uint64_t{1});
+        }
+      } else {
+        for (unsigned j = 0; j < 4; ++j)
+          acc[ci[j]] = b_.CreateExtractValue(res, j);
+      }
+    }
+    opnd[0].cache.clear();
+    opnd[1].cache.clear();
+  }
+  for (unsigned i = 0; i < 2; ++i)
+    if (auto it = stagedBytes_.find(op.operand(i)); it != stagedBytes_.end()) {
+      sharedPending_ -= it->second;
+      stagedBytes_.erase(it);
+      stagedOperands_.erase(op.operand(i));
+      stagedPairStride_.erase(op.operand(i));
+    }
+  bind(op.result(), std::move(acc));
+  return true;
+}
+
+} // namespace tritonc

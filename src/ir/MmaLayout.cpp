@@ -1,0 +1,93 @@
+// Mma and DotOperand layouts as GF(2) bases; the fragment maps are spelled out in MmaLayout.h.
+#include "ir/MmaLayout.h"
+
+namespace tritonc {
+
+namespace {
+
+std::vector<int64_t> unit(size_t rank, size_t dim, int64_t value) {
+  std::vector<int64_t> c(rank, 0);
+  c[dim] = value;
+  return c;
+}
+
+/// Appends bases `stride, 2*stride, ...` along `dim` until `count` is covered.
+void repeat(std::vector<std::vector<int64_t>> &bases, size_t rank, size_t dim, int64_t count,
+            int64_t stride) {
+  for (int64_t v = 1; v < count; v *= 2)
+    bases.push_back(unit(rank, dim, v * stride));
+}
+
+} // namespace
+
+unsigned mmaKWidth(unsigned elementBits) {
+  return elementBits >= 32 ? 1 : elementBits >= 16 ? 2 : 4;
+}
+
+std::vector<int64_t> mmaWarpTile(const Layout *mma) {
+  const std::vector<unsigned> &wpc = mma->warpsPerCTA();
+  const size_t rank = wpc.size();
+  std::vector<int64_t> tile(rank, 1);
+  for (size_t d = 0; d < rank; ++d)
+    tile[d] = wpc[d];
+  tile[rank - 2] *= mma->instrShape()[0];
+  tile[rank - 1] *= mma->instrShape()[1];
+  return tile;
+}
+
+LayoutBases mmaLayoutBases(const Layout *layout, const std::vector<int64_t> &shape) {
+  LayoutBases out;
+  const size_t rank = shape.size();
+  const Layout *mma = layout->isDotOperand() ? layout->parent() : layout;
+  if (!mma || !mma->isMma() || mma->rank() != rank || rank < 2)
+    return out;
+  const size_t mDim = rank - 2, nDim = rank - 1;
+  const std::vector<unsigned> &wpc = mma->warpsPerCTA();
+  const int64_t instrM = mma->instrShape()[0], instrN = mma->instrShape()[1];
+
+  // Warps: N first, then M, then the batch dim; `keep` says which dims this layout spans.
+  auto warps = [&](bool keepM, bool keepN) {
+    auto add = [&](size_t dim, int64_t stride, bool keep) {
+      for (int64_t v = 1; v < wpc[dim]; v *= 2)
+        out.warp.push_back(keep ? unit(rank, dim, v * stride) : std::vector<int64_t>(rank, 0));
+    };
+    add(nDim, instrN, keepN);
+    add(mDim, instrM, keepM);
+    if (rank == 3)
+      add(0, 1, true);
+  };
+
+  if (layout->isMma()) {
+    out.reg = {unit(rank, nDim, 1), unit(rank, mDim, 8)};
+    out.lane = {unit(rank, nDim, 2), unit(rank, nDim, 4), unit(rank, mDim, 1), unit(rank, mDim, 2),
+                unit(rank, mDim, 4)};
+    warps(true, true);
+    const std::vector<int64_t> tile = mmaWarpTile(mma);
+    repeat(out.reg, rank, nDim, shape[nDim] / tile[nDim], tile[nDim]);
+    repeat(out.reg, rank, mDim, shape[mDim] / tile[mDim], tile[mDim]);
+    if (rank == 3)
+      repeat(out.reg, rank, 0, shape[0] / tile[0], tile[0]);
+    return out;
+  }
+
+  // A dot operand: A is [M, K] (K is dim nDim), B is [K, N] (K is dim mDim).
+  const bool isA = layout->opIdx() == 0;
+  const int64_t w = layout->kWidth();
+  const size_t kDim = isA ? nDim : mDim, otherDim = isA ? mDim : nDim;
+  repeat(out.reg, rank, kDim, w, 1);
+  out.lane = {unit(rank, kDim, w), unit(rank, kDim, 2 * w), unit(rank, otherDim, 1),
+              unit(rank, otherDim, 2), unit(rank, otherDim, 4)};
+  if (isA)
+    out.reg.push_back(unit(rank, mDim, 8));
+  out.reg.push_back(unit(rank, kDim, 4 * w));
+  warps(isA, !isA);
+  const int64_t tileK = 8 * w;
+  const int64_t tileOther = isA ? instrM * wpc[mDim] : instrN * wpc[nDim];
+  repeat(out.reg, rank, kDim, shape[kDim] / tileK, tileK);
+  repeat(out.reg, rank, otherDim, shape[otherDim] / tileOther, tileOther);
+  if (rank == 3)
+    repeat(out.reg, rank, 0, shape[0] / wpc[0], wpc[0]);
+  return out;
+}
+
+} // namespace tritonc
