@@ -16,6 +16,7 @@
 #include <iostream>
 #include <new>
 #include <pthread.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 namespace {
@@ -44,13 +45,16 @@ extern "C" void crashHandler(int sig) {
 /// An alternate stack lets the crash handler run after a stack overflow; each thread needs its
 /// own (the main thread's, then the compiling thread's).
 void installAltStack() {
-  static char altStacks[2][64 * 1024];
-  static int next = 0;
-  if (next == 2)
+  // Mapped, not static: a sanitizer runtime unmaps a thread's alternate stack when the thread
+  // ends, which fails on static storage ("failed to deallocate").
+  constexpr size_t kAltStackBytes = 64 * 1024;
+  void *stack =
+      ::mmap(nullptr, kAltStackBytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (stack == MAP_FAILED)
     return;
   stack_t ss{};
-  ss.ss_sp = altStacks[next++];
-  ss.ss_size = sizeof altStacks[0];
+  ss.ss_sp = stack;
+  ss.ss_size = kAltStackBytes;
   ::sigaltstack(&ss, nullptr);
 }
 
