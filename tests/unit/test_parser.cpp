@@ -619,8 +619,8 @@ TEST_CASE("parser: nesting limits") {
   // Left-associative chains are length, not depth (Python takes thousands of terms); they only
   // count towards the tree's height, bounded at 10000 levels.
   CHECK(expr("a" + repeat(" + a", 150)).rfind("(+ (+", 0) == 0);
-  // (600 terms, past the nesting limit of 200: the dump below recurses per level, on the 8 MiB main stack of this test even
-  // under ASan; the compiler itself parses and walks on a 1 GiB stack.)
+  // (600 terms, past the nesting limit of 200: the dump below recurses per level, on the 8 MiB main
+  // stack of this test even under ASan; the compiler itself parses and walks on a 1 GiB stack.)
   CHECK(expr("a" + repeat(" + a", 600)).rfind("(+ (+", 0) == 0);
   CHECK(expr("a" + repeat(".b", 300)).find("error") == std::string::npos);
   CHECK(expr("f" + repeat("()", 300)).find("error") == std::string::npos);
