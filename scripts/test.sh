@@ -48,7 +48,13 @@ FAILURES=()
 
 pass() { PASSED=$((PASSED + $1)); }
 fail() { FAILED=$((FAILED + $1)); FAILURES+=("$2"); echo "FAIL: $2"; }
-section() { echo; echo "=== $1"; }
+# Each section header also says how long the previous section took, so a slow CI run shows where.
+SECTION_START=$SECONDS
+section() {
+  echo "(took $((SECONDS - SECTION_START)) s)"
+  SECTION_START=$SECONDS
+  echo; echo "=== $1"
+}
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/tritonc-test.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
@@ -357,6 +363,7 @@ elif [ "${TRITONC_SANITIZED:-0}" != 1 ]; then
 fi
 
 # ---- summary ---------------------------------------------------------------------------------
+echo "(took $((SECONDS - SECTION_START)) s; whole suite $SECONDS s)"
 echo
 if [ ${#FAILURES[@]} -gt 0 ]; then
   echo "Failures:"
