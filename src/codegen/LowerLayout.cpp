@@ -104,6 +104,15 @@ llvm::Value *KernelLowering::ownerPredicate(const LinearLayout &ll) {
 }
 
 llvm::Value *KernelLowering::sharedMemoryBase() {
+  llvm::Value *global = sharedMemoryGlobal();
+  if (!tileBytes_)
+    return global;
+  return llvm::ConstantExpr::getInBoundsGetElementPtr(
+      llvm::Type::getInt8Ty(ctx_), llvm::cast<llvm::Constant>(global),
+      llvm::ConstantInt::get(llvm::Type::getInt32Ty(ctx_), tileBytes_));
+}
+
+llvm::Value *KernelLowering::sharedMemoryGlobal() {
   // Dynamic shared memory, as Triton's: its size is the kernel's sharedBytes, passed at launch.
   const char *name = "global_smem";
   if (llvm::GlobalVariable *gv = module_.getNamedGlobal(name))
@@ -292,7 +301,7 @@ llvm::Value *KernelLowering::sharedRegion(int64_t bytes) {
 
 bool KernelLowering::fitsSharedMemory(const Operation &op, const Type *type, int64_t bytes) {
   const unsigned limit = target_.info().sharedMemoryBytes;
-  bytes += sharedPending_;
+  bytes += sharedPending_ + tileBytes_;
   if (bytes <= limit)
     return true;
   error(op, "kernel '" + fn_.name() + "': '" + std::string(op.mnemonic()) + "' of " + type->str() +

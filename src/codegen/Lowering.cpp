@@ -121,8 +121,8 @@ const LinearLayout *KernelLowering::linearLayout(const Type *type, const Operati
 }
 
 unsigned KernelLowering::numRegisters(const Type *type, const Operation &op) {
-  if (!type->isBlock())
-    return 1;
+  if (!type->isBlock() || (type->layout() && type->layout()->isShared()))
+    return 1; // a shared tile is its address
   const LinearLayout *ll = linearLayout(type, op);
   return ll ? ll->numRegisters() : 0;
 }
@@ -191,7 +191,7 @@ bool KernelLowering::run(KernelInfo &info) {
     arg->setName(i < fn_.params().size() ? fn_.params()[i].name : "");
     bind(body->argument(i), {arg});
   }
-  if (!lowerBlock(*body))
+  if (!placeTiles() || !lowerBlock(*body))
     return false;
   const Operation *term = body->terminator();
   if (term && term->code() != OpCode::Return)
@@ -202,7 +202,7 @@ bool KernelLowering::run(KernelInfo &info) {
   info.symbol = kernel_->getName().str(); // LLVM appends a suffix if two names collide
   info.numWarps = fn_.numWarps;
   info.block = {numThreads, 1, 1};
-  info.sharedBytes = sharedBytes_;
+  info.sharedBytes = sharedBytes_ + tileBytes_;
   describeParams(info);
   return true;
 }
@@ -270,6 +270,14 @@ bool KernelLowering::lowerOp(const Operation &op) {
   case OpCode::Barrier:
     target_.barrier(b_);
     return true;
+  case OpCode::LocalAlloc:
+    return lowerLocalAlloc(op);
+  case OpCode::AsyncCopy:
+    return lowerAsyncCopy(op);
+  case OpCode::AsyncWait:
+    return lowerAsyncWait(op);
+  case OpCode::LocalLoad:
+    return lowerLocalLoad(op);
   case OpCode::For:
     return lowerFor(op);
   case OpCode::If:

@@ -12,7 +12,8 @@
 // (load, store), LowerLayout.cpp (index maths, splat/broadcast/expand_dims/convert_layout),
 // LowerReduce.cpp (reduce), LowerScan.cpp (scan), LowerHistogram.cpp (histogram),
 // LowerDebug.cpp (print, assert), LowerAtomic.cpp (atomics), LowerDot.cpp (dot: FMA and
-// mma.sync), LowerDotOperand.cpp (operands into mma.sync fragments with ldmatrix).
+// mma.sync), LowerDotOperand.cpp (operands into mma.sync fragments with ldmatrix),
+// LowerSharedTile.cpp (shared-memory tiles: local_alloc, async_copy, async_wait, local_load).
 #pragma once
 
 #include "codegen/Codegen.h"
@@ -132,6 +133,24 @@ private:
                                                  const LinearLayout &src, const LinearLayout &dst,
                                                  const Regs &in, llvm::Value *base,
                                                  unsigned &pairStride);
+  /// The ldmatrix loader of the #dot_op type `dstTy` (layout `dst`) from a block of `type`
+  /// stored swizzled at `base` with `cDim` contiguous (see stageForLdmatrix).
+  std::function<Regs(unsigned)> ldmatrixLoader(const Type *dstTy, const Type *type,
+                                               const LinearLayout &dst, llvm::Value *base,
+                                               unsigned cDim, unsigned &pairStride);
+  /// Address of element (row, col) of a 2-D block of `type` stored at `base` in the #shared
+  /// swizzle (Types.h), rows running along `cDim`.
+  llvm::Value *swizzledAddress(llvm::Value *base, const Type *type, unsigned cDim, llvm::Value *row,
+                               llvm::Value *col);
+
+  // ---- LowerSharedTile.cpp
+  bool lowerLocalAlloc(const Operation &op);
+  bool lowerAsyncCopy(const Operation &op);
+  bool lowerAsyncWait(const Operation &op);
+  bool lowerLocalLoad(const Operation &op);
+  /// Places every local_alloc tile of the kernel at the bottom of shared memory (tileOffsets_,
+  /// tileBytes_); false after an error.
+  bool placeTiles();
 
   // ---- LowerDot.cpp
   bool lowerDot(const Operation &op);
@@ -145,7 +164,10 @@ private:
   llvm::Value *threadCoordinate(const LinearLayout &ll, unsigned dim);
   /// True in exactly one thread of each group holding the same elements (nullptr: all).
   llvm::Value *ownerPredicate(const LinearLayout &ll);
+  /// Shared memory past the local_alloc tiles: every other user's region starts here.
   llvm::Value *sharedMemoryBase();
+  /// The start of the kernel's shared memory (the tiles).
+  llvm::Value *sharedMemoryGlobal();
   /// Scratch shared memory of `bytes` for one op (reused by the next op: callers put barriers
   /// around their use), past the regions of operands staged for a dot not lowered yet.
   llvm::Value *sharedScratch(int64_t bytes);
@@ -184,6 +206,10 @@ private:
   std::map<const LinearLayout *, llvm::Value *> owners_;
   std::map<std::string, llvm::FunctionCallee> libraryFunctions_;
   unsigned sharedBytes_ = 0;
+  /// Bytes of the local_alloc tiles, which live at the bottom of shared memory for the whole
+  /// kernel, and each tile's offset there.
+  unsigned tileBytes_ = 0;
+  std::unordered_map<const Operation *, unsigned> tileOffsets_;
   /// Shared memory held by operands staged for ldmatrix until their dot is lowered.
   unsigned sharedPending_ = 0;
   /// Staged-operand bookkeeping along the straight-line code being emitted (both true, i.e.
