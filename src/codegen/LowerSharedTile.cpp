@@ -1,9 +1,11 @@
 // Shared-memory tiles (blocks in a #shared layout): local_alloc, async_copy, async_wait,
 // local_load. software-pipeline makes them for the operands of a loop's dots.
 //
-// A tile's value in codegen is its address (one register). Every local_alloc tile lives for the
-// whole kernel at the bottom of shared memory (placeTiles), below every other user's region
-// (sharedMemoryBase starts past the tiles); a tile holds its 2-D block row-major with the
+// A tile's value in codegen is its address (one register). Every local_alloc tile lives at the
+// bottom of shared memory (placeTiles), below every other user's region (sharedMemoryBase starts
+// past the tiles), until the top-level `async_wait {pending = 0}` after their last use, after
+// which the other users start at offset 0 again (the epilogue reuses the tiles' memory); a tile
+// holds its 2-D block row-major with the
 // layout's order[0] contiguous, in the swizzle of Types.h (the one the ldmatrix staging of
 // LowerDotOperand.cpp uses).
 //
@@ -54,6 +56,32 @@ bool KernelLowering::placeTiles() {
     tileOffsets_[op] = tileBytes_;
     tileBytes_ += static_cast<unsigned>(rounded);
   });
+  // Where the tiles die: the first top-level async_wait {pending = 0} after the last top-level
+  // op that uses one (inside its regions too).
+  auto usesTile = [](Operation *top) {
+    bool uses = false;
+    auto isTile = [](const Value *v) {
+      const Layout *l = v->type()->layout();
+      return v->type()->isBlock() && l && l->isShared();
+    };
+    top->walk([&](Operation *op) {
+      for (const Value *v : op->operands())
+        uses |= isTile(v);
+      for (const Value *v : op->results())
+        uses |= isTile(v);
+    });
+    return uses;
+  };
+  bool pastLastUse = false;
+  for (auto &op : fn_.body()->ops()) {
+    if (usesTile(op.get())) {
+      pastLastUse = true;
+      tilesEnd_ = nullptr;
+    } else if (pastLastUse && !tilesEnd_ && op->code() == OpCode::AsyncWait &&
+               op->attrs().getInt("pending", -1) == 0) {
+      tilesEnd_ = op.get();
+    }
+  }
   return ok;
 }
 

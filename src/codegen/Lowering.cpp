@@ -202,7 +202,8 @@ bool KernelLowering::run(KernelInfo &info) {
   info.symbol = kernel_->getName().str(); // LLVM appends a suffix if two names collide
   info.numWarps = fn_.numWarps;
   info.block = {numThreads, 1, 1};
-  info.sharedBytes = sharedBytes_ + tileBytes_;
+  info.sharedBytes = tilesDead_ ? std::max(sharedBytesWithTiles_, sharedBytes_)
+                                : sharedBytes_ + tileBytes_;
   describeParams(info);
   return true;
 }
@@ -214,6 +215,11 @@ bool KernelLowering::lowerBlock(const Block &block) {
       break;
     if (!lowerOp(*op))
       return false;
+    if (op.get() == tilesEnd_ && !sharedPending_) {
+      sharedBytesWithTiles_ = sharedBytes_ + tileBytes_;
+      sharedBytes_ = 0;
+      tilesDead_ = true;
+    }
     if (op->numRegions())
       sharedStoresUnsynced_ = sharedReadsSinceBarrier_ = true;
   }

@@ -210,6 +210,12 @@ private:
   /// kernel, and each tile's offset there.
   unsigned tileBytes_ = 0;
   std::unordered_map<const Operation *, unsigned> tileOffsets_;
+  /// The top-level `async_wait {pending = 0}` after the last use of a tile: once it is lowered
+  /// (and no staged operand is pending) the tiles are dead and other users start at offset 0;
+  /// sharedBytesWithTiles_ keeps the high-water mark from before.
+  const Operation *tilesEnd_ = nullptr;
+  bool tilesDead_ = false;
+  unsigned sharedBytesWithTiles_ = 0;
   /// Shared memory held by operands staged for ldmatrix until their dot is lowered.
   unsigned sharedPending_ = 0;
   /// Staged-operand bookkeeping along the straight-line code being emitted (both true, i.e.
