@@ -256,6 +256,32 @@ private:
     return copy;
   }
 
+  /// Whether plan q's arguments serve only its load: read by nothing in the body but its slice
+  /// and their own next-value slice (which reads nothing else, not even the induction
+  /// variable), unused after the loop, and read by no other plan.
+  bool shiftable(Operation *loop, const std::vector<Plan> &plans, unsigned q) {
+    Block *body = loop->region(0);
+    const Plan &p = plans[q];
+    std::set<const Operation *> mine(p.slice.begin(), p.slice.end());
+    mine.insert(p.nextSlice.begin(), p.nextSlice.end());
+    for (const Operation *op : p.nextSlice)
+      for (const Value *o : op->operands())
+        if (o->ownerBlock() == body &&
+            (o->index() == 0 || !p.args.count(static_cast<unsigned>(o->index() - 1))))
+          return false;
+    for (unsigned j : p.args) {
+      if (loop->result(j)->hasUses())
+        return false;
+      for (const Operation *u : body->argument(1 + j)->users())
+        if (!mine.count(u))
+          return false;
+      for (unsigned r = 0; r < plans.size(); ++r)
+        if (r != q && plans[r].args.count(j))
+          return false;
+    }
+    return !p.args.empty();
+  }
+
   void pipelineShared(Operation *loop, std::vector<Plan> &plans, unsigned D) {
     Block *body = loop->region(0);
     Operation *yield = body->terminator();
@@ -291,6 +317,17 @@ private:
         tiles[q].push_back(copyAt(body, plans[q], at, state[q], ub, fresh));
       }
     }
+    // Arguments that only feed the copies (pointers) start D iterations ahead instead of being
+    // advanced D times in every iteration.
+    std::vector<bool> shifted(n);
+    for (unsigned q = 0; q < n; ++q) {
+      if (!(shifted[q] = shiftable(loop, plans, q)))
+        continue;
+      b_.setInsertionPoint(loop);
+      state[q] = advance(body, plans[q], ivPlus(lb, step, D - 1, loc), state[q]);
+      for (unsigned j : plans[q].args)
+        loop->setOperand(3 + j, state[q].at(body->argument(1 + j)));
+    }
 
     // Body: wait for iteration iv, copy iteration iv + D*step into the previous tile.
     b_.setInsertionPointToStart(body);
@@ -311,7 +348,7 @@ private:
       ValueMap st;
       for (unsigned j : plans[q].args)
         st[body->argument(1 + j)] = body->argument(1 + j);
-      for (unsigned k = 0; k < D; ++k)
+      for (unsigned k = 0; k < D && !shifted[q]; ++k)
         st = advance(body, plans[q], ivPlus(iv, step, k, loc), st);
       Value *at = ivPlus(iv, step, D, loc);
       next[q] = copyAt(body, plans[q], at, st, ub, prev[q]);
