@@ -202,8 +202,8 @@ bool KernelLowering::run(KernelInfo &info) {
   info.symbol = kernel_->getName().str(); // LLVM appends a suffix if two names collide
   info.numWarps = fn_.numWarps;
   info.block = {numThreads, 1, 1};
-  info.sharedBytes = tilesDead_ ? std::max(sharedBytesWithTiles_, sharedBytes_)
-                                : sharedBytes_ + tileBytes_;
+  info.sharedBytes =
+      tilesDead_ ? std::max(sharedBytesWithTiles_, sharedBytes_) : sharedBytes_ + tileBytes_;
   describeParams(info);
   return true;
 }
