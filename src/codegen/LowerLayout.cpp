@@ -105,11 +105,11 @@ llvm::Value *KernelLowering::ownerPredicate(const LinearLayout &ll) {
 
 llvm::Value *KernelLowering::sharedMemoryBase() {
   llvm::Value *global = sharedMemoryGlobal();
-  if (!tileBytes_ || tilesDead_)
+  if (!sharedBaseOffset())
     return global;
   return llvm::ConstantExpr::getInBoundsGetElementPtr(
       llvm::Type::getInt8Ty(ctx_), llvm::cast<llvm::Constant>(global),
-      llvm::ConstantInt::get(llvm::Type::getInt32Ty(ctx_), tileBytes_));
+      llvm::ConstantInt::get(llvm::Type::getInt32Ty(ctx_), sharedBaseOffset()));
 }
 
 llvm::Value *KernelLowering::sharedMemoryGlobal() {
@@ -301,7 +301,7 @@ llvm::Value *KernelLowering::sharedRegion(int64_t bytes) {
 
 bool KernelLowering::fitsSharedMemory(const Operation &op, const Type *type, int64_t bytes) {
   const unsigned limit = target_.info().sharedMemoryBytes;
-  bytes += sharedPending_ + (tilesDead_ ? 0 : tileBytes_);
+  bytes += sharedPending_ + sharedBaseOffset();
   if (bytes <= limit)
     return true;
   error(op, "kernel '" + fn_.name() + "': '" + std::string(op.mnemonic()) + "' of " + type->str() +

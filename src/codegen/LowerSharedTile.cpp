@@ -2,8 +2,9 @@
 // local_load. software-pipeline makes them for the operands of a loop's dots.
 //
 // A tile's value in codegen is its address (one register). Every local_alloc tile lives at the
-// bottom of shared memory (placeTiles), below every other user's region (sharedMemoryBase starts
-// past the tiles), until the top-level `async_wait {pending = 0}` after their last use, after
+// bottom of shared memory (placeTiles; the tiles of the two sides of an `if` overlap), below
+// every other user's region (sharedMemoryBase starts past the tiles) from the start of the block
+// that holds it until the `async_wait {pending = 0}` after the block's last use of a tile, after
 // which the other users start at offset 0 again (the epilogue reuses the tiles' memory); a tile
 // holds its 2-D block row-major with the
 // layout's order[0] contiguous, in the swizzle of Types.h (the one the ldmatrix staging of
@@ -33,56 +34,82 @@ namespace {
 bool hasCpAsync(const TargetInfo &t) { return t.isCuda() && t.computeCapability >= 80; }
 } // namespace
 
-bool KernelLowering::placeTiles() {
-  bool ok = true;
-  const unsigned limit = target_.info().sharedMemoryBytes;
-  const_cast<Function &>(fn_).walk([&](Operation *op) {
-    if (!ok || op->code() != OpCode::LocalAlloc)
-      return;
-    const Type *t = op->result()->type();
-    if (!t->isBlock() || t->rank() != 2) {
-      ok = error(*op, "shared tiles of rank 2 only, got " + t->str());
-      return;
-    }
-    const int64_t bytes = t->numElements() * std::max(1u, t->element()->bitWidth() / 8);
-    const int64_t rounded = (bytes + 127) / 128 * 128;
-    if (tileBytes_ + rounded > limit) {
-      ok = error(*op, "kernel '" + fn_.name() + "': its shared-memory tiles need at least " +
-                          std::to_string(tileBytes_ + rounded) + " bytes, more than the " +
-                          std::to_string(limit) + " bytes " + target_.archName() +
-                          " allows; use smaller block sizes (or fewer num_stages)");
-      return;
-    }
-    tileOffsets_[op] = tileBytes_;
-    tileBytes_ += static_cast<unsigned>(rounded);
+namespace {
+bool isTile(const Value *v) {
+  const Layout *l = v->type()->layout();
+  return v->type()->isBlock() && l && l->isShared();
+}
+bool touchesTile(Operation *top) {
+  bool touches = false;
+  top->walk([&](Operation *op) {
+    for (const Value *v : op->operands())
+      touches |= isTile(v);
+    for (const Value *v : op->results())
+      touches |= isTile(v);
   });
-  // Where the tiles die: the first top-level async_wait {pending = 0} after the last top-level
-  // op that uses one (inside its regions too).
-  auto usesTile = [](Operation *top) {
-    bool uses = false;
-    auto isTile = [](const Value *v) {
-      const Layout *l = v->type()->layout();
-      return v->type()->isBlock() && l && l->isShared();
-    };
-    top->walk([&](Operation *op) {
-      for (const Value *v : op->operands())
-        uses |= isTile(v);
-      for (const Value *v : op->results())
-        uses |= isTile(v);
-    });
-    return uses;
-  };
-  bool pastLastUse = false;
-  for (auto &op : fn_.body()->ops()) {
-    if (usesTile(op.get())) {
-      pastLastUse = true;
-      tilesEnd_ = nullptr;
-    } else if (pastLastUse && !tilesEnd_ && op->code() == OpCode::AsyncWait &&
-               op->attrs().getInt("pending", -1) == 0) {
-      tilesEnd_ = op.get();
+  return touches;
+}
+} // namespace
+
+bool KernelLowering::placeTiles() {
+  const unsigned limit = target_.info().sharedMemoryBytes;
+  // Tiles of one block are stacked in order; the regions of an op start at the same offset
+  // (the two sides of an `if` run exclusively) and stay reserved after it.
+  std::function<bool(const Block &, unsigned &)> place = [&](const Block &block, unsigned &top) {
+    bool touches = false;
+    const Operation *lastTouch = nullptr;
+    for (const auto &op : block.ops()) {
+      if (op->code() == OpCode::LocalAlloc) {
+        const Type *t = op->result()->type();
+        if (!t->isBlock() || t->rank() != 2)
+          return error(*op, "shared tiles of rank 2 only, got " + t->str());
+        const int64_t bytes = t->numElements() * std::max(1u, t->element()->bitWidth() / 8);
+        const int64_t end = top + (bytes + 127) / 128 * 128;
+        if (end > limit)
+          return error(*op, "kernel '" + fn_.name() + "': its shared-memory tiles need at least " +
+                                std::to_string(end) + " bytes, more than the " +
+                                std::to_string(limit) + " bytes " + target_.archName() +
+                                " allows; use smaller block sizes (or fewer num_stages)");
+        tileOffsets_[op.get()] = top;
+        top = static_cast<unsigned>(end);
+      }
+      unsigned regionsTop = top;
+      for (unsigned r = 0; r < op->numRegions(); ++r) {
+        unsigned t = top;
+        if (!place(*op->region(r), t))
+          return false;
+        regionsTop = std::max(regionsTop, t);
+      }
+      top = regionsTop;
+      tileBytes_ = std::max(tileBytes_, top);
+      if (touchesTile(op.get())) {
+        touches = true;
+        lastTouch = op.get();
+      }
     }
-  }
-  return ok;
+    if (!touches)
+      return true;
+    tileBlocks_.insert(&block);
+    bool past = false;
+    for (const auto &op : block.ops()) {
+      if (past && op->code() == OpCode::AsyncWait && op->attrs().getInt("pending", -1) == 0) {
+        tileDrains_.insert(op.get());
+        break;
+      }
+      past |= op.get() == lastTouch;
+    }
+    return true;
+  };
+  unsigned top = 0;
+  return place(*fn_.body(), top);
+}
+
+void KernelLowering::setTilesLive(bool live) {
+  if (live == tilesLive_ || !tileBytes_)
+    return;
+  sharedHigh_ = std::max(sharedHigh_, sharedBaseOffset() + sharedBytes_);
+  sharedBytes_ = 0;
+  tilesLive_ = live;
 }
 
 bool KernelLowering::lowerLocalAlloc(const Operation &op) {

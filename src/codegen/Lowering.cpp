@@ -202,27 +202,27 @@ bool KernelLowering::run(KernelInfo &info) {
   info.symbol = kernel_->getName().str(); // LLVM appends a suffix if two names collide
   info.numWarps = fn_.numWarps;
   info.block = {numThreads, 1, 1};
-  info.sharedBytes =
-      tilesDead_ ? std::max(sharedBytesWithTiles_, sharedBytes_) : sharedBytes_ + tileBytes_;
+  info.sharedBytes = std::max({sharedHigh_, sharedBaseOffset() + sharedBytes_, tileBytes_});
   describeParams(info);
   return true;
 }
 
 bool KernelLowering::lowerBlock(const Block &block) {
   sharedStoresUnsynced_ = sharedReadsSinceBarrier_ = true; // reached from elsewhere too
+  const bool tilesLive = tilesLive_;
+  if (tileBlocks_.count(&block))
+    setTilesLive(true);
   for (const auto &op : block.ops()) {
     if (op->isTerminator())
       break;
     if (!lowerOp(*op))
       return false;
-    if (op.get() == tilesEnd_ && !sharedPending_) {
-      sharedBytesWithTiles_ = sharedBytes_ + tileBytes_;
-      sharedBytes_ = 0;
-      tilesDead_ = true;
-    }
+    if (tileDrains_.count(op.get()) && !sharedPending_)
+      setTilesLive(false);
     if (op->numRegions())
       sharedStoresUnsynced_ = sharedReadsSinceBarrier_ = true;
   }
+  setTilesLive(tilesLive);
   return true;
 }
 

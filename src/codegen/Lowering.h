@@ -26,6 +26,7 @@
 #include <functional>
 #include <map>
 #include <unordered_map>
+#include <unordered_set>
 
 namespace tritonc {
 
@@ -206,16 +207,21 @@ private:
   std::map<const LinearLayout *, llvm::Value *> owners_;
   std::map<std::string, llvm::FunctionCallee> libraryFunctions_;
   unsigned sharedBytes_ = 0;
-  /// Bytes of the local_alloc tiles, which live at the bottom of shared memory for the whole
-  /// kernel, and each tile's offset there.
+  /// Bytes of the local_alloc tiles, which live at the bottom of shared memory (tiles of the
+  /// two regions of an `if` overlap), and each tile's offset there.
   unsigned tileBytes_ = 0;
   std::unordered_map<const Operation *, unsigned> tileOffsets_;
-  /// The top-level `async_wait {pending = 0}` after the last use of a tile: once it is lowered
-  /// (and no staged operand is pending) the tiles are dead and other users start at offset 0;
-  /// sharedBytesWithTiles_ keeps the high-water mark from before.
-  const Operation *tilesEnd_ = nullptr;
-  bool tilesDead_ = false;
-  unsigned sharedBytesWithTiles_ = 0;
+  /// Blocks that hold tiles (directly or in nested regions): the tiles are live from their start.
+  std::unordered_set<const Block *> tileBlocks_;
+  /// In each such block the `async_wait {pending = 0}` after the last op that touches a tile:
+  /// after it the tiles are dead for the rest of the block, and other users start at offset 0.
+  std::unordered_set<const Operation *> tileDrains_;
+  bool tilesLive_ = false;
+  /// sharedBytes_ counts from sharedMemoryBase(); sharedHigh_ keeps the absolute high-water
+  /// mark from before the last change of that base (setTilesLive).
+  unsigned sharedHigh_ = 0;
+  void setTilesLive(bool live);
+  unsigned sharedBaseOffset() const { return tilesLive_ ? tileBytes_ : 0; }
   /// Shared memory held by operands staged for ldmatrix until their dot is lowered.
   unsigned sharedPending_ = 0;
   /// Staged-operand bookkeeping along the straight-line code being emitted (both true, i.e.
