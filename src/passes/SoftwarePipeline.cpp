@@ -25,7 +25,8 @@
 // Registers otherwise (other targets, other element types): a two-stage pipeline: the prologue
 // loads iteration lb, the body top loads iteration iv + step (guarded the same way), and the
 // loaded block becomes a new iteration argument that the conversion reads.
-// L and its slice are left to `dce` in both forms.
+// The staged form erases L (its pointers may now run ahead of its mask); the rest of L's slice,
+// and L itself in the register form, are left to `dce`.
 // Expects: GPU IR. Leaves: GPU IR with the same results.
 //
 //   before: for ... { %a = load %p, %m ; %c = convert_layout %a : #dot_op ; dot %c ... }
@@ -362,7 +363,10 @@ private:
         Value *ld = b_.createValue(OpCode::LocalLoad, {cur[q]}, u->result(0)->type(), u->loc());
         ld->setName(u->result(0)->name());
         u->result(0)->replaceAllUsesWith(ld);
+        u->erase();
       }
+      // Gone now rather than at `dce`: with shifted arguments it would read ahead of its mask.
+      plans[q].load->erase();
     }
     // Rotate: previous <- iv's tile, then iv + step ... , the new copy last.
     for (unsigned q = 0; q < n; ++q) {
