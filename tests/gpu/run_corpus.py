@@ -422,6 +422,15 @@ def setup_gather(v, cx):
                   outs=[Out(out, ref, base, exact=True)])
 
 
+def setup_dot_trans(v, cx):
+    M, N, K = v["M"], v["N"], v["K"]
+    a, b = randn(M, K, dtype=torch.float16), randn(N, K, dtype=torch.float16)
+    c, base = guarded((M * N,), torch.float32, pad=(99,))
+    ref = (a.double() @ b.double().t()).reshape(-1)
+    return Launch(grid=(cdiv(M, cx["DOT_M"]), cdiv(N, cx["DOT_N"])), args=[a, b, c, M, N, K],
+                  outs=[Out(c, ref, base, rtol=1e-5)])
+
+
 def setup_copy_i64(v, cx):
     n = v["n"]
     x = torch.randint(-128, 128, (n,), dtype=torch.int8, device=DEVICE)
@@ -434,6 +443,7 @@ SHAPE_2D = [{"M": m, "N": n} for m, n in ((1, 1), (7, 20), (33, 65), (100, 257))
 SHAPE_1D = [{"n": n} for n in (1, 100, 1000, 4097)]
 SORT_ROWS = [{"M": m, "N": n} for m, n in ((1, 1), (5, 100), (9, 256), (3, 1024))]
 SORT_1D = [{"n": n} for n in (1, 77, 1000, 1024)]
+DOT_TRANS = [{"M": m, "N": n, "K": k} for m, n, k in ((1, 1, 1), (70, 33, 100), (200, 129, 64))]
 GATHER_ROWS = [{"M": m} for m in (1, 7, 100)]
 
 
@@ -452,6 +462,7 @@ def shape_cases():
             Case(binary + ".sort_i32", binary, "sort_i32_kernel", SORT_1D, setup_sort_i32),
             Case(binary + ".flip", binary, "flip_kernel", SHAPE_2D, setup_flip),
             Case(binary + ".gather", binary, "gather_kernel", GATHER_ROWS, setup_gather),
+            Case(binary + ".dot_trans", binary, "dot_trans_kernel", DOT_TRANS, setup_dot_trans),
         ]
     return cases
 
