@@ -15,8 +15,8 @@
 // 2. Propagation. Every block value is a node; ops relate their values' layouts:
 //      equal      elementwise ops (all block operands and the result), memory ops (pointer,
 //                 mask, other, value, result), broadcast, scan, dot accumulator/result,
-//                 the two operands of cat and join, the two results of split, gather's
-//                 index and result,
+//                 the two operands of cat and join and cat's result, the two results of
+//                 split, gather's index and result,
 //                 for/if/while inits, region arguments, yields and results;
 //      slice      expand_dims operand = slice(axis, result); reduce result = slice(axis,
 //                 operand) — each derivable only from the result (resp. operand) side unless
@@ -359,9 +359,13 @@ private:
         equal(op.operand(2), op.result(0));
       return;
     case OpCode::Cat:
-      // Both operands have one type (layout included); the result is unrelated.
-      if (op.numOperands() == 2)
+      // Both operands have one type (layout included). The result in the same Blocked layout
+      // holds the second operand's rows in one more register (the top bit of dim 0) when the
+      // layout does not replicate along dim 0: the cat is then a register renumbering.
+      if (op.numOperands() == 2) {
         equal(op.operand(0), op.operand(1));
+        equal(op.operand(0), op.result(0));
+      }
       return;
     case OpCode::Join:
       if (op.numOperands() == 2) {

@@ -1110,9 +1110,14 @@ TEST_CASE("sim: join, split, interleave and cat") {
       return r;
     }());
   }
-  // cat of the two halves is x itself.
+  // cat of the two halves is x itself: into #in through shared memory, into #half (the
+  // operands' layout, one more register) by renumbering (the shared memory is the convert's).
   CHECK(runShape(shapeKernel(layouts, R"(
   %o = cat %a, %b : tensor<256xf32, #in>)"),
+                 1024) == x);
+  CHECK(runShape(shapeKernel(layouts, R"(
+  %c = cat %a, %b : tensor<256xf32, #half>
+  %o = convert_layout %c : tensor<256xf32, #in>)"),
                  1024) == x);
   CHECK(runShape(shapeKernel(layouts, R"(
   %o = cat %b, %a : tensor<256xf32, #in>)"),
