@@ -1,16 +1,70 @@
 // gather: result[c] = src[c with its `axis` coordinate replaced by index[c]] (tl.gather), on
 // blocks of one rank whose other dims agree.
 //
-// Through shared memory, as the general case of Triton's lowering (its warp-shuffle form for an
-// axis held within one warp is not done): barrier; every thread stores its registers of the
-// source at their row-major offsets; barrier; every register of the result loads the offset of
-// its own coordinates with the axis coordinate taken from the index register it pairs with.
+// When every thread holds whole source lines along the axis (no lane or warp bit moves along it)
+// and the same lines as the result, each result register is a select among the thread's source
+// registers of its line (up to 32 of them). Otherwise through shared memory, as the general
+// case of Triton's lowering (its warp-shuffle form for an axis held within one warp is not
+// done): barrier; every thread stores its registers of the source at their row-major offsets;
+// barrier; every register of the result loads the offset of its own coordinates with the axis
+// coordinate taken from the index register it pairs with.
 // The index is first moved into the result's layout (layout assignment gives both one layout,
 // so this is normally nothing). An index outside [0, len) is undefined behaviour in Triton;
 // here it wraps modulo the (power-of-two) axis length, so the load stays inside the buffer.
 #include "codegen/Lowering.h"
 
+#include <map>
+
 namespace tritonc {
+
+Regs KernelLowering::gatherInThread(const LinearLayout &src, const LinearLayout &dst, unsigned axis,
+                                    const Regs &in, const Regs &index, const Type *idxTy) {
+  const int64_t len = src.shape()[axis];
+  if (len > 32)
+    return {};
+  // Same lines per thread: lane and warp bases agree off the axis and never move along it.
+  auto sameLines = [axis](const std::vector<LinearLayout::Coord> &s,
+                          const std::vector<LinearLayout::Coord> &d) {
+    if (s.size() != d.size())
+      return false;
+    for (size_t i = 0; i < s.size(); ++i)
+      for (size_t k = 0; k < s[i].size(); ++k)
+        if (s[i][axis] != 0 || (k != axis && s[i][k] != d[i][k]))
+          return false;
+    return true;
+  };
+  if (!sameLines(src.laneBases(), dst.laneBases()) || !sameLines(src.warpBases(), dst.warpBases()))
+    return {};
+  // The source registers of each line, by their coordinate along the axis.
+  auto line = [axis](LinearLayout::Coord c) {
+    c[axis] = 0;
+    return c;
+  };
+  std::map<LinearLayout::Coord, std::vector<unsigned>> lines;
+  for (unsigned s = 0; s < src.numRegisters(); ++s)
+    lines[line(src.registerCoord(s))].push_back(s);
+  for (unsigned r = 0; r < dst.numRegisters(); ++r) {
+    auto it = lines.find(line(dst.registerCoord(r)));
+    if (it == lines.end() || static_cast<int64_t>(it->second.size()) != len)
+      return {};
+  }
+  const bool idxSigned = !idxTy->isUnsigned();
+  llvm::Value *wrap = b_.getInt32(static_cast<uint32_t>(len - 1));
+  Regs out;
+  for (unsigned r = 0; r < dst.numRegisters(); ++r) {
+    auto it = lines.find(line(dst.registerCoord(r)));
+    llvm::Value *at = b_.CreateAnd(b_.CreateIntCast(index[r], b_.getInt32Ty(), idxSigned), wrap);
+    llvm::Value *v = in[it->second[0]];
+    for (size_t k = 1; k < it->second.size(); ++k) {
+      const unsigned s = it->second[k];
+      llvm::Value *hit =
+          b_.CreateICmpEQ(at, b_.getInt32(static_cast<uint32_t>(src.registerCoord(s)[axis])));
+      v = b_.CreateSelect(hit, in[s], v);
+    }
+    out.push_back(v);
+  }
+  return out;
+}
 
 bool KernelLowering::lowerGather(const Operation &op) {
   const Type *srcTy = op.operand(0)->type(), *idxTy = op.operand(1)->type();
@@ -32,6 +86,11 @@ bool KernelLowering::lowerGather(const Operation &op) {
   Regs index = relayout(op, idxTy, *idx, *dst, regs(op.operand(1)));
   if (index.empty())
     return false;
+  if (Regs out = gatherInThread(*src, *dst, axis, regs(op.operand(0)), index, idxTy);
+      !out.empty()) {
+    bind(op.result(), std::move(out));
+    return true;
+  }
 
   llvm::Type *memTy = memoryType(srcTy);
   llvm::Type *regTy = registerType(srcTy);

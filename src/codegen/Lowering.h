@@ -113,6 +113,10 @@ private:
 
   // ---- LowerGather.cpp
   bool lowerGather(const Operation &op);
+  /// The gather as selects among each thread's own source registers, when every thread holds
+  /// the whole lines along `axis` it needs; empty when it does not (nothing emitted then).
+  Regs gatherInThread(const LinearLayout &src, const LinearLayout &dst, unsigned axis,
+                      const Regs &in, const Regs &index, const Type *idxTy);
 
   // ---- LowerDebug.cpp
   bool lowerPrint(const Operation &op);

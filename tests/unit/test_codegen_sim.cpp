@@ -1124,6 +1124,22 @@ TEST_CASE("sim: join, split, interleave and cat") {
                  1024) == swapped);
 }
 
+TEST_CASE("sim: gather within each thread's registers") {
+  // 128 rows of 2, each row in one thread (as #in holds pairs): selects, no shared memory.
+  // out[2 r + c] = x[2 r + idx[2 r + c] % 2].
+  std::vector<float> expected(256);
+  for (int i = 0; i < 256; ++i)
+    expected[i] = static_cast<float>((i & ~1) + ((i * 37) % 256) % 2);
+  CHECK(runShape(shapeKernel(R"(
+#r = #blocked<spt = [1, 2], tpw = [32, 1], wpc = [4, 1], order = [1, 0]>)",
+                             R"(
+  %v2 = reshape %v : tensor<128x2xf32, #r>
+  %i2 = reshape %i : tensor<128x2xi32, #r>
+  %g = gather %v2, %i2 {axis = 1} : tensor<128x2xf32, #r>
+  %o = reshape %g : tensor<256xf32, #in>)"),
+                 0) == expected);
+}
+
 TEST_CASE("sim: gather through shared memory") {
   // out[i] = x[idx[i]] (the index has the result's layout, as the verifier requires).
   std::vector<float> expected(256);
