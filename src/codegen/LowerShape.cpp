@@ -14,7 +14,8 @@
 //
 // Two operands (join, cat) are first seen as one stacked source of shape [2, ...] whose extra
 // leading dim is one more register bit (registers of a, then of b: both have one layout); two
-// results (split) as one stacked result the same way, split in halves afterwards.
+// results (split) as one stacked result the same way, split in halves afterwards. A reshaped
+// arange (the indicator blocks of sort and flip) is recomputed from its coordinates instead.
 #include "codegen/Lowering.h"
 
 namespace tritonc {
