@@ -100,14 +100,18 @@ if [ ! -x "$LIT" ]; then
 elif [ ! -x "$LLVM_BIN/FileCheck" ]; then
   fail 1 "lit: $LLVM_BIN/FileCheck not found (install llvm-22-tools)"
 else
-  "$LIT" -sv -j "$JOBS" --param build_dir="$BUILD_ABS" tests/lit >"$TMP/lit.log" 2>&1
+  # An UNSUPPORTED test (a REQUIRES: feature missing, e.g. ptxas) counts as a failure.
+  "$LIT" -sv --show-unsupported -j "$JOBS" --param build_dir="$BUILD_ABS" tests/lit >"$TMP/lit.log" 2>&1
   rc=$?
-  # Show failures in full, then lit's summary.
-  grep -E '^(FAIL|XPASS|UNRESOLVED|TIMEOUT|UNSUPPORTED):' "$TMP/lit.log" || true
+  # Show failures in full, then lit's notes (a missing feature) and summary.
+  grep -E '^(FAIL|XPASS|UNRESOLVED|TIMEOUT):' "$TMP/lit.log" || true
+  grep -E ' note: ' "$TMP/lit.log" || true
+  sed -n '/^Unsupported Tests/,/^$/p' "$TMP/lit.log"
   sed -n '/^Testing Time/,$p' "$TMP/lit.log"
-  count() { # lit's summary line "  Passed: 12 (100.00%)"; 0 when absent
+  count() { # lit's summary line "  Passed: 12 (100.00%)" ("Passed     :" beside a longer
+            # category such as Unsupported); 0 when absent
     local n
-    n=$(sed -nE "s/^ *$1: *([0-9]+).*/\1/p" "$TMP/lit.log" | tail -n 1)
+    n=$(sed -nE "s/^ *$1 *: *([0-9]+).*/\1/p" "$TMP/lit.log" | tail -n 1)
     echo "${n:-0}"
   }
   lp=$(( $(count 'Passed') + $(count 'Expectedly Failed') ))
