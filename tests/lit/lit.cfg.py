@@ -7,6 +7,7 @@
 #   FileCheck, not, count, split-file   LLVM 22's, from /usr/lib/llvm-22/bin (or $LLVM_BIN)
 #   %expect_exit N CMD...            runs CMD, passes its output through, and fails unless
 #                                    CMD exited with status N (lit's `not` only knows "non-zero")
+#   %build_dir   the build directory; %update_checks  scripts/update_codegen_checks.py
 # Features (REQUIRES: lines):
 #   ptxas        a ptxas was found where tritonc looks for one ($TRITONC_PTXAS, else
 #                $CUDA_HOME/bin, $CUDA_PATH/bin, /usr/local/cuda/bin, $PATH). A test that builds
@@ -47,6 +48,9 @@ config.substitutions.append(("%kernels", os.path.join(repo, "tests", "kernels"))
 config.substitutions.append(("%examples", os.path.join(repo, "examples")))
 config.substitutions.append(("%expect_exit", "python3 " + os.path.join(
     config.test_source_root, "tools", "expect_exit.py")))
+config.substitutions.append(("%update_checks",
+                             os.path.join(repo, "scripts", "update_codegen_checks.py")))
+config.substitutions.append(("%build_dir", build_dir))
 config.substitutions.append((tool("tritonc"), tritonc))
 # A C compiler and cuda.h, for tests that compile generated headers (a missing one is fatal).
 cuda_include = os.path.join(os.environ.get("CUDA_HOME", "/usr/local/cuda"), "include")
