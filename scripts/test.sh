@@ -2,7 +2,8 @@
 # Run tritonc's whole test suite (no GPU needed) and end with one line: `N passed, N failed`.
 # Layers, fastest first (see CONTRIBUTING.md, "Tests"):
 #   unit       doctest cases of build/tests/unit/unit_tests          (each case counts)
-#   lit        lit + FileCheck file tests under tests/lit             (each test counts)
+#   lit        lit + FileCheck file tests under tests/lit             (each test counts; an
+#              UNSUPPORTED one, whose REQUIRES: feature such as ptxas is missing, fails)
 #   toolchain  every tests/kernels/*.tt and examples/*.tt compiled to a cubin with ptxas for
 #              sm_80 and sm_90a (each kernel x arch counts); a file may name extra flags on a
 #              line `# ACCEPT-FLAGS: -D BLOCK=64`
@@ -31,8 +32,8 @@
 #              the layers that test files, scripts and other tools (build systems, set-up and
 #              install, the Python package, host example, man page, style)
 #   fuzz       each libFuzzer target (fuzz/) replays its saved crash inputs, then fuzzes for
-#              FUZZ_SECONDS (default 20) on its seed corpus: a crash, leak, timeout or
-#              sanitizer report fails (scripts/fuzz.sh --smoke)
+#              FUZZ_SECONDS (default 20; JOBS targets at a time) on its seed corpus: a crash,
+#              leak, timeout or sanitizer report fails (scripts/fuzz.sh --smoke)
 # A missing tool (lit, FileCheck, ptxas, the built tritonc) is a failure, never a skip.
 # Builds first if build/ exists (scripts/setup.sh makes it). Exit status: 0 iff nothing failed.
 # Environment: BUILD_DIR (default build), LLVM_BIN (default /usr/lib/llvm-22/bin), JOBS,
