@@ -78,7 +78,7 @@ status=0
 mkdir -p "$bdir/logs"
 for t in "${targets[@]}"; do
   while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n || true; done
-  (if build_one "$t"; then echo 0; else echo 1; fi >"$bdir/logs/$t.build-status") &
+  (if build_one "$t"; then s=0; else s=1; fi; echo "$s" >"$bdir/logs/$t.build-status") &
 done
 wait
 for t in "${targets[@]}"; do

@@ -160,7 +160,7 @@ for t in "${targets[@]}"; do
     # JOBS targets at a time (each fuzzer is one process); results are read after the loop.
     while [ "$(jobs -rp | wc -l)" -ge "${JOBS:-1}" ]; do wait -n || true; done
     rm -f "$bdir/logs/$t.status"
-    (if fuzz_once "$t" -max_total_time="$secs"; then echo 0; else echo 1; fi >"$bdir/logs/$t.status") &
+    (if fuzz_once "$t" -max_total_time="$secs"; then s=0; else s=1; fi; echo "$s" >"$bdir/logs/$t.status") &
     smoked+=("$t")
     continue
   else # campaign: keep going after crashes until N executions
