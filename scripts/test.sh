@@ -353,7 +353,9 @@ else
   mapfile -t sources < <(git ls-files 'src/*.cpp' 'src/*.h' 'include/*.hpp' 'tests/unit/*.cpp' \
                            'tests/unit/*.h' 'examples/host/*.cpp' 'fuzz/*.cpp' 2>/dev/null)
   # One clang-format per JOBS batch of files; only when that fails, one per file to name them.
-  if printf '%s\0' "${sources[@]}" |
+  if [ ${#sources[@]} -eq 0 ]; then
+    fail 1 "style: git ls-files lists no C++ sources (not a git checkout?)"
+  elif printf '%s\0' "${sources[@]}" |
        xargs -0 -n 40 -P "$JOBS" clang-format-22 --dry-run --Werror >/dev/null 2>&1; then
     pass 1
   else
