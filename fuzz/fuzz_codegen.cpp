@@ -52,7 +52,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
 
   TargetInfo info;
   std::string error;
-  if (!lookupTarget("sm_90a", info, error))
+  if (!targetInfoForArch("sm_90a", info, error))
     fuzz::oracleFailed("sm_90a is not a known target", error);
   if (!fuzz::isGpuIR(*module)) {
     std::vector<std::string_view> passes = pipeline("tile", info);

@@ -17,8 +17,8 @@
 #include "ir/Printer.h"
 #include "ir/Verifier.h"
 #include "passes/Pass.h"
-#include "passes/TargetInfo.h"
 #include "support/Diagnostics.h"
+#include "support/TargetInfo.h"
 
 #include <llvm/Config/llvm-config.h>
 #include <llvm/IR/LLVMContext.h>
@@ -356,7 +356,7 @@ int Compilation::run() {
   // (Duplicates in --arch are dropped: sm_80,sm_80 is one arch.)
   const std::string arch = opts_.archs.empty() ? opts_.arch : opts_.archs.front();
   std::string archError;
-  if (!lookupTarget(arch, target_, archError))
+  if (!targetInfoForArch(arch, target_, archError))
     return error(kExitUsageError, archError.empty() ? "unknown --arch '" + arch + "'" : archError);
   if (int rc = checkOutputs())
     return rc;
@@ -475,7 +475,7 @@ int Compilation::runFatbin() {
   std::vector<KernelMetadata> kernels;
   for (const std::string &arch : opts_.archs) {
     std::string archError;
-    if (!lookupTarget(arch, target_, archError))
+    if (!targetInfoForArch(arch, target_, archError))
       return error(kExitUsageError,
                    archError.empty() ? "unknown --arch '" + arch + "'" : archError);
     if (!target_.isCuda())

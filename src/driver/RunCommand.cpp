@@ -251,7 +251,7 @@ private:
       fo.kernels.push_back(opts_.kernel);
     fo.maxLoweredStatements = opts_.maxStatements;
     std::string archError;
-    if (!lookupTarget(opts_.arch, target_, archError))
+    if (!targetInfoForArch(opts_.arch, target_, archError))
       throw UsageError{archError.empty() ? "unknown --arch '" + opts_.arch + "'" : archError};
     std::vector<const PassInfo *> passes = selectPasses();
 

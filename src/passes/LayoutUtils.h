@@ -5,7 +5,7 @@
 
 #include "ir/IR.h"
 #include "ir/Types.h"
-#include "passes/TargetInfo.h"
+#include "support/TargetInfo.h"
 
 #include <cstdint>
 #include <vector>

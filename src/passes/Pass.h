@@ -4,8 +4,8 @@
 #pragma once
 
 #include "ir/IR.h"
-#include "passes/TargetInfo.h"
 #include "support/Diagnostics.h"
+#include "support/TargetInfo.h"
 
 #include <functional>
 #include <string>

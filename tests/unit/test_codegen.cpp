@@ -314,7 +314,7 @@ bool rocmAvailable() {
 std::unique_ptr<Target> makeTarget(const std::string &arch) {
   TargetInfo info;
   std::string error;
-  REQUIRE(lookupTarget(arch, info, error));
+  REQUIRE(targetInfoForArch(arch, info, error));
   std::unique_ptr<Target> target = createTarget(info, {}, error);
   INFO(error);
   REQUIRE(target);
