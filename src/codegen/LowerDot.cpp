@@ -10,11 +10,11 @@
 // mma.sync (the accumulator in an #mma layout, the operands in #dot_op layouts; the
 // accelerate-matmul pass sets this up): for every 16x8 accumulator tile a thread's registers
 // cover and every K step of one instruction, the operand registers are packed into 32-bit
-// words in the fragment order of ir/MmaLayout.h and one `mma.sync.aligned.m16n8kK.row.col`
+// words in the fragment order of layout/MmaLayout.h and one `mma.sync.aligned.m16n8kK.row.col`
 // is emitted (f16/bf16 k16, tf32 k8, s8 and fp8 k32).
 #include "codegen/Lowering.h"
 
-#include "ir/MmaLayout.h"
+#include "layout/MmaLayout.h"
 
 #include <llvm/IR/InlineAsm.h>
 #include <llvm/IR/Intrinsics.h>

@@ -39,7 +39,7 @@ bool KernelLowering::canUseLdmatrix(const Type *type, const LinearLayout &dst) c
       !l->isDotOperand() || l->kWidth() != 2 || type->rank() != 2 ||
       type->scalarType()->bitWidth() != 16)
     return false;
-  // The fragment's first register bases, as ir/MmaLayout.h spells them.
+  // The fragment's first register bases, as layout/MmaLayout.h spells them.
   const unsigned kDim = l->opIdx() == 0 ? 1 : 0;
   const auto &reg = dst.regBases();
   if (l->opIdx() == 0)

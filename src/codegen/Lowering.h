@@ -17,7 +17,7 @@
 
 #include "codegen/Codegen.h"
 #include "codegen/LineInfo.h"
-#include "codegen/LinearLayout.h"
+#include "layout/LinearLayout.h"
 
 #include <llvm/IR/IRBuilder.h>
 

@@ -59,7 +59,7 @@ bool isFloatKind(ScalarKind kind);
 /// [16, 8]) tiled over warpsPerCTA; DotOperand(opIdx, parent, kWidth) is the layout of dot
 /// operand A (opIdx 0) or B (opIdx 1) feeding a dot whose result has layout `parent` (an Mma
 /// layout), with kWidth consecutive K elements per thread and 32-bit register. The register,
-/// lane and warp maps of all four are in src/ir/MmaLayout.h and codegen's LinearLayout.
+/// lane and warp maps of all four are in src/layout/ (MmaLayout.h, LinearLayout.h).
 class Layout {
 public:
   enum class Kind : uint8_t { Blocked, Slice, Mma, DotOperand };

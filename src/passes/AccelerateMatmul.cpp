@@ -27,7 +27,7 @@
 #include "passes/AccelerateMatmul.h"
 
 #include "ir/Builder.h"
-#include "passes/LayoutUtils.h"
+#include "layout/LayoutUtils.h"
 
 namespace tritonc {
 

@@ -13,8 +13,8 @@
 // (1 when the operand has runs) instead.
 #include "passes/AxisInfo.h"
 
+#include "layout/LayoutUtils.h"
 #include "passes/ConstFold.h"
-#include "passes/LayoutUtils.h"
 
 #include <algorithm>
 #include <numeric>

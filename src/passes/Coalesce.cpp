@@ -45,8 +45,8 @@
 #include "passes/Coalesce.h"
 
 #include "ir/Builder.h"
+#include "layout/LayoutUtils.h"
 #include "passes/AxisInfo.h"
-#include "passes/LayoutUtils.h"
 
 #include <algorithm>
 #include <deque>

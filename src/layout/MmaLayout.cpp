@@ -1,5 +1,5 @@
 // Mma and DotOperand layouts as GF(2) bases; the fragment maps are spelled out in MmaLayout.h.
-#include "ir/MmaLayout.h"
+#include "layout/MmaLayout.h"
 
 namespace tritonc {
 

@@ -1,5 +1,5 @@
 // Layout maths of the matrix-unit layouts (Mma, DotOperand): which register, lane and warp of
-// a CTA holds which element, as GF(2) bases (see codegen's LinearLayout for the meaning of a
+// a CTA holds which element, as GF(2) bases (see LinearLayout.h for the meaning of a
 // basis). Pure maths with no LLVM, usable by passes (warpsPerCTA choice, shape checks) and by
 // codegen (which clips the bases to the shape and numbers the registers).
 //
