@@ -15,8 +15,9 @@
 // (NVIDIA), barrier, for, if, while. Any other op is a located error ("'dot' is not supported
 // yet for sm_90a").
 // Shared memory (convert_layout, reduce and scan across warps, histogram, atomics whose old
-// values are used) is one dynamic buffer, `global_smem`, as in Triton: launch with
-// KernelInfo::sharedBytes.
+// values are used, dot operands staged for ldmatrix) is one dynamic buffer, `global_smem`, as
+// in Triton: launch with KernelInfo::sharedBytes. Each op's offset in it comes from the
+// allocation analysis (passes/Allocation.h), run before the kernel is lowered.
 #pragma once
 
 #include "codegen/Target.h"

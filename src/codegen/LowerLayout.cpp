@@ -191,17 +191,12 @@ bool KernelLowering::lowerConvertLayout(const Operation &op) {
 
   // An operand whose only reader is an mma.sync dot in this block is staged in shared memory
   // and read fragment by fragment while the dot is lowered (few registers live at a time).
+  // (The allocation decided which: isStagedDotOperand; it holds the operand's buffer.)
   const Value *res = op.result();
-  if (canUseLdmatrix(dstTy, *dst) && res->users().size() == 1 &&
-      res->users()[0]->code() == OpCode::Dot && res->users()[0]->parent() == op.parent() &&
-      res->users()[0]->operand(2) != res) {
-    const int64_t bytes = srcTy->numElements() * 2;
-    if (!fitsSharedMemory(op, srcTy, bytes))
+  if (alloc_->valueBuffer(*res)) {
+    llvm::Value *base = sharedRegion(op, srcTy->numElements() * 2);
+    if (!base)
       return false;
-    llvm::Value *base = sharedRegion(bytes);
-    const unsigned rounded = static_cast<unsigned>((bytes + 15) / 16 * 16);
-    sharedPending_ += rounded;
-    stagedBytes_[res] = rounded;
     unsigned pairStride = 0;
     stagedOperands_[res] = stageForLdmatrix(op, srcTy, *src, *dst, in, base, pairStride);
     stagedPairStride_[res] = pairStride;
@@ -224,10 +219,9 @@ Regs KernelLowering::throughShared(const Operation &op, const Type *srcTy,
   llvm::Type *regTy = registerType(srcTy);
   const unsigned elemBytes =
       static_cast<unsigned>(module_.getDataLayout().getTypeAllocSize(memTy).getFixedValue());
-  const int64_t bytes = srcTy->numElements() * elemBytes;
-  if (!fitsSharedMemory(op, srcTy, bytes))
+  llvm::Value *base = sharedScratch(op, srcTy->numElements() * elemBytes);
+  if (!base)
     return {};
-  llvm::Value *base = sharedScratch(bytes);
   const std::vector<int64_t> &shape = srcTy->shape();
   auto offset = [&](const LinearLayout &ll, unsigned reg) {
     llvm::Value *off = nullptr;
@@ -271,9 +265,9 @@ const LinearLayout &KernelLowering::derivedLayout(LinearLayout ll) {
   return derivedLayouts_.emplace_back(std::move(ll));
 }
 
-llvm::Value *KernelLowering::sharedScratch(int64_t bytes) {
+llvm::Value *KernelLowering::sharedScratch(const Operation &op, int64_t bytes) {
   sharedStoresUnsynced_ = sharedReadsSinceBarrier_ = true; // the caller syncs for itself
-  return sharedRegion(bytes);
+  return sharedRegion(op, bytes);
 }
 
 void KernelLowering::sharedBarrier() {
@@ -281,25 +275,20 @@ void KernelLowering::sharedBarrier() {
   sharedStoresUnsynced_ = sharedReadsSinceBarrier_ = false;
 }
 
-llvm::Value *KernelLowering::sharedRegion(int64_t bytes) {
-  const unsigned rounded = static_cast<unsigned>((bytes + 15) / 16 * 16);
-  sharedBytes_ = std::max(sharedBytes_, sharedPending_ + rounded);
+llvm::Value *KernelLowering::sharedRegion(const Operation &op, int64_t bytes) {
+  const SharedBuffer *buffer = op.numResults() ? alloc_->valueBuffer(*op.result()) : nullptr;
+  if (!buffer)
+    buffer = alloc_->scratch(op);
+  if (!buffer || buffer->bytes() < bytes) {
+    error(op, "internal error: '" + std::string(op.mnemonic()) + "' needs " +
+                  std::to_string(bytes) + " bytes of shared memory, but the allocation reserved " +
+                  std::to_string(buffer ? buffer->bytes() : 0));
+    return nullptr;
+  }
   llvm::Value *base = sharedMemoryBase();
-  if (!sharedPending_)
+  if (!buffer->offset)
     return base;
-  return b_.CreateConstInBoundsGEP1_32(b_.getInt8Ty(), base, sharedPending_);
-}
-
-bool KernelLowering::fitsSharedMemory(const Operation &op, const Type *type, int64_t bytes) {
-  const unsigned limit = target_.info().sharedMemoryBytes;
-  bytes += sharedPending_;
-  if (bytes <= limit)
-    return true;
-  error(op, "kernel '" + fn_.name() + "': '" + std::string(op.mnemonic()) + "' of " + type->str() +
-                " needs " + std::to_string(bytes) + " bytes of shared memory, more than the " +
-                std::to_string(limit) + " bytes " + target_.archName() +
-                " allows; use smaller block sizes (or fewer num_stages)");
-  return false;
+  return b_.CreateConstInBoundsGEP1_32(b_.getInt8Ty(), base, static_cast<unsigned>(buffer->offset));
 }
 
 } // namespace tritonc

@@ -158,6 +158,11 @@ bool KernelLowering::run(KernelInfo &info) {
     return false;
   }
 
+  alloc_ = std::make_unique<SharedMemoryAllocation>(fn_, target_.info());
+  alloc_->assignOffsets();
+  if (!alloc_->checkLimit(diags_))
+    return false;
+
   std::vector<llvm::Type *> paramTypes;
   for (Value *arg : body->arguments()) {
     if (arg->type()->isBlock()) {
@@ -202,7 +207,7 @@ bool KernelLowering::run(KernelInfo &info) {
   info.symbol = kernel_->getName().str(); // LLVM appends a suffix if two names collide
   info.numWarps = fn_.numWarps;
   info.block = {numThreads, 1, 1};
-  info.sharedBytes = sharedBytes_;
+  info.sharedBytes = static_cast<unsigned>(alloc_->totalBytes());
   describeParams(info);
   return true;
 }

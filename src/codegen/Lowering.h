@@ -18,6 +18,7 @@
 #include "codegen/Codegen.h"
 #include "codegen/LineInfo.h"
 #include "layout/LinearLayout.h"
+#include "passes/Allocation.h"
 
 #include <llvm/IR/IRBuilder.h>
 
@@ -108,9 +109,6 @@ private:
   /// shared memory; empty after reporting an error at `op`.
   Regs throughShared(const Operation &op, const Type *type, const LinearLayout &src,
                      const LinearLayout &dst, const Regs &in);
-  /// False after reporting (kernel, bytes, limit, knob) if `bytes` of shared memory for op's
-  /// `type` exceed the target's limit.
-  bool fitsSharedMemory(const Operation &op, const Type *type, int64_t bytes);
   /// `in` moved to `dst`: by renumbering registers if no element changes thread, else
   /// through shared memory. `dst` must outlive the lowering (see derivedLayout).
   Regs relayout(const Operation &op, const Type *type, const LinearLayout &src,
@@ -146,12 +144,14 @@ private:
   /// True in exactly one thread of each group holding the same elements (nullptr: all).
   llvm::Value *ownerPredicate(const LinearLayout &ll);
   llvm::Value *sharedMemoryBase();
-  /// Scratch shared memory of `bytes` for one op (reused by the next op: callers put barriers
-  /// around their use), past the regions of operands staged for a dot not lowered yet.
-  llvm::Value *sharedScratch(int64_t bytes);
-  /// The same region without the conservative barrier bookkeeping (for staged operands, which
-  /// track their stores and reads themselves: see sharedStoresUnsynced_).
-  llvm::Value *sharedRegion(int64_t bytes);
+  /// The address of op's scratch buffer, `bytes` long, where the allocation (alloc_) placed
+  /// it; other ops' buffers may reuse those bytes, so callers put barriers around their use.
+  /// nullptr after an internal error (the allocation reserved less).
+  llvm::Value *sharedScratch(const Operation &op, int64_t bytes);
+  /// The address of op's buffer (the value buffer of its result, else its scratch) without the
+  /// conservative barrier bookkeeping (for staged operands, which track their stores and reads
+  /// themselves: see sharedStoresUnsynced_).
+  llvm::Value *sharedRegion(const Operation &op, int64_t bytes);
   /// A CTA barrier that settles the staged-operand bookkeeping.
   void sharedBarrier();
 
@@ -183,9 +183,8 @@ private:
   std::map<std::pair<const LinearLayout *, unsigned>, llvm::Value *> threadCoords_;
   std::map<const LinearLayout *, llvm::Value *> owners_;
   std::map<std::string, llvm::FunctionCallee> libraryFunctions_;
-  unsigned sharedBytes_ = 0;
-  /// Shared memory held by operands staged for ldmatrix until their dot is lowered.
-  unsigned sharedPending_ = 0;
+  /// Where every buffer of the kernel lives in shared memory (computed before lowering).
+  std::unique_ptr<SharedMemoryAllocation> alloc_;
   /// Staged-operand bookkeeping along the straight-line code being emitted (both true, i.e.
   /// unknown, at the start of every region and after every op with regions): shared-memory
   /// stores not yet followed by a barrier (a read needs one first), and reads since the last
@@ -196,7 +195,6 @@ private:
   /// registers of the fragment group starting at a register (8 for A, 4 for B).
   std::unordered_map<const Value *, std::function<Regs(unsigned)>> stagedOperands_;
   std::unordered_map<const Value *, unsigned> stagedPairStride_;
-  std::unordered_map<const Value *, unsigned> stagedBytes_;
   LineTable *lines_ = nullptr;
   llvm::DISubprogram *subprogram_ = nullptr;
 };

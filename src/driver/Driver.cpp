@@ -16,6 +16,7 @@
 #include "ir/Parser.h"
 #include "ir/Printer.h"
 #include "ir/Verifier.h"
+#include "passes/Allocation.h"
 #include "passes/Pass.h"
 #include "support/Diagnostics.h"
 #include "support/TargetInfo.h"
@@ -452,6 +453,13 @@ int Compilation::runPipeline(Module &module) {
     return kExitInputError;
   }
   flushDiagnostics();
+
+  if (opts_.printSharedMemory)
+    for (const auto &fn : module.functions()) {
+      SharedMemoryAllocation alloc(*fn, target_);
+      alloc.assignOffsets();
+      err_ << alloc.str();
+    }
 
   if (opts_.emit != EmitKind::IR && module.functions().empty())
     return error(kExitInputError, "'" + opts_.input +

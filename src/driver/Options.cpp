@@ -85,6 +85,8 @@ PASS PIPELINE (debugging):
   --verify-each         Run the IR verifier after every pass.
   --time-passes         Report the time of the front end, each pass, LLVM and ptxas on
                         standard error.
+  --print-shared-memory Print each kernel's shared-memory buffers (offset, size, lifetime, the
+                        op and its line) and total to standard error, after the passes.
 
 GENERAL:
   -v                    Print the commands run (ptxas) and the stages to standard error.
@@ -184,6 +186,7 @@ std::optional<int> parseCommandLine(int argc, const char *const *argv, DriverOpt
   app.add_option("--ptxas", options.ptxas);
   app.add_flag("-v", options.verbose);
   app.add_flag("--time-passes", options.timePasses);
+  app.add_flag("--print-shared-memory", options.printSharedMemory);
   app.add_flag("--MD", options.depfile);
   auto *depfileOpt = app.add_option("--MF", options.depfilePath);
   app.add_option("--MT", depTargets)->allow_extra_args(false);

@@ -70,6 +70,7 @@ struct DriverOptions {
   std::string ptxas; ///< --ptxas PATH
   bool verbose = false;
   bool timePasses = false;
+  bool printSharedMemory = false; ///< --print-shared-memory: the allocation, on standard error
 
   // gcc-compatible dependency file.
   bool depfile = false;                ///< -MD (or -MF)
