@@ -158,8 +158,8 @@ private:
   int run();
   int runFatbin();
   int runPipeline(Module &module);
-  int runFatbinary(const std::vector<std::pair<std::string, std::string>> &images,
-                   std::string &fatbin);
+  /// The toolchain set up by the flags (--ptxas, -O, -lineinfo; -v and --time-passes hooks).
+  ToolchainOptions toolchainOptions();
   int checkOutputs();
   int loadInput(std::unique_ptr<Module> &module, uint32_t &fileId);
   int selectPasses(std::vector<std::string_view> &passes);
@@ -479,7 +479,7 @@ int Compilation::runPipeline(Module &module) {
 int Compilation::runFatbin() {
   if (int rc = checkOutputs())
     return rc;
-  std::vector<std::pair<std::string, std::string>> images; // (fatbinary --image3 spec, bytes)
+  std::vector<FatbinImage> images;
   std::vector<KernelMetadata> kernels;
   for (const std::string &arch : opts_.archs) {
     std::string archError;
@@ -510,105 +510,20 @@ int Compilation::runFatbin() {
             k.sharedBytes = std::max(k.sharedBytes, a.sharedBytes);
     }
     std::string sm = arch.substr(3); // sm_90a -> 90a
-    images.emplace_back("kind=elf,sm=" + sm, std::move(cubin));
+    images.push_back({sm, false, std::move(cubin)});
     if (opts_.embedPtx)
-      images.emplace_back("kind=ptx,sm=" + sm, std::move(ptx));
+      images.push_back({sm, true, std::move(ptx)});
     fatbinArchs_.push_back(arch);
   }
   times_.prefix.clear();
   std::string fatbin;
   auto start = Clock::now();
-  int rc = runFatbinary(images, fatbin);
+  bool packed = packFatbin(images, toolchainOptions(), fatbin, diags_);
   times_.add("fatbinary", secondsSince(start));
-  if (rc)
-    return rc;
+  flushDiagnostics();
+  if (!packed)
+    return kExitToolError;
   return writeOutputs(fatbin, kernels);
-}
-
-namespace {
-
-/// fatbinary: $TRITONC_FATBINARY, else beside the ptxas that compiles (the same toolkit), else
-/// $CUDA_HOME/bin, $CUDA_PATH/bin, /usr/local/cuda/bin, then fatbinary on PATH.
-std::string findFatbinary(const std::string &ptxasOverride, std::string &error) {
-  std::vector<std::string> tried;
-  auto usable = [&](const std::string &path) {
-    tried.push_back(path);
-    return ::access(path.c_str(), X_OK) == 0;
-  };
-  if (const char *env = std::getenv("TRITONC_FATBINARY"); env && *env) {
-    if (usable(env))
-      return env;
-    error = "fatbinary not found: $TRITONC_FATBINARY=" + std::string(env) + " is not executable";
-    return "";
-  }
-  ToolchainOptions tc;
-  tc.ptxas = ptxasOverride;
-  std::string ptxasError;
-  std::string ptxas = findPtxas(tc, ptxasError);
-  if (!ptxas.empty()) {
-    std::string beside = (std::filesystem::path(ptxas).parent_path() / "fatbinary").string();
-    if (usable(beside))
-      return beside;
-  }
-  for (const char *var : {"CUDA_HOME", "CUDA_PATH"})
-    if (const char *root = std::getenv(var); root && *root)
-      if (std::string p = std::string(root) + "/bin/fatbinary"; usable(p))
-        return p;
-  if (usable("/usr/local/cuda/bin/fatbinary"))
-    return "/usr/local/cuda/bin/fatbinary";
-  if (const char *path = std::getenv("PATH")) {
-    std::istringstream dirs(path);
-    std::string dir;
-    while (std::getline(dirs, dir, ':'))
-      if (!dir.empty() && usable(dir + "/fatbinary"))
-        return dir + "/fatbinary";
-  }
-  error = "fatbinary not found (tried";
-  for (size_t i = 0; i < tried.size(); ++i)
-    error += (i ? ", " : " ") + tried[i];
-  error += "); set TRITONC_FATBINARY or CUDA_HOME";
-  return "";
-}
-
-} // namespace
-
-int Compilation::runFatbinary(const std::vector<std::pair<std::string, std::string>> &images,
-                              std::string &fatbin) {
-  std::string findError;
-  std::string tool = findFatbinary(opts_.ptxas, findError);
-  if (tool.empty())
-    return error(kExitToolError, findError);
-  TempDir dir;
-  if (!dir.ok())
-    return error(kExitToolError, dir.error());
-  std::vector<std::string> argv = {tool, "-64", "--create=" + dir.file("out.fatbin")};
-  for (size_t i = 0; i < images.size(); ++i) {
-    bool ptx = images[i].first.starts_with("kind=ptx");
-    std::string file = dir.file("image" + std::to_string(i) + (ptx ? ".ptx" : ".cubin"));
-    std::string ioError;
-    if (!writeFile(file, images[i].second, &ioError))
-      return error(kExitToolError, "cannot write a temporary file for fatbinary: " + ioError);
-    argv.push_back("--image3=" + images[i].first + ",file=" + file);
-  }
-  verbose("running: " + shellQuote(argv));
-  ProcessResult result;
-  std::string runError;
-  if (!runProcess(argv, result, runError))
-    return error(kExitToolError, "cannot run " + tool + ": " + runError);
-  if (result.exitCode != 0) {
-    std::string status = result.exitCode < 0 ? std::string("killed")
-                                             : "exit status " + std::to_string(result.exitCode);
-    std::string output =
-        result.output.empty() ? std::string("(fatbinary printed nothing)\n") : result.output;
-    if (output.back() != '\n')
-      output += '\n';
-    int rc = error(kExitToolError, "fatbinary failed (" + status + "):");
-    err_ << output;
-    return rc;
-  }
-  if (!readFile(dir.file("out.fatbin"), fatbin))
-    return error(kExitToolError, "fatbinary succeeded but wrote no fatbin");
-  return kExitSuccess;
 }
 
 /// `path` as seen from the folder holding `anchorFile` (both as given on the command line).
@@ -685,15 +600,8 @@ int Compilation::writeOutputs(const std::string &primary,
 
 int Compilation::runBackend(Module &module, std::string &text, std::string &binary,
                             std::vector<KernelMetadata> &kernels) {
-  ToolchainOptions toolchain;
-  toolchain.ptxas = opts_.ptxas;
-  toolchain.ptxasOptLevel = opts_.optLevel;
-  toolchain.lineInfo = opts_.lineInfo;
-  toolchain.onRun = [this](const std::vector<std::string> &argv) {
-    verbose("running: " + shellQuote(argv));
-  };
   std::string targetError;
-  std::unique_ptr<Target> target = createTarget(target_, toolchain, targetError);
+  std::unique_ptr<Target> target = createTarget(target_, toolchainOptions(), targetError);
   if (!target)
     return error(kExitInternalError, "no code generator for " + target_.arch + ": " + targetError);
 
@@ -762,31 +670,31 @@ int Compilation::runBackend(Module &module, std::string &text, std::string &bina
     return kExitSuccess;
   }
 
-  if (!target_.isCuda()) {
-    // AMD: codegen links the object with ld.lld itself.
+  // -S: the target's assembly. Otherwise its binary (ptxas or ld.lld, timed by the target);
+  // a fatbin embedding PTX keeps the assembly too.
+  if (opts_.emit == EmitKind::PTX) {
     start = Clock::now();
-    std::string *assembly = opts_.emit == EmitKind::PTX ? &text : nullptr;
-    if (!emitBinary(*llvmModule, *target, binary, diags_, assembly))
-      return failed(kExitToolError);
-    times_.add("codegen: object + ld.lld", secondsSince(start));
-    flushDiagnostics();
+    if (!emitAssembly(*llvmModule, *target, text, diags_))
+      return failed(kExitInternalError);
+    times_.add("LLVM: assembly", secondsSince(start));
     return kExitSuccess;
   }
-
-  start = Clock::now();
-  if (!emitAssembly(*llvmModule, *target, text, diags_))
-    return failed(kExitInternalError);
-  times_.add("LLVM: PTX", secondsSince(start));
-  if (opts_.emit == EmitKind::PTX)
-    return kExitSuccess;
-
-  start = Clock::now();
-  bool assembled = assemble(*target, text, binary, diags_);
-  times_.add("ptxas", secondsSince(start));
-  if (!assembled)
-    return failed(kExitToolError);
-  flushDiagnostics(); // ptxas's warnings
+  if (!emitBinary(*llvmModule, *target, binary, diags_, opts_.embedPtx ? &text : nullptr))
+    return failed(kExitInternalError); // a missing or failing tool is a toolchain error: 3
+  flushDiagnostics();                  // ptxas's warnings
   return kExitSuccess;
+}
+
+ToolchainOptions Compilation::toolchainOptions() {
+  ToolchainOptions toolchain;
+  toolchain.ptxas = opts_.ptxas;
+  toolchain.ptxasOptLevel = opts_.optLevel;
+  toolchain.lineInfo = opts_.lineInfo;
+  toolchain.onRun = [this](const std::vector<std::string> &argv) {
+    verbose("running: " + shellQuote(argv));
+  };
+  toolchain.onTime = [this](const std::string &step, double seconds) { times_.add(step, seconds); };
+  return toolchain;
 }
 
 } // namespace
