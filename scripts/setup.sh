@@ -31,6 +31,7 @@ PACKAGES=(
   rocm-device-libs                   # ocml/ockl bitcode for the AMDGPU target
   python3-numpy                      # GPU harness and reference checks
   python3-pip python3-setuptools python3-wheel   # the Python runtime's pip-install check
+  python3-jsonschema                 # docs/metadata.schema.json is checked against real output
   man-db                             # `man -l man/tritonc.1` in the test suite
   clang-format-22                    # the style check of the test suite
   clang-22 libclang-rt-22-dev        # the sanitized build and the libFuzzer targets of the suite

@@ -19,6 +19,7 @@
 #include "passes/LICM.h"
 #include "passes/RemoveConverts.h"
 #include "passes/SoftwarePipeline.h"
+#include "passes/VersionAlignment.h"
 
 #include <chrono>
 #include <iostream>
@@ -37,6 +38,10 @@ const std::vector<PassInfo> &passRegistry() {
        IRLevel::Any, IRLevel::Any, false},
       {"licm", "hoist loop-invariant pure ops out of for and while loops", licmPass, IRLevel::Any,
        IRLevel::Any, false},
+      {"version-alignment",
+       "check pointer alignment and integer divisibility by 16 once at entry and run a "
+       "vectorized copy of the kernel when they hold",
+       versionAlignmentPass, IRLevel::Tile, IRLevel::Any, false},
       {"coalesce",
        "assign layouts: coalesced blocked layouts for memory ops, propagated to every block",
        coalescePass, IRLevel::Tile, IRLevel::Gpu, false},
