@@ -2,11 +2,11 @@
 // against an independent formula, and GPU IR built by hand through LLVM IR, PTX and ptxas
 // (sm_80, sm_90a) and through the AMDGPU object and ld.lld (gfx942).
 #include "codegen/Codegen.h"
-#include "layout/LinearLayout.h"
 #include "codegen/Toolchain.h"
 #include "ir/Builder.h"
 #include "ir/Parser.h"
 #include "ir/Verifier.h"
+#include "layout/LinearLayout.h"
 
 #include <doctest/doctest.h>
 
