@@ -122,6 +122,8 @@ void SharedMemoryAllocation::collect(const Block &block) {
       int64_t bytes = 0;
       for (unsigned i = 0; i < 2; ++i) {
         const Type *ty = op.operand(i)->type();
+        if (ty->rank() != cTy->rank())
+          continue; // malformed: the lowering reports it
         if (auto src = layoutOf(ty))
           bytes =
               std::max(bytes, relayoutBytes(ty, *src, fmaDotOperandLayout(*acc, ty->shape(), i)));
