@@ -279,7 +279,26 @@ llvm::Value *KernelLowering::sharedRegion(const Operation &op, int64_t bytes) {
   const SharedBuffer *buffer = op.numResults() ? alloc_->valueBuffer(*op.result()) : nullptr;
   if (!buffer)
     buffer = alloc_->scratch(op);
-  if (!buffer || buffer->bytes() < bytes) {
+  if (!buffer) {
+    // An op the allocation's request table does not size yet (the shape ops and gather, whose
+    // need depends on their lowering's layout maths): placed now, clear of the buffers live
+    // while it runs.
+    const int64_t offset = alloc_->placeUnplanned(op, bytes);
+    const int64_t limit = target_.info().sharedMemoryBytes;
+    if (offset + bytes > limit) {
+      error(op, "kernel '" + fn_.name() + "': '" + std::string(op.mnemonic()) + "' of " +
+                    op.operand(0)->type()->str() + " needs " + std::to_string(offset + bytes) +
+                    " bytes of shared memory, more than the " + std::to_string(limit) + " bytes " +
+                    target_.archName() + " allows; use smaller block sizes");
+      return nullptr;
+    }
+    unplannedEnd_ = std::max(unplannedEnd_, offset + (bytes + 15) / 16 * 16);
+    llvm::Value *base = sharedMemoryBase();
+    if (!offset)
+      return base;
+    return b_.CreateConstInBoundsGEP1_32(b_.getInt8Ty(), base, static_cast<unsigned>(offset));
+  }
+  if (buffer->bytes() < bytes) {
     error(op, "internal error: '" + std::string(op.mnemonic()) + "' needs " +
                   std::to_string(bytes) + " bytes of shared memory, but the allocation reserved " +
                   std::to_string(buffer ? buffer->bytes() : 0));

@@ -207,7 +207,7 @@ bool KernelLowering::run(KernelInfo &info) {
   info.symbol = kernel_->getName().str(); // LLVM appends a suffix if two names collide
   info.numWarps = fn_.numWarps;
   info.block = {numThreads, 1, 1};
-  info.sharedBytes = static_cast<unsigned>(alloc_->totalBytes());
+  info.sharedBytes = static_cast<unsigned>(std::max(alloc_->totalBytes(), unplannedEnd_));
   describeParams(info);
   return true;
 }
@@ -272,6 +272,18 @@ bool KernelLowering::lowerOp(const Operation &op) {
     return lowerPrint(op);
   case OpCode::Assert:
     return lowerAssert(op);
+  case OpCode::Trans:
+    return lowerTrans(op);
+  case OpCode::Reshape:
+    return lowerReshape(op);
+  case OpCode::Join:
+    return lowerJoin(op);
+  case OpCode::Split:
+    return lowerSplit(op);
+  case OpCode::Cat:
+    return lowerCat(op);
+  case OpCode::Gather:
+    return lowerGather(op);
   case OpCode::Barrier:
     target_.barrier(b_);
     return true;

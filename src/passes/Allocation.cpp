@@ -255,29 +255,44 @@ void SharedMemoryAllocation::assignOffsets() {
   total_ = 0;
   for (size_t i : order) {
     SharedBuffer &buf = buffers_[i];
-    // The lowest aligned offset that overlaps no live placed buffer: 0 or the end of one.
-    std::vector<int64_t> candidates{0};
-    for (size_t j : placed)
-      if (buf.overlapsInTime(buffers_[j]))
-        candidates.push_back(roundUp(buffers_[j].offset + buffers_[j].bytes(), buf.alignment));
-    std::sort(candidates.begin(), candidates.end());
-    for (int64_t at : candidates) {
-      bool free = true;
-      for (size_t j : placed) {
-        const SharedBuffer &o = buffers_[j];
-        if (buf.overlapsInTime(o) && at < o.offset + o.bytes() && o.offset < at + buf.bytes()) {
-          free = false;
-          break;
-        }
-      }
-      if (free) {
-        buf.offset = at;
-        break;
-      }
-    }
+    buf.offset = firstFit(buf, placed);
     placed.push_back(i);
     total_ = std::max(total_, buf.offset + buf.bytes());
   }
+}
+
+int64_t SharedMemoryAllocation::firstFit(const SharedBuffer &buf,
+                                         const std::vector<size_t> &placed) const {
+  // The lowest aligned offset that overlaps no live placed buffer: 0 or the end of one.
+  std::vector<int64_t> candidates{0};
+  for (size_t j : placed)
+    if (buf.overlapsInTime(buffers_[j]))
+      candidates.push_back(roundUp(buffers_[j].offset + buffers_[j].bytes(), buf.alignment));
+  std::sort(candidates.begin(), candidates.end());
+  for (int64_t at : candidates) {
+    bool free = true;
+    for (size_t j : placed) {
+      const SharedBuffer &o = buffers_[j];
+      if (buf.overlapsInTime(o) && at < o.offset + o.bytes() && o.offset < at + buf.bytes()) {
+        free = false;
+        break;
+      }
+    }
+    if (free)
+      return at;
+  }
+  return candidates.back(); // not reached: the end of the last one is always free
+}
+
+int64_t SharedMemoryAllocation::placeUnplanned(const Operation &op, int64_t bytes) const {
+  SharedBuffer buf;
+  buf.bytesPerStage = roundUp(bytes, 16);
+  buf.first = numbers_.at(&op).first;
+  buf.last = numbers_.at(&op).second;
+  std::vector<size_t> placed(buffers_.size());
+  for (size_t i = 0; i < placed.size(); ++i)
+    placed[i] = i;
+  return firstFit(buf, placed);
 }
 
 const SharedBuffer *SharedMemoryAllocation::scratch(const Operation &op) const {

@@ -23,6 +23,10 @@
 //
 // The sizes come from the same helpers the lowering uses (scratch regions per operand of
 // reduce and scan, the ldmatrix and FMA layouts of layout/), so the two cannot disagree.
+// Not in the table yet: the shape ops (trans, reshape, join, split, cat) and gather, whose need
+// follows from their lowering's layout maths (codegen/LowerShape.cpp, LowerGather.cpp); their
+// scratch is placed while lowering (placeUnplanned), clear of the buffers live at the op, and
+// they are neither in str() nor in checkLimit (the lowering reports their overflow at the op).
 #pragma once
 
 #include "ir/IR.h"
@@ -78,6 +82,12 @@ public:
   /// whether it fit.
   bool checkLimit(DiagnosticEngine &diags) const;
 
+  /// For scratch of `bytes` that `op` needs but the request table does not size (the shape ops
+  /// and gather, whose need follows from their lowering's layout maths): the lowest offset at
+  /// which it overlaps no buffer live while `op` runs. The kernel then needs at least
+  /// offset + bytes (rounded to 16). Valid after assignOffsets.
+  int64_t placeUnplanned(const Operation &op, int64_t bytes) const;
+
   /// Op `op`'s scratch buffer, or nullptr if it has none.
   const SharedBuffer *scratch(const Operation &op) const;
   /// The buffer holding `value`, or nullptr if it is not kept in shared memory.
@@ -88,8 +98,10 @@ public:
   std::string str() const;
 
 private:
-  unsigned number(const Operation &op) const { return numbers_.at(&op).first; }
   void collect(const Block &block);
+  /// The lowest offset, aligned for `buf`, at which `buf` overlaps none of the buffers
+  /// `placed` (indices into buffers_) whose lifetimes overlap its own.
+  int64_t firstFit(const SharedBuffer &buf, const std::vector<size_t> &placed) const;
 
   const Function &fn_;
   const TargetInfo &target_;

@@ -129,6 +129,12 @@ kernel @k(%p: ptr<f32>, %n: i32) attributes {num_warps = 4, num_stages = 3, num_
   CHECK(alloc.totalBytes() == 64 * 64 * 4 + 3 * 1008);
   for (const SharedBuffer &b : alloc.buffers())
     CHECK(b.offset % 16 == 0);
+  // Scratch the table does not size (shape ops, gather) is placed at lowering time clear of the
+  // buffers live at its op: inside the loop %v's bytes are taken; after it they are free, and
+  // only the op's own planned scratch ([0, 16384)) is in the way.
+  CHECK(alloc.placeUnplanned(p->op("w"), 100) == 0);
+  CHECK(alloc.placeUnplanned(p->op("w"), 20000) == 64 * 64 * 4 + 3 * 1008);
+  CHECK(alloc.placeUnplanned(p->op("after"), 20000) == 64 * 64 * 4);
   // The debug dump lists every buffer with its range.
   const std::string dump = alloc.str();
   CHECK(dump.find("shared memory of kernel 'k': 19408 bytes (limit 166912 on sm_80)") !=
