@@ -63,7 +63,7 @@ status=0
 for t in "${targets[@]}"; do
   src="fuzz/fuzz_$t.cpp" out="$bdir/fuzz_$t"
   [ -f "$src" ] || { echo "fuzz/build.sh: no target $t ($src)" >&2; status=1; continue; }
-  if [ -x "$out" ] && [ -z "$(find "$src" fuzz/FuzzCommon.h fuzz/FuzzIR.h "${libpaths[@]}" -newer "$out" 2>/dev/null)" ]; then
+  if [ -x "$out" ] && [ -z "$(find "$src" fuzz/FuzzCommon.h "${libpaths[@]}" -newer "$out" 2>/dev/null)" ]; then
     continue
   fi
   echo "fuzz/build.sh: linking $out"

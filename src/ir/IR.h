@@ -356,6 +356,18 @@ private:
   std::vector<ParamInfo> params_;
 };
 
+/// The two levels of the one IR: Tile IR (no block type carries a layout) and GPU IR (every
+/// one does, after `coalesce`). Any: no block type at all, so valid at both levels.
+enum class IRLevel { Tile, Gpu, Any };
+
+/// The level of a function, fixed by its first block type in program order (the parameters,
+/// then each op's results before the contents of its regions): Gpu if that type carries a
+/// layout, Tile if not, Any if there is none. The verifier requires every other block type of
+/// the function to agree.
+IRLevel irLevel(const Function &function);
+/// Gpu if some function is GPU IR, else Tile if some function is Tile IR, else Any.
+IRLevel irLevel(const Module &module);
+
 class Module {
 public:
   explicit Module(Context &ctx) : ctx_(&ctx) {}

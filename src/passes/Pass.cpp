@@ -66,33 +66,6 @@ const PassInfo *findPass(std::string_view name) {
 
 namespace {
 
-/// Gpu if some block type carries a layout, Tile if some block type has none, Any if the
-/// module has no block types at all (a scalar-only kernel is valid at both levels). A mixed
-/// module is the verifier's to reject; here it counts as Gpu.
-IRLevel moduleLevel(const Module &module) {
-  bool sawTile = false, sawGpu = false;
-  auto look = [&](const Value *v) {
-    const Type *t = v->type();
-    if (!t->isBlock())
-      return;
-    (t->layout() ? sawGpu : sawTile) = true;
-  };
-  for (const auto &f : module.functions()) {
-    for (Value *arg : f->body()->arguments())
-      look(arg);
-    const_cast<Function &>(*f).walk([&](Operation *op) {
-      for (Value *r : op->results())
-        look(r);
-      for (unsigned i = 0; i < op->numRegions(); ++i)
-        for (Value *a : op->region(i)->arguments())
-          look(a);
-    });
-  }
-  if (sawGpu)
-    return IRLevel::Gpu;
-  return sawTile ? IRLevel::Tile : IRLevel::Any;
-}
-
 std::string passNameList() {
   std::string out;
   for (const PassInfo &p : passRegistry())
@@ -159,7 +132,7 @@ bool runPasses(Module &module, const std::vector<std::string_view> &passes, Pass
 
   for (const PassInfo *info : infos) {
     std::string name(info->name);
-    IRLevel level = moduleLevel(module);
+    IRLevel level = irLevel(module);
     // The input is the user's (--from-ir with --passes): a pass given the wrong level of IR is
     // their error, with what to run instead.
     if (info->expects == IRLevel::Gpu && level == IRLevel::Tile) {

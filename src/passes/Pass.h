@@ -20,9 +20,7 @@ struct PassContext {
   const TargetInfo &target;
 };
 
-/// The IR level a pass expects.
-enum class IRLevel { Tile, Gpu, Any };
-
+/// A pass's place in the pipeline: the IR level (ir/IR.h) it expects and the one it leaves.
 struct PassInfo {
   std::string_view name;
   std::string_view description;
