@@ -9,6 +9,7 @@
 //     (nullptr for a function body).
 #pragma once
 
+#include "ir/LaunchConfig.h"
 #include "ir/Types.h"
 #include "support/Source.h"
 
@@ -326,7 +327,9 @@ struct ConstexprBinding {
   std::string value; ///< "1024", "1e-06", "True", "'ieee'", "fp16"
 };
 
-class Function {
+/// A kernel. It carries its launch configuration: the inherited numWarps, numStages and
+/// numCtas (ir/LaunchConfig.h), which the IR text prints as its attributes.
+class Function : public LaunchConfig {
 public:
   Function(Module &module, std::string name, SourceLoc loc);
 
@@ -341,9 +344,8 @@ public:
   /// Adds a parameter: a body argument plus its info.
   Value *addParam(const Type *type, ParamInfo info);
 
-  unsigned numWarps = 4;
-  unsigned numStages = 3;
-  unsigned numCtas = 1;
+  LaunchConfig &launch() { return *this; }
+  const LaunchConfig &launch() const { return *this; }
   std::vector<ConstexprBinding> constexprs;
 
   template <typename Fn> void walk(Fn &&fn) { body_->walk(fn); }

@@ -282,11 +282,8 @@ private:
 
   void checkKernel() {
     const std::string where = "kernel @" + fn_.name() + ": ";
-    if (!isPow2(fn_.numWarps))
-      report(fn_.loc(),
-             where + "num_warps = " + std::to_string(fn_.numWarps) + " is not a power of two");
-    if (fn_.numCtas < 1)
-      report(fn_.loc(), where + "num_ctas must be at least 1");
+    if (std::string why = checkLaunchConfig(fn_.launch()); !why.empty())
+      report(fn_.loc(), where + why);
     const Block &body = *fn_.body();
     if (fn_.params().size() != body.numArguments())
       report(fn_.loc(), where + std::to_string(fn_.params().size()) + " parameter records for " +
