@@ -35,8 +35,10 @@ constexpr int kMaxRematOps = 8;
 
 /// Ops worth recomputing in another layout instead of converting their result.
 bool isCheap(const Operation &op) {
+  // Integer binary arithmetic is cheap to repeat, but not umulhi (a double-width multiply); float
+  // math may be costly or inexact to repeat.
   if (isBinaryOp(op.code()))
-    return op.result(0)->type()->isInt(); // float math may be costly or inexact to repeat
+    return op.code() != OpCode::UMulHi && op.result(0)->type()->isInt();
   switch (op.code()) {
   case OpCode::Constant:
   case OpCode::Splat:
