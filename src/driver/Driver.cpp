@@ -781,6 +781,10 @@ int runDriver(const DriverOptions &options, std::ostream &err) {
     std::cout << versionText(options.ptxas);
     return kExitSuccess;
   }
+  if (options.listPasses) {
+    std::cout << passListText();
+    return kExitSuccess;
+  }
   Compilation c(options, err);
   return c.execute();
 }

@@ -81,6 +81,7 @@ PASS PIPELINE (debugging):
   --from-ir FILE        Read Tile or GPU IR text from FILE instead of a .tt source (also implied
                         by an input file ending in .tir).
   --passes=PASS,...     Run exactly these passes instead of the pipeline (empty: none).
+  --list-passes         List the passes: name, the IR level each runs on, what it does.
   --print-after=PASS    Print the IR to standard error after PASS (repeatable, or PASS,PASS).
   --print-after-all     Print the IR to standard error after every pass.
   --verify-each         Run the IR verifier after every pass.
@@ -175,6 +176,7 @@ std::optional<int> parseCommandLine(int argc, const char *const *argv, DriverOpt
   app.add_flag("--lineinfo", options.lineInfo); // spelled -lineinfo, as nvcc's
   app.add_option("-O", options.optLevel)->check(CLI::Range(0u, 3u));
   app.add_flag("--version", options.showVersion);
+  app.add_flag("--list-passes", options.listPasses);
   app.add_option("--print-after", options.printAfter)->allow_extra_args(false)->delimiter(',');
   app.add_flag("--print-after-all", options.printAfterAll);
   app.add_flag("--verify-each", options.verifyEach);
@@ -196,7 +198,7 @@ std::optional<int> parseCommandLine(int argc, const char *const *argv, DriverOpt
       out << helpText();
       return kExitSuccess;
     }
-    if (options.showVersion)
+    if (options.showVersion || options.listPasses)
       return std::nullopt;
 
     // An empty file name would otherwise read as "not given" and silently drop that output.

@@ -81,6 +81,7 @@ struct DriverOptions {
   bool depPhony = false;               ///< -MP
 
   bool showVersion = false;
+  bool listPasses = false; ///< --list-passes
 
   /// The binary is a fatbin: several archs, or --embed-ptx.
   bool fatbin() const { return archs.size() > 1 || embedPtx; }
