@@ -82,6 +82,9 @@ llvm::Value *KernelLowering::elementwise(const Operation &op,
   case OpCode::Mul:
     return isFloat ? b_.CreateFMul(x, y) : b_.CreateMul(x, y);
   case OpCode::Div:
+    if (isFloat) // the target may spell `/` its own way (Triton's CUDA backend: div.full.f32)
+      if (llvm::Value *v = target_.emitMath(b_, OpCode::Div, {x, y}))
+        return v;
     return isFloat ? b_.CreateFDiv(x, y) : isUnsigned ? b_.CreateUDiv(x, y) : b_.CreateSDiv(x, y);
   case OpCode::Rem:
     return isFloat ? b_.CreateFRem(x, y) : isUnsigned ? b_.CreateURem(x, y) : b_.CreateSRem(x, y);

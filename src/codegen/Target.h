@@ -112,7 +112,8 @@ public:
 
   // ---- math
   /// A native lowering of the math op `code` on f32 or f64 operands, or nullptr when the math
-  /// library should be called instead (see mathFunctionName).
+  /// library should be called instead (see mathFunctionName). Also asked for float `/`
+  /// (OpCode::Div), where nullptr means LLVM's correctly rounded fdiv.
   virtual llvm::Value *emitMath(llvm::IRBuilderBase &b, OpCode code,
                                 llvm::ArrayRef<llvm::Value *> args) const = 0;
   /// The math library's function for `name` ("exp", "tanh", ...) on scalars of `type`

@@ -282,7 +282,8 @@ int Compilation::selectPasses(std::vector<std::string_view> &passes) {
     for (std::string_view p : pipeline("tile", target_))
       passes.push_back(p);
     for (std::string_view p : pipeline("gpu", target_))
-      passes.push_back(p);
+      if (!(opts_.noAlignmentVersioning && p == "version-alignment"))
+        passes.push_back(p);
   }
   for (const std::string &name : opts_.printAfter)
     if (name != "all" && !findPass(name))

@@ -56,6 +56,10 @@ TARGET AND CODE GENERATION:
   -O0 -O1 -O2 -O3       Optimization level of LLVM and ptxas. Default: -O3.
   -lineinfo             Keep the .tt line of each instruction (PTX .loc, ptxas -lineinfo) so that
                         Nsight Compute and compute-sanitizer show source lines. No effect on speed.
+  --no-alignment-versioning
+                        Do not version kernels on alignment: by default, where 16-byte aligned
+                        pointers and integers divisible by 16 would allow wider loads and stores,
+                        the kernel checks them once at entry and runs a vectorized copy of itself.
   --num-warps N         Warps per program (1, 2, 4, 8, 16 or 32; default 4).
   --num-stages N        Software-pipelining stages for loops (1..16; default 3).
   --num-ctas N          CTAs per cluster (1, 2, 4, 8 or 16; default 1).
@@ -174,6 +178,7 @@ std::optional<int> parseCommandLine(int argc, const char *const *argv, DriverOpt
   app.add_option("--c-header-prefix", options.cHeaderPrefix);
   app.add_flag("--embed-ptx", options.embedPtx);
   app.add_flag("--lineinfo", options.lineInfo); // spelled -lineinfo, as nvcc's
+  app.add_flag("--no-alignment-versioning", options.noAlignmentVersioning);
   app.add_option("-O", options.optLevel)->check(CLI::Range(0u, 3u));
   app.add_flag("--version", options.showVersion);
   app.add_flag("--list-passes", options.listPasses);

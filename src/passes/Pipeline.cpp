@@ -20,8 +20,8 @@ const std::vector<PipelineRow> &pipelines() {
   static const std::vector<PipelineRow> kPipelines = {
       {"tile", {"canonicalize", "cse", "licm", "dce"}},
       {"gpu",
-       {"coalesce", "remove-converts", "accelerate-matmul", "remove-converts", "software-pipeline",
-        "cse", "dce"}},
+       {"version-alignment", "coalesce", "remove-converts", "accelerate-matmul", "remove-converts",
+        "software-pipeline", "cse", "dce"}},
   };
   return kPipelines;
 }
@@ -33,6 +33,8 @@ struct OrderingRule {
   std::string_view first, second, why;
 };
 constexpr OrderingRule kOrderingRules[] = {
+    {"version-alignment", "coalesce",
+     "coalesce picks vector widths from the facts each version assumes"},
     {"coalesce", "remove-converts", "the conversions to clean up are inserted by coalesce"},
     {"coalesce", "accelerate-matmul", "dots get #mma layouts once every block has a layout"},
     {"accelerate-matmul", "software-pipeline",

@@ -321,6 +321,60 @@ def setup_histogram(v, cx):
     return Launch(grid=(1,), args=[x, out, n], outs=[Out(out, ref, base, exact=True)])
 
 
+# ---- memory-bound workloads (tests/kernels/workloads/): rows padded so strides are not the width
+def setup_softmax(v, cx):
+    M, N = v["M"], min(v["N"], cx["BLOCK"])
+    x = randn(M, N + 3)[:, :N]
+    out, base = guarded((M, N), torch.float32, pad=(2, 5))
+    return Launch(grid=(M,), args=[out, x, x.stride(0), out.stride(0), N],
+                  outs=[Out(out, torch.softmax(x.double(), dim=1), base, rtol=1e-5)])
+
+
+def setup_layernorm(v, cx):
+    M, N = v["M"], v["N"]
+    x = randn(M, N, dtype=torch.float16)
+    w, b = randn(N, dtype=torch.float16), randn(N, dtype=torch.float16)
+    y, base = guarded((M, N), torch.float16, pad=(0, 0))
+    mean, mbase = guarded((M,), torch.float32, pad=(7,))
+    rstd, rbase = guarded((M,), torch.float32, pad=(7,))
+    xd = x.double()
+    mu, var = xd.mean(1), xd.var(1, unbiased=False)
+    ref = (xd - mu[:, None]) / torch.sqrt(var[:, None] + 1e-5) * w.double() + b.double()
+    return Launch(grid=(M,), args=[x, y, w, b, mean, rstd, x.stride(0), N, 1e-5],
+                  outs=[Out(y, ref, base, rtol=2e-3), Out(mean, mu, mbase, rtol=1e-5),
+                        Out(rstd, 1 / torch.sqrt(var + 1e-5), rbase, rtol=1e-5)])
+
+
+def setup_rmsnorm(v, cx):
+    M, N = v["M"], min(v["N"], cx["BLOCK"])
+    x, w = randn(M, N, dtype=torch.float16), randn(N, dtype=torch.float16)
+    y, base = guarded((M, N), torch.float16, pad=(0, 0))
+    xd = x.double()
+    ref = xd / torch.sqrt((xd * xd).mean(1, keepdim=True) + 1e-6) * w.double()
+    return Launch(grid=(M,), args=[x, w, y, x.stride(0), N, 1e-6],
+                  outs=[Out(y, ref, base, rtol=2e-3)])
+
+
+def setup_cross_entropy(v, cx):
+    M, N = v["M"], v["N"]
+    logits = 3 * randn(M, N)
+    targets = torch.randint(0, N, (M,), device=DEVICE)
+    loss, base = guarded((M,), torch.float32, pad=(9,))
+    ref = torch.nn.functional.cross_entropy(logits.double(), targets, reduction="none")
+    return Launch(grid=(M,), args=[logits, targets, loss, logits.stride(0), N],
+                  outs=[Out(loss, ref, base, rtol=1e-5)])
+
+
+def setup_dropout(v, cx):
+    n, p = v["n"], 0.3
+    x = randn(n)
+    out, base = guarded((n,), torch.float32, pad=(1000,))
+    # The bits come from Philox: checked here for the kept fraction and the scale only; the
+    # benchmark compares them bitwise with Triton's build of the same source.
+    return Launch(grid=(cdiv(n, cx["BLOCK"]),), args=[x, out, n, p, 1234],
+                  outs=[Out(out, None, base)])
+
+
 SCAN_SIZES_1D = [{"n": n} for n in (1, 1000, 4097, 98431)]
 SCAN_ROWS = [{"M": m, "N": n} for m, n in ((1, 1), (5, 63), (37, 300), (130, 512))]
 SCAN_COLS = [{"M": m, "N": n} for m, n in ((1, 1), (100, 13), (256, 70))]
@@ -356,6 +410,18 @@ CASES = [
     # device_print and device_assert (which must not fire): y = 2x; the lines go to the output.
     Case("print_assert", "debug_print", "print_assert_kernel", [{"n": n} for n in (1, 13)],
          setup_print_assert),
+    # Memory-bound workloads: sizes not multiples of the block, padded rows.
+    Case("softmax_4096", "softmax_4096", "softmax_kernel",
+         [{"M": m, "N": n} for m, n in ((1, 1), (7, 1000), (130, 4096))], setup_softmax),
+    Case("softmax_1024", "softmax_1024", "softmax_kernel",
+         [{"M": m, "N": n} for m, n in ((3, 17), (1000, 1024))], setup_softmax),
+    Case("layernorm", "layernorm_4096", "layernorm_fwd_kernel",
+         [{"M": m, "N": n} for m, n in ((1, 1), (5, 1000), (64, 4096), (3, 10000))], setup_layernorm),
+    Case("rmsnorm", "rmsnorm_4096", "rmsnorm_kernel",
+         [{"M": m, "N": n} for m, n in ((1, 1), (9, 3000), (64, 4096))], setup_rmsnorm),
+    Case("cross_entropy", "cross_entropy", "cross_entropy_fwd_kernel",
+         [{"M": m, "N": n} for m, n in ((1, 1), (4, 1000), (16, 32768), (3, 40001))], setup_cross_entropy),
+    Case("dropout", "dropout", "dropout_kernel", [{"n": n} for n in (1, 1000, 98437)], setup_dropout),
 ] + dot_cases()
 
 
@@ -377,7 +443,9 @@ def poison(t):
 def compare(o):
     """(ok, text) for one output."""
     out = o.view
-    if o.exact:
+    if o.ref is None:                          # values checked by the case (check_dropout)
+        ok, text = True, "values: see below"
+    elif o.exact:
         bad = int((bits(out) != bits(o.ref.to(out.dtype))).sum())
         ok, text = bad == 0, f"mismatches={bad}/{out.numel()}"
     else:
@@ -406,6 +474,19 @@ def compare(o):
     return ok, text
 
 
+def check_dropout(launch):
+    """Every element is 0 or x / (1 - p) (to 2 ulp), and the kept fraction is near 1 - p."""
+    x, out, n, p = launch.args[0], launch.args[1], launch.args[2], launch.args[3]
+    scaled = x.double() / (1 - p)
+    kept = out != 0
+    if bool(torch.isnan(out).any()):
+        return False, "NaN (unwritten) elements"
+    err = float(((out.double() - scaled).abs() / scaled.abs().clamp_min(1e-30))[kept].max()) if bool(kept.any()) else 0.0
+    frac = float(kept.double().mean())
+    ok = err <= 3e-7 and (n < 1000 or abs(frac - (1 - p)) < 0.05)
+    return ok, f"kept={frac:.3f} (1-p={1 - p:.2f}) max_rel_err={err:.1e}"
+
+
 def run_check(case, variant, kernel, seed):
     torch.manual_seed(seed)
     launch = case.setup(variant, kernel.constexprs)
@@ -417,6 +498,8 @@ def run_check(case, variant, kernel, seed):
     kernel(launch.grid, *launch.args)
     torch.cuda.synchronize()
     results = [compare(o) for o in launch.outs]
+    if case.setup is setup_dropout:
+        results.append(check_dropout(launch))
     grid = tcrt.normalize_grid(launch.grid, kernel.constexprs)
     return all(ok for ok, _ in results), "; ".join(t for _, t in results) + f"  grid={grid}"
 

@@ -4,7 +4,8 @@
 //     (`atom.acq_rel.gpu.global.add.f32`), since LLVM would drop their memory order;
 //   - warp shuffles are shfl.sync.bfly, barriers bar.sync 0;
 //   - exp on f32 is ex2.approx(x·log2 e), exp2 is ex2.approx, sqrt is sqrt.approx.f32 (tl.sqrt),
-//     sqrt_rn / div_rn are IEEE, fdiv is div.full; everything else calls libdevice (__nv_*),
+//     sqrt_rn / div_rn are IEEE, `/` and fdiv on f32 are div.full (Triton's FDivOpConversion:
+//     dropout's `x / (1 - p)` gives Triton's bits); everything else calls libdevice (__nv_*),
 //     linked with nvvm-reflect-ftz = 1 as Triton does;
 //   - FMA contraction is on (Triton's enable_fp_fusion default); ptxas -O3 makes the cubin.
 #include "codegen/nvptx/NVPTXTarget.h"
@@ -370,6 +371,7 @@ public:
     case OpCode::DivRn:
       return f32 ? b.CreateIntrinsic(llvm::Intrinsic::nvvm_div_rn_f, {x, args[1]})
                  : b.CreateFDiv(x, args[1]);
+    case OpCode::Div: // `/` is div.full.f32 (2 ulp), as in Triton: same bits, and no slow path
     case OpCode::FDiv:
       return f32 ? b.CreateIntrinsic(llvm::Intrinsic::nvvm_div_full, {x, args[1]})
                  : b.CreateFDiv(x, args[1]);

@@ -1,0 +1,204 @@
+// version-alignment: run-time alignment versioning, the ahead-of-time answer to Triton's
+// launch-time specialization.
+//
+// Triton compiles a kernel at its first launch and treats every pointer argument that is
+// 16-byte aligned, and every integer argument divisible by 16, as a compile-time fact: that is
+// what lets `x_ptr + row * stride + cols` become 16-byte loads. An ahead-of-time build knows only
+// the declared `:16` hints, so without them every such access stays scalar. This pass recovers
+// the speed without asking the user: when the facts would widen some memory access, the kernel
+// checks them once at entry (a uniform branch; LLVM's loop vectorizer versions loops on
+// run-time alignment checks the same way) and runs a copy of its body in which they hold.
+//
+// Which facts: the candidates are the parameters without a `:16` hint, pointers and integers.
+// For each load and store on a pointer block the "profile" is the width the axis-info analysis
+// allows along the pointer's most contiguous dim — min(contiguity, alignment / element bytes,
+// 16 bytes / element bytes, the dim's size) — and that width also bounded by the mask's
+// constancy. Facts for all candidates give the best profile; if it is no better than with none,
+// nothing changes. Otherwise the facts are pruned greedily, each dropped when the profile
+// stays the best without it, so a kernel whose row length is odd still gets its aligned
+// pointers' vectors.
+//
+//   before: body(%x: *f32, %n: i32) { ops...; return }
+//   after:  body(%x: *f32, %n: i32) {
+//             %ok = (ptrtoint %x & 15) == 0 && (%n & 15) == 0
+//             if %ok {alignment_version = "x, n"} {
+//               %x16 = bitcast %x {multiple_of = 16}; %n16 = bitcast %n {multiple_of = 16}
+//               ops... (on %x16, %n16); yield
+//             } else { ops...; yield }
+//             return }
+// The copy in the `then` region names its facts the way `tl.multiple_of` does (a hint on the
+// defining op), so coalescing, codegen and every later pass treat it as ordinary IR. Kernels
+// with a `return` inside a region are left alone, as are kernels already versioned.
+// Expects: Tile IR (before `coalesce`, which decides vector widths). Leaves: Tile IR.
+#include "passes/VersionAlignment.h"
+
+#include "ir/Builder.h"
+#include "ir/Clone.h"
+#include "passes/AxisInfo.h"
+
+#include <algorithm>
+
+namespace tritonc {
+
+namespace {
+
+constexpr int64_t kFact = 16; // what Triton's launcher specializes on
+
+/// A kernel parameter whose divisibility a run-time check could establish.
+bool isCandidate(const Function &f, unsigned i) {
+  const Type *t = f.body()->argument(i)->type();
+  if (f.params()[i].divisibility >= kFact || t->isBlock())
+    return false;
+  return t->isPointer() || (t->isInt() && !t->isBool());
+}
+
+bool isVectorizable(const Operation &op) {
+  return (op.code() == OpCode::Load || op.code() == OpCode::Store) &&
+         op.operand(0)->type()->isBlock();
+}
+
+const Value *maskOperand(const Operation &op) {
+  if (op.code() == OpCode::Load)
+    return op.numOperands() > 1 ? op.operand(1) : nullptr;
+  return op.numOperands() > 2 ? op.operand(2) : nullptr;
+}
+
+/// Per memory op, in program order: (width the pointer allows, width with the mask too).
+using Profile = std::vector<std::pair<int64_t, int64_t>>;
+
+Profile profile(Function &f, const std::vector<unsigned> &assumed) {
+  std::vector<int64_t> saved;
+  for (unsigned i : assumed) {
+    saved.push_back(f.params()[i].divisibility);
+    f.params()[i].divisibility = kFact;
+  }
+  AxisInfoAnalysis axis(f);
+  for (size_t k = 0; k < assumed.size(); ++k)
+    f.params()[assumed[k]].divisibility = saved[k];
+
+  Profile out;
+  f.walk([&](Operation *op) {
+    if (!isVectorizable(*op))
+      return;
+    const Value *ptr = op->operand(0);
+    AxisInfo p = axis.get(ptr);
+    const std::vector<int64_t> &shape = ptr->type()->shape();
+    unsigned dim = 0; // the most contiguous dim; ties go to the later one, as in coalesce
+    for (unsigned d = 0; d < p.rank(); ++d)
+      if (p.contiguity[d] >= p.contiguity[dim])
+        dim = d;
+    int64_t width = std::min({axis.pointerAlignment(ptr, dim),
+                              int64_t(16 / std::max(1u, pointeeBytes(ptr->type()))),
+                              dim < shape.size() ? shape[dim] : int64_t(1)});
+    width = std::max<int64_t>(1, width);
+    int64_t masked = width;
+    if (const Value *mask = maskOperand(*op)) {
+      AxisInfo m = axis.get(mask);
+      if (dim < m.rank())
+        masked = std::max<int64_t>(1, std::min(width, m.constancy[dim]));
+    }
+    out.emplace_back(width, masked);
+  });
+  return out;
+}
+
+bool hasNestedReturnOrVersion(Function &f) {
+  bool found = false;
+  f.walk([&](Operation *op) {
+    if ((op->code() == OpCode::Return && op->parent() != f.body()) ||
+        (op->code() == OpCode::If && op->attrs().find(kAlignmentVersionAttr)))
+      found = true;
+  });
+  return found;
+}
+
+/// The scalar i1 `(param & 15) == 0` (for pointers, of the address).
+Value *factHolds(Builder &b, Value *param, SourceLoc loc) {
+  Context &ctx = b.context();
+  Value *bits = param;
+  if (param->type()->isPointer())
+    bits = b.createValue(OpCode::PtrToInt, {param}, ctx.i64(), loc);
+  const Type *t = bits->type();
+  Value *low = b.createValue(OpCode::And, {bits, b.intConstant(kFact - 1, t, loc)}, t, loc);
+  AttrList eq;
+  eq.set("pred", std::string("eq"));
+  return b.createValue(OpCode::Cmp, {low, b.intConstant(0, t, loc)}, ctx.i1(), loc, std::move(eq));
+}
+
+void version(Function &f, const std::vector<unsigned> &facts) {
+  Block *body = f.body();
+  Operation *ret = body->terminator();
+  SourceLoc loc = f.loc();
+  Builder b(f.context());
+  b.setInsertionPointToStart(body);
+  Operation *first = body->front();
+
+  Value *ok = nullptr;
+  std::string names;
+  for (unsigned i : facts) {
+    Value *holds = factHolds(b, body->argument(i), loc);
+    ok = ok ? b.createValue(OpCode::And, {ok, holds}, f.context().i1(), loc) : holds;
+    names += (names.empty() ? "" : ", ") + f.params()[i].name;
+  }
+  AttrList attrs;
+  attrs.set(kAlignmentVersionAttr, names);
+  Operation *branch = b.create(OpCode::If, {ok}, {}, std::move(attrs), loc, 2);
+
+  // else: the original ops, moved.
+  Block *orig = branch->region(1);
+  for (Operation *op = first; op != ret;) {
+    Operation *next = std::next(Block::iteratorOf(op))->get();
+    orig->push_back(body->remove(op));
+    op = next;
+  }
+  Builder tail(f.context());
+  tail.setInsertionPointToEnd(orig);
+  tail.create(OpCode::Yield, {}, {}, {}, loc);
+
+  // then: a copy on the hinted parameters.
+  Builder fast(f.context());
+  fast.setInsertionPointToEnd(branch->region(0));
+  ValueMap map;
+  for (unsigned i : facts) {
+    Value *param = body->argument(i);
+    AttrList hint;
+    hint.set("multiple_of", kFact);
+    Value *hinted = fast.createValue(OpCode::Bitcast, {param}, param->type(), loc, std::move(hint));
+    hinted->setName(param->name().empty() ? f.params()[i].name : param->name());
+    map[param] = hinted;
+  }
+  cloneOps(*orig, fast, map);
+}
+
+} // namespace
+
+bool versionAlignmentPass(Module &module, PassContext &) {
+  for (auto &fn : module.functions()) {
+    Function &f = *fn;
+    Operation *ret = f.body()->terminator();
+    if (!ret || ret->code() != OpCode::Return || f.body()->front() == ret ||
+        hasNestedReturnOrVersion(f))
+      continue;
+    std::vector<unsigned> facts;
+    for (unsigned i = 0; i < f.body()->numArguments() && i < f.params().size(); ++i)
+      if (isCandidate(f, i))
+        facts.push_back(i);
+    if (facts.empty())
+      continue;
+    const Profile best = profile(f, facts);
+    if (best == profile(f, {}))
+      continue;
+    for (size_t k = 0; k < facts.size();) {
+      std::vector<unsigned> fewer = facts;
+      fewer.erase(fewer.begin() + static_cast<std::ptrdiff_t>(k));
+      if (profile(f, fewer) == best)
+        facts = std::move(fewer);
+      else
+        ++k;
+    }
+    version(f, facts);
+  }
+  return true;
+}
+
+} // namespace tritonc
