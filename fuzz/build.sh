@@ -59,18 +59,29 @@ for l in "${libs[@]}"; do libpaths+=("$bdir/$l"); done
   sed -n 's/^OP([A-Za-z0-9_]*, *"\([^"]*\)".*/"\1"/p' src/ir/Ops.def
 } > "$bdir/ir.dict"
 
-status=0
-for t in "${targets[@]}"; do
-  src="fuzz/fuzz_$t.cpp" out="$bdir/fuzz_$t"
-  [ -f "$src" ] || { echo "fuzz/build.sh: no target $t ($src)" >&2; status=1; continue; }
+# The targets are compiled and linked JOBS at a time.
+build_one() { # TARGET: compile and link fuzz_TARGET unless it is newer than what it is made of
+  local t="$1" src="fuzz/fuzz_$1.cpp" out="$bdir/fuzz_$1"
+  [ -f "$src" ] || { echo "fuzz/build.sh: no target $t ($src)" >&2; return 1; }
   if [ -x "$out" ] && [ -z "$(find "$src" fuzz/FuzzCommon.h "${libpaths[@]}" -newer "$out" 2>/dev/null)" ]; then
-    continue
+    return 0
   fi
   echo "fuzz/build.sh: linking $out"
   if ! "$cxx" -std=c++20 -gline-tables-only -O1 "${san[@]}" -fsanitize=fuzzer -Isrc -Ifuzz "$src" \
        -Wl,--start-group "${libpaths[@]}" -Wl,--end-group "${llvm_flags[@]}" -o "$out"; then
     echo "fuzz/build.sh: FAILED to build $t" >&2
-    status=1
+    return 1
   fi
+}
+
+status=0
+mkdir -p "$bdir/logs"
+for t in "${targets[@]}"; do
+  while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n || true; done
+  (if build_one "$t"; then s=0; else s=1; fi; echo "$s" >"$bdir/logs/$t.build-status") &
+done
+wait
+for t in "${targets[@]}"; do
+  [ "$(cat "$bdir/logs/$t.build-status" 2>/dev/null)" = 0 ] || status=1
 done
 exit "$status"

@@ -94,17 +94,24 @@ done
 emitted=0
 if [ -n "$tritonc" ] && [ -x "$tritonc" ]; then
   tmp="$(mktemp -d)"
-  for f in "${tts[@]}"; do
+  # emit_one FILE: FILE's Tile and GPU IR into the IR corpora; prints one line per IR written.
+  emit_one() {
+    local f="$1" out stage
+    out="$(mktemp "$tmp/XXXXXX")"
     for stage in tile gpu; do
       # Kernels that need -D values or imports from other folders simply give no IR.
-      if timeout 10 "$tritonc" "$f" --emit-ir="$stage" -o "$tmp/out.tir" >/dev/null 2>&1 &&
-         [ -s "$tmp/out.tir" ]; then
-        put fuzz/corpus/parse_ir "$tmp/out.tir"
-        put fuzz/corpus/passes "$tmp/out.tir"
-        emitted=$((emitted + 1))
+      if timeout 10 "$tritonc" "$f" --emit-ir="$stage" -o "$out" >/dev/null 2>&1 && [ -s "$out" ]; then
+        put fuzz/corpus/parse_ir "$out"
+        put fuzz/corpus/passes "$out"
+        echo "$f"
       fi
     done
-  done
+    rm -f "$out"
+  }
+  export -f emit_one put
+  export tritonc tmp
+  # JOBS files at a time (the corpus names are content hashes, so the order does not matter).
+  emitted=$(printf '%s\0' "${tts[@]}" | xargs -0 -n 1 -P "${JOBS:-1}" bash -c 'emit_one "$0"' | wc -l)
 fi
 
 rm -rf "$tmp_split" "${tmp:-}"

@@ -26,7 +26,7 @@
 #   corpus, then replay every input of the grown corpus under the ASan + UBSan build with leak
 #   detection, so a memory error the fast build could not see still fails the campaign.
 # Environment: TRITONC_FUZZ_BUILD (default build-asan, the tree scripts/sanitize.sh also uses),
-# JOBS (build, default 1).
+# JOBS (build, and in --smoke the targets fuzzed at a time; default 1).
 # Fuzzing runs under `nice -n 19`, and a campaign also lowers its scheduler autogroup to nice 19
 # (with autogroups, plain nice only ranks processes within one terminal session, so a campaign
 # started from another session would otherwise take half of the machine from interactive work).
@@ -97,6 +97,7 @@ common_flags() { # the limits every run shares
 
 status=0
 summary=()
+smoked=() # --smoke: the targets being fuzzed in the background
 
 # Replays the saved regression inputs of one target; each must run cleanly.
 regress() {
@@ -156,13 +157,12 @@ for t in "${targets[@]}"; do
   [ "$mode" != regress ] || continue
 
   if [ "$mode" = smoke ]; then
-    if fuzz_once "$t" -max_total_time="$secs"; then
-      summary+=("$t: OK, $(stat_of "$bdir/logs/$t.log" number_of_executed_units) execs in ${secs}s, $(cov_of "$bdir/logs/$t.log")")
-    else
-      status=1
-      summary+=("$t: FAILED (log $bdir/logs/$t.log, inputs in $bdir/artifacts/$t/)")
-      grep -m 10 -E "ERROR|SUMMARY|oracle|Test unit written|timeout" "$bdir/logs/$t.log" >&2 || true
-    fi
+    # JOBS targets at a time (each fuzzer is one process); results are read after the loop.
+    while [ "$(jobs -rp | wc -l)" -ge "${JOBS:-1}" ]; do wait -n || true; done
+    rm -f "$bdir/logs/$t.status"
+    (if fuzz_once "$t" -max_total_time="$secs"; then s=0; else s=1; fi; echo "$s" >"$bdir/logs/$t.status") &
+    smoked+=("$t")
+    continue
   else # campaign: keep going after crashes until N executions
     done_runs=0 crashes=0 restarts=0
     while [ "$done_runs" -lt "$runs" ] && [ "$restarts" -le 25 ]; do
@@ -189,6 +189,17 @@ for t in "${targets[@]}"; do
   [ "$save" = 0 ] || save_artifacts "$t"
 done
 
+wait
+for t in "${smoked[@]}"; do
+  if [ "$(cat "$bdir/logs/$t.status" 2>/dev/null)" = 0 ]; then
+    summary+=("$t: OK, $(stat_of "$bdir/logs/$t.log" number_of_executed_units) execs in ${secs}s, $(cov_of "$bdir/logs/$t.log")")
+  else
+    status=1
+    summary+=("$t: FAILED (log $bdir/logs/$t.log, inputs in $bdir/artifacts/$t/)")
+    grep -m 10 -E "ERROR|SUMMARY|oracle|Test unit written|timeout" "$bdir/logs/$t.log" >&2 || true
+  fi
+  [ "$save" = 0 ] || save_artifacts "$t"
+done
 for line in "${summary[@]}"; do echo "fuzz: $line"; done
 if [ "$status" = 0 ]; then echo "fuzz: PASS"; else echo "fuzz: FAIL"; fi
 exit "$status"

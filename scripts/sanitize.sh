@@ -2,9 +2,12 @@
 # scripts/sanitize.sh — the test suite under AddressSanitizer + UndefinedBehaviorSanitizer.
 #
 # Builds the instrumented tree of scripts/sanitized-build.sh (clang-22, ASan + UBSan, -O1; the
-# libFuzzer targets link the same libraries) in BUILD_DIR, then runs the whole test suite against
-# it: `BUILD_DIR=BUILD scripts/test.sh` (unit, lit, toolchain acceptance, build systems, host
-# example, docs, robustness). Any sanitizer report fails the run: ASan, LSan (leaks) and UBSan all
+# libFuzzer targets link the same libraries) in BUILD_DIR, then runs the test suite against it:
+# `BUILD_DIR=BUILD scripts/test.sh`, which under TRITONC_SANITIZED=1 runs the layers that
+# exercise tritonc's code (unit, lit, toolchain acceptance with one arch per kernel, the docs
+# support table, robustness) and leaves out those that test files, scripts and other tools
+# (build systems, install, the Python package, host example, man page, style). Any sanitizer
+# report fails the run: ASan, LSan (leaks) and UBSan all
 # abort the process (abort_on_error=1), so even a test that runs `not tritonc ...` or
 # `%expect_exit 1 tritonc ...` sees a crash rather than an ordinary error exit. LLVM itself is a
 # shared library and not sanitized. TRITONC_SANITIZED=1 is exported, so the test.sh that runs

@@ -6,7 +6,8 @@
 #   3. compile examples/vector_add.tt to build/examples/vector_add.cubin + vector_add.json.
 # ptxas is not a Debian package: it comes from the CUDA toolkit (12.0 or newer for sm_90a),
 # found through $TRITONC_PTXAS, $CUDA_HOME/bin, /usr/local/cuda/bin or $PATH.
-# Idempotent: run it again at any time. Environment: BUILD_DIR (default build), JOBS (ninja -j).
+# Idempotent: run it again at any time. Environment: BUILD_DIR (default build), JOBS (ninja -j),
+# MESON_OPTIONS (more `meson setup` options, e.g. "-Ddebug=false -Db_ndebug=false", as CI uses).
 # `scripts/setup.sh --deps-only` stops after step 1 (tests/setup/check_setup.sh runs it against
 # stand-ins for dpkg-query, apt-get and apt-cache that report every package missing).
 #
@@ -31,6 +32,7 @@ PACKAGES=(
   rocm-device-libs                   # ocml/ockl bitcode for the AMDGPU target
   python3-numpy                      # GPU harness and reference checks
   python3-pip python3-setuptools python3-wheel   # the Python runtime's pip-install check
+  python3-jsonschema                 # docs/metadata.schema.json is checked against real output
   man-db                             # `man -l man/tritonc.1` in the test suite
   clang-format-22                    # the style check of the test suite
   clang-22 libclang-rt-22-dev        # the sanitized build and the libFuzzer targets of the suite
@@ -62,10 +64,11 @@ if [ "$DEPS_ONLY" = 1 ]; then
   exit 0
 fi
 
+# shellcheck disable=SC2086  # MESON_OPTIONS is a list of options
 if [ -f "$BUILD_DIR/build.ninja" ]; then
-  meson setup --reconfigure "$BUILD_DIR"
+  meson setup --reconfigure "$BUILD_DIR" ${MESON_OPTIONS:-}
 else
-  meson setup "$BUILD_DIR"
+  meson setup "$BUILD_DIR" ${MESON_OPTIONS:-}
 fi
 ninja -C "$BUILD_DIR" ${JOBS:+-j "$JOBS"}
 

@@ -382,6 +382,15 @@ inline Metadata parseMetadata(const std::string &text, const std::string &origin
   }
   if (doc.kind != Json::Kind::Object)
     throw Error(origin + ": not a JSON object");
+  // A format this header does not know could mean something else by the same keys (metadata
+  // without the key predates format 1 and reads the same).
+  if (const Json *format = doc.find("format_version"))
+    if (format->kind != Json::Kind::Number || format->number != 1)
+      throw Error(origin + ": metadata format_version " +
+                  (format->kind == Json::Kind::Number
+                       ? std::to_string(static_cast<long long>(format->number))
+                       : "?") +
+                  " is not supported by this launcher.hpp (it reads format 1)");
   Metadata m;
   const Json &target = member(doc, "target", Json::Kind::Object, origin);
   m.backend = member(target, "backend", Json::Kind::String, origin + ": target").string;

@@ -96,6 +96,10 @@ class Module:
 
     def __init__(self, metadata_path, metadata, driver):
         self.path, self.metadata, self.driver = metadata_path, metadata, driver
+        fmt = metadata.get("format_version", 1)  # files without it predate format 1
+        if fmt != 1:
+            raise ValueError(f"{metadata_path}: metadata format_version {fmt} is not supported "
+                             "by this runtime (it reads format 1)")
         target = metadata.get("target", {})
         if target.get("backend", "cuda") != "cuda":
             raise ValueError(f"{metadata_path}: a {target.get('backend')} binary; this runtime "

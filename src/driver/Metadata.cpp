@@ -118,6 +118,7 @@ Json kernelJson(const KernelMetadata &k) {
 
 std::string renderMetadata(const LaunchMetadata &m) {
   Json j;
+  j["format_version"] = kMetadataFormatVersion;
   j["tritonc_version"] = m.tritoncVersion;
   j["source"] = m.source;
   Json target;

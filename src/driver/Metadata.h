@@ -35,6 +35,10 @@ struct KernelMetadata {
   std::vector<ParamMetadata> params;        ///< launch arguments, in order
 };
 
+/// The metadata's "format_version": raised when a key changes meaning or is removed (adding a
+/// key keeps it); docs/metadata.schema.json describes this version.
+inline constexpr int kMetadataFormatVersion = 1;
+
 struct LaunchMetadata {
   std::string tritoncVersion;
   std::string source; ///< the input path as given

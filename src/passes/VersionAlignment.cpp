@@ -9,7 +9,9 @@
 // checks them once at entry (a uniform branch; LLVM's loop vectorizer versions loops on
 // run-time alignment checks the same way) and runs a copy of its body in which they hold.
 //
-// Which facts: the candidates are the parameters without a `:16` hint, pointers and integers.
+// Which facts: the candidates are the parameters without a `:16` hint, pointers and integers;
+// an integer may instead be assumed equal to 1 (Triton specializes that too) where that makes
+// a dim contiguous — a row stride of 1 — and widens an access beyond what divisibility gives.
 // For each load and store on a pointer block the "profile" is the width the axis-info analysis
 // allows along the pointer's most contiguous dim — min(contiguity, alignment / element bytes,
 // 16 bytes / element bytes, the dim's size) — and that width also bounded by the mask's
@@ -27,7 +29,9 @@
 //             } else { ops...; yield }
 //             return }
 // The copy in the `then` region names its facts the way `tl.multiple_of` does (a hint on the
-// defining op), so coalescing, codegen and every later pass treat it as ordinary IR. Kernels
+// defining op), and uses the constant 1 for a unit stride, so coalescing, codegen and every
+// later pass treat it as ordinary IR. One vectorized version only: a transposed call of a
+// kernel versioned for unit row strides runs the declared version. Kernels
 // with a `return` inside a region are left alone, as are kernels already versioned.
 // Expects: Tile IR (before `coalesce`, which decides vector widths). Leaves: Tile IR.
 #include "passes/VersionAlignment.h"
@@ -43,6 +47,14 @@ namespace tritonc {
 namespace {
 
 constexpr int64_t kFact = 16; // what Triton's launcher specializes on
+
+/// One run-time fact about a parameter: divisible by 16 (pointers: the address), or equal to 1
+/// (an integer: a unit stride, which makes a dim contiguous).
+struct Fact {
+  unsigned param;
+  bool isOne = false;
+  friend bool operator==(const Fact &, const Fact &) = default;
+};
 
 /// A kernel parameter whose divisibility a run-time check could establish.
 bool isCandidate(const Function &f, unsigned i) {
@@ -66,15 +78,31 @@ const Value *maskOperand(const Operation &op) {
 /// Per memory op, in program order: (width the pointer allows, width with the mask too).
 using Profile = std::vector<std::pair<int64_t, int64_t>>;
 
-Profile profile(Function &f, const std::vector<unsigned> &assumed) {
+/// The widths the analysis allows when `assumed` hold. A `== 1` fact is modelled by a constant 1
+/// standing in for the parameter while the analysis runs; the IR is restored before returning.
+Profile profile(Function &f, const std::vector<Fact> &assumed) {
+  Block *body = f.body();
   std::vector<int64_t> saved;
-  for (unsigned i : assumed) {
-    saved.push_back(f.params()[i].divisibility);
-    f.params()[i].divisibility = kFact;
+  std::vector<std::pair<Value *, Operation *>> ones;
+  Builder b(f.context());
+  b.setInsertionPointToStart(body);
+  for (const Fact &fact : assumed) {
+    Value *param = body->argument(fact.param);
+    saved.push_back(f.params()[fact.param].divisibility);
+    f.params()[fact.param].divisibility = kFact;
+    if (fact.isOne) {
+      Value *one = b.intConstant(1, param->type(), f.loc());
+      param->replaceAllUsesWith(one);
+      ones.emplace_back(param, one->definingOp());
+    }
   }
   AxisInfoAnalysis axis(f);
   for (size_t k = 0; k < assumed.size(); ++k)
-    f.params()[assumed[k]].divisibility = saved[k];
+    f.params()[assumed[k].param].divisibility = saved[k];
+  for (auto &[param, one] : ones) {
+    one->result()->replaceAllUsesWith(param);
+    one->erase();
+  }
 
   Profile out;
   f.walk([&](Operation *op) {
@@ -112,9 +140,26 @@ bool hasNestedReturnOrVersion(Function &f) {
   return found;
 }
 
-/// The scalar i1 `(param & 15) == 0` (for pointers, of the address).
-Value *factHolds(Builder &b, Value *param, SourceLoc loc) {
+/// Every op of `a` at least as wide as in `b`, and one wider.
+bool wider(const Profile &a, const Profile &b) {
+  bool some = false;
+  for (size_t i = 0; i < a.size() && i < b.size(); ++i) {
+    if (a[i].first < b[i].first || a[i].second < b[i].second)
+      return false;
+    some |= a[i] != b[i];
+  }
+  return some;
+}
+
+/// The scalar i1 `(param & 15) == 0` (for pointers, of the address), or `param == 1`.
+Value *factHolds(Builder &b, Value *param, bool isOne, SourceLoc loc) {
   Context &ctx = b.context();
+  if (isOne) {
+    AttrList eq;
+    eq.set("pred", std::string("eq"));
+    return b.createValue(OpCode::Cmp, {param, b.intConstant(1, param->type(), loc)}, ctx.i1(), loc,
+                         std::move(eq));
+  }
   Value *bits = param;
   if (param->type()->isPointer())
     bits = b.createValue(OpCode::PtrToInt, {param}, ctx.i64(), loc);
@@ -125,7 +170,7 @@ Value *factHolds(Builder &b, Value *param, SourceLoc loc) {
   return b.createValue(OpCode::Cmp, {low, b.intConstant(0, t, loc)}, ctx.i1(), loc, std::move(eq));
 }
 
-void version(Function &f, const std::vector<unsigned> &facts) {
+void version(Function &f, const std::vector<Fact> &facts) {
   Block *body = f.body();
   Operation *ret = body->terminator();
   SourceLoc loc = f.loc();
@@ -135,10 +180,11 @@ void version(Function &f, const std::vector<unsigned> &facts) {
 
   Value *ok = nullptr;
   std::string names;
-  for (unsigned i : facts) {
-    Value *holds = factHolds(b, body->argument(i), loc);
+  for (const Fact &fact : facts) {
+    Value *holds = factHolds(b, body->argument(fact.param), fact.isOne, loc);
     ok = ok ? b.createValue(OpCode::And, {ok, holds}, f.context().i1(), loc) : holds;
-    names += (names.empty() ? "" : ", ") + f.params()[i].name;
+    names +=
+        (names.empty() ? "" : ", ") + f.params()[fact.param].name + (fact.isOne ? " == 1" : "");
   }
   AttrList attrs;
   attrs.set(kAlignmentVersionAttr, names);
@@ -159,12 +205,16 @@ void version(Function &f, const std::vector<unsigned> &facts) {
   Builder fast(f.context());
   fast.setInsertionPointToEnd(branch->region(0));
   ValueMap map;
-  for (unsigned i : facts) {
-    Value *param = body->argument(i);
+  for (const Fact &fact : facts) {
+    Value *param = body->argument(fact.param);
+    if (fact.isOne) { // the copy sees the constant: contiguity, and LLVM folds the multiplies
+      map[param] = fast.intConstant(1, param->type(), loc);
+      continue;
+    }
     AttrList hint;
     hint.set("multiple_of", kFact);
     Value *hinted = fast.createValue(OpCode::Bitcast, {param}, param->type(), loc, std::move(hint));
-    hinted->setName(param->name().empty() ? f.params()[i].name : param->name());
+    hinted->setName(param->name().empty() ? f.params()[fact.param].name : param->name());
     map[param] = hinted;
   }
   cloneOps(*orig, fast, map);
@@ -179,17 +229,31 @@ bool versionAlignmentPass(Module &module, PassContext &) {
     if (!ret || ret->code() != OpCode::Return || f.body()->front() == ret ||
         hasNestedReturnOrVersion(f))
       continue;
-    std::vector<unsigned> facts;
+    std::vector<Fact> facts;
     for (unsigned i = 0; i < f.body()->numArguments() && i < f.params().size(); ++i)
       if (isCandidate(f, i))
-        facts.push_back(i);
+        facts.push_back({i});
     if (facts.empty())
       continue;
-    const Profile best = profile(f, facts);
+    // Unit strides: an integer whose being 1 widens some access beyond what divisibility gives.
+    // Later parameters first (the inner dim's stride usually follows the outer one's); a second
+    // unit stride that adds nothing (the rows are already contiguous) is not assumed.
+    Profile best = profile(f, facts);
+    for (size_t k = facts.size(); k-- > 0;) {
+      if (!f.body()->argument(facts[k].param)->type()->isInt())
+        continue;
+      std::vector<Fact> trial = facts;
+      trial[k].isOne = true;
+      Profile p = profile(f, trial);
+      if (wider(p, best)) {
+        facts = std::move(trial);
+        best = std::move(p);
+      }
+    }
     if (best == profile(f, {}))
       continue;
     for (size_t k = 0; k < facts.size();) {
-      std::vector<unsigned> fewer = facts;
+      std::vector<Fact> fewer = facts;
       fewer.erase(fewer.begin() + static_cast<std::ptrdiff_t>(k));
       if (profile(f, fewer) == best)
         facts = std::move(fewer);

@@ -139,6 +139,12 @@ class RuntimeTest(unittest.TestCase):
         self.assertEqual(self.driver.attributes, [("fn:k_sym", "MAX_DYNAMIC_SHARED_SIZE_BYTES", 65536)])
         with self.assertRaisesRegex(KeyError, "no kernel 'nope' \\(it has: k\\)"):
             self.module["nope"]
+        # A metadata format this runtime does not know is refused.
+        import json
+        newer = Path(self.dir.name) / "newer.json"
+        newer.write_text(json.dumps(dict(METADATA, format_version=2, binary="k.cubin")))
+        with self.assertRaisesRegex(ValueError, "format_version 2 is not supported"):
+            tritonc.load(newer, driver=FakeDriver())
         # A .cubin path finds its .json.
         self.assertEqual(len(tritonc.load(Path(self.dir.name) / "k.cubin", driver=FakeDriver())), 1)
 

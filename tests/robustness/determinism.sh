@@ -17,8 +17,9 @@
 # this catches output that depends on what C++ leaves unspecified, such as the evaluation order
 # of function arguments.
 #
-# Usage: tests/robustness/determinism.sh [--tritonc PATH] [--other PATH] [FILE.tt...]
+# Usage: tests/robustness/determinism.sh [--tritonc PATH] [--other PATH] [-j N] [FILE.tt...]
 #   default tritonc: $TRITONC_BUILD/tritonc, else build/tritonc. Extra tritonc flags: $TRITONC_FLAGS.
+#   -j N: check N files at a time (default $JOBS, else 1); the report is in file order either way.
 # Prints one line per difference, then `N identical, N differ (N compared as diagnostics)`;
 # exits 1 if any differ or nothing was compared.
 set -uo pipefail
@@ -26,11 +27,13 @@ set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 tritonc="${TRITONC_BUILD:-$root/build}/tritonc"
 other=""
+jobs="${JOBS:-1}"
 files=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --tritonc) tritonc="$2"; shift ;;
     --other) other="$2"; shift ;;
+    -j) jobs="$2"; shift ;;
     -h|--help) sed -n '2,/^set -uo/p' "$0" | sed '$d'; exit 0 ;;
     *) files+=("$(cd "$(dirname "$1")" && pwd)/$(basename "$1")") ;;
   esac
@@ -77,17 +80,20 @@ run() {
   )
 }
 
-same=0 differ=0 as_diagnostics=0
-for f in "${files[@]}"; do
+# check N FILE: both runs of FILE (the Nth) and their comparison; the report lines go to
+# $tmp/res/N, the counts (identical, differ, compared as diagnostics) to $tmp/res/N.counts.
+check() {
+  local n="$1" f="$2" k same=0 differ=0 as_diagnostics=0 ext a b rel
   k="$(basename "$f" .tt)"
-  run "$tritonc" "$tmp/a/$k" "$f"
-  PADDING="$(printf '%*s' 4096 '')" run "${other:-$tritonc}" "$tmp/b/x/y/z/$k" "$f"
+  local da="$tmp/a/$n/$k" db="$tmp/b/x/y/z/$n/$k" # N: files of one name do not share outputs
+  run "$tritonc" "$da" "$f"
+  PADDING="$(printf '%*s' 4096 '')" run "${other:-$tritonc}" "$db" "$f"
   for ext in tile.tir gpu.tir ll ptx cubin json d; do
-    a="$tmp/a/$k/$k.$ext" b="$tmp/b/x/y/z/$k/$k.$ext"
+    a="$da/$k.$ext" b="$db/$k.$ext"
     rel="${f#"$root"/}"
     if [ ! -e "$a" ] && [ ! -e "$b" ]; then # both failed: the diagnostics must agree
-      a="$tmp/a/$k/$k.$ext.err" b="$tmp/b/x/y/z/$k/$k.$ext.err"
-      case "$ext" in json | d) a="$tmp/a/$k/$k.cubin.err" b="$tmp/b/x/y/z/$k/$k.cubin.err" ;; esac
+      a="$da/$k.$ext.err" b="$db/$k.$ext.err"
+      case "$ext" in json | d) a="$da/$k.cubin.err" b="$db/$k.cubin.err" ;; esac
       as_diagnostics=$((as_diagnostics + 1))
     fi
     if [ -e "$a" ] && [ -e "$b" ] && cmp -s "$a" "$b"; then
@@ -101,7 +107,24 @@ for f in "${files[@]}"; do
         echo "DIFFER $rel: .$ext produced by only one of the two runs"
       fi
     fi
-  done
+  done >"$tmp/res/$n"
+  echo "$same $differ $as_diagnostics" >"$tmp/res/$n.counts"
+}
+
+mkdir -p "$tmp/res"
+i=0
+for f in "${files[@]}"; do
+  i=$((i + 1))
+  # Files are checked `jobs` at a time; each run writes into its own directories.
+  while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n; done
+  check "$i" "$f" &
+done
+wait
+same=0 differ=0 as_diagnostics=0
+for ((n = 1; n <= i; n++)); do
+  cat "$tmp/res/$n"
+  read -r s d a <"$tmp/res/$n.counts" || { echo "DIFFER ${files[n - 1]#"$root"/}: not checked"; d=1 s=0 a=0; }
+  same=$((same + s)) differ=$((differ + d)) as_diagnostics=$((as_diagnostics + a))
 done
 echo "$same identical, $differ differ ($as_diagnostics compared as diagnostics)"
 [ "$differ" = 0 ] && [ "$same" -gt 0 ]

@@ -613,6 +613,10 @@ TEST_CASE("launcher.hpp: reads tritonc's own metadata and checks arguments") {
 
   CHECK_THROWS_WITH_AS(parseMetadata("{\"target\": {}}", "x.json"),
                        "x.json: target: missing \"backend\"", Error);
+  CHECK_THROWS_WITH_AS(parseMetadata("{\"format_version\": 2}", "x.json"),
+                       "x.json: metadata format_version 2 is not supported by this launcher.hpp "
+                       "(it reads format 1)",
+                       Error);
   CHECK_THROWS_WITH_AS(parseMetadata("[", "x.json"),
                        "x.json: JSON line 1, column 2: unexpected end of input", Error);
 }

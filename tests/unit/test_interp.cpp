@@ -9,7 +9,6 @@
 #include <doctest/doctest.h>
 
 #include <bit>
-#include <chrono>
 #include <cmath>
 #include <sstream>
 
@@ -697,18 +696,4 @@ TEST_CASE("differential: the tile pipeline with a broken copy of canonicalize na
   CHECK(runDifferential(k2.module, "k", realPasses, ctx2, options, nullptr));
   for (const Diagnostic &d : diags2.diagnostics())
     MESSAGE(d.message);
-}
-
-TEST_CASE("interpreter: 1M-element vector add (benchmark)") {
-  Kernel k;
-  buildVectorAdd(k, 1024, true);
-  const int64_t n = 1 << 20;
-  KernelArgs args = vectorAddArgs(k.ctx, n);
-  DiagnosticEngine diags;
-  auto start = std::chrono::steady_clock::now();
-  REQUIRE(run(k, args, {n / 1024, 1, 1}, diags));
-  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  MESSAGE("1M-element vector add interpreted in " << seconds << " s");
-  CHECK(args.buffers[2].getDouble(n - 1) ==
-        0.5 * static_cast<double>(n - 1) + 1000.0 - static_cast<double>(n - 1));
 }
