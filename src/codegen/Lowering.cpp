@@ -267,6 +267,18 @@ bool KernelLowering::lowerOp(const Operation &op) {
     return lowerPrint(op);
   case OpCode::Assert:
     return lowerAssert(op);
+  case OpCode::Trans:
+    return lowerTrans(op);
+  case OpCode::Reshape:
+    return lowerReshape(op);
+  case OpCode::Join:
+    return lowerJoin(op);
+  case OpCode::Split:
+    return lowerSplit(op);
+  case OpCode::Cat:
+    return lowerCat(op);
+  case OpCode::Gather:
+    return lowerGather(op);
   case OpCode::Barrier:
     target_.barrier(b_);
     return true;

@@ -12,7 +12,8 @@
 // (load, store), LowerLayout.cpp (index maths, splat/broadcast/expand_dims/convert_layout),
 // LowerReduce.cpp (reduce), LowerScan.cpp (scan), LowerHistogram.cpp (histogram),
 // LowerDebug.cpp (print, assert), LowerAtomic.cpp (atomics), LowerDot.cpp (dot: FMA and
-// mma.sync), LowerDotOperand.cpp (operands into mma.sync fragments with ldmatrix).
+// mma.sync), LowerDotOperand.cpp (operands into mma.sync fragments with ldmatrix),
+// LowerShape.cpp (trans, reshape, join, split, cat), LowerGather.cpp (gather).
 #pragma once
 
 #include "codegen/Codegen.h"
@@ -94,6 +95,28 @@ private:
 
   // ---- LowerHistogram.cpp
   bool lowerHistogram(const Operation &op);
+
+  // ---- LowerShape.cpp
+  bool lowerTrans(const Operation &op);
+  bool lowerReshape(const Operation &op);
+  bool lowerJoin(const Operation &op);
+  bool lowerSplit(const Operation &op);
+  bool lowerCat(const Operation &op);
+  /// `in` (laid out as `src` over `srcTy`) moved into `dst`, a layout of the result, where
+  /// the result's element c is the source's element toSrc(c) (toSrc linear over GF(2)): by
+  /// renumbering registers when each thread holds what it needs, else through shared memory.
+  /// Empty after an error.
+  Regs moveElements(const Operation &op, const Type *srcTy, const LinearLayout &src,
+                    const LinearLayout &dst,
+                    const std::function<LinearLayout::Coord(const LinearLayout::Coord &)> &toSrc,
+                    const Regs &in);
+
+  // ---- LowerGather.cpp
+  bool lowerGather(const Operation &op);
+  /// The gather as selects among each thread's own source registers, when every thread holds
+  /// the whole lines along `axis` it needs; empty when it does not (nothing emitted then).
+  Regs gatherInThread(const LinearLayout &src, const LinearLayout &dst, unsigned axis,
+                      const Regs &in, const Regs &index, const Type *idxTy);
 
   // ---- LowerDebug.cpp
   bool lowerPrint(const Operation &op);

@@ -15,12 +15,17 @@
 // 2. Propagation. Every block value is a node; ops relate their values' layouts:
 //      equal      elementwise ops (all block operands and the result), memory ops (pointer,
 //                 mask, other, value, result), broadcast, scan, dot accumulator/result,
-//                 the two operands of cat and join, the two results of split,
+//                 the two operands of cat and join and cat's result, the two results of
+//                 split, gather's index and result,
 //                 for/if/while inits, region arguments, yields and results;
 //      slice      expand_dims operand = slice(axis, result); reduce result = slice(axis,
 //                 operand) — each derivable only from the result (resp. operand) side unless
 //                 the other side is already a slice of that axis;
-//      permute    trans (Blocked layouts only).
+//      permute    trans (Blocked layouts only);
+//      shape      join result = the operands' layout with the new minor dim in registers, split
+//                 the inverse; reshape result = a Blocked layout in which each thread holds the
+//                 elements it held of the operand (when one exists: reshapeBlocked). Each makes
+//                 the op a renumbering of registers in codegen.
 //    A for result and its iteration argument (a while result and its "after" argument, the two
 //    results of split) must have the same type, so they are one node. Layouts spread
 //    breadth-first: first from the anchors (each anchor claims its memory op's result and those
@@ -31,9 +36,10 @@
 //    another layout than the value has, a convert_layout is inserted right after the value's
 //    definition (one per value and layout, so it dominates every use and stays out of loops the
 //    value is defined outside of); where an op produces a layout other than its result's
-//    (reduce, trans), a convert_layout follows the op. Ops without a layout relation (reshape,
-//    cat, join, split, gather, histogram, dot's a and b, print, assert) take operands as they
-//    are (cat and join only need their two operands alike): codegen handles any layout there.
+//    (reduce, trans), a convert_layout follows the op. Ops without a hard layout relation
+//    (reshape, cat, join, split, gather, histogram, dot's a and b, print, assert) take operands
+//    as they are (cat and join only need their two operands alike, gather its index in the
+//    result's layout): codegen handles any layout there, through shared memory if it must.
 // Dots with an mma.sync form on the target (mmaLayoutForDot) are anchors too: their result and
 // accumulator take the #mma layout, seeded before the memory ops so that it wins ties, and their
 // operands are converted to the matching #dot_op layouts.
@@ -106,9 +112,10 @@ private:
 };
 
 struct Transfer {
-  enum Kind { Equal, ToSlice, FromSlice, Permute, InvPermute } kind = Equal;
+  enum Kind { Equal, ToSlice, FromSlice, Permute, InvPermute, Join, Split, Reshape } kind = Equal;
   unsigned axis = 0;
   std::vector<int64_t> order;
+  std::vector<int64_t> from, to; ///< Reshape: the shapes
 };
 
 class LayoutAssigner {
@@ -303,14 +310,16 @@ private:
       equal(op.operand(0), op.result(0));
       return;
     case OpCode::ExpandDims: {
-      Transfer toSlice{Transfer::ToSlice, static_cast<unsigned>(op.attrs().getInt("axis")), {}};
-      Transfer fromSlice{Transfer::FromSlice, toSlice.axis, {}};
+      Transfer toSlice{
+          Transfer::ToSlice, static_cast<unsigned>(op.attrs().getInt("axis")), {}, {}, {}};
+      Transfer fromSlice{Transfer::FromSlice, toSlice.axis, {}, {}, {}};
       edge(op.result(0), op.operand(0), toSlice, fromSlice);
       return;
     }
     case OpCode::Reduce: {
-      Transfer toSlice{Transfer::ToSlice, static_cast<unsigned>(op.attrs().getInt("axis")), {}};
-      Transfer fromSlice{Transfer::FromSlice, toSlice.axis, {}};
+      Transfer toSlice{
+          Transfer::ToSlice, static_cast<unsigned>(op.attrs().getInt("axis")), {}, {}, {}};
+      Transfer fromSlice{Transfer::FromSlice, toSlice.axis, {}, {}, {}};
       for (unsigned i = 1; i < op.numOperands(); ++i)
         equal(op.operand(0), op.operand(i));
       for (unsigned i = 0; i < op.numResults() && i < op.numOperands(); ++i)
@@ -326,8 +335,8 @@ private:
       return;
     case OpCode::Trans: {
       std::vector<int64_t> order = op.attrs().getInts("order");
-      edge(op.operand(0), op.result(0), {Transfer::Permute, 0, order},
-           {Transfer::InvPermute, 0, order});
+      edge(op.operand(0), op.result(0), {Transfer::Permute, 0, order, {}, {}},
+           {Transfer::InvPermute, 0, order, {}, {}});
       return;
     }
     case OpCode::Dot:
@@ -335,15 +344,39 @@ private:
         equal(op.operand(2), op.result(0));
       return;
     case OpCode::Cat:
-    case OpCode::Join:
-      // Both operands have one type (layout included); the result is unrelated.
-      if (op.numOperands() == 2)
+      // Both operands have one type (layout included). The result in the same Blocked layout
+      // holds the second operand's rows in one more register (the top bit of dim 0) when the
+      // layout does not replicate along dim 0: the cat is then a register renumbering.
+      if (op.numOperands() == 2) {
         equal(op.operand(0), op.operand(1));
+        equal(op.operand(0), op.result(0));
+      }
+      return;
+    case OpCode::Join:
+      if (op.numOperands() == 2) {
+        equal(op.operand(0), op.operand(1));
+        edge(op.operand(0), op.result(0), {Transfer::Join, 0, {}, {}, {}},
+             {Transfer::Split, 0, {}, {}, {}});
+      }
       return;
     case OpCode::Split:
-      if (op.numResults() == 2)
+      if (op.numResults() == 2) {
         hardEqual(op.result(0), op.result(1)); // both results have one type
+        edge(op.operand(0), op.result(0), {Transfer::Split, 0, {}, {}, {}},
+             {Transfer::Join, 0, {}, {}, {}});
+      }
       return;
+    case OpCode::Gather:
+      if (op.numOperands() == 2)
+        equal(op.operand(1), op.result(0));
+      return;
+    case OpCode::Reshape: {
+      const std::vector<int64_t> &from = op.operand(0)->type()->shape(),
+                                 &to = op.result(0)->type()->shape();
+      edge(op.operand(0), op.result(0), {Transfer::Reshape, 0, {}, from, to},
+           {Transfer::Reshape, 0, {}, to, from});
+      return;
+    }
     case OpCode::For: {
       Block *body = op.region(0);
       for (unsigned i = 0; i < op.numResults(); ++i) {
@@ -401,6 +434,12 @@ private:
       return permuteBlocked(ctx_, l, t.order);
     case Transfer::InvPermute:
       return inversePermuteBlocked(ctx_, l, t.order);
+    case Transfer::Join:
+      return joinBlocked(ctx_, l);
+    case Transfer::Split:
+      return splitBlocked(ctx_, l);
+    case Transfer::Reshape:
+      return reshapeBlocked(ctx_, l, t.from, t.to);
     }
     return nullptr;
   }

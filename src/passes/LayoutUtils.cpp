@@ -118,6 +118,157 @@ const Layout *inversePermuteBlocked(Context &ctx, const Layout *layout,
   return permuteBlocked(ctx, layout, inv);
 }
 
+const Layout *joinBlocked(Context &ctx, const Layout *layout) {
+  if (!layout || !layout->isBlocked())
+    return nullptr;
+  const unsigned rank = layout->rank();
+  std::vector<unsigned> spt = layout->sizePerThread(), tpw = layout->threadsPerWarp(),
+                        wpc = layout->warpsPerCTA(), order{rank};
+  spt.push_back(2);
+  tpw.push_back(1);
+  wpc.push_back(1);
+  order.insert(order.end(), layout->order().begin(), layout->order().end());
+  return ctx.blocked(spt, tpw, wpc, order);
+}
+
+const Layout *splitBlocked(Context &ctx, const Layout *layout) {
+  if (!layout || !layout->isBlocked() || layout->rank() < 2)
+    return nullptr;
+  const unsigned last = layout->rank() - 1;
+  if (layout->sizePerThread()[last] != 2 || layout->threadsPerWarp()[last] != 1 ||
+      layout->warpsPerCTA()[last] != 1)
+    return nullptr;
+  auto drop = [](std::vector<unsigned> v) {
+    v.pop_back();
+    return v;
+  };
+  std::vector<unsigned> order;
+  for (unsigned d : layout->order())
+    if (d != last)
+      order.push_back(d);
+  return ctx.blocked(drop(layout->sizePerThread()), drop(layout->threadsPerWarp()),
+                     drop(layout->warpsPerCTA()), order);
+}
+
+namespace {
+
+/// One basis of a linear layout along a single dim: (dim, value); value 0 is a zero basis.
+using UnitBasis = std::pair<unsigned, int64_t>;
+struct UnitBases {
+  std::vector<UnitBasis> reg, lane, warp;
+  bool operator==(const UnitBases &) const = default;
+};
+
+/// The register, lane and warp bases of a Blocked layout over `shape` (powers of two), built
+/// as codegen's LinearLayout builds them: per dim in `order`, sizePerThread registers, then
+/// threadsPerWarp lanes, warpsPerCTA warps, then registers repeating the CTA tile; bases past
+/// the shape become zero, and zero register bases are dropped.
+UnitBases blockedBases(const Layout *l, const std::vector<int64_t> &shape) {
+  UnitBases out;
+  const auto &spt = l->sizePerThread(), &tpw = l->threadsPerWarp(), &wpc = l->warpsPerCTA();
+  auto add = [&](std::vector<UnitBasis> &bases, unsigned d, int64_t count, int64_t stride) {
+    for (int64_t v = 1; v < count; v *= 2)
+      bases.push_back({d, v * stride < shape[d] ? v * stride : 0});
+  };
+  for (unsigned d : l->order())
+    add(out.reg, d, spt[d], 1);
+  for (unsigned d : l->order())
+    add(out.lane, d, tpw[d], spt[d]);
+  for (unsigned d : l->order())
+    add(out.warp, d, wpc[d], int64_t{spt[d]} * tpw[d]);
+  for (unsigned d : l->order()) {
+    const int64_t tile = int64_t{spt[d]} * tpw[d] * wpc[d];
+    if (shape[d] > tile)
+      add(out.reg, d, shape[d] / tile, tile);
+  }
+  std::erase_if(out.reg, [](const UnitBasis &b) { return b.second == 0; });
+  return out;
+}
+
+bool allPowersOfTwo(const std::vector<int64_t> &shape) {
+  return std::all_of(shape.begin(), shape.end(),
+                     [](int64_t v) { return v > 0 && (v & (v - 1)) == 0; });
+}
+
+} // namespace
+
+const Layout *reshapeBlocked(Context &ctx, const Layout *layout,
+                             const std::vector<int64_t> &srcShape,
+                             const std::vector<int64_t> &dstShape) {
+  if (!layout || !layout->isBlocked() || layout->rank() != srcShape.size() ||
+      !allPowersOfTwo(srcShape) || !allPowersOfTwo(dstShape))
+    return nullptr;
+  UnitBases src = blockedBases(layout, srcShape);
+  // Each basis is one bit of the row-major index: the same bit of the result's index.
+  auto strides = [](const std::vector<int64_t> &shape) {
+    std::vector<int64_t> st(shape.size(), 1);
+    for (size_t d = shape.size(); d-- > 1;)
+      st[d - 1] = st[d] * shape[d];
+    return st;
+  };
+  const std::vector<int64_t> srcStrides = strides(srcShape), dstStrides = strides(dstShape);
+  bool replicated = false;
+  auto map = [&](std::vector<UnitBasis> &bases) {
+    for (UnitBasis &b : bases) {
+      if (b.second == 0) {
+        replicated = true;
+        continue;
+      }
+      const int64_t flat = b.second * srcStrides[b.first];
+      for (unsigned d = 0; d < dstShape.size(); ++d)
+        if (flat >= dstStrides[d]) {
+          b = {d, flat / dstStrides[d]};
+          break;
+        }
+    }
+  };
+  map(src.reg);
+  map(src.lane);
+  map(src.warp);
+  if (replicated)
+    return nullptr;
+  UnitBases want = src;
+  std::sort(want.reg.begin(), want.reg.end());
+  // Per dim of the result, its lowest bits in registers, then lanes, then warps (the rest must
+  // be registers repeating the tile); the order is read off the lists in which the dims come.
+  const unsigned rank = static_cast<unsigned>(dstShape.size());
+  std::vector<unsigned> spt(rank, 1), tpw(rank, 1), wpc(rank, 1);
+  auto has = [](const std::vector<UnitBasis> &bases, unsigned d, int64_t v) {
+    return std::find(bases.begin(), bases.end(), UnitBasis{d, v}) != bases.end();
+  };
+  for (unsigned d = 0; d < rank; ++d) {
+    int64_t v = 1;
+    for (; has(src.reg, d, v); v *= 2)
+      spt[d] *= 2;
+    for (; has(src.lane, d, v); v *= 2)
+      tpw[d] *= 2;
+    for (; has(src.warp, d, v); v *= 2)
+      wpc[d] *= 2;
+  }
+  for (const std::vector<UnitBasis> *first : {&src.lane, &src.reg, &src.warp}) {
+    std::vector<unsigned> order;
+    auto note = [&](const std::vector<UnitBasis> &bases) {
+      for (const UnitBasis &b : bases)
+        if (std::find(order.begin(), order.end(), b.first) == order.end())
+          order.push_back(b.first);
+    };
+    note(*first);
+    note(src.lane);
+    note(src.reg);
+    note(src.warp);
+    for (unsigned d = rank; d-- > 0;)
+      if (std::find(order.begin(), order.end(), d) == order.end())
+        order.push_back(d);
+    // Lanes and warps must hold the same elements; registers may be renumbered.
+    const Layout *candidate = ctx.blocked(spt, tpw, wpc, order);
+    UnitBases got = blockedBases(candidate, dstShape);
+    std::sort(got.reg.begin(), got.reg.end());
+    if (got == want)
+      return candidate;
+  }
+  return nullptr;
+}
+
 namespace {
 
 /// Whether mma.sync computes a dot of `a` operands into `c` with `precision` on `target`.

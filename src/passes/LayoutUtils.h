@@ -45,6 +45,23 @@ const Layout *permuteBlocked(Context &ctx, const Layout *layout, const std::vect
 const Layout *inversePermuteBlocked(Context &ctx, const Layout *layout,
                                     const std::vector<int64_t> &order);
 
+/// The layout of `join(a, b)` when a and b have Blocked layout `layout`: the new minor dim of
+/// 2 in each thread's registers, so the join only renumbers registers. nullptr if not Blocked.
+const Layout *joinBlocked(Context &ctx, const Layout *layout);
+
+/// The inverse of joinBlocked: the layout of split(x)'s results when x has Blocked layout
+/// `layout` whose last dim is held in registers (2 per thread, one lane and warp along it);
+/// nullptr otherwise.
+const Layout *splitBlocked(Context &ctx, const Layout *layout);
+
+/// A Blocked layout of `dstShape` under which every thread holds the elements of
+/// `reshape(x, dstShape)` (row-major) that it holds of x, of shape `srcShape`, under Blocked
+/// `layout` — the reshape is then a renumbering of registers. nullptr if there is none, or if
+/// `layout` replicates elements across lanes or warps (not handled).
+const Layout *reshapeBlocked(Context &ctx, const Layout *layout,
+                             const std::vector<int64_t> &srcShape,
+                             const std::vector<int64_t> &dstShape);
+
 /// The #mma layout (mma.sync, version 2) `dot` should produce on `target`, or nullptr if the
 /// dot has no mma.sync form there (operand type, input_precision, shape): it then runs on FMA
 /// units. Warps are doubled onto M or N, whichever has more instruction tiles per warp left

@@ -321,6 +321,152 @@ def setup_histogram(v, cx):
     return Launch(grid=(1,), args=[x, out, n], outs=[Out(out, ref, base, exact=True)])
 
 
+# ---- shape builtins (tests/kernels/shape_ops.tt): flat outputs, each in a poisoned buffer
+def padded(x, shape):
+    """x zero-padded (at the end of each dim) to `shape`."""
+    out = torch.zeros(shape, dtype=x.dtype, device=x.device)
+    out[tuple(slice(0, s) for s in x.shape)] = x
+    return out
+
+
+def setup_trans(v, cx):
+    M, N = v["M"], v["N"]
+    x = randn(M, N)
+    y, base = guarded((N * M,), torch.float32, pad=(333,))
+    return Launch(grid=(cdiv(M, cx["BLOCK_M"]), cdiv(N, cx["BLOCK_N"])), args=[x, y, M, N],
+                  outs=[Out(y, x.t().reshape(-1), base, exact=True)])
+
+
+def setup_permute(v, cx):
+    n, A, B, C = v["n"], cx["A"], cx["B"], cx["C"]
+    blk = A * B * C
+    x = randn(n)
+    y, base = guarded((n,), torch.float32, pad=(333,))
+    ref = padded(x, (cdiv(n, blk) * blk,)).view(-1, A, B, C).permute(0, 3, 1, 2).reshape(-1)[:n]
+    return Launch(grid=(cdiv(n, blk),), args=[x, y, n], outs=[Out(y, ref, base, exact=True)])
+
+
+def setup_reshape(v, cx):
+    n, B, C = v["n"], cx["BLOCK"], cx["COLS"]
+    x = randn(n)
+    y, ybase = guarded((n,), torch.float32, pad=(333,))
+    rows = cdiv(n, C)
+    s, sbase = guarded((rows,), torch.float32, pad=(33,))
+    xp = padded(x.double(), (rows * C,)).view(rows, C)
+    cols = torch.arange(C, device=DEVICE, dtype=torch.float64) + 1
+    return Launch(grid=(cdiv(n, B),), args=[x, y, s, n],
+                  outs=[Out(y, (xp * cols).reshape(-1)[:n], ybase, rtol=1e-6),
+                        Out(s, xp.sum(1), sbase, rtol=1e-5)])
+
+
+def setup_join_split(v, cx):
+    n = v["n"]
+    a, b, p = randn(n), randn(n), randn(n, 2)
+    j, jbase = guarded((2 * n,), torch.float32, pad=(64,))
+    d, dbase = guarded((n,), torch.float32, pad=(64,))
+    i, ibase = guarded((2 * n,), torch.float32, pad=(64,))
+    ab = torch.stack([a, b], dim=1).reshape(-1)
+    return Launch(grid=(cdiv(n, cx["BLOCK"]),), args=[a, b, p, j, d, i, n],
+                  outs=[Out(j, ab, jbase, exact=True), Out(d, p[:, 0] - p[:, 1], dbase, exact=True),
+                        Out(i, ab, ibase, exact=True)])
+
+
+def setup_cat(v, cx):
+    n, B = v["n"], cx["BLOCK"]
+    a, b = randn(n), randn(n)
+    blocks = cdiv(n, B)
+    c, base = guarded((2 * B * blocks,), torch.float32, pad=(64,))
+    ap, bp = padded(a, (blocks * B,)).view(blocks, B), padded(b, (blocks * B,)).view(blocks, B)
+    return Launch(grid=(blocks,), args=[a, b, c, n],
+                  outs=[Out(c, torch.cat([ap, bp], dim=1).reshape(-1), base, exact=True)])
+
+
+def setup_sort_rows(v, cx):
+    M, N = v["M"], min(v["N"], cx["BLOCK_N"])
+    x = randn(M, N)
+    y, base = guarded((M * N,), torch.float32, pad=(99,))
+    ref = torch.sort(x, dim=1, descending=bool(cx["DESCENDING"])).values.reshape(-1)
+    return Launch(grid=(cdiv(M, cx["BLOCK_M"]),), args=[x, y, M, N],
+                  outs=[Out(y, ref, base, exact=True)])
+
+
+def setup_sort_i32(v, cx):
+    n = min(v["n"], cx["BLOCK"])
+    x = torch.randint(-(1 << 31), (1 << 31) - 1, (n,), dtype=torch.int32, device=DEVICE)
+    x[: n // 3] = x[n // 2: n // 2 + n // 3].clone()      # duplicates
+    y, base = guarded((n,), torch.int32, pad=(99,))
+    ref = torch.sort(x, descending=bool(cx["DESCENDING"])).values
+    return Launch(grid=(1,), args=[x, y, n], outs=[Out(y, ref, base, exact=True)])
+
+
+def setup_flip(v, cx):
+    M, N, BM, BN = v["M"], v["N"], cx["BLOCK_M"], cx["BLOCK_N"]
+    x = randn(M, N)
+    r, rbase = guarded((M * N,), torch.float32, pad=(99,))
+    c, cbase = guarded((M * N,), torch.float32, pad=(99,))
+    TM, TN = cdiv(M, BM), cdiv(N, BN)
+    tiles = padded(x, (TM * BM, TN * BN)).view(TM, BM, TN, BN)
+    back = lambda t: t.reshape(TM * BM, TN * BN)[:M, :N].reshape(-1)  # noqa: E731
+    return Launch(grid=(TM, TN), args=[x, r, c, M, N],
+                  outs=[Out(r, back(tiles.flip(3)), rbase, exact=True),
+                        Out(c, back(tiles.flip(1)), cbase, exact=True)])
+
+
+def setup_gather(v, cx):
+    M, N, K = v["M"], cx["N"], cx["K"]
+    src = randn(M, N)
+    idx = torch.randint(0, N, (M, K), dtype=torch.int32, device=DEVICE)
+    out, base = guarded((M * K,), torch.float32, pad=(99,))
+    ref = torch.gather(src, 1, idx.long()).reshape(-1)
+    return Launch(grid=(cdiv(M, cx["BLOCK_M"]),), args=[src, idx, out, M],
+                  outs=[Out(out, ref, base, exact=True)])
+
+
+def setup_dot_trans(v, cx):
+    M, N, K = v["M"], v["N"], v["K"]
+    a, b = randn(M, K, dtype=torch.float16), randn(N, K, dtype=torch.float16)
+    c, base = guarded((M * N,), torch.float32, pad=(99,))
+    ref = (a.double() @ b.double().t()).reshape(-1)
+    return Launch(grid=(cdiv(M, cx["DOT_M"]), cdiv(N, cx["DOT_N"])), args=[a, b, c, M, N, K],
+                  outs=[Out(c, ref, base, rtol=1e-5)])
+
+
+def setup_copy_i64(v, cx):
+    n = v["n"]
+    x = torch.randint(-128, 128, (n,), dtype=torch.int8, device=DEVICE)
+    y, base = guarded((n,), torch.int8, pad=(4096,))
+    ref = (x.to(torch.int16) + 1).to(torch.int8)       # wraps as the kernel's i8 add does
+    return Launch(grid=(cdiv(n, cx["BLOCK"]),), args=[x, y, n], outs=[Out(y, ref, base, exact=True)])
+
+
+SHAPE_2D = [{"M": m, "N": n} for m, n in ((1, 1), (7, 20), (33, 65), (100, 257))]
+SHAPE_1D = [{"n": n} for n in (1, 100, 1000, 4097)]
+SORT_ROWS = [{"M": m, "N": n} for m, n in ((1, 1), (5, 100), (9, 256), (3, 1024))]
+SORT_1D = [{"n": n} for n in (1, 77, 1000, 1024)]
+DOT_TRANS = [{"M": m, "N": n, "K": k} for m, n, k in ((1, 1, 1), (70, 33, 100), (200, 129, 64))]
+GATHER_ROWS = [{"M": m} for m in (1, 7, 100)]
+
+
+def shape_cases():
+    cases = []
+    for binary in ("shape_ops", "shape_ops_desc", "shape_ops_w8", "shape_ops_wide"):
+        cases += [
+            Case(binary + ".trans", binary, "trans_kernel", SHAPE_2D, setup_trans),
+            Case(binary + ".permute", binary, "permute_kernel", SHAPE_1D, setup_permute),
+            Case(binary + ".reshape", binary, "reshape_kernel", SHAPE_1D, setup_reshape),
+            Case(binary + ".join_split", binary, "join_split_kernel", SHAPE_1D, setup_join_split),
+            Case(binary + ".join_split_aligned", binary, "join_split_aligned_kernel", SHAPE_1D,
+                 setup_join_split),
+            Case(binary + ".cat", binary, "cat_kernel", SHAPE_1D, setup_cat),
+            Case(binary + ".sort_rows", binary, "sort_rows_kernel", SORT_ROWS, setup_sort_rows),
+            Case(binary + ".sort_i32", binary, "sort_i32_kernel", SORT_1D, setup_sort_i32),
+            Case(binary + ".flip", binary, "flip_kernel", SHAPE_2D, setup_flip),
+            Case(binary + ".gather", binary, "gather_kernel", GATHER_ROWS, setup_gather),
+            Case(binary + ".dot_trans", binary, "dot_trans_kernel", DOT_TRANS, setup_dot_trans),
+        ]
+    return cases
+
+
 # ---- memory-bound workloads (tests/kernels/workloads/): rows padded so strides are not the width
 def setup_softmax(v, cx):
     M, N = v["M"], min(v["N"], cx["BLOCK"])
@@ -410,6 +556,9 @@ CASES = [
     # device_print and device_assert (which must not fire): y = 2x; the lines go to the output.
     Case("print_assert", "debug_print", "print_assert_kernel", [{"n": n} for n in (1, 13)],
          setup_print_assert),
+    # 64-bit offsets: past 2^31 bytes (the program id is cast to int64 in the kernel).
+    Case("copy_i64", "copy_i64", "copy_i64_kernel", [{"n": n} for n in (1000, (1 << 31) + 1000)],
+         setup_copy_i64),
     # Memory-bound workloads: sizes not multiples of the block, padded rows.
     Case("softmax_4096", "softmax_4096", "softmax_kernel",
          [{"M": m, "N": n} for m, n in ((1, 1), (7, 1000), (130, 4096))], setup_softmax),
@@ -422,7 +571,7 @@ CASES = [
     Case("cross_entropy", "cross_entropy", "cross_entropy_fwd_kernel",
          [{"M": m, "N": n} for m, n in ((1, 1), (4, 1000), (16, 32768), (3, 40001))], setup_cross_entropy),
     Case("dropout", "dropout", "dropout_kernel", [{"n": n} for n in (1, 1000, 98437)], setup_dropout),
-] + dot_cases()
+] + dot_cases() + shape_cases()
 
 
 # ---------------------------------------------------------------------------------------------

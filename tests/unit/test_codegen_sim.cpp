@@ -975,3 +975,194 @@ kernel @atomics(%x: ptr<i32>, %hist: ptr<i32>, %acc: ptr<f32>, %olds: ptr<f32>,
   CHECK(lock == 1);
   CHECK(lockOld == std::vector<int32_t>{0, 1, 1});
 }
+
+namespace {
+
+/// A 1-D kernel over 256 f32 elements: loads x in layout #in, applies `body` (which reads %v
+/// and %w, the first and second halves as 128-element blocks in #half, and %i, i32 indices in
+/// #in), and stores %o (256 elements in #in) to out.
+std::string shapeKernel(const std::string &layouts, const std::string &body) {
+  return layouts + R"(
+#in = #blocked<spt = [2], tpw = [32], wpc = [4], order = [0]>
+#half = #blocked<spt = [1], tpw = [32], wpc = [4], order = [0]>
+kernel @shape(%x: ptr<f32>, %idx: ptr<i32>, %out: ptr<f32>) attributes {num_warps = 4} {
+  %r = arange {start = 0, end = 256} : tensor<256xi32, #in>
+  %xs = splat %x : tensor<256xptr<f32>, #in>
+  %px = addptr %xs, %r : tensor<256xptr<f32>, #in>
+  %v = load %px : tensor<256xf32, #in>
+  %is = splat %idx : tensor<256xptr<i32>, #in>
+  %pi = addptr %is, %r : tensor<256xptr<i32>, #in>
+  %i = load %pi : tensor<256xi32, #in>
+  %h = arange {start = 0, end = 128} : tensor<128xi32, #half>
+  %c128 = constant {value = 128} : tensor<128xi32, #half>
+  %h2 = add %h, %c128 : tensor<128xi32, #half>
+  %xh = splat %x : tensor<128xptr<f32>, #half>
+  %pa = addptr %xh, %h : tensor<128xptr<f32>, #half>
+  %pb = addptr %xh, %h2 : tensor<128xptr<f32>, #half>
+  %a = load %pa : tensor<128xf32, #half>
+  %b = load %pb : tensor<128xf32, #half>
+)" + body +
+         R"(
+  %os = splat %out : tensor<256xptr<f32>, #in>
+  %po = addptr %os, %r : tensor<256xptr<f32>, #in>
+  store %po, %o
+  return
+}
+)";
+}
+
+/// Runs a shapeKernel on x[i] = i and idx[i] = (i * 37) % 256; returns out.
+std::vector<float> runShape(const std::string &text, unsigned expectedShared) {
+  SimKernel k = build(text);
+  CHECK(k.info.sharedBytes == expectedShared);
+  std::vector<float> x(256), out(256, kSentinel);
+  std::vector<int32_t> idx(256);
+  for (int i = 0; i < 256; ++i) {
+    x[i] = static_cast<float>(i);
+    idx[i] = (i * 37) % 256;
+  }
+  k.launch({1, 1, 1}, {ptrArg(x.data()), ptrArg(idx.data()), ptrArg(out.data())});
+  return out;
+}
+
+} // namespace
+
+TEST_CASE("sim: trans and reshape, by renumbering registers and through shared memory") {
+  // out[16 i + j] = x[16 j + i]: reshape to 16x16, transpose, reshape back. #m keeps each
+  // thread's elements of #in (a register renumbering); #t is its permutation (so the trans is
+  // one too); #u is unrelated (the trans then goes through shared memory).
+  const std::string layouts = R"(
+#m = #blocked<spt = [1, 2], tpw = [4, 8], wpc = [4, 1], order = [1, 0]>
+#t = #blocked<spt = [2, 1], tpw = [8, 4], wpc = [1, 4], order = [0, 1]>
+#u = #blocked<spt = [1, 1], tpw = [2, 16], wpc = [2, 2], order = [1, 0]>)";
+  std::vector<float> expected(256);
+  for (int i = 0; i < 16; ++i)
+    for (int j = 0; j < 16; ++j)
+      expected[16 * i + j] = static_cast<float>(16 * j + i);
+  auto body = [](const std::string &transLayout) {
+    return R"(
+  %m = reshape %v : tensor<16x16xf32, #m>
+  %t = trans %m {order = [1, 0]} : tensor<16x16xf32, )" +
+           transLayout + R"(>
+  %o = reshape %t : tensor<256xf32, #in>)";
+  };
+  // #t: only the final reshape (from #t, whose threads hold columns) needs shared memory.
+  CHECK(runShape(shapeKernel(layouts, body("#t")), 1024) == expected);
+  CHECK(runShape(shapeKernel(layouts, body("#u")), 1024) == expected);
+  // A 3-D permute: (2, 8, 16) -> (16, 2, 8), reshaped back; out[16 a + 2 b + c]... computed.
+  const std::string permute = R"(
+  %m = reshape %v : tensor<2x8x16xf32, #p>
+  %t = trans %m {order = [2, 0, 1]} : tensor<16x2x8xf32, #q>
+  %o = reshape %t : tensor<256xf32, #in>)";
+  std::vector<float> permuted(256);
+  for (int c = 0; c < 16; ++c)
+    for (int a = 0; a < 2; ++a)
+      for (int b = 0; b < 8; ++b)
+        permuted[c * 16 + a * 8 + b] = static_cast<float>(a * 128 + b * 16 + c);
+  CHECK(runShape(shapeKernel(R"(
+#p = #blocked<spt = [1, 1, 2], tpw = [1, 4, 8], wpc = [2, 2, 1], order = [2, 1, 0]>
+#q = #blocked<spt = [1, 1, 1], tpw = [8, 2, 2], wpc = [1, 1, 4], order = [0, 2, 1]>)",
+                             permute),
+                 1024) == permuted);
+}
+
+TEST_CASE("sim: join, split, interleave and cat") {
+  // x[0:128] = a, x[128:256] = b.
+  std::vector<float> interleaved(256), swapped(256), x(256);
+  for (int i = 0; i < 128; ++i) {
+    interleaved[2 * i] = static_cast<float>(i);
+    interleaved[2 * i + 1] = static_cast<float>(128 + i);
+    swapped[i] = static_cast<float>(128 + i);
+    swapped[128 + i] = static_cast<float>(i);
+  }
+  for (int i = 0; i < 256; ++i)
+    x[i] = static_cast<float>(i);
+  const std::string layouts = R"(
+#j = #blocked<spt = [1, 2], tpw = [32, 1], wpc = [4, 1], order = [1, 0]>
+#k = #blocked<spt = [1, 1], tpw = [16, 2], wpc = [4, 1], order = [1, 0]>)";
+  // join into registers (#j: one pair per thread) and the reshape to #in (two consecutive
+  // elements per thread: the same ones) make interleave a register renumbering.
+  CHECK(runShape(shapeKernel(layouts, R"(
+  %j = join %a, %b : tensor<128x2xf32, #j>
+  %o = reshape %j : tensor<256xf32, #in>)"),
+                 0) == interleaved);
+  // join along lanes (#k): through shared memory.
+  CHECK(runShape(shapeKernel(layouts, R"(
+  %j = join %a, %b : tensor<128x2xf32, #k>
+  %o = reshape %j : tensor<256xf32, #in>)"),
+                 1024) == interleaved);
+  // split of the interleaved block, then cat of the halves swapped: x rotated by 128.
+  for (const char *l : {"#j", "#k"}) {
+    CAPTURE(l);
+    CHECK(runShape(shapeKernel(layouts, std::string(R"(
+  %j = reshape %v : tensor<128x2xf32, )") + l +
+                                            R"(>
+  %e, %f = split %j : tensor<128xf32, #half>, tensor<128xf32, #half>
+  %o1 = cat %f, %e : tensor<256xf32, #half>
+  %o = convert_layout %o1 : tensor<256xf32, #in>)"),
+                   1024) == [&] {
+      // split of reshape(x) gives the even and odd elements.
+      std::vector<float> r(256);
+      for (int i = 0; i < 128; ++i) {
+        r[i] = static_cast<float>(2 * i + 1);
+        r[128 + i] = static_cast<float>(2 * i);
+      }
+      return r;
+    }());
+  }
+  // cat of the two halves is x itself: into #in through shared memory, into #half (the
+  // operands' layout, one more register) by renumbering (the shared memory is the convert's).
+  CHECK(runShape(shapeKernel(layouts, R"(
+  %o = cat %a, %b : tensor<256xf32, #in>)"),
+                 1024) == x);
+  CHECK(runShape(shapeKernel(layouts, R"(
+  %c = cat %a, %b : tensor<256xf32, #half>
+  %o = convert_layout %c : tensor<256xf32, #in>)"),
+                 1024) == x);
+  CHECK(runShape(shapeKernel(layouts, R"(
+  %o = cat %b, %a : tensor<256xf32, #in>)"),
+                 1024) == swapped);
+}
+
+TEST_CASE("sim: gather within each thread's registers") {
+  // 128 rows of 2, each row in one thread (as #in holds pairs): selects, no shared memory.
+  // out[2 r + c] = x[2 r + idx[2 r + c] % 2].
+  std::vector<float> expected(256);
+  for (int i = 0; i < 256; ++i)
+    expected[i] = static_cast<float>((i & ~1) + ((i * 37) % 256) % 2);
+  CHECK(runShape(shapeKernel(R"(
+#r = #blocked<spt = [1, 2], tpw = [32, 1], wpc = [4, 1], order = [1, 0]>)",
+                             R"(
+  %v2 = reshape %v : tensor<128x2xf32, #r>
+  %i2 = reshape %i : tensor<128x2xi32, #r>
+  %g = gather %v2, %i2 {axis = 1} : tensor<128x2xf32, #r>
+  %o = reshape %g : tensor<256xf32, #in>)"),
+                 0) == expected);
+}
+
+TEST_CASE("sim: gather through shared memory") {
+  // out[i] = x[idx[i]] (the index has the result's layout, as the verifier requires).
+  std::vector<float> expected(256);
+  for (int i = 0; i < 256; ++i)
+    expected[i] = static_cast<float>((i * 37) % 256);
+  CHECK(runShape(shapeKernel("", R"(
+  %o = gather %v, %i {axis = 0} : tensor<256xf32, #in>)"),
+                 1024) == expected);
+  // Along axis 1 of a 16x16 block whose source has another layout than the index:
+  // out[16 r + c] = x[16 r + idx[16 r + c] % 16].
+  std::vector<float> rows(256);
+  for (int r = 0; r < 16; ++r)
+    for (int c = 0; c < 16; ++c)
+      rows[16 * r + c] = static_cast<float>(16 * r + ((16 * r + c) * 37 % 256) % 16);
+  CHECK(runShape(shapeKernel(R"(
+#m = #blocked<spt = [1, 2], tpw = [4, 8], wpc = [4, 1], order = [1, 0]>
+#n = #blocked<spt = [1, 1], tpw = [16, 2], wpc = [1, 4], order = [0, 1]>)",
+                             R"(
+  %v2 = reshape %v : tensor<16x16xf32, #n>
+  %i2 = reshape %i : tensor<16x16xi32, #m>
+  %c15 = constant {value = 15} : tensor<16x16xi32, #m>
+  %i3 = and %i2, %c15 : tensor<16x16xi32, #m>
+  %g = gather %v2, %i3 {axis = 1} : tensor<16x16xf32, #m>
+  %o = reshape %g : tensor<256xf32, #in>)"),
+                 1024) == rows);
+}
