@@ -63,7 +63,7 @@ for l in "${libs[@]}"; do libpaths+=("$bdir/$l"); done
 build_one() { # TARGET: compile and link fuzz_TARGET unless it is newer than what it is made of
   local t="$1" src="fuzz/fuzz_$1.cpp" out="$bdir/fuzz_$1"
   [ -f "$src" ] || { echo "fuzz/build.sh: no target $t ($src)" >&2; return 1; }
-  if [ -x "$out" ] && [ -z "$(find "$src" fuzz/FuzzCommon.h fuzz/FuzzIR.h "${libpaths[@]}" -newer "$out" 2>/dev/null)" ]; then
+  if [ -x "$out" ] && [ -z "$(find "$src" fuzz/FuzzCommon.h "${libpaths[@]}" -newer "$out" 2>/dev/null)" ]; then
     return 0
   fi
   echo "fuzz/build.sh: linking $out"

@@ -72,10 +72,10 @@ private:
   // ---- LowerMemory.cpp
   bool lowerLoad(const Operation &op);
   bool lowerStore(const Operation &op);
-  /// Elements per access for a load/store of `type`: its `vec` attribute clamped to the
-  /// layout's contiguous registers and the widest access.
-  unsigned accessWidth(const Operation &op, const Type *type, const LinearLayout &ll,
-                       std::string_view attr = "vec");
+  /// Elements per access for a load/store of `type`: the `requested` width (its `vec` or
+  /// `vec_unmasked`, ir/MemoryAttrs.h) clamped to the layout's contiguous registers and the
+  /// widest access.
+  unsigned accessWidth(int64_t requested, const Type *type, const LinearLayout &ll);
   /// The conjunction of `mask[first, first + count)`.
   llvm::Value *allOf(const Regs &mask, size_t first, unsigned count);
   bool memoryHints(const Operation &op, bool isStore, MemoryHints &hints);

@@ -226,15 +226,6 @@ int Compilation::loadInput(std::unique_ptr<Module> &module, uint32_t &fileId) {
       flushDiagnostics();
       return kExitInputError;
     }
-    // The IR carries its own launch parameters; the command line overrides them.
-    for (auto &fn : module->functions()) {
-      if (opts_.numWarps)
-        fn->numWarps = *opts_.numWarps;
-      if (opts_.numStages)
-        fn->numStages = *opts_.numStages;
-      if (opts_.numCtas)
-        fn->numCtas = *opts_.numCtas;
-    }
     if (!opts_.kernels.empty()) {
       for (const std::string &k : opts_.kernels)
         if (!module->lookup(k))
@@ -252,18 +243,20 @@ int Compilation::loadInput(std::unique_ptr<Module> &module, uint32_t &fileId) {
     fo.kernels = opts_.kernels;
     fo.signature = opts_.signature;
     fo.maxLoweredStatements = opts_.maxStatements;
-    if (opts_.numWarps)
-      fo.numWarps = *opts_.numWarps;
-    if (opts_.numStages)
-      fo.numStages = *opts_.numStages;
-    if (opts_.numCtas)
-      fo.numCtas = *opts_.numCtas;
     module = compileToTileIR(sources_, fileId, ctx_, fo, diags_);
     times_.add("front end", secondsSince(start));
     if (!module || diags_.hasErrors()) {
       flushDiagnostics();
       return kExitInputError;
     }
+  }
+  // The one place the command line's launch knobs reach the kernels (IR text carries its own;
+  // the front end gives the defaults); each kernel's configuration is checked here, before any
+  // pass, against the knobs' ranges and the target's thread limit.
+  if (!applyLaunchOverrides(*module, opts_.launchOverrides, target_.warpSize,
+                            target_.maxThreadsPerBlock, diags_)) {
+    flushDiagnostics();
+    return kExitInputError;
   }
   flushDiagnostics(); // warnings
   if (opts_.verifyEach && !opts_.inputIsIR && !verifyModule(*module, diags_))
@@ -703,6 +696,10 @@ ToolchainOptions Compilation::toolchainOptions() {
 int runDriver(const DriverOptions &options, std::ostream &err) {
   if (options.showVersion) {
     std::cout << versionText(options.ptxas);
+    return kExitSuccess;
+  }
+  if (options.listPasses) {
+    std::cout << passListText();
     return kExitSuccess;
   }
   Compilation c(options, err);

@@ -244,8 +244,14 @@ private:
   int run() {
     const std::array<int64_t, 3> grid = parseGrid(opts_.grid);
     FrontendOptions fo;
-    for (const std::string &d : opts_.defines)
-      fo.defines.push_back(nameValue(d, "-D"));
+    for (const std::string &d : opts_.defines) {
+      auto [name, value] = nameValue(d, "-D");
+      std::string error;
+      if (!takeLaunchDefine(name, value, launchOverrides_, error))
+        fo.defines.emplace_back(name, value);
+      else if (!error.empty())
+        throw UsageError{error};
+    }
     fo.includeDirs = opts_.includeDirs;
     if (!opts_.kernel.empty())
       fo.kernels.push_back(opts_.kernel);
@@ -336,6 +342,9 @@ private:
       if (!module || diags_.hasErrors())
         throw CompilationAborted();
     }
+    if (!applyLaunchOverrides(*module, launchOverrides_, target_.warpSize,
+                              target_.maxThreadsPerBlock, diags_))
+      throw CompilationAborted();
     flushDiagnostics(); // warnings
     return module;
   }
@@ -534,6 +543,7 @@ private:
   DiagnosticEngine diags_;
   Context ctx_;
   TargetInfo target_;
+  std::vector<LaunchOverride> launchOverrides_; ///< -D num_warps=N etc.
 };
 
 } // namespace
