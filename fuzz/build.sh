@@ -30,8 +30,8 @@ targets=("$@")
 
 if [ "${TRITONC_FUZZ_FAST:-0}" = 1 ]; then mode=fuzz-fast sanitizers=undefined; else mode=asan sanitizers=address,undefined; fi
 san=(-fsanitize="$sanitizers" -fno-sanitize-recover=undefined -fno-omit-frame-pointer)
-libs=(src/frontend/libtritonc_frontend.a src/passes/libtritonc_passes.a src/ir/libtritonc_ir.a
-      src/support/libtritonc_support.a)
+libs=(src/frontend/libtritonc_frontend.a src/passes/libtritonc_passes.a
+      src/layout/libtritonc_layout.a src/ir/libtritonc_ir.a src/support/libtritonc_support.a)
 # The run_args target also needs the interpreter and the driver's `tritonc run` parsers (the
 # objects it pulls from them use no LLVM).
 if [[ " ${targets[*]} " == *" run_args "* ]]; then
