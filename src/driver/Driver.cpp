@@ -108,17 +108,6 @@ private:
   std::vector<std::pair<std::string, double>> rows_;
 };
 
-/// Colour only for a terminal, and never when NO_COLOR is set or TERM=dumb (tests pipe stderr,
-/// so FileCheck never sees escape codes).
-bool useColor() {
-  if (!::isatty(STDERR_FILENO))
-    return false;
-  if (std::getenv("NO_COLOR"))
-    return false;
-  const char *term = std::getenv("TERM");
-  return !(term && std::strcmp(term, "dumb") == 0);
-}
-
 /// The output path the user gets when -o is absent: STEM.cubin (STEM.hsaco for AMD) for a
 /// binary, like nvcc -cubin; standard output for the text forms.
 std::string outputPath(const DriverOptions &o, const TargetInfo &target) {
@@ -134,7 +123,7 @@ std::string outputPath(const DriverOptions &o, const TargetInfo &target) {
 class Compilation {
 public:
   Compilation(const DriverOptions &options, std::ostream &err)
-      : opts_(options), err_(err), color_(useColor()) {}
+      : opts_(options), err_(err), color_(stderrWantsColor()) {}
 
   /// run() with CompilationAborted (a layer giving up after reporting) turned into exit 1.
   /// The --time-passes report follows, whatever the outcome.

@@ -215,8 +215,7 @@ uint64_t parseScalar(const std::string &text, const Type *type, const std::strin
 class Runner {
 public:
   Runner(const RunOptions &options, std::ostream &out, std::ostream &err)
-      : opts_(options), out_(out), err_(err),
-        color_(&err == &std::cerr && ::isatty(STDERR_FILENO) && !std::getenv("NO_COLOR")) {}
+      : opts_(options), out_(out), err_(err), color_(&err == &std::cerr && stderrWantsColor()) {}
 
   int execute() {
     try {
