@@ -30,8 +30,8 @@ targets=("$@")
 
 if [ "${TRITONC_FUZZ_FAST:-0}" = 1 ]; then mode=fuzz-fast sanitizers=undefined; else mode=asan sanitizers=address,undefined; fi
 san=(-fsanitize="$sanitizers" -fno-sanitize-recover=undefined -fno-omit-frame-pointer)
-libs=(src/frontend/libtritonc_frontend.a src/passes/libtritonc_passes.a src/ir/libtritonc_ir.a
-      src/support/libtritonc_support.a)
+libs=(src/frontend/libtritonc_frontend.a src/passes/libtritonc_passes.a
+      src/layout/libtritonc_layout.a src/ir/libtritonc_ir.a src/support/libtritonc_support.a)
 # The run_args target also needs the interpreter and the driver's `tritonc run` parsers (the
 # objects it pulls from them use no LLVM).
 if [[ " ${targets[*]} " == *" run_args "* ]]; then
@@ -63,7 +63,7 @@ for l in "${libs[@]}"; do libpaths+=("$bdir/$l"); done
 build_one() { # TARGET: compile and link fuzz_TARGET unless it is newer than what it is made of
   local t="$1" src="fuzz/fuzz_$1.cpp" out="$bdir/fuzz_$1"
   [ -f "$src" ] || { echo "fuzz/build.sh: no target $t ($src)" >&2; return 1; }
-  if [ -x "$out" ] && [ -z "$(find "$src" fuzz/FuzzCommon.h fuzz/FuzzIR.h "${libpaths[@]}" -newer "$out" 2>/dev/null)" ]; then
+  if [ -x "$out" ] && [ -z "$(find "$src" fuzz/FuzzCommon.h "${libpaths[@]}" -newer "$out" 2>/dev/null)" ]; then
     return 0
   fi
   echo "fuzz/build.sh: linking $out"

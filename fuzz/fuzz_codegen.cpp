@@ -9,7 +9,6 @@
 // input on which LLVM itself aborts. ptxas and the math library are not run (no external tools,
 // no files). Seeds: fuzz/corpus/passes (the repository's IR and the IR the corpus kernels print).
 #include "FuzzCommon.h"
-#include "FuzzIR.h"
 #include "codegen/Codegen.h"
 #include "ir/Parser.h"
 #include "ir/Printer.h"
@@ -52,9 +51,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
 
   TargetInfo info;
   std::string error;
-  if (!lookupTarget("sm_90a", info, error))
+  if (!targetInfoForArch("sm_90a", info, error))
     fuzz::oracleFailed("sm_90a is not a known target", error);
-  if (!fuzz::isGpuIR(*module)) {
+  if (irLevel(*module) != IRLevel::Gpu) {
     std::vector<std::string_view> passes = pipeline("tile", info);
     for (std::string_view p : pipeline("gpu", info))
       passes.push_back(p);

@@ -11,6 +11,7 @@
 // lowering. Seeds: fuzz/corpus/frontend (the repository's .tt files).
 #include "FuzzCommon.h"
 #include "frontend/Frontend.h"
+#include "ir/LaunchConfig.h"
 #include "ir/Parser.h"
 #include "ir/Printer.h"
 #include "ir/Verifier.h"
@@ -26,7 +27,8 @@ bool isPow2(unsigned v) { return v != 0 && (v & (v - 1)) == 0; }
 
 /// Applies the flags of the input's `# FUZZ-FLAGS:` and `# ACCEPT-FLAGS:` lines to `options`,
 /// validated as the driver validates them (src/driver/Options.cpp).
-void applyFlagLines(std::string_view text, FrontendOptions &options) {
+void applyFlagLines(std::string_view text, FrontendOptions &options,
+                    std::vector<std::pair<LaunchKnob, unsigned>> &launch) {
   size_t pos = 0;
   while (pos < text.size()) {
     size_t end = text.find('\n', pos);
@@ -75,12 +77,14 @@ void applyFlagLines(std::string_view text, FrontendOptions &options) {
         if (v.empty() || v.size() > 3 || v.find_first_not_of("0123456789") != std::string::npos)
           continue;
         n = static_cast<unsigned>(std::stoul(v));
+        // Launch knobs are not the front end's: set on the kernels afterwards, as the driver's
+        // applyLaunchOverrides does.
         if (w == "--num-warps" && isPow2(n) && n <= 32)
-          options.numWarps = n, ++i;
+          launch.emplace_back(LaunchKnob::NumWarps, n), ++i;
         else if (w == "--num-stages" && n >= 1 && n <= 16)
-          options.numStages = n, ++i;
+          launch.emplace_back(LaunchKnob::NumStages, n), ++i;
         else if (w == "--num-ctas" && isPow2(n) && n <= 16)
-          options.numCtas = n, ++i;
+          launch.emplace_back(LaunchKnob::NumCtas, n), ++i;
       }
     }
   }
@@ -94,9 +98,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                                     std::string(reinterpret_cast<const char *>(data), size));
   Context ctx;
   FrontendOptions options;
-  applyFlagLines(sources.file(fileId).text, options);
+  std::vector<std::pair<LaunchKnob, unsigned>> launch;
+  applyFlagLines(sources.file(fileId).text, options, launch);
   DiagnosticEngine diags;
   std::unique_ptr<Module> module = compileToTileIR(sources, fileId, ctx, options, diags);
+  if (module)
+    for (auto &fn : module->functions())
+      for (auto [knob, value] : launch)
+        fn->set(knob, value);
   std::string rendered = fuzz::renderDiagnostics(diags, sources);
   if (!module) {
     fuzz::check(diags.hasErrors(), "compileToTileIR returned nullptr without an error");

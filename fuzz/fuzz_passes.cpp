@@ -7,7 +7,6 @@
 // verify after pass ..."), or fail silently; GPU IR that comes out must print, parse back and print
 // the same. Seeds: fuzz/corpus/passes (the same IR files as parse_ir).
 #include "FuzzCommon.h"
-#include "FuzzIR.h"
 #include "ir/Parser.h"
 #include "ir/Printer.h"
 #include "ir/Verifier.h"
@@ -61,7 +60,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (!module)
       return 0;
     // Tile IR: the whole pipeline. GPU IR: the GPU pipeline's passes that take GPU IR.
-    bool gpu = fuzz::isGpuIR(*module);
+    bool gpu = irLevel(*module) == IRLevel::Gpu;
     std::vector<std::string_view> passes;
     if (!gpu)
       passes = pipeline("tile", target);

@@ -12,12 +12,14 @@
 # (fuzz/make_corpus.sh) and replays the saved crash inputs of tests/robustness/crashes/<target>/
 # (each must now run cleanly). Fuzzing then starts from the seeds plus the corpus grown by earlier
 # runs (BUILD/work/<target>/). It fails on any crash, sanitizer report (ASan, UBSan), leak,
-# uncaught exception, oracle failure (fuzz/FuzzCommon.h), input slower than 2 s or RSS over 2 GiB.
+# uncaught exception, oracle failure (fuzz/FuzzCommon.h), input slower than 2 s (20 s for codegen) or
+# RSS over 2 GiB.
 # Failing inputs land in BUILD/artifacts/<target>/; with --save each is minimized and copied to
 # tests/robustness/crashes/<target>/ as a regression input.
 #
 # Options: --time S (seconds per target in --smoke, default 30), --save, --no-build,
-#   --timeout S (the per-input limit: 2 s in --smoke and --regress; 10 s in --campaign, which runs
+#   --timeout S (the per-input limit, ten times that for codegen: 2 s in --smoke and --regress; 10 s
+#   in --campaign, which runs
 #   niced beside other work on a small machine, where a starved process can pass 2 s of wall time
 #   on an input that takes 0.2 s of CPU),
 #   --fast (campaign only): fuzz with a build under UBSan alone with edge coverage only (the
@@ -91,8 +93,13 @@ done
 
 max_len() { case "$1" in parse_ir|passes|codegen) echo 65536 ;; run_args) echo 4096 ;; *) echo 16384 ;; esac; }
 dict() { case "$1" in parse_ir|passes|codegen) echo "$bdir/ir.dict" ;; run_args) echo fuzz/run_args.dict ;; *) echo fuzz/tt.dict ;; esac; }
+# codegen runs LLVM's optimizer and NVPTX backend (not instrumented, but slowed by the
+# instrumented callers and the allocator) on whole seed kernels: a 128x128 matmul compiled in two
+# alignment versions takes about 10 s of wall time under ASan, so its inputs get 10x the limit.
+# The limit still catches hangs.
+input_timeout() { case "$1" in codegen) echo $((timeout * 10)) ;; *) echo "$timeout" ;; esac; }
 common_flags() { # the limits every run shares
-  echo "-timeout=$timeout -rss_limit_mb=2048 -malloc_limit_mb=2048 -max_len=$(max_len "$1") -dict=$(dict "$1")"
+  echo "-timeout=$(input_timeout "$1") -rss_limit_mb=2048 -malloc_limit_mb=2048 -max_len=$(max_len "$1") -dict=$(dict "$1")"
 }
 
 status=0

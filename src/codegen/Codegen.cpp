@@ -86,33 +86,9 @@ bool emitAssembly(const llvm::Module &module, const Target &target, std::string 
   return false;
 }
 
-bool assemble(const Target &target, const std::string &ptx, std::string &cubin,
-              DiagnosticEngine &diags) {
-  if (!target.info().isCuda()) {
-    diags.error({}, "assembling PTX needs an NVIDIA target, not " + target.archName());
-    return false;
-  }
-  return runPtxas(target.info(), target.toolchain(), ptx, cubin, diags);
-}
-
 bool emitBinary(const llvm::Module &module, const Target &target, std::string &binary,
                 DiagnosticEngine &diags, std::string *assembly) {
   return target.emitBinary(module, binary, assembly, diags);
-}
-
-bool compileModule(const Module &module, const Target &target, int optLevel, bool wantLLVMIR,
-                   CompiledModule &out, DiagnosticEngine &diags) {
-  llvm::LLVMContext ctx;
-  std::unique_ptr<llvm::Module> llvmModule;
-  if (!emitLLVM(module, target, ctx, llvmModule, out.kernels, diags) ||
-      !linkMathLibrary(*llvmModule, target, diags) ||
-      !optimize(*llvmModule, target, optLevel, diags))
-    return false;
-  if (wantLLVMIR) {
-    llvm::raw_string_ostream os(out.llvmIR);
-    llvmModule->print(os, nullptr);
-  }
-  return emitBinary(*llvmModule, target, out.binary, diags, &out.assembly);
 }
 
 } // namespace tritonc

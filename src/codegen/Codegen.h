@@ -1,6 +1,8 @@
 // Code generation: GPU IR (every block carries a Blocked or Slice layout) → LLVM IR → the
 // target's optimizer → PTX / AMDGPU object → cubin / hsaco. The steps are separate calls so the
-// driver can stop after any of them (--emit=llvm, --emit=ptx); compileModule runs them all.
+// driver can stop after any of them (--emit-llvm, -S): emitLLVM, linkMathLibrary, optimize,
+// then emitAssembly or emitBinary (the Target's one entry point from an optimized module to a
+// binary, running ptxas or ld.lld); packFatbin packs NVIDIA binaries of several archs.
 //
 // What lowering expects of its input (the layout passes guarantee it):
 //   - every block value has a layout; its lanes cover the target's warp size and its warps the
@@ -15,8 +17,9 @@
 // (NVIDIA), barrier, for, if, while. Any other op is a located error ("'dot' is not supported
 // yet for sm_90a").
 // Shared memory (convert_layout, reduce and scan across warps, histogram, atomics whose old
-// values are used) is one dynamic buffer, `global_smem`, as in Triton: launch with
-// KernelInfo::sharedBytes.
+// values are used, dot operands staged for ldmatrix) is one dynamic buffer, `global_smem`, as
+// in Triton: launch with KernelInfo::sharedBytes. Each op's offset in it comes from the
+// allocation analysis (passes/Allocation.h), run before the kernel is lowered.
 #pragma once
 
 #include "codegen/Target.h"
@@ -73,25 +76,21 @@ bool optimize(llvm::Module &module, const Target &target, int optLevel, Diagnost
 bool emitAssembly(const llvm::Module &module, const Target &target, std::string &assembly,
                   DiagnosticEngine &diags);
 
-/// NVIDIA only: ptxas on PTX text → cubin bytes (ptxas's output in the diagnostics).
-bool assemble(const Target &target, const std::string &ptx, std::string &cubin,
-              DiagnosticEngine &diags);
-
 /// The loadable binary (cubin / hsaco) of an optimized module; `assembly`, if given, gets
 /// the PTX / AMDGPU assembly on the way.
 bool emitBinary(const llvm::Module &module, const Target &target, std::string &binary,
                 DiagnosticEngine &diags, std::string *assembly = nullptr);
 
-/// Everything compileModule produces.
-struct CompiledModule {
-  std::string llvmIR;   ///< optimized LLVM IR text (only if asked for)
-  std::string assembly; ///< PTX / AMDGPU assembly
-  std::string binary;   ///< cubin / hsaco
-  std::vector<KernelInfo> kernels;
+/// One image of a fatbin: a cubin or the PTX for one NVIDIA arch.
+struct FatbinImage {
+  std::string sm; ///< "80", "90a"
+  bool isPtx = false;
+  std::string bytes;
 };
 
-/// emitLLVM → linkMathLibrary → optimize → emitBinary in one call.
-bool compileModule(const Module &module, const Target &target, int optLevel, bool wantLLVMIR,
-                   CompiledModule &out, DiagnosticEngine &diags);
+/// The toolkit's fatbinary on `images` → one fatbin (found and run as toolchain tools are:
+/// findFatbinary, runTool; failures are toolchain errors in `diags`).
+bool packFatbin(const std::vector<FatbinImage> &images, const ToolchainOptions &toolchain,
+                std::string &fatbin, DiagnosticEngine &diags);
 
 } // namespace tritonc

@@ -71,12 +71,9 @@ bool KernelLowering::lowerAtomic(const Operation &op) {
     const int64_t elemBytes =
         static_cast<int64_t>(module_.getDataLayout().getTypeAllocSize(memTy).getFixedValue());
     const int64_t bytes = type->isBlock() ? type->numElements() * elemBytes : elemBytes;
-    if (bytes > target_.info().sharedMemoryBytes)
-      return error(op, "atomic on " + type->str() + " needs " + std::to_string(bytes) +
-                           " bytes of shared memory to share its old values; " +
-                           target_.archName() + " has " +
-                           std::to_string(target_.info().sharedMemoryBytes));
-    llvm::Value *base = sharedScratch(bytes);
+    llvm::Value *base = sharedScratch(op, bytes);
+    if (!base)
+      return false;
     auto slot = [&](unsigned r) -> llvm::Value * {
       if (!ll)
         return base;

@@ -10,11 +10,11 @@
 // mma.sync (the accumulator in an #mma layout, the operands in #dot_op layouts; the
 // accelerate-matmul pass sets this up): for every 16x8 accumulator tile a thread's registers
 // cover and every K step of one instruction, the operand registers are packed into 32-bit
-// words in the fragment order of ir/MmaLayout.h and one `mma.sync.aligned.m16n8kK.row.col`
+// words in the fragment order of layout/MmaLayout.h and one `mma.sync.aligned.m16n8kK.row.col`
 // is emitted (f16/bf16 k16, tf32 k8, s8 and fp8 k32).
 #include "codegen/Lowering.h"
 
-#include "ir/MmaLayout.h"
+#include "layout/MmaLayout.h"
 
 #include <llvm/IR/InlineAsm.h>
 #include <llvm/IR/Intrinsics.h>
@@ -33,17 +33,6 @@ std::map<Coord, unsigned> registerIndex(const LinearLayout &ll) {
   for (unsigned r = 0; r < ll.numRegisters(); ++r)
     index.emplace(ll.registerCoord(r), r);
   return index;
-}
-
-/// `bases` with their component along `dim` zeroed.
-std::vector<Coord> project(std::vector<Coord> bases, unsigned dim) {
-  for (Coord &b : bases)
-    b[dim] = 0;
-  return bases;
-}
-
-bool isZero(const Coord &c) {
-  return std::all_of(c.begin(), c.end(), [](int64_t v) { return v == 0; });
 }
 
 } // namespace
@@ -66,19 +55,8 @@ bool KernelLowering::lowerFmaDot(const Operation &op) {
   const int64_t K = aTy->shape()[nDim];
 
   // Each thread's accumulator rows with all of K (A), its columns with all of K (B).
-  auto operandLayout = [&](const Type *ty, unsigned dropDim, unsigned kDim) {
-    std::vector<Coord> reg = project(cL->regBases(), dropDim);
-    for (int64_t k = 1; k < K; k *= 2) {
-      Coord c(rank, 0);
-      c[kDim] = k;
-      reg.push_back(c);
-    }
-    std::erase_if(reg, isZero);
-    return LinearLayout(ty->shape(), std::move(reg), project(cL->laneBases(), dropDim),
-                        project(cL->warpBases(), dropDim));
-  };
-  const LinearLayout &aF = derivedLayout(operandLayout(aTy, nDim, nDim));
-  const LinearLayout &bF = derivedLayout(operandLayout(bTy, mDim, mDim));
+  const LinearLayout &aF = derivedLayout(fmaDotOperandLayout(*cL, aTy->shape(), 0));
+  const LinearLayout &bF = derivedLayout(fmaDotOperandLayout(*cL, bTy->shape(), 1));
   Regs aRegs = relayout(op, aTy, *aL, aF, regs(op.operand(0)));
   if (aRegs.empty())
     return false;
@@ -353,13 +331,10 @@ bool KernelLowering::lowerMmaDot(const Operation &op) {
     opnd[0].cache.clear();
     opnd[1].cache.clear();
   }
-  for (unsigned i = 0; i < 2; ++i)
-    if (auto it = stagedBytes_.find(op.operand(i)); it != stagedBytes_.end()) {
-      sharedPending_ -= it->second;
-      stagedBytes_.erase(it);
-      stagedOperands_.erase(op.operand(i));
-      stagedPairStride_.erase(op.operand(i));
-    }
+  for (unsigned i = 0; i < 2; ++i) {
+    stagedOperands_.erase(op.operand(i));
+    stagedPairStride_.erase(op.operand(i));
+  }
   bind(op.result(), std::move(acc));
   return true;
 }

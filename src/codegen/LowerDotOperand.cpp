@@ -15,6 +15,7 @@
 // l / 8. When the stored rows run along K (A with K contiguous, B with K contiguous) the plain
 // form gives each thread its fragment; when they run along M or N, `.trans` does.
 #include "codegen/Lowering.h"
+#include "layout/MmaLayout.h"
 
 #include <llvm/IR/IntrinsicsNVPTX.h>
 
@@ -27,36 +28,19 @@ unsigned log2Of(int64_t v) {
     ++n;
   return n;
 }
-LinearLayout::Coord unit(unsigned rank, unsigned dim, int64_t v) {
-  LinearLayout::Coord c(rank, 0);
-  c[dim] = v;
-  return c;
-}
 } // namespace
 
 bool KernelLowering::canUseLdmatrix(const Type *type, const LinearLayout &dst) const {
-  const Layout *l = type->layout();
-  if (!target_.info().isCuda() || target_.info().computeCapability < 80 || !l ||
-      !l->isDotOperand() || l->kWidth() != 2 || type->rank() != 2 ||
-      type->scalarType()->bitWidth() != 16)
-    return false;
-  // The fragment's first register bases, as ir/MmaLayout.h spells them.
-  const unsigned kDim = l->opIdx() == 0 ? 1 : 0;
-  const auto &reg = dst.regBases();
-  if (l->opIdx() == 0)
-    return reg.size() >= 3 && reg[0] == unit(2, kDim, 1) && reg[1] == unit(2, 0, 8) &&
-           reg[2] == unit(2, kDim, 8);
-  return reg.size() >= 2 && reg[0] == unit(2, kDim, 1) && reg[1] == unit(2, kDim, 8);
+  return ldmatrixCanLoad(type, dst, target_.info());
 }
 
 Regs KernelLowering::ldmatrixOperand(const Operation &op, const Type *type, const LinearLayout &src,
                                      const LinearLayout &dst, const Regs &in) {
-  const int64_t bytes = type->numElements() * 2;
-  if (!fitsSharedMemory(op, type, bytes))
+  llvm::Value *base = sharedRegion(op, type->numElements() * 2);
+  if (!base)
     return {};
   unsigned pairStride = 0;
-  std::function<Regs(unsigned)> load =
-      stageForLdmatrix(op, type, src, dst, in, sharedRegion(bytes), pairStride);
+  std::function<Regs(unsigned)> load = stageForLdmatrix(op, type, src, dst, in, base, pairStride);
   const unsigned group = op.result()->type()->layout()->opIdx() == 0 ? 8 : 4;
   Regs out(dst.numRegisters());
   for (unsigned r0 = 0; r0 < dst.numRegisters(); r0 += group) {

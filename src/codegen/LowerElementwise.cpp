@@ -25,42 +25,6 @@ bool hasFp8(const Type *t) {
   return s->isScalar() && isFp8(s->scalarKind());
 }
 
-/// The math library's base name of a math op.
-const char *mathName(OpCode code) {
-  switch (code) {
-  case OpCode::Exp:
-    return "exp";
-  case OpCode::Exp2:
-    return "exp2";
-  case OpCode::Log:
-    return "log";
-  case OpCode::Log2:
-    return "log2";
-  case OpCode::Sqrt:
-    return "sqrt";
-  case OpCode::SqrtRn:
-    return "sqrt_rn";
-  case OpCode::Rsqrt:
-    return "rsqrt";
-  case OpCode::Sin:
-    return "sin";
-  case OpCode::Cos:
-    return "cos";
-  case OpCode::Floor:
-    return "floor";
-  case OpCode::Ceil:
-    return "ceil";
-  case OpCode::Erf:
-    return "erf";
-  case OpCode::DivRn:
-    return "div_rn";
-  case OpCode::FDiv:
-    return "fdiv";
-  default:
-    return nullptr;
-  }
-}
-
 } // namespace
 
 bool KernelLowering::lowerElementwise(const Operation &op) {
@@ -222,7 +186,7 @@ llvm::Value *KernelLowering::elementwise(const Operation &op,
   case OpCode::ExternCall:
     return externCall(op, args);
   default:
-    if (mathName(op.code()))
+    if (isMathOp(op.code()))
       return math(op, args);
     unsupported(op);
     return nullptr;
@@ -243,7 +207,7 @@ llvm::Value *KernelLowering::math(const Operation &op, std::vector<llvm::Value *
   }
   if (llvm::Value *v = target_.emitMath(b_, op.code(), args))
     return v;
-  return callLibrary(op, target_.mathFunctionName(mathName(op.code()), ty), args, ty);
+  return callLibrary(op, target_.mathFunctionName(std::string(op.mnemonic()), ty), args, ty);
 }
 
 llvm::Value *KernelLowering::externCall(const Operation &op, std::vector<llvm::Value *> args) {

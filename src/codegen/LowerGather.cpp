@@ -97,9 +97,9 @@ bool KernelLowering::lowerGather(const Operation &op) {
   const unsigned elemBytes =
       static_cast<unsigned>(module_.getDataLayout().getTypeAllocSize(memTy).getFixedValue());
   const int64_t bytes = srcTy->numElements() * elemBytes;
-  if (!fitsSharedMemory(op, srcTy, bytes))
+  llvm::Value *base = sharedScratch(op, bytes);
+  if (!base)
     return false;
-  llvm::Value *base = sharedScratch(bytes);
   const std::vector<int64_t> &shape = srcTy->shape();
   std::vector<int64_t> strides(rank, 1);
   for (unsigned d = rank - 1; d-- > 0;)

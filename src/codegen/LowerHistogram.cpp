@@ -19,13 +19,9 @@ bool KernelLowering::lowerHistogram(const Operation &op) {
   const LinearLayout *dst = src ? linearLayout(resTy, op) : nullptr;
   if (!dst)
     return false;
-  const int64_t bytes = bins * 4;
-  if (bytes > target_.info().sharedMemoryBytes)
-    return error(op, "histogram needs " + std::to_string(bytes) + " bytes of shared memory; " +
-                         target_.archName() + " has " +
-                         std::to_string(target_.info().sharedMemoryBytes));
-  sharedBytes_ = std::max(sharedBytes_, static_cast<unsigned>((bytes + 15) / 16 * 16));
-  llvm::Value *base = sharedMemoryBase();
+  llvm::Value *base = sharedScratch(op, bins * 4);
+  if (!base)
+    return false;
   llvm::Type *i32 = b_.getInt32Ty();
   const unsigned numThreads = fn_.numWarps * target_.info().warpSize;
 

@@ -104,16 +104,9 @@ llvm::Value *KernelLowering::ownerPredicate(const LinearLayout &ll) {
 }
 
 llvm::Value *KernelLowering::sharedMemoryBase() {
-  llvm::Value *global = sharedMemoryGlobal();
-  if (!sharedBaseOffset())
-    return global;
-  return llvm::ConstantExpr::getInBoundsGetElementPtr(
-      llvm::Type::getInt8Ty(ctx_), llvm::cast<llvm::Constant>(global),
-      llvm::ConstantInt::get(llvm::Type::getInt32Ty(ctx_), sharedBaseOffset()));
-}
-
-llvm::Value *KernelLowering::sharedMemoryGlobal() {
   // Dynamic shared memory, as Triton's: its size is the kernel's sharedBytes, passed at launch.
+  // Aligned to 128 bytes, a full row of the 32 banks, so that the swizzle of shared tiles
+  // (offsets 128-aligned within it) maps to the banks it was designed for.
   const char *name = "global_smem";
   if (llvm::GlobalVariable *gv = module_.getNamedGlobal(name))
     return gv;
@@ -121,7 +114,7 @@ llvm::Value *KernelLowering::sharedMemoryGlobal() {
   auto *gv = new llvm::GlobalVariable(module_, ty, false, llvm::GlobalValue::ExternalLinkage,
                                       nullptr, name, nullptr, llvm::GlobalValue::NotThreadLocal,
                                       target_.sharedAddressSpace());
-  gv->setAlignment(llvm::Align(16));
+  gv->setAlignment(llvm::Align(128));
   return gv;
 }
 
@@ -200,17 +193,12 @@ bool KernelLowering::lowerConvertLayout(const Operation &op) {
 
   // An operand whose only reader is an mma.sync dot in this block is staged in shared memory
   // and read fragment by fragment while the dot is lowered (few registers live at a time).
+  // (The allocation decided which: isStagedDotOperand; it holds the operand's buffer.)
   const Value *res = op.result();
-  if (canUseLdmatrix(dstTy, *dst) && res->users().size() == 1 &&
-      res->users()[0]->code() == OpCode::Dot && res->users()[0]->parent() == op.parent() &&
-      res->users()[0]->operand(2) != res) {
-    const int64_t bytes = srcTy->numElements() * 2;
-    if (!fitsSharedMemory(op, srcTy, bytes))
+  if (alloc_->valueBuffer(*res)) {
+    llvm::Value *base = sharedRegion(op, srcTy->numElements() * 2);
+    if (!base)
       return false;
-    llvm::Value *base = sharedRegion(bytes);
-    const unsigned rounded = static_cast<unsigned>((bytes + 15) / 16 * 16);
-    sharedPending_ += rounded;
-    stagedBytes_[res] = rounded;
     unsigned pairStride = 0;
     stagedOperands_[res] = stageForLdmatrix(op, srcTy, *src, *dst, in, base, pairStride);
     stagedPairStride_[res] = pairStride;
@@ -233,10 +221,9 @@ Regs KernelLowering::throughShared(const Operation &op, const Type *srcTy,
   llvm::Type *regTy = registerType(srcTy);
   const unsigned elemBytes =
       static_cast<unsigned>(module_.getDataLayout().getTypeAllocSize(memTy).getFixedValue());
-  const int64_t bytes = srcTy->numElements() * elemBytes;
-  if (!fitsSharedMemory(op, srcTy, bytes))
+  llvm::Value *base = sharedScratch(op, srcTy->numElements() * elemBytes);
+  if (!base)
     return {};
-  llvm::Value *base = sharedScratch(bytes);
   const std::vector<int64_t> &shape = srcTy->shape();
   auto offset = [&](const LinearLayout &ll, unsigned reg) {
     llvm::Value *off = nullptr;
@@ -280,9 +267,9 @@ const LinearLayout &KernelLowering::derivedLayout(LinearLayout ll) {
   return derivedLayouts_.emplace_back(std::move(ll));
 }
 
-llvm::Value *KernelLowering::sharedScratch(int64_t bytes) {
+llvm::Value *KernelLowering::sharedScratch(const Operation &op, int64_t bytes) {
   sharedStoresUnsynced_ = sharedReadsSinceBarrier_ = true; // the caller syncs for itself
-  return sharedRegion(bytes);
+  return sharedRegion(op, bytes);
 }
 
 void KernelLowering::sharedBarrier() {
@@ -290,25 +277,39 @@ void KernelLowering::sharedBarrier() {
   sharedStoresUnsynced_ = sharedReadsSinceBarrier_ = false;
 }
 
-llvm::Value *KernelLowering::sharedRegion(int64_t bytes) {
-  const unsigned rounded = static_cast<unsigned>((bytes + 15) / 16 * 16);
-  sharedBytes_ = std::max(sharedBytes_, sharedPending_ + rounded);
+llvm::Value *KernelLowering::sharedRegion(const Operation &op, int64_t bytes) {
+  const SharedBuffer *buffer = op.numResults() ? alloc_->valueBuffer(*op.result()) : nullptr;
+  if (!buffer)
+    buffer = alloc_->scratch(op);
+  if (!buffer) {
+    // An op the allocation's request table does not size yet (the shape ops and gather, whose
+    // need depends on their lowering's layout maths): placed now, clear of the buffers live
+    // while it runs.
+    const int64_t offset = alloc_->placeUnplanned(op, bytes);
+    const int64_t limit = target_.info().sharedMemoryBytes;
+    if (offset + bytes > limit) {
+      error(op, "kernel '" + fn_.name() + "': '" + std::string(op.mnemonic()) + "' of " +
+                    op.operand(0)->type()->str() + " needs " + std::to_string(offset + bytes) +
+                    " bytes of shared memory, more than the " + std::to_string(limit) + " bytes " +
+                    target_.archName() + " allows; use smaller block sizes");
+      return nullptr;
+    }
+    unplannedEnd_ = std::max(unplannedEnd_, offset + (bytes + 15) / 16 * 16);
+    llvm::Value *base = sharedMemoryBase();
+    if (!offset)
+      return base;
+    return b_.CreateConstInBoundsGEP1_32(b_.getInt8Ty(), base, static_cast<unsigned>(offset));
+  }
+  if (buffer->bytes() < bytes) {
+    error(op, "internal error: '" + std::string(op.mnemonic()) + "' needs " +
+                  std::to_string(bytes) + " bytes of shared memory, but the allocation reserved " +
+                  std::to_string(buffer ? buffer->bytes() : 0));
+    return nullptr;
+  }
   llvm::Value *base = sharedMemoryBase();
-  if (!sharedPending_)
+  if (!buffer->offset)
     return base;
-  return b_.CreateConstInBoundsGEP1_32(b_.getInt8Ty(), base, sharedPending_);
-}
-
-bool KernelLowering::fitsSharedMemory(const Operation &op, const Type *type, int64_t bytes) {
-  const unsigned limit = target_.info().sharedMemoryBytes;
-  bytes += sharedPending_ + sharedBaseOffset();
-  if (bytes <= limit)
-    return true;
-  error(op, "kernel '" + fn_.name() + "': '" + std::string(op.mnemonic()) + "' of " + type->str() +
-                " needs " + std::to_string(bytes) + " bytes of shared memory, more than the " +
-                std::to_string(limit) + " bytes " + target_.archName() +
-                " allows; use smaller block sizes (or fewer num_stages)");
-  return false;
+  return b_.CreateConstInBoundsGEP1_32(b_.getInt8Ty(), base, static_cast<unsigned>(buffer->offset));
 }
 
 } // namespace tritonc

@@ -6,14 +6,15 @@
 // replicate elements another thread owns, so each element is written once; a scalar store is
 // done by thread 0 only.
 //
-// A masked op may also carry `vec_unmasked` (Coalesce.h), wider than `vec` because its mask
+// A masked op may also carry `vec_unmasked` (ir/MemoryAttrs.h), wider than `vec` because its mask
 // varies inside a group (`offs < n`, n not known to be a multiple of the width). Each wide
 // group then branches: one wide access when all its mask elements are true — every group but
 // the one straddling the mask's edge — else `vec`-wide accesses under their own masks. The
 // branch is warp-uniform except in that one warp, so the common path costs one access.
 #include "codegen/Lowering.h"
 
-#include "passes/Coalesce.h"
+#include "ir/MemoryAttrs.h"
+
 #include <cmath>
 
 namespace tritonc {
@@ -26,9 +27,7 @@ bool KernelLowering::memoryHints(const Operation &op, bool isStore, MemoryHints 
   return problem.empty() || error(op, problem);
 }
 
-unsigned KernelLowering::accessWidth(const Operation &op, const Type *type, const LinearLayout &ll,
-                                     std::string_view attr) {
-  int64_t requested = op.attrs().getInt(attr, 1);
+unsigned KernelLowering::accessWidth(int64_t requested, const Type *type, const LinearLayout &ll) {
   if (requested <= 1 || ll.regBases().empty())
     return 1;
   // The dim whose elements consecutive registers walk (register 1 holds element +1 there).
@@ -100,8 +99,8 @@ bool KernelLowering::lowerLoad(const Operation &op) {
     const LinearLayout *ll = linearLayout(type, op);
     if (!ll)
       return false;
-    width = accessWidth(op, type, *ll);
-    wide = mask ? std::max(width, accessWidth(op, type, *ll, kVecUnmaskedAttr)) : width;
+    width = accessWidth(vectorWidth(op), type, *ll);
+    wide = mask ? std::max(width, accessWidth(unmaskedVectorWidth(op), type, *ll)) : width;
   }
   llvm::Type *memTy = memoryType(type), *regTy = registerType(type);
   const unsigned elemBytes =
@@ -175,8 +174,8 @@ bool KernelLowering::lowerStore(const Operation &op) {
     const LinearLayout *ll = linearLayout(type, op);
     if (!ll)
       return false;
-    width = accessWidth(op, type, *ll);
-    wide = mask ? std::max(width, accessWidth(op, type, *ll, kVecUnmaskedAttr)) : width;
+    width = accessWidth(vectorWidth(op), type, *ll);
+    wide = mask ? std::max(width, accessWidth(unmaskedVectorWidth(op), type, *ll)) : width;
     owner = ownerPredicate(*ll);
   } else {
     owner = b_.CreateICmpEQ(threadId_, b_.getInt32(0));

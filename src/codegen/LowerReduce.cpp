@@ -130,7 +130,6 @@ bool KernelLowering::lowerReduce(const Operation &op) {
       warpBits.push_back(i);
   if (!warpBits.empty()) {
     const unsigned parts = 1u << warpBits.size();
-    const int64_t outElems = srcTy->numElements() / srcTy->shape()[axis];
     // This warp's position along the axis: its axis bits, packed.
     llvm::Value *part = b_.getInt32(0);
     for (unsigned j = 0; j < warpBits.size(); ++j)
@@ -152,20 +151,12 @@ bool KernelLowering::lowerReduce(const Operation &op) {
     }
     // One region per operand, each element type at its natural alignment (8-byte steps).
     std::vector<llvm::Type *> memTys;
-    std::vector<int64_t> offsets;
-    int64_t bytes = 0;
-    for (unsigned k = 0; k < n; ++k) {
+    for (unsigned k = 0; k < n; ++k)
       memTys.push_back(memoryType(op.operand(k)->type()));
-      offsets.push_back(bytes);
-      int64_t size =
-          static_cast<int64_t>(module_.getDataLayout().getTypeAllocSize(memTys[k]).getFixedValue());
-      bytes += (outElems * parts * size + 7) / 8 * 8;
-    }
-    if (bytes > target_.info().sharedMemoryBytes)
-      return error(op, "reduce needs " + std::to_string(bytes) + " bytes of shared memory; " +
-                           target_.archName() + " has " +
-                           std::to_string(target_.info().sharedMemoryBytes));
-    llvm::Value *base = sharedScratch(bytes);
+    const std::vector<int64_t> offsets = operandRegions(op, reduceScratchSlots(srcTy, *src, axis));
+    llvm::Value *base = sharedScratch(op, offsets.back());
+    if (!base)
+      return false;
     auto slot = [&](unsigned k, llvm::Value *index) {
       llvm::Value *region = b_.CreateConstGEP1_64(b_.getInt8Ty(), base, offsets[k]);
       return b_.CreateGEP(memTys[k], region, index);

@@ -224,23 +224,14 @@ bool KernelLowering::lowerScan(const Operation &op) {
       // `lo` dropped; the run's bits are the lowest of the (innermost) axis index.
       const std::vector<int64_t> &shape = srcTy->shape();
       const int64_t axisSlots = len >> lo;
-      const int64_t slots = srcTy->numElements() / len * axisSlots;
+      const int64_t slots = scanScratchSlots(srcTy, axis, lo);
       std::vector<llvm::Type *> memTys;
-      std::vector<int64_t> offsets;
-      int64_t bytes = 0;
-      for (unsigned k = 0; k < n; ++k) {
+      for (unsigned k = 0; k < n; ++k)
         memTys.push_back(memoryType(op.operand(k)->type()));
-        offsets.push_back(bytes);
-        const int64_t size = static_cast<int64_t>(
-            module_.getDataLayout().getTypeAllocSize(memTys[k]).getFixedValue());
-        bytes += (slots * size + 7) / 8 * 8;
-      }
-      if (bytes > target_.info().sharedMemoryBytes)
-        return error(op, "scan needs " + std::to_string(bytes) + " bytes of shared memory; " +
-                             target_.archName() + " has " +
-                             std::to_string(target_.info().sharedMemoryBytes));
-      sharedBytes_ = std::max(sharedBytes_, static_cast<unsigned>((bytes + 15) / 16 * 16));
-      llvm::Value *smem = sharedMemoryBase();
+      const std::vector<int64_t> offsets = operandRegions(op, slots);
+      llvm::Value *smem = sharedScratch(op, offsets.back());
+      if (!smem)
+        return false;
       auto slot = [&](unsigned k, llvm::Value *index) {
         llvm::Value *region = b_.CreateConstGEP1_64(b_.getInt8Ty(), smem, offsets[k]);
         return b_.CreateGEP(memTys[k], region, index);

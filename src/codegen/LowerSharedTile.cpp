@@ -1,14 +1,12 @@
 // Shared-memory tiles (blocks in a #shared layout): local_alloc, async_copy, async_wait,
 // local_load. software-pipeline makes them for the operands of a loop's dots.
 //
-// A tile's value in codegen is its address (one register). Every local_alloc tile lives at the
-// bottom of shared memory (placeTiles; the tiles of the two sides of an `if` overlap), below
-// every other user's region (sharedMemoryBase starts past the tiles) from the start of the block
-// that holds it until the `async_wait {pending = 0}` after the block's last use of a tile, after
-// which the other users start at offset 0 again (the epilogue reuses the tiles' memory); a tile
-// holds its 2-D block row-major with the
-// layout's order[0] contiguous, in the swizzle of Types.h (the one the ldmatrix staging of
-// LowerDotOperand.cpp uses).
+// A tile's value in codegen is its address (one register). The shared-memory allocation
+// (passes/Allocation) places each local_alloc tile, live from its local_alloc until the
+// `async_wait {pending = 0}` that drains its block's copies (so the epilogue reuses its bytes,
+// and the tiles of the two sides of an `if` share theirs); a tile holds its 2-D block row-major
+// with the layout's order[0] contiguous, in the swizzle of Types.h (the one the ldmatrix staging
+// of LowerDotOperand.cpp uses).
 //
 // async_copy: each thread's runs of contiguous registers (the load's `vec`, or `vec_unmasked`
 // where the mask varies inside a run) become one `cp.async` of 4, 8 or 16 bytes (16: `.cg`,
@@ -24,7 +22,7 @@
 // every read of its old contents. async_wait is `cp.async.wait_group N` and a CTA barrier.
 #include "codegen/Lowering.h"
 
-#include "passes/Coalesce.h"
+#include "ir/MemoryAttrs.h"
 
 #include <llvm/IR/IntrinsicsNVPTX.h>
 
@@ -34,90 +32,15 @@ namespace {
 bool hasCpAsync(const TargetInfo &t) { return t.isCuda() && t.computeCapability >= 80; }
 } // namespace
 
-namespace {
-bool isTile(const Value *v) {
-  const Layout *l = v->type()->layout();
-  return v->type()->isBlock() && l && l->isShared();
-}
-bool touchesTile(Operation *top) {
-  bool touches = false;
-  top->walk([&](Operation *op) {
-    for (const Value *v : op->operands())
-      touches |= isTile(v);
-    for (const Value *v : op->results())
-      touches |= isTile(v);
-  });
-  return touches;
-}
-} // namespace
-
-bool KernelLowering::placeTiles() {
-  const unsigned limit = target_.info().sharedMemoryBytes;
-  // Tiles of one block are stacked in order; the regions of an op start at the same offset
-  // (the two sides of an `if` run exclusively) and stay reserved after it.
-  std::function<bool(const Block &, unsigned &)> place = [&](const Block &block, unsigned &top) {
-    bool touches = false;
-    const Operation *lastTouch = nullptr;
-    for (const auto &op : block.ops()) {
-      if (op->code() == OpCode::LocalAlloc) {
-        const Type *t = op->result()->type();
-        if (!t->isBlock() || t->rank() != 2)
-          return error(*op, "shared tiles of rank 2 only, got " + t->str());
-        const int64_t bytes = t->numElements() * std::max(1u, t->element()->bitWidth() / 8);
-        const int64_t end = top + (bytes + 127) / 128 * 128;
-        if (end > limit)
-          return error(*op, "kernel '" + fn_.name() + "': its shared-memory tiles need at least " +
-                                std::to_string(end) + " bytes, more than the " +
-                                std::to_string(limit) + " bytes " + target_.archName() +
-                                " allows; use smaller block sizes (or fewer num_stages)");
-        tileOffsets_[op.get()] = top;
-        top = static_cast<unsigned>(end);
-      }
-      unsigned regionsTop = top;
-      for (unsigned r = 0; r < op->numRegions(); ++r) {
-        unsigned t = top;
-        if (!place(*op->region(r), t))
-          return false;
-        regionsTop = std::max(regionsTop, t);
-      }
-      top = regionsTop;
-      tileBytes_ = std::max(tileBytes_, top);
-      if (touchesTile(op.get())) {
-        touches = true;
-        lastTouch = op.get();
-      }
-    }
-    if (!touches)
-      return true;
-    tileBlocks_.insert(&block);
-    bool past = false;
-    for (const auto &op : block.ops()) {
-      if (past && op->code() == OpCode::AsyncWait && op->attrs().getInt("pending", -1) == 0) {
-        tileDrains_.insert(op.get());
-        break;
-      }
-      past |= op.get() == lastTouch;
-    }
-    return true;
-  };
-  unsigned top = 0;
-  return place(*fn_.body(), top);
-}
-
-void KernelLowering::setTilesLive(bool live) {
-  if (live == tilesLive_ || !tileBytes_)
-    return;
-  sharedHigh_ = std::max(sharedHigh_, sharedBaseOffset() + sharedBytes_);
-  sharedBytes_ = 0;
-  tilesLive_ = live;
-}
-
 bool KernelLowering::lowerLocalAlloc(const Operation &op) {
-  auto it = tileOffsets_.find(&op);
-  if (it == tileOffsets_.end())
+  const Type *t = op.result()->type();
+  if (!t->isBlock() || t->rank() != 2)
+    return error(op, "shared tiles of rank 2 only, got " + t->str());
+  const SharedBuffer *buffer = alloc_->valueBuffer(*op.result());
+  if (!buffer || buffer->offset < 0)
     return error(op, "internal error: shared tile not placed");
-  bind(op.result(),
-       {b_.CreateConstInBoundsGEP1_32(b_.getInt8Ty(), sharedMemoryGlobal(), it->second)});
+  bind(op.result(), {b_.CreateConstInBoundsGEP1_32(b_.getInt8Ty(), sharedMemoryBase(),
+                                                   static_cast<unsigned>(buffer->offset))});
   return true;
 }
 
@@ -145,9 +68,9 @@ bool KernelLowering::lowerAsyncCopy(const Operation &op) {
 
   // Runs of contiguous registers along the tile's rows, inside one 16-byte chunk.
   const Type *valueTy = tileTy->withLayout(ptrTy->layout());
-  unsigned uniform = accessWidth(op, valueTy, *ll);
+  unsigned uniform = accessWidth(vectorWidth(op), valueTy, *ll);
   unsigned width =
-      mask ? std::max(uniform, accessWidth(op, valueTy, *ll, kVecUnmaskedAttr)) : uniform;
+      mask ? std::max(uniform, accessWidth(unmaskedVectorWidth(op), valueTy, *ll)) : uniform;
   if (ll->regBases().empty() || ll->regBases()[0][cDim] != 1)
     width = uniform = 1;
   while (width > 1 && width * elemBytes > 16)

@@ -158,6 +158,11 @@ bool KernelLowering::run(KernelInfo &info) {
     return false;
   }
 
+  alloc_ = std::make_unique<SharedMemoryAllocation>(fn_, target_.info());
+  alloc_->assignOffsets();
+  if (!alloc_->checkLimit(diags_))
+    return false;
+
   std::vector<llvm::Type *> paramTypes;
   for (Value *arg : body->arguments()) {
     if (arg->type()->isBlock()) {
@@ -191,7 +196,7 @@ bool KernelLowering::run(KernelInfo &info) {
     arg->setName(i < fn_.params().size() ? fn_.params()[i].name : "");
     bind(body->argument(i), {arg});
   }
-  if (!placeTiles() || !lowerBlock(*body))
+  if (!lowerBlock(*body))
     return false;
   const Operation *term = body->terminator();
   if (term && term->code() != OpCode::Return)
@@ -202,27 +207,21 @@ bool KernelLowering::run(KernelInfo &info) {
   info.symbol = kernel_->getName().str(); // LLVM appends a suffix if two names collide
   info.numWarps = fn_.numWarps;
   info.block = {numThreads, 1, 1};
-  info.sharedBytes = std::max({sharedHigh_, sharedBaseOffset() + sharedBytes_, tileBytes_});
+  info.sharedBytes = static_cast<unsigned>(std::max(alloc_->totalBytes(), unplannedEnd_));
   describeParams(info);
   return true;
 }
 
 bool KernelLowering::lowerBlock(const Block &block) {
   sharedStoresUnsynced_ = sharedReadsSinceBarrier_ = true; // reached from elsewhere too
-  const bool tilesLive = tilesLive_;
-  if (tileBlocks_.count(&block))
-    setTilesLive(true);
   for (const auto &op : block.ops()) {
     if (op->isTerminator())
       break;
     if (!lowerOp(*op))
       return false;
-    if (tileDrains_.count(op.get()) && !sharedPending_)
-      setTilesLive(false);
     if (op->numRegions())
       sharedStoresUnsynced_ = sharedReadsSinceBarrier_ = true;
   }
-  setTilesLive(tilesLive);
   return true;
 }
 

@@ -19,7 +19,8 @@
 
 #include "codegen/Codegen.h"
 #include "codegen/LineInfo.h"
-#include "codegen/LinearLayout.h"
+#include "layout/LinearLayout.h"
+#include "passes/Allocation.h"
 
 #include <llvm/IR/IRBuilder.h>
 
@@ -73,10 +74,10 @@ private:
   // ---- LowerMemory.cpp
   bool lowerLoad(const Operation &op);
   bool lowerStore(const Operation &op);
-  /// Elements per access for a load/store of `type`: its `vec` attribute clamped to the
-  /// layout's contiguous registers and the widest access.
-  unsigned accessWidth(const Operation &op, const Type *type, const LinearLayout &ll,
-                       std::string_view attr = "vec");
+  /// Elements per access for a load/store of `type`: the `requested` width (its `vec` or
+  /// `vec_unmasked`, ir/MemoryAttrs.h) clamped to the layout's contiguous registers and the
+  /// widest access.
+  unsigned accessWidth(int64_t requested, const Type *type, const LinearLayout &ll);
   /// The conjunction of `mask[first, first + count)`.
   llvm::Value *allOf(const Regs &mask, size_t first, unsigned count);
   bool memoryHints(const Operation &op, bool isStore, MemoryHints &hints);
@@ -133,9 +134,6 @@ private:
   /// shared memory; empty after reporting an error at `op`.
   Regs throughShared(const Operation &op, const Type *type, const LinearLayout &src,
                      const LinearLayout &dst, const Regs &in);
-  /// False after reporting (kernel, bytes, limit, knob) if `bytes` of shared memory for op's
-  /// `type` exceed the target's limit.
-  bool fitsSharedMemory(const Operation &op, const Type *type, int64_t bytes);
   /// `in` moved to `dst`: by renumbering registers if no element changes thread, else
   /// through shared memory. `dst` must outlive the lowering (see derivedLayout).
   Regs relayout(const Operation &op, const Type *type, const LinearLayout &src,
@@ -172,9 +170,6 @@ private:
   bool lowerAsyncCopy(const Operation &op);
   bool lowerAsyncWait(const Operation &op);
   bool lowerLocalLoad(const Operation &op);
-  /// Places every local_alloc tile of the kernel at the bottom of shared memory (tileOffsets_,
-  /// tileBytes_); false after an error.
-  bool placeTiles();
 
   // ---- LowerDot.cpp
   bool lowerDot(const Operation &op);
@@ -188,16 +183,16 @@ private:
   llvm::Value *threadCoordinate(const LinearLayout &ll, unsigned dim);
   /// True in exactly one thread of each group holding the same elements (nullptr: all).
   llvm::Value *ownerPredicate(const LinearLayout &ll);
-  /// Shared memory past the local_alloc tiles: every other user's region starts here.
+  /// The start of the kernel's (dynamic) shared memory; the allocation's offsets count from it.
   llvm::Value *sharedMemoryBase();
-  /// The start of the kernel's shared memory (the tiles).
-  llvm::Value *sharedMemoryGlobal();
-  /// Scratch shared memory of `bytes` for one op (reused by the next op: callers put barriers
-  /// around their use), past the regions of operands staged for a dot not lowered yet.
-  llvm::Value *sharedScratch(int64_t bytes);
-  /// The same region without the conservative barrier bookkeeping (for staged operands, which
-  /// track their stores and reads themselves: see sharedStoresUnsynced_).
-  llvm::Value *sharedRegion(int64_t bytes);
+  /// The address of op's scratch buffer, `bytes` long, where the allocation (alloc_) placed
+  /// it; other ops' buffers may reuse those bytes, so callers put barriers around their use.
+  /// nullptr after an internal error (the allocation reserved less).
+  llvm::Value *sharedScratch(const Operation &op, int64_t bytes);
+  /// The address of op's buffer (the value buffer of its result, else its scratch) without the
+  /// conservative barrier bookkeeping (for staged operands, which track their stores and reads
+  /// themselves: see sharedStoresUnsynced_).
+  llvm::Value *sharedRegion(const Operation &op, int64_t bytes);
   /// A CTA barrier that settles the staged-operand bookkeeping.
   void sharedBarrier();
 
@@ -229,24 +224,10 @@ private:
   std::map<std::pair<const LinearLayout *, unsigned>, llvm::Value *> threadCoords_;
   std::map<const LinearLayout *, llvm::Value *> owners_;
   std::map<std::string, llvm::FunctionCallee> libraryFunctions_;
-  unsigned sharedBytes_ = 0;
-  /// Bytes of the local_alloc tiles, which live at the bottom of shared memory (tiles of the
-  /// two regions of an `if` overlap), and each tile's offset there.
-  unsigned tileBytes_ = 0;
-  std::unordered_map<const Operation *, unsigned> tileOffsets_;
-  /// Blocks that hold tiles (directly or in nested regions): the tiles are live from their start.
-  std::unordered_set<const Block *> tileBlocks_;
-  /// In each such block the `async_wait {pending = 0}` after the last op that touches a tile:
-  /// after it the tiles are dead for the rest of the block, and other users start at offset 0.
-  std::unordered_set<const Operation *> tileDrains_;
-  bool tilesLive_ = false;
-  /// sharedBytes_ counts from sharedMemoryBase(); sharedHigh_ keeps the absolute high-water
-  /// mark from before the last change of that base (setTilesLive).
-  unsigned sharedHigh_ = 0;
-  void setTilesLive(bool live);
-  unsigned sharedBaseOffset() const { return tilesLive_ ? tileBytes_ : 0; }
-  /// Shared memory held by operands staged for ldmatrix until their dot is lowered.
-  unsigned sharedPending_ = 0;
+  /// Where every buffer of the kernel lives in shared memory (computed before lowering).
+  std::unique_ptr<SharedMemoryAllocation> alloc_;
+  /// The end of the scratch of ops the allocation does not size (see sharedRegion).
+  int64_t unplannedEnd_ = 0;
   /// Staged-operand bookkeeping along the straight-line code being emitted (both true, i.e.
   /// unknown, at the start of every region and after every op with regions): shared-memory
   /// stores not yet followed by a barrier (a read needs one first), and reads since the last
@@ -257,7 +238,6 @@ private:
   /// registers of the fragment group starting at a register (8 for A, 4 for B).
   std::unordered_map<const Value *, std::function<Regs(unsigned)>> stagedOperands_;
   std::unordered_map<const Value *, unsigned> stagedPairStride_;
-  std::unordered_map<const Value *, unsigned> stagedBytes_;
   LineTable *lines_ = nullptr;
   llvm::DISubprogram *subprogram_ = nullptr;
 };

@@ -1,5 +1,5 @@
 // The codegen side of a target: everything GPU-IR lowering needs to know about the machine
-// that is not plain data (that lives in passes/TargetInfo.h). An LLVM TargetMachine, the
+// that is not plain data (that lives in support/TargetInfo.h). An LLVM TargetMachine, the
 // kernel ABI, thread and program ids, barriers, global loads and stores, native math and the
 // math library, and the steps from an optimized LLVM module to a loadable binary.
 //
@@ -10,8 +10,8 @@
 
 #include "codegen/Toolchain.h"
 #include "ir/IR.h"
-#include "passes/TargetInfo.h"
 #include "support/Diagnostics.h"
+#include "support/TargetInfo.h"
 
 #include <llvm/IR/IRBuilder.h>
 #include <llvm/Target/TargetMachine.h>
@@ -155,7 +155,7 @@ private:
   mutable std::map<std::string, std::string> librarySignatures_;
 };
 
-/// The codegen Target for a TargetInfo from lookupTarget. Null with `error` set if LLVM was
+/// The codegen Target for a TargetInfo from targetInfoForArch. Null with `error` set if LLVM was
 /// built without the backend or the arch is unknown to it.
 std::unique_ptr<Target> createTarget(const TargetInfo &info, const ToolchainOptions &toolchain,
                                      std::string &error);

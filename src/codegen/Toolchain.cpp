@@ -1,4 +1,5 @@
-// Toolchain discovery (ptxas, ld.lld, libdevice, ROCm bitcode) and process spawning.
+// Toolchain discovery (ptxas, fatbinary, ld.lld, libdevice, ROCm bitcode), process spawning and
+// the one tool runner.
 // Tools run through posix_spawn with an argument vector: no shell, so paths with spaces or
 // quotes are safe; stdout and stderr share one pipe so the captured text keeps their order.
 #include "codegen/Toolchain.h"
@@ -89,9 +90,9 @@ std::string under(const std::string &root, const char *rest) {
   return root.empty() ? std::string() : root + rest;
 }
 
-/// The path the user named for a tool, by flag or else by environment variable ("" if neither),
-/// with how it was named for messages. A named path is the only candidate: one that does not
-/// exist is an error, never silently replaced by a search.
+/// The path the user named for a tool, by flag (if it has one) or else by environment variable
+/// ("" if neither), with how it was named for messages. A named path is the only candidate:
+/// one that does not exist is an error, never silently replaced by a search.
 std::string namedPath(const std::string &flagValue, const char *flag, const char *envVar,
                       std::string &how) {
   if (!flagValue.empty()) {
@@ -101,6 +102,10 @@ std::string namedPath(const std::string &flagValue, const char *flag, const char
   std::string value = env(envVar);
   how = std::string("$") + envVar;
   return value;
+}
+
+std::string namedPath(const char *envVar, std::string &how) {
+  return namedPath("", "", envVar, how);
 }
 
 } // namespace
@@ -115,10 +120,22 @@ std::string findPtxas(const ToolchainOptions &options, std::string &error) {
                  error);
 }
 
+std::string findFatbinary(const ToolchainOptions &options, std::string &error) {
+  std::string how;
+  if (std::string named = namedPath("TRITONC_FATBINARY", how); !named.empty())
+    return firstOf({named}, isExecutable, "fatbinary (" + how + ")", error);
+  std::string ignored, beside;
+  if (std::string ptxas = findPtxas(options, ignored); !ptxas.empty())
+    beside = (fs::path(ptxas).parent_path() / "fatbinary").string();
+  return firstOf({beside, under(env("CUDA_HOME"), "/bin/fatbinary"),
+                  under(env("CUDA_PATH"), "/bin/fatbinary"), "/usr/local/cuda/bin/fatbinary",
+                  searchPath("fatbinary")},
+                 isExecutable, "fatbinary (set TRITONC_FATBINARY or CUDA_HOME)", error);
+}
+
 std::string findLdLld(const ToolchainOptions &options, std::string &error) {
   std::string how;
-  if (std::string named = namedPath(options.ldLld, "the given path", "TRITONC_LD_LLD", how);
-      !named.empty())
+  if (std::string named = namedPath("TRITONC_LD_LLD", how); !named.empty())
     return firstOf({named}, isExecutable, "ld.lld (" + how + ")", error);
   return firstOf(
       {std::string(TRITONC_LLVM_BINDIR) + "/ld.lld", searchPath("ld.lld-22"), searchPath("ld.lld")},
@@ -127,8 +144,7 @@ std::string findLdLld(const ToolchainOptions &options, std::string &error) {
 
 std::string findLibdevice(const ToolchainOptions &options, std::string &error) {
   std::string how;
-  if (std::string named = namedPath(options.libdevice, "the given path", "TRITONC_LIBDEVICE", how);
-      !named.empty())
+  if (std::string named = namedPath("TRITONC_LIBDEVICE", how); !named.empty())
     return firstOf({named}, isFile, "libdevice (" + how + ")", error);
   const char *rel = "/nvvm/libdevice/libdevice.10.bc";
   std::string ignored, ptxasRoot;
@@ -143,9 +159,7 @@ std::string findLibdevice(const ToolchainOptions &options, std::string &error) {
 std::string findRocmBitcodeDir(const ToolchainOptions &options, std::string &error) {
   auto hasOcml = [](const std::string &dir) { return isFile(dir + "/ocml.bc"); };
   std::string how;
-  if (std::string named =
-          namedPath(options.rocmBitcodeDir, "the given path", "TRITONC_ROCM_BITCODE", how);
-      !named.empty())
+  if (std::string named = namedPath("TRITONC_ROCM_BITCODE", how); !named.empty())
     return firstOf({named}, hasOcml, "ocml.bc (" + how + ")", error);
   return firstOf({under(env("ROCM_PATH"), "/amdgcn/bitcode"), "/opt/rocm/amdgcn/bitcode",
                   "/usr/lib/x86_64-linux-gnu/amdgcn/bitcode"},
@@ -216,6 +230,67 @@ bool runProcess(const std::vector<std::string> &argv, ProcessResult &result, std
   }
   result.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return true;
+}
+
+bool runTool(const ToolRun &run, const ToolchainOptions &options, std::string &bytes,
+             std::string &messages, DiagnosticEngine &diags) {
+  auto fail = [&](std::string message) -> Diagnostic & {
+    Diagnostic &d = diags.error({}, std::move(message));
+    d.toolchain = true;
+    return d;
+  };
+  if (options.onRun)
+    options.onRun(run.argv);
+  ProcessResult result;
+  std::string error;
+  if (!runProcess(run.argv, result, error)) {
+    fail(error);
+    return false;
+  }
+  std::string output = result.output;
+  while (!output.empty() && output.back() == '\n')
+    output.pop_back();
+  if (result.exitCode != 0) {
+    std::string status = result.exitCode < 0 ? std::string("killed")
+                                             : "exit status " + std::to_string(result.exitCode);
+    std::string subject = run.subject ? run.subject(output) : "";
+    Diagnostic &d = fail(run.name + " failed" + (subject.empty() ? "" : " " + subject) + " (" +
+                         (run.target.empty() ? "" : run.target + ", ") + status + ")");
+    d.notes.push_back(
+        {{}, output.empty() ? run.name + " printed nothing" : run.name + ": " + output});
+    d.notes.push_back({{}, "command: " + shellQuote(run.argv)});
+    return false;
+  }
+  messages = output;
+  if (!readFile(run.outputFile, bytes)) {
+    fail(run.name + " succeeded but wrote no " + run.outputKind);
+    return false;
+  }
+  if (run.elf && !isElf64(bytes)) {
+    fail(run.name + " succeeded but its output is not a " + run.outputKind + " (" +
+         std::to_string(bytes.size()) + " bytes without an ELF header)");
+    return false;
+  }
+  return true;
+}
+
+std::string shellQuote(const std::vector<std::string> &argv) {
+  static const char *kPlain = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+                              "-_./=:,+@%";
+  std::string out;
+  for (const std::string &a : argv) {
+    if (!out.empty())
+      out += ' ';
+    if (!a.empty() && a.find_first_not_of(kPlain) == std::string::npos) {
+      out += a;
+      continue;
+    }
+    out += '\'';
+    for (char c : a)
+      out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    out += '\'';
+  }
+  return out;
 }
 
 void blockTerminationSignals() {

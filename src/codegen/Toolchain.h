@@ -1,6 +1,9 @@
-// The external pieces of the toolchain: finding ptxas, ld.lld, libdevice and the ROCm device
-// libraries, and running a tool without a shell with its output captured.
+// The external pieces of the toolchain: finding ptxas, fatbinary, ld.lld, libdevice and the
+// ROCm device libraries, and running a tool without a shell with its output captured (runTool:
+// one way of running and of reporting failures for every tool).
 #pragma once
+
+#include "support/Diagnostics.h"
 
 #include <functional>
 #include <string>
@@ -8,33 +11,60 @@
 
 namespace tritonc {
 
-/// Where the user pointed the toolchain; an empty field means "search for it".
+/// How the driver set up the toolchain (tritonc's flags): an empty path means "search for it".
 struct ToolchainOptions {
-  std::string ptxas;          ///< path of ptxas
-  std::string ldLld;          ///< path of ld.lld
-  std::string libdevice;      ///< path of libdevice.10.bc
-  std::string rocmBitcodeDir; ///< folder holding ocml.bc and oclc_*.bc
+  std::string ptxas;          ///< --ptxas PATH
   unsigned ptxasOptLevel = 3; ///< ptxas -O level (tritonc -O)
   bool lineInfo = false;      ///< ptxas -lineinfo: keep the PTX's .loc lines in the cubin
   /// Called with each external command line just before it runs (tritonc -v prints them).
   std::function<void(const std::vector<std::string> &argv)> onRun;
+  /// Called with the time of each step from an optimized module to a binary ("LLVM: PTX",
+  /// "ptxas", "codegen: object + ld.lld"; tritonc --time-passes reports them).
+  std::function<void(const std::string &step, double seconds)> onTime;
 };
 
 /// Search order of each find function (first hit wins; `error` lists what was tried). A path
-/// named by the option or by the tool's variable is the only candidate: when it does not exist
-/// the search fails (tritonc exits 3) rather than quietly using another tool.
-///   ptxas:     option, else $TRITONC_PTXAS; else $CUDA_HOME/bin, $CUDA_PATH/bin,
-///              /usr/local/cuda/bin, PATH
-///   ld.lld:    option, else $TRITONC_LD_LLD; else LLVM 22's bin folder, ld.lld-22 then ld.lld on
-///   PATH libdevice: option, else $TRITONC_LIBDEVICE; else $CUDA_HOME, $CUDA_PATH, /usr/local/cuda,
-///   then
-///              the CUDA tree of the ptxas found above (each + nvvm/libdevice/libdevice.10.bc)
-///   ROCm bitcode: option, else $TRITONC_ROCM_BITCODE; else $ROCM_PATH/amdgcn/bitcode,
-///              /opt/rocm/amdgcn/bitcode, /usr/lib/x86_64-linux-gnu/amdgcn/bitcode
+/// named by --ptxas or by the tool's environment variable is the only candidate: when it does
+/// not exist the search fails (tritonc exits 3) rather than quietly using another tool.
+///   ptxas:        --ptxas, else $TRITONC_PTXAS; else $CUDA_HOME/bin, $CUDA_PATH/bin,
+///                 /usr/local/cuda/bin, PATH
+///   fatbinary:    $TRITONC_FATBINARY; else beside the ptxas found above (the same toolkit),
+///                 $CUDA_HOME/bin, $CUDA_PATH/bin, /usr/local/cuda/bin, PATH
+///   ld.lld:       $TRITONC_LD_LLD; else LLVM 22's bin folder, ld.lld-22 then ld.lld on PATH
+///   libdevice:    $TRITONC_LIBDEVICE; else $CUDA_HOME, $CUDA_PATH, /usr/local/cuda, then the
+///                 CUDA tree of the ptxas found above (each + nvvm/libdevice/libdevice.10.bc)
+///   ROCm bitcode: $TRITONC_ROCM_BITCODE; else $ROCM_PATH/amdgcn/bitcode,
+///                 /opt/rocm/amdgcn/bitcode, /usr/lib/x86_64-linux-gnu/amdgcn/bitcode
 std::string findPtxas(const ToolchainOptions &options, std::string &error);
+std::string findFatbinary(const ToolchainOptions &options, std::string &error);
 std::string findLdLld(const ToolchainOptions &options, std::string &error);
 std::string findLibdevice(const ToolchainOptions &options, std::string &error);
 std::string findRocmBitcodeDir(const ToolchainOptions &options, std::string &error);
+
+/// One run of an external tool that turns files into one output file (ptxas, ld.lld,
+/// fatbinary). The caller writes the inputs (in a TempDir) and names the output in argv.
+struct ToolRun {
+  std::string name;              ///< "ptxas": for messages
+  std::vector<std::string> argv; ///< argv[0]: the tool's path (from a find function)
+  std::string outputFile;        ///< the file the tool writes
+  std::string outputKind;        ///< "cubin", "code object", "fatbin": for messages
+  bool elf = false;              ///< the output must be a 64-bit ELF file
+  std::string target;            ///< "sm_90a": in the failure message, if set
+  /// What failed, from the tool's output ("on kernel 'k'"), in the failure message if set.
+  std::function<std::string(const std::string &output)> subject;
+};
+
+/// Runs `run` (onRun sees the command line first) and reads its output file into `bytes`; the
+/// tool's own text on success (warnings) goes to `messages`. Every failure is one toolchain
+/// error in `diags` (tritonc exits 3): the tool could not start or was stopped, or it failed,
+///   "NAME failed SUBJECT (TARGET, exit status N)", with the notes "NAME: its output" and
+///   "command: the command line",
+/// or it wrote no output, or (`elf`) something that is not an ELF file.
+bool runTool(const ToolRun &run, const ToolchainOptions &options, std::string &bytes,
+             std::string &messages, DiagnosticEngine &diags);
+
+/// Quotes a command for display (-v, failure notes) the way a POSIX shell would read it back.
+std::string shellQuote(const std::vector<std::string> &argv);
 
 struct ProcessResult {
   int exitCode = -1;  ///< the exit status; -1 if the process did not start or was killed

@@ -16,9 +16,10 @@
 #include "ir/Parser.h"
 #include "ir/Printer.h"
 #include "ir/Verifier.h"
+#include "passes/Allocation.h"
 #include "passes/Pass.h"
-#include "passes/TargetInfo.h"
 #include "support/Diagnostics.h"
+#include "support/TargetInfo.h"
 
 #include <llvm/Config/llvm-config.h>
 #include <llvm/IR/LLVMContext.h>
@@ -107,17 +108,6 @@ private:
   std::vector<std::pair<std::string, double>> rows_;
 };
 
-/// Colour only for a terminal, and never when NO_COLOR is set or TERM=dumb (tests pipe stderr,
-/// so FileCheck never sees escape codes).
-bool useColor() {
-  if (!::isatty(STDERR_FILENO))
-    return false;
-  if (std::getenv("NO_COLOR"))
-    return false;
-  const char *term = std::getenv("TERM");
-  return !(term && std::strcmp(term, "dumb") == 0);
-}
-
 /// The output path the user gets when -o is absent: STEM.cubin (STEM.hsaco for AMD) for a
 /// binary, like nvcc -cubin; standard output for the text forms.
 std::string outputPath(const DriverOptions &o, const TargetInfo &target) {
@@ -133,7 +123,7 @@ std::string outputPath(const DriverOptions &o, const TargetInfo &target) {
 class Compilation {
 public:
   Compilation(const DriverOptions &options, std::ostream &err)
-      : opts_(options), err_(err), color_(useColor()) {}
+      : opts_(options), err_(err), color_(stderrWantsColor()) {}
 
   /// run() with CompilationAborted (a layer giving up after reporting) turned into exit 1.
   /// The --time-passes report follows, whatever the outcome.
@@ -157,8 +147,8 @@ private:
   int run();
   int runFatbin();
   int runPipeline(Module &module);
-  int runFatbinary(const std::vector<std::pair<std::string, std::string>> &images,
-                   std::string &fatbin);
+  /// The toolchain set up by the flags (--ptxas, -O, -lineinfo; -v and --time-passes hooks).
+  ToolchainOptions toolchainOptions();
   int checkOutputs();
   int loadInput(std::unique_ptr<Module> &module, uint32_t &fileId);
   int selectPasses(std::vector<std::string_view> &passes);
@@ -225,15 +215,6 @@ int Compilation::loadInput(std::unique_ptr<Module> &module, uint32_t &fileId) {
       flushDiagnostics();
       return kExitInputError;
     }
-    // The IR carries its own launch parameters; the command line overrides them.
-    for (auto &fn : module->functions()) {
-      if (opts_.numWarps)
-        fn->numWarps = *opts_.numWarps;
-      if (opts_.numStages)
-        fn->numStages = *opts_.numStages;
-      if (opts_.numCtas)
-        fn->numCtas = *opts_.numCtas;
-    }
     if (!opts_.kernels.empty()) {
       for (const std::string &k : opts_.kernels)
         if (!module->lookup(k))
@@ -251,18 +232,20 @@ int Compilation::loadInput(std::unique_ptr<Module> &module, uint32_t &fileId) {
     fo.kernels = opts_.kernels;
     fo.signature = opts_.signature;
     fo.maxLoweredStatements = opts_.maxStatements;
-    if (opts_.numWarps)
-      fo.numWarps = *opts_.numWarps;
-    if (opts_.numStages)
-      fo.numStages = *opts_.numStages;
-    if (opts_.numCtas)
-      fo.numCtas = *opts_.numCtas;
     module = compileToTileIR(sources_, fileId, ctx_, fo, diags_);
     times_.add("front end", secondsSince(start));
     if (!module || diags_.hasErrors()) {
       flushDiagnostics();
       return kExitInputError;
     }
+  }
+  // The one place the command line's launch knobs reach the kernels (IR text carries its own;
+  // the front end gives the defaults); each kernel's configuration is checked here, before any
+  // pass, against the knobs' ranges and the target's thread limit.
+  if (!applyLaunchOverrides(*module, opts_.launchOverrides, target_.warpSize,
+                            target_.maxThreadsPerBlock, diags_)) {
+    flushDiagnostics();
+    return kExitInputError;
   }
   flushDiagnostics(); // warnings
   if (opts_.verifyEach && !opts_.inputIsIR && !verifyModule(*module, diags_))
@@ -357,7 +340,7 @@ int Compilation::run() {
   // (Duplicates in --arch are dropped: sm_80,sm_80 is one arch.)
   const std::string arch = opts_.archs.empty() ? opts_.arch : opts_.archs.front();
   std::string archError;
-  if (!lookupTarget(arch, target_, archError))
+  if (!targetInfoForArch(arch, target_, archError))
     return error(kExitUsageError, archError.empty() ? "unknown --arch '" + arch + "'" : archError);
   if (int rc = checkOutputs())
     return rc;
@@ -454,6 +437,13 @@ int Compilation::runPipeline(Module &module) {
   }
   flushDiagnostics();
 
+  if (opts_.printSharedMemory)
+    for (const auto &fn : module.functions()) {
+      SharedMemoryAllocation alloc(*fn, target_);
+      alloc.assignOffsets();
+      err_ << alloc.str();
+    }
+
   if (opts_.emit != EmitKind::IR && module.functions().empty())
     return error(kExitInputError, "'" + opts_.input +
                                       "' defines no kernel (a kernel is a @jit function whose "
@@ -472,11 +462,11 @@ int Compilation::runPipeline(Module &module) {
 int Compilation::runFatbin() {
   if (int rc = checkOutputs())
     return rc;
-  std::vector<std::pair<std::string, std::string>> images; // (fatbinary --image3 spec, bytes)
+  std::vector<FatbinImage> images;
   std::vector<KernelMetadata> kernels;
   for (const std::string &arch : opts_.archs) {
     std::string archError;
-    if (!lookupTarget(arch, target_, archError))
+    if (!targetInfoForArch(arch, target_, archError))
       return error(kExitUsageError,
                    archError.empty() ? "unknown --arch '" + arch + "'" : archError);
     if (!target_.isCuda())
@@ -503,105 +493,20 @@ int Compilation::runFatbin() {
             k.sharedBytes = std::max(k.sharedBytes, a.sharedBytes);
     }
     std::string sm = arch.substr(3); // sm_90a -> 90a
-    images.emplace_back("kind=elf,sm=" + sm, std::move(cubin));
+    images.push_back({sm, false, std::move(cubin)});
     if (opts_.embedPtx)
-      images.emplace_back("kind=ptx,sm=" + sm, std::move(ptx));
+      images.push_back({sm, true, std::move(ptx)});
     fatbinArchs_.push_back(arch);
   }
   times_.prefix.clear();
   std::string fatbin;
   auto start = Clock::now();
-  int rc = runFatbinary(images, fatbin);
+  bool packed = packFatbin(images, toolchainOptions(), fatbin, diags_);
   times_.add("fatbinary", secondsSince(start));
-  if (rc)
-    return rc;
+  flushDiagnostics();
+  if (!packed)
+    return kExitToolError;
   return writeOutputs(fatbin, kernels);
-}
-
-namespace {
-
-/// fatbinary: $TRITONC_FATBINARY, else beside the ptxas that compiles (the same toolkit), else
-/// $CUDA_HOME/bin, $CUDA_PATH/bin, /usr/local/cuda/bin, then fatbinary on PATH.
-std::string findFatbinary(const std::string &ptxasOverride, std::string &error) {
-  std::vector<std::string> tried;
-  auto usable = [&](const std::string &path) {
-    tried.push_back(path);
-    return ::access(path.c_str(), X_OK) == 0;
-  };
-  if (const char *env = std::getenv("TRITONC_FATBINARY"); env && *env) {
-    if (usable(env))
-      return env;
-    error = "fatbinary not found: $TRITONC_FATBINARY=" + std::string(env) + " is not executable";
-    return "";
-  }
-  ToolchainOptions tc;
-  tc.ptxas = ptxasOverride;
-  std::string ptxasError;
-  std::string ptxas = findPtxas(tc, ptxasError);
-  if (!ptxas.empty()) {
-    std::string beside = (std::filesystem::path(ptxas).parent_path() / "fatbinary").string();
-    if (usable(beside))
-      return beside;
-  }
-  for (const char *var : {"CUDA_HOME", "CUDA_PATH"})
-    if (const char *root = std::getenv(var); root && *root)
-      if (std::string p = std::string(root) + "/bin/fatbinary"; usable(p))
-        return p;
-  if (usable("/usr/local/cuda/bin/fatbinary"))
-    return "/usr/local/cuda/bin/fatbinary";
-  if (const char *path = std::getenv("PATH")) {
-    std::istringstream dirs(path);
-    std::string dir;
-    while (std::getline(dirs, dir, ':'))
-      if (!dir.empty() && usable(dir + "/fatbinary"))
-        return dir + "/fatbinary";
-  }
-  error = "fatbinary not found (tried";
-  for (size_t i = 0; i < tried.size(); ++i)
-    error += (i ? ", " : " ") + tried[i];
-  error += "); set TRITONC_FATBINARY or CUDA_HOME";
-  return "";
-}
-
-} // namespace
-
-int Compilation::runFatbinary(const std::vector<std::pair<std::string, std::string>> &images,
-                              std::string &fatbin) {
-  std::string findError;
-  std::string tool = findFatbinary(opts_.ptxas, findError);
-  if (tool.empty())
-    return error(kExitToolError, findError);
-  TempDir dir;
-  if (!dir.ok())
-    return error(kExitToolError, dir.error());
-  std::vector<std::string> argv = {tool, "-64", "--create=" + dir.file("out.fatbin")};
-  for (size_t i = 0; i < images.size(); ++i) {
-    bool ptx = images[i].first.starts_with("kind=ptx");
-    std::string file = dir.file("image" + std::to_string(i) + (ptx ? ".ptx" : ".cubin"));
-    std::string ioError;
-    if (!writeFile(file, images[i].second, &ioError))
-      return error(kExitToolError, "cannot write a temporary file for fatbinary: " + ioError);
-    argv.push_back("--image3=" + images[i].first + ",file=" + file);
-  }
-  verbose("running: " + shellQuote(argv));
-  ProcessResult result;
-  std::string runError;
-  if (!runProcess(argv, result, runError))
-    return error(kExitToolError, "cannot run " + tool + ": " + runError);
-  if (result.exitCode != 0) {
-    std::string status = result.exitCode < 0 ? std::string("killed")
-                                             : "exit status " + std::to_string(result.exitCode);
-    std::string output =
-        result.output.empty() ? std::string("(fatbinary printed nothing)\n") : result.output;
-    if (output.back() != '\n')
-      output += '\n';
-    int rc = error(kExitToolError, "fatbinary failed (" + status + "):");
-    err_ << output;
-    return rc;
-  }
-  if (!readFile(dir.file("out.fatbin"), fatbin))
-    return error(kExitToolError, "fatbinary succeeded but wrote no fatbin");
-  return kExitSuccess;
 }
 
 /// `path` as seen from the folder holding `anchorFile` (both as given on the command line).
@@ -678,15 +583,8 @@ int Compilation::writeOutputs(const std::string &primary,
 
 int Compilation::runBackend(Module &module, std::string &text, std::string &binary,
                             std::vector<KernelMetadata> &kernels) {
-  ToolchainOptions toolchain;
-  toolchain.ptxas = opts_.ptxas;
-  toolchain.ptxasOptLevel = opts_.optLevel;
-  toolchain.lineInfo = opts_.lineInfo;
-  toolchain.onRun = [this](const std::vector<std::string> &argv) {
-    verbose("running: " + shellQuote(argv));
-  };
   std::string targetError;
-  std::unique_ptr<Target> target = createTarget(target_, toolchain, targetError);
+  std::unique_ptr<Target> target = createTarget(target_, toolchainOptions(), targetError);
   if (!target)
     return error(kExitInternalError, "no code generator for " + target_.arch + ": " + targetError);
 
@@ -755,31 +653,31 @@ int Compilation::runBackend(Module &module, std::string &text, std::string &bina
     return kExitSuccess;
   }
 
-  if (!target_.isCuda()) {
-    // AMD: codegen links the object with ld.lld itself.
+  // -S: the target's assembly. Otherwise its binary (ptxas or ld.lld, timed by the target);
+  // a fatbin embedding PTX keeps the assembly too.
+  if (opts_.emit == EmitKind::PTX) {
     start = Clock::now();
-    std::string *assembly = opts_.emit == EmitKind::PTX ? &text : nullptr;
-    if (!emitBinary(*llvmModule, *target, binary, diags_, assembly))
-      return failed(kExitToolError);
-    times_.add("codegen: object + ld.lld", secondsSince(start));
-    flushDiagnostics();
+    if (!emitAssembly(*llvmModule, *target, text, diags_))
+      return failed(kExitInternalError);
+    times_.add("LLVM: assembly", secondsSince(start));
     return kExitSuccess;
   }
-
-  start = Clock::now();
-  if (!emitAssembly(*llvmModule, *target, text, diags_))
-    return failed(kExitInternalError);
-  times_.add("LLVM: PTX", secondsSince(start));
-  if (opts_.emit == EmitKind::PTX)
-    return kExitSuccess;
-
-  start = Clock::now();
-  bool assembled = assemble(*target, text, binary, diags_);
-  times_.add("ptxas", secondsSince(start));
-  if (!assembled)
-    return failed(kExitToolError);
-  flushDiagnostics(); // ptxas's warnings
+  if (!emitBinary(*llvmModule, *target, binary, diags_, opts_.embedPtx ? &text : nullptr))
+    return failed(kExitInternalError); // a missing or failing tool is a toolchain error: 3
+  flushDiagnostics();                  // ptxas's warnings
   return kExitSuccess;
+}
+
+ToolchainOptions Compilation::toolchainOptions() {
+  ToolchainOptions toolchain;
+  toolchain.ptxas = opts_.ptxas;
+  toolchain.ptxasOptLevel = opts_.optLevel;
+  toolchain.lineInfo = opts_.lineInfo;
+  toolchain.onRun = [this](const std::vector<std::string> &argv) {
+    verbose("running: " + shellQuote(argv));
+  };
+  toolchain.onTime = [this](const std::string &step, double seconds) { times_.add(step, seconds); };
+  return toolchain;
 }
 
 } // namespace
@@ -787,6 +685,10 @@ int Compilation::runBackend(Module &module, std::string &text, std::string &bina
 int runDriver(const DriverOptions &options, std::ostream &err) {
   if (options.showVersion) {
     std::cout << versionText(options.ptxas);
+    return kExitSuccess;
+  }
+  if (options.listPasses) {
+    std::cout << passListText();
     return kExitSuccess;
   }
   Compilation c(options, err);

@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <ostream>
 #include <sstream>
+#include <tuple>
 
 namespace tritonc::driver {
 
@@ -84,11 +85,14 @@ PASS PIPELINE (debugging):
   --from-ir FILE        Read Tile or GPU IR text from FILE instead of a .tt source (also implied
                         by an input file ending in .tir).
   --passes=PASS,...     Run exactly these passes instead of the pipeline (empty: none).
+  --list-passes         List the passes: name, the IR level each runs on, what it does.
   --print-after=PASS    Print the IR to standard error after PASS (repeatable, or PASS,PASS).
   --print-after-all     Print the IR to standard error after every pass.
   --verify-each         Run the IR verifier after every pass.
   --time-passes         Report the time of the front end, each pass, LLVM and ptxas on
                         standard error.
+  --print-shared-memory Print each kernel's shared-memory buffers (offset, size, lifetime, the
+                        op and its line) and total to standard error, after the passes.
 
 GENERAL:
   -v                    Print the commands run (ptxas) and the stages to standard error.
@@ -101,8 +105,6 @@ EXIT STATUS: 0 success, 1 error in the input, 2 bad usage, 3 an external tool fa
 }
 
 namespace {
-
-bool isPowerOfTwo(unsigned v) { return v != 0 && (v & (v - 1)) == 0; }
 
 /// Rewrites the gcc-style spellings CLI11 cannot declare (multi-letter single-dash options) and
 /// `--passes=` with an empty value (which CLI11 would otherwise fill with the next argument).
@@ -151,7 +153,7 @@ std::optional<int> parseCommandLine(int argc, const char *const *argv, DriverOpt
   std::string emitIR;
   bool emitLLVM = false, emitPTX = false;
   std::vector<std::string> defines;
-  unsigned numWarps = 0, numStages = 0, numCtas = 0;
+  int64_t numWarps = 0, numStages = 0, numCtas = 0;
   std::string fromIR;
   std::string passes;
   std::vector<std::string> depTargets;
@@ -166,7 +168,7 @@ std::optional<int> parseCommandLine(int argc, const char *const *argv, DriverOpt
   app.add_option("--max-statements", options.maxStatements)
       ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 32));
   auto *warpsOpt = app.add_option("--num-warps", numWarps);
-  auto *stagesOpt = app.add_option("--num-stages", numStages)->check(CLI::Range(1u, 16u));
+  auto *stagesOpt = app.add_option("--num-stages", numStages);
   auto *ctasOpt = app.add_option("--num-ctas", numCtas);
   // A flag that may carry a value: `--emit-ir` alone gives "gpu", `--emit-ir=tile` gives
   // "tile", and it never swallows the next argument (unlike an option with an optional value).
@@ -181,6 +183,7 @@ std::optional<int> parseCommandLine(int argc, const char *const *argv, DriverOpt
   app.add_flag("--no-alignment-versioning", options.noAlignmentVersioning);
   app.add_option("-O", options.optLevel)->check(CLI::Range(0u, 3u));
   app.add_flag("--version", options.showVersion);
+  app.add_flag("--list-passes", options.listPasses);
   app.add_option("--print-after", options.printAfter)->allow_extra_args(false)->delimiter(',');
   app.add_flag("--print-after-all", options.printAfterAll);
   app.add_flag("--verify-each", options.verifyEach);
@@ -189,6 +192,7 @@ std::optional<int> parseCommandLine(int argc, const char *const *argv, DriverOpt
   app.add_option("--ptxas", options.ptxas);
   app.add_flag("-v", options.verbose);
   app.add_flag("--time-passes", options.timePasses);
+  app.add_flag("--print-shared-memory", options.printSharedMemory);
   app.add_flag("--MD", options.depfile);
   auto *depfileOpt = app.add_option("--MF", options.depfilePath);
   app.add_option("--MT", depTargets)->allow_extra_args(false);
@@ -202,7 +206,7 @@ std::optional<int> parseCommandLine(int argc, const char *const *argv, DriverOpt
       out << helpText();
       return kExitSuccess;
     }
-    if (options.showVersion)
+    if (options.showVersion || options.listPasses)
       return std::nullopt;
 
     // An empty file name would otherwise read as "not given" and silently drop that output.
@@ -214,25 +218,24 @@ std::optional<int> parseCommandLine(int argc, const char *const *argv, DriverOpt
       if (opt->count() && opt->as<std::string>().empty())
         throw UsageError{std::string(flag) + " needs a file name (got '')"};
 
-    if (warpsOpt->count()) {
-      if (!isPowerOfTwo(numWarps) || numWarps > 32)
-        throw UsageError{"--num-warps must be 1, 2, 4, 8, 16 or 32 (got " +
-                         std::to_string(numWarps) + ")"};
-      options.numWarps = numWarps;
-    }
-    if (stagesOpt->count())
-      options.numStages = numStages;
-    if (ctasOpt->count()) {
-      if (!isPowerOfTwo(numCtas) || numCtas > 16)
-        throw UsageError{"--num-ctas must be 1, 2, 4, 8 or 16 (got " + std::to_string(numCtas) +
-                         ")"};
-      options.numCtas = numCtas;
-    }
+    // Launch knobs are checked where they are applied, at each kernel (Launch.h), so that
+    // a flag, a -D and an IR attribute get the same located error.
+    const std::tuple<CLI::Option *, const char *, LaunchKnob, int64_t> knobFlags[] = {
+        {warpsOpt, "--num-warps", LaunchKnob::NumWarps, numWarps},
+        {stagesOpt, "--num-stages", LaunchKnob::NumStages, numStages},
+        {ctasOpt, "--num-ctas", LaunchKnob::NumCtas, numCtas}};
+    for (auto [opt, flag, knob, value] : knobFlags)
+      if (opt->count())
+        options.launchOverrides.push_back({knob, value, flag + (" " + std::to_string(value))});
     for (const std::string &d : defines) {
       size_t eq = d.find('=');
       if (eq == std::string::npos || eq == 0)
         throw UsageError{"-D expects NAME=VALUE (got '" + d + "')"};
-      options.defines.emplace_back(d.substr(0, eq), d.substr(eq + 1));
+      std::string name = d.substr(0, eq), value = d.substr(eq + 1), error;
+      if (!takeLaunchDefine(name, value, options.launchOverrides, error))
+        options.defines.emplace_back(name, value);
+      else if (!error.empty())
+        throw UsageError{error};
     }
 
     int emits = (!emitIR.empty()) + emitLLVM + emitPTX;

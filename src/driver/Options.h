@@ -3,6 +3,7 @@
 // and their help text are the single source that README.md and man/tritonc.1 document.
 #pragma once
 
+#include "driver/Launch.h"
 #include "frontend/Frontend.h"
 
 #include <cstdint>
@@ -53,7 +54,9 @@ struct DriverOptions {
   std::vector<std::string> includeDirs;                     ///< -I DIR
   std::vector<std::string> kernels;                         ///< --kernel NAME
   std::string signature; ///< --signature "*fp32:16, i32, 1024" (Triton's AOT notation)
-  std::optional<unsigned> numWarps, numStages, numCtas;
+  /// --num-warps, --num-stages, --num-ctas, then each -D num_warps=N etc. in order (so a -D
+  /// wins); checked and applied to every kernel by applyLaunchOverrides, at the kernel.
+  std::vector<LaunchOverride> launchOverrides;
   uint64_t maxStatements = kDefaultMaxLoweredStatements; ///< --max-statements N
 
   EmitKind emit = EmitKind::Binary;
@@ -71,6 +74,7 @@ struct DriverOptions {
   std::string ptxas; ///< --ptxas PATH
   bool verbose = false;
   bool timePasses = false;
+  bool printSharedMemory = false; ///< --print-shared-memory: the allocation, on standard error
 
   // gcc-compatible dependency file.
   bool depfile = false;                ///< -MD (or -MF)
@@ -79,6 +83,7 @@ struct DriverOptions {
   bool depPhony = false;               ///< -MP
 
   bool showVersion = false;
+  bool listPasses = false; ///< --list-passes
 
   /// The binary is a fatbin: several archs, or --embed-ptx.
   bool fatbin() const { return archs.size() > 1 || embedPtx; }

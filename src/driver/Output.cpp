@@ -193,23 +193,4 @@ bool sameFile(const std::string &a, const std::string &b) {
          sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }
 
-std::string shellQuote(const std::vector<std::string> &argv) {
-  static const char *kPlain = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
-                              "-_./=:,+@%";
-  std::string out;
-  for (const std::string &a : argv) {
-    if (!out.empty())
-      out += ' ';
-    if (!a.empty() && a.find_first_not_of(kPlain) == std::string::npos) {
-      out += a;
-      continue;
-    }
-    out += '\'';
-    for (char c : a)
-      out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    out += '\'';
-  }
-  return out;
-}
-
 } // namespace tritonc::driver

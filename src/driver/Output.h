@@ -3,6 +3,8 @@
 // standard output for "-".
 #pragma once
 
+#include "codegen/Toolchain.h"
+
 #include <string>
 #include <utility>
 #include <vector>
@@ -24,7 +26,8 @@ bool writeFilesAtomically(const std::vector<std::pair<std::string, std::string>>
 /// symbolic or hard link all match). False when either does not exist.
 bool sameFile(const std::string &a, const std::string &b);
 
-/// Quotes a command for display (-v) the way a POSIX shell would read it back.
-std::string shellQuote(const std::vector<std::string> &argv);
+/// Quotes a command for display (-v) the way a POSIX shell would read it back (codegen's
+/// Toolchain.h, where the tool runner uses it too).
+using tritonc::shellQuote;
 
 } // namespace tritonc::driver

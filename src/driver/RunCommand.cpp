@@ -215,8 +215,7 @@ uint64_t parseScalar(const std::string &text, const Type *type, const std::strin
 class Runner {
 public:
   Runner(const RunOptions &options, std::ostream &out, std::ostream &err)
-      : opts_(options), out_(out), err_(err),
-        color_(&err == &std::cerr && ::isatty(STDERR_FILENO) && !std::getenv("NO_COLOR")) {}
+      : opts_(options), out_(out), err_(err), color_(&err == &std::cerr && stderrWantsColor()) {}
 
   int execute() {
     try {
@@ -244,14 +243,20 @@ private:
   int run() {
     const std::array<int64_t, 3> grid = parseGrid(opts_.grid);
     FrontendOptions fo;
-    for (const std::string &d : opts_.defines)
-      fo.defines.push_back(nameValue(d, "-D"));
+    for (const std::string &d : opts_.defines) {
+      auto [name, value] = nameValue(d, "-D");
+      std::string error;
+      if (!takeLaunchDefine(name, value, launchOverrides_, error))
+        fo.defines.emplace_back(name, value);
+      else if (!error.empty())
+        throw UsageError{error};
+    }
     fo.includeDirs = opts_.includeDirs;
     if (!opts_.kernel.empty())
       fo.kernels.push_back(opts_.kernel);
     fo.maxLoweredStatements = opts_.maxStatements;
     std::string archError;
-    if (!lookupTarget(opts_.arch, target_, archError))
+    if (!targetInfoForArch(opts_.arch, target_, archError))
       throw UsageError{archError.empty() ? "unknown --arch '" + opts_.arch + "'" : archError};
     std::vector<const PassInfo *> passes = selectPasses();
 
@@ -336,6 +341,9 @@ private:
       if (!module || diags_.hasErrors())
         throw CompilationAborted();
     }
+    if (!applyLaunchOverrides(*module, launchOverrides_, target_.warpSize,
+                              target_.maxThreadsPerBlock, diags_))
+      throw CompilationAborted();
     flushDiagnostics(); // warnings
     return module;
   }
@@ -534,6 +542,7 @@ private:
   DiagnosticEngine diags_;
   Context ctx_;
   TargetInfo target_;
+  std::vector<LaunchOverride> launchOverrides_; ///< -D num_warps=N etc.
 };
 
 } // namespace

@@ -283,9 +283,8 @@ std::unique_ptr<Module> Lowerer::run(uint32_t fileId) {
   }
   // A -D that no selected kernel reads is almost always a typo: silently ignoring it would
   // build a kernel with the default value the user meant to override.
+  // (Launch knobs such as -D num_warps=8 are the driver's: they never reach the front end.)
   for (const auto &[name, value] : options_.defines) {
-    if (name == "num_warps" || name == "num_stages" || name == "num_ctas")
-      continue;
     bool used = false;
     for (auto &k : kernels)
       for (const ast::Param &p : k.first->params)

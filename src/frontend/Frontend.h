@@ -23,10 +23,6 @@ struct FrontendOptions {
   std::vector<std::pair<std::string, std::string>> defines;
   /// --kernel NAME (repeatable); empty means every kernel in the main file.
   std::vector<std::string> kernels;
-  /// Launch parameters (may also come from -D num_warps=8 etc., which wins over these).
-  unsigned numWarps = 4;
-  unsigned numStages = 3;
-  unsigned numCtas = 1;
   /// --signature in Triton's AOT notation ("*fp32:16, i32, i32:1, 1024"): one entry per kernel
   /// parameter, constexprs included (their values). It types unannotated parameters (Triton
   /// kernels in .py files) and refines annotated ones (adds `:16`, or `:1` = the constant 1,

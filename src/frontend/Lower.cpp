@@ -984,36 +984,6 @@ void Lowerer::lowerKernel(const FunctionDef *def, ModuleScope *module, Function 
     fr.env.vars[p.name] = sig && sig->equalToOne ? SVal::integer(1) : SVal::tensor(v);
   }
 
-  fn->numWarps = options_.numWarps;
-  fn->numStages = options_.numStages;
-  fn->numCtas = options_.numCtas;
-  for (const char *knob : {"num_warps", "num_stages", "num_ctas"}) {
-    auto text = defineFor(knob);
-    if (!text)
-      continue;
-    SVal v = evalDefine(knob, *text);
-    int64_t n = requireInt(v, SourceRange(def->nameRange), std::string("-D ") + knob);
-    // The same ranges as --num-warps, --num-stages and --num-ctas.
-    const bool stages = std::string_view(knob) == "num_stages";
-    const int64_t most = stages ? 16 : std::string_view(knob) == "num_warps" ? 32 : 16;
-    if (n <= 0 || n > most || (!stages && (n & (n - 1)) != 0))
-      error(def->nameRange, std::string("-D ") + knob + "=" + std::to_string(n) +
-                                " is out of range (" +
-                                (stages       ? "1..16"
-                                 : most == 32 ? "1, 2, 4, 8, 16 or 32"
-                                              : "1, 2, 4, 8 or 16") +
-                                ")");
-    unsigned u = static_cast<unsigned>(n);
-    if (std::string_view(knob) == "num_warps")
-      fn->numWarps = u;
-    else if (std::string_view(knob) == "num_stages")
-      fn->numStages = u;
-    else
-      fn->numCtas = u;
-  }
-  if (fn->numWarps == 0 || (fn->numWarps & (fn->numWarps - 1)) != 0)
-    error(def->nameRange, "num_warps=" + std::to_string(fn->numWarps) + " is not a power of two");
-
   kernelBody_ = &def->body;
   lowerSeq({{&def->body, 0}});
   kernelBody_ = nullptr;

@@ -674,28 +674,14 @@ std::string evalElementwise(const Operation &op, const RtValue *const *in, RtVal
   const OpCode code = op.code();
   const unsigned numIn = op.numOperands();
   const Type *t = numIn ? in[0]->type->scalarType() : nullptr;
-  switch (code) {
-  case OpCode::Add:
-  case OpCode::Sub:
-  case OpCode::Mul:
-  case OpCode::Div:
-  case OpCode::Rem:
-  case OpCode::And:
-  case OpCode::Or:
-  case OpCode::Xor:
-  case OpCode::Shl:
-  case OpCode::Shr:
-  case OpCode::Max:
-  case OpCode::Min:
-  case OpCode::UMulHi:
-  case OpCode::DivRn:
-  case OpCode::FDiv:
+  if (isBinaryOp(code)) {
     if (t->isInt())
       return intBinary(code, t, op, *in[0], *in[1], out);
     if (t->isFloat())
       return floatBinaryOp(code, t->scalarKind(), op, *in[0], *in[1], out);
     return "'" + std::string(op.mnemonic()) + "' on " + t->str();
-
+  }
+  switch (code) {
   case OpCode::Neg:
     if (t->isInt()) {
       IntNorm norm(t);

@@ -1049,6 +1049,8 @@ private:
 
   void exec(const Instr &ins) {
     const Operation &op = *ins.op;
+    if (op.hasTrait(optrait::Elementwise))
+      return execElementwise(ins); // every elementwise op of Ops.def, through evalElementwise
     switch (op.code()) {
     case OpCode::Constant:
       return execConstant(ins);
@@ -1098,47 +1100,6 @@ private:
     case OpCode::Split:
       return execSplit(ins);
 
-    case OpCode::Add:
-    case OpCode::Sub:
-    case OpCode::Mul:
-    case OpCode::Div:
-    case OpCode::Rem:
-    case OpCode::And:
-    case OpCode::Or:
-    case OpCode::Xor:
-    case OpCode::Shl:
-    case OpCode::Shr:
-    case OpCode::Max:
-    case OpCode::Min:
-    case OpCode::UMulHi:
-    case OpCode::Neg:
-    case OpCode::Not:
-    case OpCode::Fma:
-    case OpCode::Cmp:
-    case OpCode::Select:
-    case OpCode::Cast:
-    case OpCode::Bitcast:
-    case OpCode::AddPtr:
-    case OpCode::PtrToInt:
-    case OpCode::IntToPtr:
-    case OpCode::Exp:
-    case OpCode::Exp2:
-    case OpCode::Log:
-    case OpCode::Log2:
-    case OpCode::Sqrt:
-    case OpCode::SqrtRn:
-    case OpCode::Rsqrt:
-    case OpCode::Abs:
-    case OpCode::Sin:
-    case OpCode::Cos:
-    case OpCode::Floor:
-    case OpCode::Ceil:
-    case OpCode::Erf:
-    case OpCode::DivRn:
-    case OpCode::FDiv:
-    case OpCode::ExternCall:
-      return execElementwise(ins);
-
     case OpCode::Load:
     case OpCode::AsyncCopy:
       return execLoad(ins);
@@ -1183,6 +1144,8 @@ private:
     case OpCode::Condition:
     case OpCode::Return:
       return; // terminators end their region in runRegion
+    default:
+      break;
     }
     fail(op, "the interpreter does not support '" + std::string(op.mnemonic()) + "'");
   }

@@ -28,6 +28,44 @@ const OpInfo *findOp(std::string_view mnemonic) {
   return nullptr;
 }
 
+// ---- IR level
+
+namespace {
+const Type *firstBlockType(const Block &b) {
+  for (unsigned i = 0; i < b.numArguments(); ++i)
+    if (b.argument(i)->type() && b.argument(i)->type()->isBlock())
+      return b.argument(i)->type();
+  for (const auto &op : b.ops()) {
+    for (unsigned i = 0; i < op->numResults(); ++i)
+      if (op->result(i)->type() && op->result(i)->type()->isBlock())
+        return op->result(i)->type();
+    for (unsigned r = 0; r < op->numRegions(); ++r)
+      if (const Type *t = firstBlockType(*op->region(r)))
+        return t;
+  }
+  return nullptr;
+}
+} // namespace
+
+IRLevel irLevel(const Function &function) {
+  const Type *t = firstBlockType(*function.body());
+  if (!t)
+    return IRLevel::Any;
+  return t->layout() ? IRLevel::Gpu : IRLevel::Tile;
+}
+
+IRLevel irLevel(const Module &module) {
+  IRLevel level = IRLevel::Any;
+  for (const auto &f : module.functions()) {
+    IRLevel l = irLevel(*f);
+    if (l == IRLevel::Gpu)
+      return l;
+    if (l == IRLevel::Tile)
+      level = l;
+  }
+  return level;
+}
+
 // ---- attributes
 
 void AttrList::set(std::string_view name, AttrValue value) {

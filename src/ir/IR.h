@@ -9,6 +9,7 @@
 //     (nullptr for a function body).
 #pragma once
 
+#include "ir/LaunchConfig.h"
 #include "ir/Types.h"
 #include "support/Source.h"
 
@@ -36,12 +37,22 @@ enum class OpCode : uint16_t {
 #include "ir/Ops.def"
 };
 
+/// The trait bits of Ops.def's last column (its header says what each means).
 namespace optrait {
 enum : unsigned {
   Pure = 1u << 0,
   Commutative = 1u << 1,
   Elementwise = 1u << 2,
   Terminator = 1u << 3,
+  // Categories: the groups of ops that passes, the interpreter and codegen treat alike.
+  Arithmetic = 1u << 4,
+  Binary = 1u << 5,
+  IntOnly = 1u << 6,
+  FloatOnly = 1u << 7,
+  Math = 1u << 8,
+  Cast = 1u << 9,
+  Memory = 1u << 10,
+  HasEffect = 1u << 11,
 };
 } // namespace optrait
 
@@ -60,6 +71,27 @@ const OpInfo &opInfo(OpCode code);
 /// Looks an op up by its mnemonic; nullptr if there is none.
 const OpInfo *findOp(std::string_view mnemonic);
 size_t numOpCodes();
+
+/// Category predicates, one per category bit of Ops.def (as LLVM's Instruction::isBinaryOp).
+inline bool hasTrait(OpCode code, unsigned trait) { return (opInfo(code).traits & trait) != 0; }
+/// Numeric operands and result, all of one type: add ... fdiv, neg, not, abs, fma, math.
+inline bool isArithmetic(OpCode code) { return hasTrait(code, optrait::Arithmetic); }
+/// Arithmetic with two operands: add, sub, mul, div, rem, and, or, xor, shl, shr, max, min,
+/// umulhi, div_rn, fdiv.
+inline bool isBinaryOp(OpCode code) { return hasTrait(code, optrait::Binary); }
+/// Arithmetic defined on integers only (bitwise ops, shifts, umulhi).
+inline bool isIntOnly(OpCode code) { return hasTrait(code, optrait::IntOnly); }
+/// Arithmetic defined on floating point only (fma, math functions, div_rn, fdiv).
+inline bool isFloatOnly(OpCode code) { return hasTrait(code, optrait::FloatOnly); }
+/// A math-library function; its mnemonic is the library's base name ("exp2", "div_rn").
+inline bool isMathOp(OpCode code) { return hasTrait(code, optrait::Math); }
+/// Converts its one operand element by element: cast, bitcast, ptrtoint, inttoptr.
+inline bool isCastOp(OpCode code) { return hasTrait(code, optrait::Cast); }
+/// Accesses global memory through the pointers of operand 0: load, store, the atomics.
+inline bool isMemoryOp(OpCode code) { return hasTrait(code, optrait::Memory); }
+/// Must be kept even when its results are unused (stores, atomics, print, assert, barrier,
+/// return, while). A volatile load has an effect too, decided by its attribute: see DCE.
+inline bool hasEffect(OpCode code) { return hasTrait(code, optrait::HasEffect); }
 
 // ----------------------------------------------------------------------------------------------
 // Attributes
@@ -295,7 +327,9 @@ struct ConstexprBinding {
   std::string value; ///< "1024", "1e-06", "True", "'ieee'", "fp16"
 };
 
-class Function {
+/// A kernel. It carries its launch configuration: the inherited numWarps, numStages and
+/// numCtas (ir/LaunchConfig.h), which the IR text prints as its attributes.
+class Function : public LaunchConfig {
 public:
   Function(Module &module, std::string name, SourceLoc loc);
 
@@ -310,9 +344,8 @@ public:
   /// Adds a parameter: a body argument plus its info.
   Value *addParam(const Type *type, ParamInfo info);
 
-  unsigned numWarps = 4;
-  unsigned numStages = 3;
-  unsigned numCtas = 1;
+  LaunchConfig &launch() { return *this; }
+  const LaunchConfig &launch() const { return *this; }
   std::vector<ConstexprBinding> constexprs;
 
   template <typename Fn> void walk(Fn &&fn) { body_->walk(fn); }
@@ -324,6 +357,18 @@ private:
   std::unique_ptr<Block> body_;
   std::vector<ParamInfo> params_;
 };
+
+/// The two levels of the one IR: Tile IR (no block type carries a layout) and GPU IR (every
+/// one does, after `coalesce`). Any: no block type at all, so valid at both levels.
+enum class IRLevel { Tile, Gpu, Any };
+
+/// The level of a function, fixed by its first block type in program order (the parameters,
+/// then each op's results before the contents of its regions): Gpu if that type carries a
+/// layout, Tile if not, Any if there is none. The verifier requires every other block type of
+/// the function to agree.
+IRLevel irLevel(const Function &function);
+/// Gpu if some function is GPU IR, else Tile if some function is Tile IR, else Any.
+IRLevel irLevel(const Module &module);
 
 class Module {
 public:

@@ -770,7 +770,7 @@ private:
       }
     }
 
-    unsigned numWarps = 4, numStages = 3, numCtas = 1;
+    LaunchConfig launch;
     std::vector<ConstexprBinding> constexprs;
     if (atIdent("attributes")) {
       next();
@@ -781,13 +781,14 @@ private:
         if (!seen.insert(key.text).second)
           fail(key, "duplicate kernel attribute '" + key.text + "'");
         expect(Tok::Equal, "'='");
-        if (key.text == "num_warps")
-          numWarps = parseUnsigned("num_warps");
-        else if (key.text == "num_stages")
-          numStages = parseUnsigned("num_stages");
-        else if (key.text == "num_ctas")
-          numCtas = parseUnsigned("num_ctas");
-        else if (key.text == "constexprs")
+        if (std::optional<LaunchKnob> knob = findLaunchKnob(key.text)) {
+          // Checked here, at the value, with the words of every other path (LaunchConfig.h).
+          Token t = expect(Tok::Int, key.text);
+          int64_t v = intValue(t);
+          if (std::string why = checkLaunchKnob(*knob, v); !why.empty())
+            fail(t, why);
+          launch.set(*knob, static_cast<unsigned>(v));
+        } else if (key.text == "constexprs")
           constexprs = parseConstexprs();
         else
           fail(key, "unknown kernel attribute '" + key.text + "'");
@@ -799,9 +800,7 @@ private:
     SourceLoc loc = atLoc() ? parseLoc() : locAt(kw.begin);
 
     Function *fn = module_->addFunction(name.text, loc);
-    fn->numWarps = numWarps;
-    fn->numStages = numStages;
-    fn->numCtas = numCtas;
+    fn->launch() = launch;
     fn->constexprs = std::move(constexprs);
 
     pushScope();

@@ -266,9 +266,10 @@ public:
         printLoc(p.loc);
       }
     }
-    out += ")\n    attributes {num_warps = " + std::to_string(fn.numWarps) +
-           ", num_stages = " + std::to_string(fn.numStages) +
-           ", num_ctas = " + std::to_string(fn.numCtas);
+    out += ")\n    attributes {";
+    for (LaunchKnob k : kLaunchKnobs)
+      out += std::string(k == kLaunchKnobs.front() ? "" : ", ") + std::string(launchKnobName(k)) +
+             " = " + std::to_string(fn.launch().get(k));
     if (!fn.constexprs.empty()) {
       out += ", constexprs = {";
       for (size_t i = 0; i < fn.constexprs.size(); ++i) {

@@ -59,7 +59,7 @@ bool isFloatKind(ScalarKind kind);
 /// [16, 8]) tiled over warpsPerCTA; DotOperand(opIdx, parent, kWidth) is the layout of dot
 /// operand A (opIdx 0) or B (opIdx 1) feeding a dot whose result has layout `parent` (an Mma
 /// layout), with kWidth consecutive K elements per thread and 32-bit register. The register,
-/// lane and warp maps of all four are in src/ir/MmaLayout.h and codegen's LinearLayout.
+/// lane and warp maps of all four are in src/layout/ (MmaLayout.h, LinearLayout.h).
 /// Shared(order) is not a distribution over threads: a block in it is a tile of shared memory
 /// (see local_alloc / async_copy / local_load in Ops.def), held row-major with dimension
 /// order[0] contiguous, each row cut into 16-byte chunks that are XOR-swizzled by row (chunk c of

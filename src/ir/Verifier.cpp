@@ -121,7 +121,7 @@ public:
       : fn_(fn), ctx_(fn.context()), diags_(diags) {}
 
   bool run() {
-    gpu_ = detectGpuLevel(*fn_.body());
+    gpu_ = irLevel(fn_) == IRLevel::Gpu;
     checkKernel();
     verifyBlock(*fn_.body(), nullptr, 0);
     return ok_;
@@ -160,25 +160,6 @@ private:
   }
 
   // ---- types and layouts
-
-  static const Type *firstBlockType(const Block &b) {
-    for (unsigned i = 0; i < b.numArguments(); ++i)
-      if (isBlockT(b.argument(i)->type()))
-        return b.argument(i)->type();
-    for (const auto &op : b.ops()) {
-      for (unsigned i = 0; i < op->numResults(); ++i)
-        if (isBlockT(op->result(i)->type()))
-          return op->result(i)->type();
-      for (unsigned r = 0; r < op->numRegions(); ++r)
-        if (const Type *t = firstBlockType(*op->region(r)))
-          return t;
-    }
-    return nullptr;
-  }
-  static bool detectGpuLevel(const Block &body) {
-    const Type *t = firstBlockType(body);
-    return t && t->layout();
-  }
 
   /// Why `t` is not a well-formed type of this function, or nullopt. Cached: the answer
   /// depends only on the type, the function's IR level and num_warps.
@@ -311,11 +292,8 @@ private:
 
   void checkKernel() {
     const std::string where = "kernel @" + fn_.name() + ": ";
-    if (!isPow2(fn_.numWarps))
-      report(fn_.loc(),
-             where + "num_warps = " + std::to_string(fn_.numWarps) + " is not a power of two");
-    if (fn_.numCtas < 1)
-      report(fn_.loc(), where + "num_ctas must be at least 1");
+    if (std::string why = checkLaunchConfig(fn_.launch()); !why.empty())
+      report(fn_.loc(), where + why);
     const Block &body = *fn_.body();
     if (fn_.params().size() != body.numArguments())
       report(fn_.loc(), where + std::to_string(fn_.params().size()) + " parameter records for " +
@@ -487,6 +465,17 @@ private:
       opError(op, std::string("requires ") + clsName + " types, got " + sig(op));
   }
 
+  /// The arithmetic category of Ops.def: operands and result of one type, integer or
+  /// floating point as the op's IntOnly / FloatOnly bits say.
+  void arithmeticRule(const Operation &op) {
+    if (isIntOnly(op.code()))
+      sameTypeRule(op, isIntT, "integer");
+    else if (isFloatOnly(op.code()))
+      sameTypeRule(op, isFloatT, "floating-point");
+    else
+      sameTypeRule(op, isNumericT, "integer or floating-point");
+  }
+
   void checkRules(const Operation &op) {
     const std::vector<const Type *> in = operandTypes(&op);
     const std::vector<const Type *> out = resultTypes(op);
@@ -639,46 +628,11 @@ private:
       return;
     }
 
-    // ---- elementwise arithmetic and math
-    case OpCode::Add:
-    case OpCode::Sub:
-    case OpCode::Mul:
-    case OpCode::Div:
-    case OpCode::Rem:
-    case OpCode::Neg:
-    case OpCode::Abs:
-      sameTypeRule(op, isNumericT, "integer or floating-point");
-      return;
+    // ---- elementwise arithmetic and math: the category's rule (see default), plus attributes
     case OpCode::Max:
     case OpCode::Min:
       boolAttr(op, "propagate_nan");
-      sameTypeRule(op, isNumericT, "integer or floating-point");
-      return;
-    case OpCode::And:
-    case OpCode::Or:
-    case OpCode::Xor:
-    case OpCode::Shl:
-    case OpCode::Shr:
-    case OpCode::UMulHi:
-    case OpCode::Not:
-      sameTypeRule(op, isIntT, "integer");
-      return;
-    case OpCode::Fma:
-    case OpCode::Exp:
-    case OpCode::Exp2:
-    case OpCode::Log:
-    case OpCode::Log2:
-    case OpCode::Sqrt:
-    case OpCode::SqrtRn:
-    case OpCode::Rsqrt:
-    case OpCode::Sin:
-    case OpCode::Cos:
-    case OpCode::Floor:
-    case OpCode::Ceil:
-    case OpCode::Erf:
-    case OpCode::DivRn:
-    case OpCode::FDiv:
-      sameTypeRule(op, isFloatT, "floating-point");
+      arithmeticRule(op);
       return;
     case OpCode::Cmp:
       stringAttr(op, "pred", true, {"eq", "ne", "lt", "le", "gt", "ge"});
@@ -901,6 +855,14 @@ private:
         opError(op, "reads a #shared tile into a register layout, got " + sig(op));
       else if (in[0]->shape() != r->shape() || in[0]->element() != r->element())
         opError(op, "requires operand and result of one shape and element type, got " + sig(op));
+      return;
+
+    default:
+      // The arithmetic category shares one rule; every other op has its own case above.
+      if (isArithmetic(op.code()))
+        arithmeticRule(op);
+      else
+        opError(op, "has no verifier rule (an internal error: add one to checkRules)");
       return;
     }
   }

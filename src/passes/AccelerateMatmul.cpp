@@ -29,7 +29,7 @@
 #include "passes/AccelerateMatmul.h"
 
 #include "ir/Builder.h"
-#include "passes/LayoutUtils.h"
+#include "layout/LayoutUtils.h"
 
 namespace tritonc {
 

@@ -13,8 +13,8 @@
 // (1 when the operand has runs) instead.
 #include "passes/AxisInfo.h"
 
+#include "layout/LayoutUtils.h"
 #include "passes/ConstFold.h"
-#include "passes/LayoutUtils.h"
 
 #include <algorithm>
 #include <numeric>
@@ -356,6 +356,13 @@ private:
                           ? res->type()->scalarType()->scalarKind()
                           : ScalarKind::I64;
 
+    if (isBinaryOp(op.code())) {
+      if (!res->type()->isInt())
+        return p;
+      return binary(op, info(op.operand(0)), info(op.operand(1)), shape, kind);
+    }
+    if (isCastOp(op.code()))
+      return cast(op, rank, kind);
     switch (op.code()) {
     case OpCode::Constant: {
       const AttrValue *v = op.attrs().find("value");
@@ -443,44 +450,7 @@ private:
     }
     case OpCode::ConvertLayout:
       return info(op.operand(0));
-    case OpCode::Cast:
-    case OpCode::Bitcast:
-    case OpCode::PtrToInt:
-    case OpCode::IntToPtr: {
-      const Type *src = op.operand(0)->type();
-      if (!isTracked(src))
-        return p;
-      AxisInfo s = info(op.operand(0));
-      if (s.rank() != rank)
-        return p;
-      if (s.constantValue && res->type()->isInt()) {
-        if (src->isInt() && op.code() == OpCode::Cast)
-          s.constantValue = normalizeInt(kind, *s.constantValue);
-        else if (src->isInt() && src->bitWidth() == res->type()->bitWidth())
-          s.constantValue = normalizeInt(kind, *s.constantValue);
-        else
-          s.constantValue.reset();
-      } else {
-        s.constantValue.reset();
-      }
-      return s;
-    }
     case OpCode::AddPtr:
-      return binary(op, info(op.operand(0)), info(op.operand(1)), shape, kind);
-    case OpCode::Add:
-    case OpCode::Sub:
-    case OpCode::Mul:
-    case OpCode::Div:
-    case OpCode::Rem:
-    case OpCode::And:
-    case OpCode::Or:
-    case OpCode::Xor:
-    case OpCode::Shl:
-    case OpCode::Shr:
-    case OpCode::Max:
-    case OpCode::Min:
-      if (!res->type()->isInt())
-        return p;
       return binary(op, info(op.operand(0)), info(op.operand(1)), shape, kind);
     case OpCode::Neg:
     case OpCode::Not: {
@@ -517,6 +487,29 @@ private:
       a.constancy[d] = shape[d];
     }
     return a;
+  }
+
+  /// cast, bitcast, ptrtoint, inttoptr: the facts carry over; a constant survives an integer
+  /// conversion (or a bitcast of the same width), normalized to the result's kind.
+  AxisInfo cast(const Operation &op, unsigned rank, ScalarKind kind) {
+    const Value *res = op.result(0);
+    const Type *src = op.operand(0)->type();
+    if (!isTracked(src))
+      return AxisInfo::pessimistic(rank);
+    AxisInfo s = info(op.operand(0));
+    if (s.rank() != rank)
+      return AxisInfo::pessimistic(rank);
+    if (s.constantValue && res->type()->isInt()) {
+      if (src->isInt() && op.code() == OpCode::Cast)
+        s.constantValue = normalizeInt(kind, *s.constantValue);
+      else if (src->isInt() && src->bitWidth() == res->type()->bitWidth())
+        s.constantValue = normalizeInt(kind, *s.constantValue);
+      else
+        s.constantValue.reset();
+    } else {
+      s.constantValue.reset();
+    }
+    return s;
   }
 
   AxisInfo binary(const Operation &op, const AxisInfo &l, const AxisInfo &r,

@@ -127,23 +127,8 @@ private:
     case OpCode::Neg:
     case OpCode::Not:
       return simplifyUnary(op);
-    case OpCode::Add:
-    case OpCode::Sub:
-    case OpCode::Mul:
-    case OpCode::Div:
-    case OpCode::DivRn:
-    case OpCode::Rem:
-    case OpCode::And:
-    case OpCode::Or:
-    case OpCode::Xor:
-    case OpCode::Shl:
-    case OpCode::Shr:
-    case OpCode::Max:
-    case OpCode::Min:
-    case OpCode::UMulHi:
-      return simplifyBinary(op);
     default:
-      return false;
+      return isBinaryOp(op->code()) && simplifyBinary(op);
     }
   }
 

@@ -51,8 +51,9 @@
 #include "passes/Coalesce.h"
 
 #include "ir/Builder.h"
+#include "ir/MemoryAttrs.h"
+#include "layout/LayoutUtils.h"
 #include "passes/AxisInfo.h"
-#include "passes/LayoutUtils.h"
 
 #include <algorithm>
 #include <deque>
@@ -64,16 +65,9 @@ namespace tritonc {
 
 namespace {
 
-bool isMemoryOp(const Operation &op) {
-  switch (op.code()) {
-  case OpCode::Load:
-  case OpCode::Store:
-  case OpCode::AtomicRMW:
-  case OpCode::AtomicCas:
-    return op.numOperands() > 0 && op.operand(0)->type()->isBlock();
-  default:
-    return false;
-  }
+/// A memory op on a block of pointers (the ops that get a coalesced layout).
+bool isBlockMemoryOp(const Operation &op) {
+  return isMemoryOp(op.code()) && op.numOperands() > 0 && op.operand(0)->type()->isBlock();
 }
 
 /// The mask operand of a memory op, if it has one.
@@ -177,7 +171,7 @@ private:
       for (unsigned i = 0; i < op->numRegions(); ++i)
         for (Value *a : op->region(i)->arguments())
           addNode(a);
-      if (isMemoryOp(*op))
+      if (isBlockMemoryOp(*op))
         memOps_.push_back(op);
     });
   }
@@ -261,27 +255,18 @@ private:
       AxisInfo maskInfo = mask ? axis_.get(mask) : AxisInfo();
       unsigned vec = memoryVectorWidth(axis_.get(op->operand(0)), mask ? &maskInfo : nullptr, l,
                                        shape, pointeeBytes(ptrTy), maxBytes_);
-      op->attrs().set(kVecAttr, static_cast<int64_t>(vec));
+      setVectorWidth(*op, vec);
       if (mask) {
         unsigned unmasked = memoryVectorWidth(axis_.get(op->operand(0)), nullptr, l, shape,
                                               pointeeBytes(ptrTy), maxBytes_);
         if (unmasked > vec)
-          op->attrs().set(kVecUnmaskedAttr, static_cast<int64_t>(unmasked));
+          setUnmaskedVectorWidth(*op, unmasked);
       }
     }
     // Scalar memory ops access one element.
     f_.walk([&](Operation *op) {
-      switch (op->code()) {
-      case OpCode::Load:
-      case OpCode::Store:
-      case OpCode::AtomicRMW:
-      case OpCode::AtomicCas:
-        if (!isMemoryOp(*op))
-          op->attrs().set(kVecAttr, int64_t(1));
-        break;
-      default:
-        break;
-      }
+      if (isMemoryOp(op->code()) && !isBlockMemoryOp(*op))
+        setVectorWidth(*op, 1);
     });
   }
 
@@ -309,7 +294,7 @@ private:
   }
 
   void constrain(Operation &op) {
-    if (isMemoryOp(op)) {
+    if (isBlockMemoryOp(op)) {
       const Value *ptr = op.operand(0);
       // A mask shared with a dot's epilogue is not tied (sharedMask): the memory op then
       // converts it (remove-converts recomputes such cheap chains in place).
@@ -475,7 +460,7 @@ private:
     if (dotMma_.empty() || v != maskOf(op))
       return false;
     for (const Operation *u : v->users())
-      if (!isMemoryOp(*u))
+      if (!isBlockMemoryOp(*u))
         return true;
     return false;
   }
@@ -608,7 +593,7 @@ private:
     Value *v = op->operand(i);
     if (!v->type()->isBlock())
       return nullptr;
-    if (isMemoryOp(*op))
+    if (isBlockMemoryOp(*op))
       return anchor_.at(op);
     auto resultLayout = [&](unsigned k) {
       return k < op->numResults() ? op->result(k)->type()->layout() : nullptr;

@@ -24,29 +24,14 @@ namespace tritonc {
 
 namespace {
 
-bool hasEffect(const Operation &op) {
-  switch (op.code()) {
-  case OpCode::Store:
-  case OpCode::AtomicRMW:
-  case OpCode::AtomicCas:
-  case OpCode::Print:
-  case OpCode::Assert:
-  case OpCode::Barrier:
-  case OpCode::Return:
-  case OpCode::While:
+bool isRoot(const Operation &op) {
+  if (hasEffect(op.code()))
     return true;
-  case OpCode::Load:
+  if (op.code() == OpCode::Load)
     return op.attrs().getBool("volatile");
-  case OpCode::For:
-  case OpCode::If:
-  case OpCode::Yield:
-  case OpCode::Condition:
-    return false; // live through their users or contents
-  default:
-    // Pure ops have no effect; any op the table does not mark pure and this list does not know
-    // is kept, to be safe.
-    return !op.isPure();
-  }
+  // Control flow (for, if, their yields, while's condition) lives through its users and
+  // contents. Any other op the table marks neither pure nor effectful is kept, to be safe.
+  return !op.isPure() && op.numRegions() == 0 && !op.isTerminator();
 }
 
 class Liveness {
@@ -56,7 +41,7 @@ public:
 
   void run(Function &f) {
     f.walk([&](Operation *op) {
-      if (hasEffect(*op))
+      if (isRoot(*op))
         markOp(op);
     });
     while (!work_.empty()) {

@@ -1,63 +1,32 @@
 // The pass registry and the pass runner.
 //
-// Every pass is one row of kRegistry: its name (what --passes, --print-after and the pipelines
-// of Pipeline.cpp use), a one-line description (`tritonc --list-passes`), its entry point, the
-// IR level it expects and the level it leaves. runPasses checks the module's actual level
-// before each pass, so a GPU-level pass handed Tile IR (or the reverse) is an internal error
-// naming the pass, never a crash inside it; with verifyEach the verifier runs on the input and
-// after every pass, and a failure names the pass that broke the IR.
+// Every pass is one row of the X-macro table Passes.def: its name (what --passes, --print-after
+// and the pipelines of Pipeline.cpp use), its entry point, the IR level it expects and the level
+// it leaves, and a one-line description (`tritonc --list-passes`). runPasses checks the module's
+// actual level before each pass, so a GPU-level pass handed Tile IR (or the reverse) is an internal
+// error naming the pass, never a crash inside it; with verifyEach the verifier runs on the input
+// and after every pass, and a failure names the pass that broke the IR.
 #include "passes/Pass.h"
 
 #include "ir/Printer.h"
 #include "ir/Verifier.h"
-#include "passes/AccelerateMatmul.h"
-#include "passes/AnnotateAxisInfo.h"
-#include "passes/CSE.h"
-#include "passes/Canonicalize.h"
-#include "passes/Coalesce.h"
-#include "passes/DCE.h"
-#include "passes/LICM.h"
-#include "passes/RemoveConverts.h"
-#include "passes/SoftwarePipeline.h"
-#include "passes/VersionAlignment.h"
 
+#include <algorithm>
 #include <chrono>
 #include <iostream>
 
 namespace tritonc {
 
+// The entry points, declared from the table (each is documented in its pass's header).
+#define PASS(Name, EntryPoint, Expects, Produces, ChangesFloatResults, Description)                \
+  bool EntryPoint(Module &module, PassContext &ctx);
+#include "passes/Passes.def"
+
 const std::vector<PassInfo> &passRegistry() {
-  // name, description, entry point, expects, produces, changesFloatResults
   static const std::vector<PassInfo> kRegistry = {
-      {"canonicalize",
-       "fold constants, integer identities and splats of constants; simplify broadcasts",
-       canonicalizePass, IRLevel::Any, IRLevel::Any, false},
-      {"cse", "merge pure ops equal to a dominating one", csePass, IRLevel::Any, IRLevel::Any,
-       false},
-      {"dce", "erase unused pure ops, loads, loop-carried values and if results", dcePass,
-       IRLevel::Any, IRLevel::Any, false},
-      {"licm", "hoist loop-invariant pure ops out of for and while loops", licmPass, IRLevel::Any,
-       IRLevel::Any, false},
-      {"version-alignment",
-       "check pointer alignment and integer divisibility by 16 once at entry and run a "
-       "vectorized copy of the kernel when they hold",
-       versionAlignmentPass, IRLevel::Tile, IRLevel::Any, false},
-      {"coalesce",
-       "assign layouts: coalesced blocked layouts for memory ops, propagated to every block",
-       coalescePass, IRLevel::Tile, IRLevel::Gpu, false},
-      {"remove-converts",
-       "drop identity and chained layout conversions; rematerialize converted constants",
-       removeConvertsPass, IRLevel::Gpu, IRLevel::Any, false},
-      {"accelerate-matmul",
-       "put dots on tensor cores: #mma result, #dot_op operands, accumulator carried in #mma",
-       accelerateMatmulPass, IRLevel::Gpu, IRLevel::Any, false},
-      {"software-pipeline",
-       "issue the loads feeding a loop's dots one iteration ahead (num_stages >= 2)",
-       softwarePipelinePass, IRLevel::Gpu, IRLevel::Any, false},
-      {"annotate-axis-info",
-       "debugging: attach axis info (contiguity, divisibility, constancy) to integer and "
-       "pointer results",
-       annotateAxisInfoPass, IRLevel::Any, IRLevel::Any, false},
+#define PASS(Name, EntryPoint, Expects, Produces, ChangesFloatResults, Description)                \
+  {Name, Description, EntryPoint, IRLevel::Expects, IRLevel::Produces, ChangesFloatResults},
+#include "passes/Passes.def"
   };
   return kRegistry;
 }
@@ -69,34 +38,25 @@ const PassInfo *findPass(std::string_view name) {
   return nullptr;
 }
 
-namespace {
-
-/// Gpu if some block type carries a layout, Tile if some block type has none, Any if the
-/// module has no block types at all (a scalar-only kernel is valid at both levels). A mixed
-/// module is the verifier's to reject; here it counts as Gpu.
-IRLevel moduleLevel(const Module &module) {
-  bool sawTile = false, sawGpu = false;
-  auto look = [&](const Value *v) {
-    const Type *t = v->type();
-    if (!t->isBlock())
-      return;
-    (t->layout() ? sawGpu : sawTile) = true;
+std::string passListText() {
+  auto levelName = [](IRLevel l) {
+    return l == IRLevel::Tile ? "tile" : l == IRLevel::Gpu ? "gpu" : "any";
   };
-  for (const auto &f : module.functions()) {
-    for (Value *arg : f->body()->arguments())
-      look(arg);
-    const_cast<Function &>(*f).walk([&](Operation *op) {
-      for (Value *r : op->results())
-        look(r);
-      for (unsigned i = 0; i < op->numRegions(); ++i)
-        for (Value *a : op->region(i)->arguments())
-          look(a);
-    });
+  std::string out;
+  for (const PassInfo &p : passRegistry()) {
+    std::string level = levelName(p.expects);
+    if (p.produces != IRLevel::Any && p.produces != p.expects)
+      level += std::string(" -> ") + levelName(p.produces);
+    std::string line = std::string(p.name);
+    line.resize(std::max<size_t>(line.size() + 2, 20), ' ');
+    line += level;
+    line.resize(std::max<size_t>(line.size() + 2, 34), ' ');
+    out += line + std::string(p.description) + "\n";
   }
-  if (sawGpu)
-    return IRLevel::Gpu;
-  return sawTile ? IRLevel::Tile : IRLevel::Any;
+  return out;
 }
+
+namespace {
 
 std::string passNameList() {
   std::string out;
@@ -164,7 +124,7 @@ bool runPasses(Module &module, const std::vector<std::string_view> &passes, Pass
 
   for (const PassInfo *info : infos) {
     std::string name(info->name);
-    IRLevel level = moduleLevel(module);
+    IRLevel level = irLevel(module);
     // The input is the user's (--from-ir with --passes): a pass given the wrong level of IR is
     // their error, with what to run instead.
     if (info->expects == IRLevel::Gpu && level == IRLevel::Tile) {

@@ -1,11 +1,11 @@
-// The pass registry: every pass is named once in a table (name, one-line description, entry
-// point), and the pipelines are lists of those names (see Pipeline.cpp). The driver, the
-// differential tester and `--from-ir ... --passes=a,b` all go through this table.
+// The pass registry: every pass is named once in a table (Passes.def: name, entry point, IR
+// levels, one-line description), and the pipelines are lists of those names (see Pipeline.cpp). The
+// driver, the differential tester and `--from-ir ... --passes=a,b` all go through this table.
 #pragma once
 
 #include "ir/IR.h"
-#include "passes/TargetInfo.h"
 #include "support/Diagnostics.h"
+#include "support/TargetInfo.h"
 
 #include <functional>
 #include <string>
@@ -20,9 +20,7 @@ struct PassContext {
   const TargetInfo &target;
 };
 
-/// The IR level a pass expects.
-enum class IRLevel { Tile, Gpu, Any };
-
+/// A pass's place in the pipeline: the IR level (ir/IR.h) it expects and the one it leaves.
 struct PassInfo {
   std::string_view name;
   std::string_view description;
@@ -39,6 +37,9 @@ struct PassInfo {
 /// Every registered pass, in registration order.
 const std::vector<PassInfo> &passRegistry();
 const PassInfo *findPass(std::string_view name);
+/// The table for `tritonc --list-passes`: one line per pass with its name, the IR level it
+/// runs on ("tile -> gpu" when it changes the level) and its description.
+std::string passListText();
 
 /// The named pipelines: "tile" (front-end cleanups on Tile IR), "gpu" (layout assignment and
 /// GPU-level passes producing GPU IR ready for codegen). The full pipeline is tile then gpu.

@@ -35,6 +35,10 @@ constexpr int kMaxRematOps = 8;
 
 /// Ops worth recomputing in another layout instead of converting their result.
 bool isCheap(const Operation &op) {
+  // Integer binary arithmetic is cheap to repeat, but not umulhi (a double-width multiply); float
+  // math may be costly or inexact to repeat.
+  if (isBinaryOp(op.code()))
+    return op.code() != OpCode::UMulHi && op.result(0)->type()->isInt();
   switch (op.code()) {
   case OpCode::Constant:
   case OpCode::Splat:
@@ -47,19 +51,6 @@ bool isCheap(const Operation &op) {
   case OpCode::Cast:
   case OpCode::AddPtr:
     return true;
-  case OpCode::Add:
-  case OpCode::Sub:
-  case OpCode::Mul:
-  case OpCode::Div:
-  case OpCode::Rem:
-  case OpCode::And:
-  case OpCode::Or:
-  case OpCode::Xor:
-  case OpCode::Shl:
-  case OpCode::Shr:
-  case OpCode::Max:
-  case OpCode::Min:
-    return op.result(0)->type()->isInt(); // float math may be costly or inexact to repeat
   default:
     return false;
   }

@@ -32,7 +32,8 @@
 // defining op), and uses the constant 1 for a unit stride, so coalescing, codegen and every
 // later pass treat it as ordinary IR. One vectorized version only: a transposed call of a
 // kernel versioned for unit row strides runs the declared version. Kernels
-// with a `return` inside a region are left alone, as are kernels already versioned.
+// with a `return` inside a region are left alone, as are kernels already versioned and kernels
+// so large that a second copy would make the compile slow (see kMaxVersionedWork).
 // Expects: Tile IR (before `coalesce`, which decides vector widths). Leaves: Tile IR.
 #include "passes/VersionAlignment.h"
 
@@ -128,6 +129,28 @@ Profile profile(Function &f, const std::vector<Fact> &assumed) {
     out.emplace_back(width, masked);
   });
   return out;
+}
+
+/// Versioning doubles the code the backend compiles. A rough measure of that code: the elements
+/// each thread handles, summed over the ops' results. The kernels of tests/kernels measure 190
+/// (copy2d) to about 2000 (matmul, attention); past kMaxVersionedWork (e.g. a kernel on
+/// 1M-element blocks, 8192 registers' worth per thread for each op) the kernel keeps one
+/// version, so the compile time stays bounded.
+constexpr int64_t kMaxVersionedWork = 1 << 13;
+
+int64_t workEstimate(Function &f) {
+  int64_t threads = std::max<int64_t>(32, int64_t(f.numWarps) * 32), work = 0;
+  f.walk([&](Operation *op) {
+    for (unsigned i = 0; i < op->numResults(); ++i) {
+      const Type *t = op->result(i)->type();
+      int64_t n = 1;
+      if (t->isBlock())
+        for (int64_t d : t->shape())
+          n *= d;
+      work += std::max<int64_t>(1, n / threads);
+    }
+  });
+  return work;
 }
 
 bool hasNestedReturnOrVersion(Function &f) {
@@ -227,7 +250,7 @@ bool versionAlignmentPass(Module &module, PassContext &) {
     Function &f = *fn;
     Operation *ret = f.body()->terminator();
     if (!ret || ret->code() != OpCode::Return || f.body()->front() == ret ||
-        hasNestedReturnOrVersion(f))
+        hasNestedReturnOrVersion(f) || workEstimate(f) > kMaxVersionedWork)
       continue;
     std::vector<Fact> facts;
     for (unsigned i = 0; i < f.body()->numArguments() && i < f.params().size(); ++i)

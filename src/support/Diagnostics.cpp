@@ -1,6 +1,10 @@
 // Diagnostic collection and clang-style rendering.
 #include "support/Diagnostics.h"
 
+#include <cstdlib>
+#include <cstring>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstdio>
 
@@ -181,6 +185,13 @@ std::string closestMatch(std::string_view name, const std::vector<std::string> &
 std::string didYouMean(std::string_view name, const std::vector<std::string> &candidates) {
   std::string m = closestMatch(name, candidates);
   return m.empty() ? "" : "; did you mean '" + m + "'?";
+}
+
+bool stderrWantsColor() {
+  if (!::isatty(STDERR_FILENO) || std::getenv("NO_COLOR"))
+    return false;
+  const char *term = std::getenv("TERM");
+  return !(term && std::strcmp(term, "dumb") == 0);
 }
 
 } // namespace tritonc

@@ -70,4 +70,9 @@ std::string didYouMean(std::string_view name, const std::vector<std::string> &ca
 /// (with tildes over the range), then each note the same way. `color` adds ANSI colours.
 std::string formatDiagnostic(const Diagnostic &diag, const SourceManager &sources, bool color);
 
+/// Whether diagnostics on standard error should be coloured: only for a terminal, and never
+/// when NO_COLOR is set or TERM=dumb (tests pipe stderr, so FileCheck never sees escape codes).
+/// `tritonc` and `tritonc run` both ask here.
+bool stderrWantsColor();
+
 } // namespace tritonc

@@ -1,8 +1,8 @@
 // Axis info (contiguity / divisibility / constancy) on small hand-built kernels; the expected
 // facts are those Triton's AxisInfo derives for the same code.
 #include "PassTestKernels.h"
+#include "layout/LayoutUtils.h"
 #include "passes/AxisInfo.h"
-#include "passes/LayoutUtils.h"
 
 #include <doctest/doctest.h>
 

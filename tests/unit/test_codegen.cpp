@@ -2,11 +2,11 @@
 // against an independent formula, and GPU IR built by hand through LLVM IR, PTX and ptxas
 // (sm_80, sm_90a) and through the AMDGPU object and ld.lld (gfx942).
 #include "codegen/Codegen.h"
-#include "codegen/LinearLayout.h"
 #include "codegen/Toolchain.h"
 #include "ir/Builder.h"
 #include "ir/Parser.h"
 #include "ir/Verifier.h"
+#include "layout/LinearLayout.h"
 
 #include <doctest/doctest.h>
 
@@ -318,7 +318,7 @@ std::string missingTools(bool cuda) {
 std::unique_ptr<Target> makeTarget(const std::string &arch) {
   TargetInfo info;
   std::string error;
-  REQUIRE(lookupTarget(arch, info, error));
+  REQUIRE(targetInfoForArch(arch, info, error));
   std::unique_ptr<Target> target = createTarget(info, {}, error);
   INFO(error);
   REQUIRE(target);

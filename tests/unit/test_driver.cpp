@@ -54,7 +54,7 @@ TEST_CASE("driver options: defaults") {
   CHECK(o.arch == "sm_90a");
   CHECK(o.optLevel == 3);
   CHECK(o.emit == EmitKind::Binary);
-  CHECK_FALSE(o.numWarps.has_value());
+  CHECK(o.launchOverrides.empty());
   CHECK_FALSE(o.inputIsIR);
   CHECK_FALSE(o.passesGiven);
   CHECK(o.output.empty());
@@ -74,12 +74,51 @@ TEST_CASE("driver options: compiler-style spellings") {
   CHECK(o.defines[1] == std::pair<std::string, std::string>{"DTYPE", "fp16"});
   CHECK(o.includeDirs == std::vector<std::string>{"inc", "inc2"});
   CHECK(o.kernels == std::vector<std::string>{"a", "b"});
-  CHECK(*o.numWarps == 8);
-  CHECK(*o.numStages == 2);
-  CHECK(*o.numCtas == 2);
+  CHECK(o.launchOverrides ==
+        std::vector<LaunchOverride>{{LaunchKnob::NumWarps, 8, "--num-warps 8"},
+                                    {LaunchKnob::NumStages, 2, "--num-stages 2"},
+                                    {LaunchKnob::NumCtas, 2, "--num-ctas 2"}});
   CHECK(o.arch == "sm_80");
   CHECK(o.verbose);
   CHECK(o.timePasses);
+}
+
+TEST_CASE("driver options: launch knobs from flags and -D, applied at the kernels") {
+  DriverOptions o;
+  CHECK(parse({"k.tt", "-D", "num_warps=64", "--num-warps", "8", "-DBLOCK=4", "-Dnum_ctas=2"}, o) ==
+        -1);
+  REQUIRE(o.defines.size() == 1); // the knobs never reach the front end
+  CHECK(o.defines[0].first == "BLOCK");
+  // Flags first, then the -D values in order: a -D wins.
+  CHECK(o.launchOverrides ==
+        std::vector<LaunchOverride>{{LaunchKnob::NumWarps, 8, "--num-warps 8"},
+                                    {LaunchKnob::NumWarps, 64, "-D num_warps=64"},
+                                    {LaunchKnob::NumCtas, 2, "-D num_ctas=2"}});
+  DriverOptions bad;
+  CHECK(parse({"k.tt", "-D", "num_stages=two"}, bad) == kExitUsageError);
+
+  Context ctx;
+  Module m(ctx);
+  Function *f = m.addFunction("k", {});
+  DiagnosticEngine diags;
+  CHECK_FALSE(applyLaunchOverrides(m, o.launchOverrides, 32, 1024, diags));
+  REQUIRE(diags.diagnostics().size() == 1);
+  CHECK(diags.diagnostics()[0].message ==
+        "num_warps must be 1, 2, 4, 8, 16 or 32 (got 64), set by -D num_warps=64");
+  CHECK(f->numWarps == 8); // the good override still applied
+  CHECK(f->numCtas == 2);
+
+  // The target's thread limit: 16 warps of 64 threads are the most for 1024 threads.
+  DiagnosticEngine amd;
+  CHECK_FALSE(
+      applyLaunchOverrides(m, {{LaunchKnob::NumWarps, 32, "--num-warps 32"}}, 64, 1024, amd));
+  REQUIRE(amd.diagnostics().size() == 1);
+  CHECK(amd.diagnostics()[0].message ==
+        "num_warps must be at most 16 on this target (64 threads per warp, at most 1024 per "
+        "program; got 32), set by --num-warps 32");
+  DiagnosticEngine fine;
+  CHECK(applyLaunchOverrides(m, {{LaunchKnob::NumWarps, 16, "--num-warps 16"}}, 64, 1024, fine));
+  CHECK(f->numWarps == 16);
 }
 
 TEST_CASE("driver options: -D keeps '=' inside the value") {
@@ -150,18 +189,17 @@ TEST_CASE("driver options: --help and --version") {
 
 TEST_CASE("driver options: bad usage is exit 2 with a hint") {
   const std::vector<std::vector<std::string>> bad = {
-      {},                            // no input
-      {"k.tt", "--no-such-flag"},    // unknown flag
-      {"k.tt", "-O4"},               // out of range
-      {"k.tt", "--num-warps", "3"},  // not a power of two
-      {"k.tt", "--num-warps", "64"}, // too many
-      {"k.tt", "--num-ctas", "32"},  // not a power of two
-      {"k.tt", "--num-stages", "0"}, // out of range
-      {"k.tt", "-D", "NOEQUALS"},    // -D without =
-      {"k.tt", "-D", "=1"},          // -D without a name
-      {"k.tt", "--emit-ir", "-S"},   // two emits
-      {"k.tt", "--emit-ir=llvm"},    // unknown stage
-      {"k.tt", "-o", "-"},           // binary to stdout
+      {},                         // no input
+      {"k.tt", "--no-such-flag"}, // unknown flag
+      {"k.tt", "-O4"},            // out of range
+      // (A bad --num-warps value is an error at each kernel, as from -D or a .tir attribute:
+      // the launch-knobs test case above.)
+      {"k.tt", "--num-warps", "four"}, // not a number
+      {"k.tt", "-D", "NOEQUALS"},      // -D without =
+      {"k.tt", "-D", "=1"},            // -D without a name
+      {"k.tt", "--emit-ir", "-S"},     // two emits
+      {"k.tt", "--emit-ir=llvm"},      // unknown stage
+      {"k.tt", "-o", "-"},             // binary to stdout
       {"k.tt", "--emit-ir", "--metadata", "m.json"},
       {"k.tt", "--emit-llvm", "-MD"},
       {"a.tt", "b.tt"},               // two inputs

@@ -2,6 +2,7 @@
 // Passes run through runPasses with verifyEach, so every test also checks that the pass leaves
 // IR the verifier accepts.
 #include "PassTestKernels.h"
+#include "ir/MemoryAttrs.h"
 #include "ir/Printer.h"
 #include "ir/Verifier.h"
 #include "passes/Coalesce.h"

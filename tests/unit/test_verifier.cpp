@@ -8,6 +8,8 @@
 
 #include <doctest/doctest.h>
 
+#include <tuple>
+
 using namespace tritonc;
 
 namespace {
@@ -513,8 +515,24 @@ TEST_CASE("verifier: layouts separate Tile IR from GPU IR") {
 }
 
 TEST_CASE("verifier: kernel header") {
-  CHECK(verifyText("kernel @k() attributes {num_warps = 3} {\n  return\n}\n") ==
-        "1:1: kernel @k: num_warps = 3 is not a power of two");
+  // The IR parser already refuses a bad launch knob (at its value); a built kernel meets the
+  // same check (LaunchConfig.h) in the verifier.
+  for (auto [warps, stages, ctas, why] :
+       {std::tuple{3u, 3u, 1u, "num_warps must be 1, 2, 4, 8, 16 or 32 (got 3)"},
+        std::tuple{64u, 3u, 1u, "num_warps must be 1, 2, 4, 8, 16 or 32 (got 64)"},
+        std::tuple{4u, 500u, 1u, "num_stages must be from 1 to 16 (got 500)"},
+        std::tuple{4u, 3u, 0u, "num_ctas must be 1, 2, 4, 8 or 16 (got 0)"}}) {
+    Context ctx;
+    Module m(ctx);
+    Function *f = m.addFunction("k", {});
+    f->numWarps = warps;
+    f->numStages = stages;
+    f->numCtas = ctas;
+    Builder b(ctx);
+    b.setInsertionPointToEnd(f->body());
+    b.create(OpCode::Return, {}, {}, {}, {});
+    CHECK(verifyBuilt(m) == std::string("kernel @k: ") + why);
+  }
   CHECK(verifyText("kernel @k(%b: tensor<3xf32>) {\n  return\n}\n") ==
         "1:11: kernel @k: parameter %b: dimension 3 of tensor<3xf32> is not a power of two");
   CHECK(verifyText("kernel @k(%b: i32 {divisibility = 0}) {\n  return\n}\n") ==

@@ -11,6 +11,7 @@
 #include <llvm/IR/Module.h>
 #include <llvm/MC/TargetRegistry.h>
 
+#include <chrono>
 #include <filesystem>
 
 namespace tritonc {
@@ -148,6 +149,7 @@ public:
 
   bool emitBinary(const llvm::Module &module, std::string &binary, std::string *assembly,
                   DiagnosticEngine &diags) const override {
+    const auto start = std::chrono::steady_clock::now();
     std::string error, object;
     if ((assembly && !emitAssembly(module, *assembly, error)) ||
         !emitFile(module, /*object=*/true, object, error)) {
@@ -156,40 +158,30 @@ public:
     }
     std::string lld = findLdLld(toolchain_, error);
     if (lld.empty()) {
-      diags.error({}, error);
+      diags.error({}, error).toolchain = true;
       return false;
     }
     TempDir dir;
     std::string ioError = dir.error();
     if (!dir.ok() || !writeFile(dir.file("kernel.o"), object, &ioError)) {
-      diags.error({}, "cannot write a temporary file for ld.lld: " + ioError);
+      diags.error({}, "cannot write a temporary file for ld.lld: " + ioError).toolchain = true;
       return false;
     }
-    const std::vector<std::string> argv = {
+    ToolRun run;
+    run.name = "ld.lld";
+    run.argv = {
         lld, "-flavor", "gnu", "-shared", dir.file("kernel.o"), "-o", dir.file("kernel.hsaco")};
-    if (toolchain_.onRun)
-      toolchain_.onRun(argv);
-    ProcessResult result;
-    if (!runProcess(argv, result, error)) {
-      diags.error({}, error);
-      return false;
-    }
-    if (result.exitCode != 0) {
-      Diagnostic &d = diags.error({}, "ld.lld failed for " + info_.arch + " (exit status " +
-                                          std::to_string(result.exitCode) + ")");
-      d.notes.push_back({{}, result.output});
-      return false;
-    }
-    if (!readFile(dir.file("kernel.hsaco"), binary)) {
-      diags.error({}, "ld.lld succeeded but wrote no code object");
-      return false;
-    }
-    if (!isElf64(binary)) {
-      diags.error({}, "ld.lld succeeded but its output is not a code object (" +
-                          std::to_string(binary.size()) + " bytes without an ELF header)");
-      return false;
-    }
-    return true;
+    run.outputFile = dir.file("kernel.hsaco");
+    run.outputKind = "code object";
+    run.elf = true;
+    run.target = info_.arch;
+    std::string messages;
+    const bool ok = runTool(run, toolchain_, binary, messages, diags);
+    if (toolchain_.onTime)
+      toolchain_.onTime(
+          "codegen: object + ld.lld",
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    return ok;
   }
 
 protected:

@@ -9,8 +9,10 @@
 //     linked with nvvm-reflect-ftz = 1 as Triton does;
 //   - FMA contraction is on (Triton's enable_fp_fusion default); ptxas -O3 makes the cubin.
 #include "codegen/nvptx/NVPTXTarget.h"
+#include "codegen/Codegen.h"
 #include "codegen/Toolchain.h"
 
+#include <chrono>
 #include <cstdlib>
 #include <sstream>
 
@@ -393,13 +395,23 @@ public:
   bool emitBinary(const llvm::Module &module, std::string &binary, std::string *assembly,
                   DiagnosticEngine &diags) const override {
     std::string ptx, error;
+    auto start = std::chrono::steady_clock::now();
+    auto lap = [&](const char *step) {
+      auto now = std::chrono::steady_clock::now();
+      if (toolchain_.onTime)
+        toolchain_.onTime(step, std::chrono::duration<double>(now - start).count());
+      start = now;
+    };
     if (!emitAssembly(module, ptx, error)) {
       diags.error({}, error);
       return false;
     }
+    lap("LLVM: PTX");
     if (assembly)
       *assembly = ptx;
-    return runPtxas(info_, toolchain_, ptx, binary, diags);
+    bool ok = runPtxas(info_, toolchain_, ptx, binary, diags);
+    lap("ptxas");
+    return ok;
   }
 
 protected:
@@ -460,50 +472,67 @@ bool runPtxas(const TargetInfo &info, const ToolchainOptions &toolchain, const s
   std::string error;
   std::string ptxas = findPtxas(toolchain, error);
   if (ptxas.empty()) {
-    diags.error({}, error);
+    diags.error({}, error).toolchain = true;
     return false;
   }
   TempDir dir;
   std::string ioError = dir.error();
   if (!dir.ok() || !writeFile(dir.file("kernel.ptx"), ptx, &ioError)) {
-    diags.error({}, "cannot write a temporary file for ptxas: " + ioError);
+    diags.error({}, "cannot write a temporary file for ptxas: " + ioError).toolchain = true;
     return false;
   }
-  std::vector<std::string> argv = {ptxas, "-arch=" + info.arch,
-                                   "-O" + std::to_string(toolchain.ptxasOptLevel)};
+  ToolRun run;
+  run.name = "ptxas";
+  run.argv = {ptxas, "-arch=" + info.arch, "-O" + std::to_string(toolchain.ptxasOptLevel)};
   if (toolchain.lineInfo)
-    argv.push_back("-lineinfo");
-  argv.insert(argv.end(), {dir.file("kernel.ptx"), "-o", dir.file("kernel.cubin")});
-  if (toolchain.onRun)
-    toolchain.onRun(argv);
-  ProcessResult result;
-  if (!runProcess(argv, result, error)) {
-    diags.error({}, "cannot run " + ptxas + ": " + error);
+    run.argv.push_back("-lineinfo");
+  run.argv.insert(run.argv.end(), {dir.file("kernel.ptx"), "-o", dir.file("kernel.cubin")});
+  run.outputFile = dir.file("kernel.cubin");
+  run.outputKind = "cubin";
+  run.elf = true;
+  run.target = info.arch;
+  run.subject = [&ptx](const std::string &output) {
+    return "on " + kernelsOfPtxasMessage(ptx, output);
+  };
+  std::string messages;
+  if (!runTool(run, toolchain, cubin, messages, diags))
     return false;
-  }
-  std::string output = result.output;
-  while (!output.empty() && output.back() == '\n')
-    output.pop_back();
-  if (result.exitCode != 0) {
-    std::string status = result.exitCode < 0 ? std::string("killed")
-                                             : "exit status " + std::to_string(result.exitCode);
-    Diagnostic &d = diags.error({}, "ptxas failed on " + kernelsOfPtxasMessage(ptx, output) + " (" +
-                                        info.arch + ", " + status + ")");
-    d.notes.push_back({{}, output.empty() ? "ptxas printed nothing" : "ptxas: " + output});
-    return false;
-  }
-  if (!output.empty()) // register spills and similar
-    diags.warning({}, "ptxas: " + output);
-  if (!readFile(dir.file("kernel.cubin"), cubin)) {
-    diags.error({}, "ptxas succeeded but wrote no cubin");
-    return false;
-  }
-  if (!isElf64(cubin)) {
-    diags.error({}, "ptxas succeeded but its output is not a cubin (" +
-                        std::to_string(cubin.size()) + " bytes without an ELF header)");
-    return false;
-  }
+  if (!messages.empty()) // register spills and similar
+    diags.warning({}, "ptxas: " + messages);
   return true;
+}
+
+bool packFatbin(const std::vector<FatbinImage> &images, const ToolchainOptions &toolchain,
+                std::string &fatbin, DiagnosticEngine &diags) {
+  std::string error;
+  std::string tool = findFatbinary(toolchain, error);
+  if (tool.empty()) {
+    diags.error({}, error).toolchain = true;
+    return false;
+  }
+  TempDir dir;
+  if (!dir.ok()) {
+    diags.error({}, "cannot write a temporary file for fatbinary: " + dir.error()).toolchain = true;
+    return false;
+  }
+  ToolRun run;
+  run.name = "fatbinary";
+  run.argv = {tool, "-64", "--create=" + dir.file("out.fatbin")};
+  for (size_t i = 0; i < images.size(); ++i) {
+    const std::string file =
+        dir.file("image" + std::to_string(i) + (images[i].isPtx ? ".ptx" : ".cubin"));
+    std::string ioError;
+    if (!writeFile(file, images[i].bytes, &ioError)) {
+      diags.error({}, "cannot write a temporary file for fatbinary: " + ioError).toolchain = true;
+      return false;
+    }
+    run.argv.push_back(std::string("--image3=kind=") + (images[i].isPtx ? "ptx" : "elf") +
+                       ",sm=" + images[i].sm + ",file=" + file);
+  }
+  run.outputFile = dir.file("out.fatbin");
+  run.outputKind = "fatbin";
+  std::string messages;
+  return runTool(run, toolchain, fatbin, messages, diags);
 }
 
 std::unique_ptr<Target> createNVPTXTarget(const TargetInfo &info, const ToolchainOptions &toolchain,

@@ -1,5 +1,7 @@
 // Mma and DotOperand layouts as GF(2) bases; the fragment maps are spelled out in MmaLayout.h.
-#include "ir/MmaLayout.h"
+#include "layout/MmaLayout.h"
+
+#include <algorithm>
 
 namespace tritonc {
 
@@ -88,6 +90,37 @@ LayoutBases mmaLayoutBases(const Layout *layout, const std::vector<int64_t> &sha
   if (rank == 3)
     repeat(out.reg, rank, 0, shape[0] / wpc[0], wpc[0]);
   return out;
+}
+
+bool ldmatrixCanLoad(const Type *type, const LinearLayout &dst, const TargetInfo &target) {
+  const Layout *l = type->layout();
+  if (!target.isCuda() || target.computeCapability < 80 || !l || !l->isDotOperand() ||
+      l->kWidth() != 2 || type->rank() != 2 || type->scalarType()->bitWidth() != 16)
+    return false;
+  const unsigned kDim = l->opIdx() == 0 ? 1 : 0;
+  const auto &reg = dst.regBases();
+  if (l->opIdx() == 0)
+    return reg.size() >= 3 && reg[0] == unit(2, kDim, 1) && reg[1] == unit(2, 0, 8) &&
+           reg[2] == unit(2, kDim, 8);
+  return reg.size() >= 2 && reg[0] == unit(2, kDim, 1) && reg[1] == unit(2, kDim, 8);
+}
+
+LinearLayout fmaDotOperandLayout(const LinearLayout &acc, const std::vector<int64_t> &shape,
+                                 unsigned opIdx) {
+  const unsigned rank = acc.rank(), mDim = rank - 2, nDim = rank - 1;
+  const unsigned dim = opIdx == 0 ? nDim : mDim; // dropped from acc, and K's dim in the operand
+  auto project = [dim](std::vector<LinearLayout::Coord> bases) {
+    for (LinearLayout::Coord &b : bases)
+      b[dim] = 0;
+    return bases;
+  };
+  std::vector<LinearLayout::Coord> reg = project(acc.regBases());
+  for (int64_t k = 1; k < shape[dim]; k *= 2)
+    reg.push_back(unit(rank, dim, k));
+  std::erase_if(reg, [](const LinearLayout::Coord &c) {
+    return std::all_of(c.begin(), c.end(), [](int64_t v) { return v == 0; });
+  });
+  return LinearLayout(shape, std::move(reg), project(acc.laneBases()), project(acc.warpBases()));
 }
 
 } // namespace tritonc

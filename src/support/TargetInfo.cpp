@@ -1,7 +1,7 @@
 // The table of supported targets behind --arch: the facts passes may ask about each one.
 // Shared-memory figures are the per-CTA opt-in maxima of the CUDA programming guide
 // (compute capabilities table) and the LDS size of CDNA3.
-#include "passes/TargetInfo.h"
+#include "support/TargetInfo.h"
 
 namespace tritonc {
 
@@ -22,7 +22,7 @@ constexpr TargetRow kTargets[] = {
 };
 } // namespace
 
-bool lookupTarget(const std::string &arch, TargetInfo &info, std::string &error) {
+bool targetInfoForArch(const std::string &arch, TargetInfo &info, std::string &error) {
   for (const TargetRow &row : kTargets) {
     if (arch != row.arch)
       continue;

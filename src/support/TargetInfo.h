@@ -1,5 +1,7 @@
-// What passes may know about the target: plain facts, no LLVM. Passes ask these questions
-// instead of testing arch strings; codegen's Target (src/codegen/Target.h) supplies the answers.
+// What every layer may know about the target: plain facts, no LLVM (warp size, shared-memory
+// limit, compute capability). Passes, the interpreter's command line and the driver ask these
+// questions instead of testing arch strings; codegen's Target (src/codegen/Target.h) adds what
+// needs LLVM.
 #pragma once
 
 #include <string>
@@ -21,8 +23,9 @@ struct TargetInfo {
   bool isHip() const { return backend == Backend::Hip; }
 };
 
-/// The TargetInfo for an --arch spelling; false if the arch is not supported. `error` then
-/// names the supported archs.
-bool lookupTarget(const std::string &arch, TargetInfo &info, std::string &error);
+/// Fills `info` with the facts of the target an --arch spelling names ("sm_90a", "gfx942");
+/// false if the arch is not supported, `error` then naming the supported archs. (Named apart
+/// from LLVM's TargetRegistry::lookupTarget, which finds an LLVM backend by triple.)
+bool targetInfoForArch(const std::string &arch, TargetInfo &info, std::string &error);
 
 } // namespace tritonc

@@ -1,7 +1,7 @@
 // Layout arithmetic (see LayoutUtils.h).
-#include "passes/LayoutUtils.h"
+#include "layout/LayoutUtils.h"
 
-#include "ir/MmaLayout.h"
+#include "layout/MmaLayout.h"
 
 #include <algorithm>
 #include <numeric>

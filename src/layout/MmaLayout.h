@@ -1,5 +1,5 @@
 // Layout maths of the matrix-unit layouts (Mma, DotOperand): which register, lane and warp of
-// a CTA holds which element, as GF(2) bases (see codegen's LinearLayout for the meaning of a
+// a CTA holds which element, as GF(2) bases (see LinearLayout.h for the meaning of a
 // basis). Pure maths with no LLVM, usable by passes (warpsPerCTA choice, shape checks) and by
 // codegen (which clips the bases to the shape and numbers the registers).
 //
@@ -17,6 +17,8 @@
 #pragma once
 
 #include "ir/Types.h"
+#include "layout/LinearLayout.h"
+#include "support/TargetInfo.h"
 
 #include <cstdint>
 #include <vector>
@@ -39,5 +41,17 @@ LayoutBases mmaLayoutBases(const Layout *layout, const std::vector<int64_t> &sha
 
 /// The [M, N] (or [B, M, N]) extent one CTA's warps cover with one instruction each.
 std::vector<int64_t> mmaWarpTile(const Layout *mma);
+
+/// Whether the operand fragments of a #dot_op value of `type` laid out as `dst` can be read
+/// from shared memory with ldmatrix on `target` (NVIDIA sm_80+, 16-bit elements, k_width 2,
+/// rank 2, and the first register bases of the fragment as spelled above).
+bool ldmatrixCanLoad(const Type *type, const LinearLayout &dst, const TargetInfo &target);
+
+/// The layout an FMA dot moves operand `opIdx` (0: A, [.., M, K]; 1: B, [.., K, N]) of shape
+/// `shape` into: every thread holds all of K for the accumulator rows (A) or columns (B) it
+/// holds in `acc`, the accumulator's layout with its N (A) or M (B) bases dropped and K in
+/// registers.
+LinearLayout fmaDotOperandLayout(const LinearLayout &acc, const std::vector<int64_t> &shape,
+                                 unsigned opIdx);
 
 } // namespace tritonc

@@ -3,10 +3,10 @@
 // identity maps for sizePerThread (registers), threadsPerWarp (lanes) and warpsPerCTA (warps);
 // a shape larger than that CTA tile repeats it in more registers, and a shape smaller than it
 // zeroes the bases that fall outside (replication), dropping such register bases. Mma and
-// DotOperand bases come from ir/MmaLayout and are clipped to the shape the same way.
-#include "codegen/LinearLayout.h"
+// DotOperand bases come from MmaLayout.h and are clipped to the shape the same way.
+#include "layout/LinearLayout.h"
 
-#include "ir/MmaLayout.h"
+#include "layout/MmaLayout.h"
 
 #include <algorithm>
 #include <map>

@@ -1,11 +1,11 @@
-// Layout arithmetic shared by the layout passes (and usable by codegen): Triton's rules for
+// Layout arithmetic shared by the layout passes and codegen: Triton's rules for
 // building a Blocked layout from a shape, and the order / size-per-thread of any distributed
 // layout. No IR is changed here.
 #pragma once
 
 #include "ir/IR.h"
 #include "ir/Types.h"
-#include "passes/TargetInfo.h"
+#include "support/TargetInfo.h"
 
 #include <cstdint>
 #include <vector>
