@@ -3,6 +3,7 @@
 #include "frontend/Frontend.h"
 
 #include "frontend/Sema.h"
+#include "frontend/builtins/Builtins.h"
 
 #include <filesystem>
 

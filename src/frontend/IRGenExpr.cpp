@@ -1,10 +1,11 @@
-// Expression evaluation: every AST expression becomes an SVal. Compile-time operands are folded
-// with Python's semantics (ints are 64-bit here; overflow is an error); as soon as a runtime
-// value takes part, the operation is lowered through Semantic.cpp with Triton's rules. Also
-// here: name lookup, attributes, subscripts, calls (argument matching for builtins) and the
-// constexpr accessors used by the builtins.
+// IR generation for expressions: every AST expression becomes an SVal. Compile-time operands
+// are folded with Python's semantics (ints are 64-bit here; overflow is an error); as soon as a
+// runtime value takes part, the operation is lowered through Semantic.cpp with Triton's rules.
+// Also here: name lookup, attributes, subscripts, calls (argument matching for builtins) and
+// the constexpr accessors used by the builtins.
 #include "frontend/Parser.h"
 #include "frontend/Sema.h"
+#include "frontend/builtins/Builtins.h"
 
 #include <cstring>
 

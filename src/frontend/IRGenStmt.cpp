@@ -1,4 +1,5 @@
-// Statement lowering: kernels, inlined helpers, assignments, structured control flow.
+// IR generation for statements: kernels, inlined helpers, assignments, structured control flow
+// (the AST -> Tile IR half that IRGenExpr.cpp does not do).
 //
 // Control flow follows Triton's code generator:
 //  - `if` on a compile-time condition lowers only the taken branch; on a runtime scalar it
@@ -13,6 +14,7 @@
 #include "frontend/Parser.h"
 #include "frontend/Promotion.h"
 #include "frontend/Sema.h"
+#include "frontend/builtins/Builtins.h"
 
 #include <functional>
 

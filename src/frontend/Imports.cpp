@@ -4,6 +4,7 @@
 // namespaces. Every file read is added to the SourceManager (the driver's depfile lists them).
 #include "frontend/Parser.h"
 #include "frontend/Sema.h"
+#include "frontend/builtins/Builtins.h"
 
 #include <filesystem>
 
