@@ -398,6 +398,8 @@ public:
   SVal sanitizeForAssign(const SVal &v, SourceRange where);
   void lowerIf(const ast::If *s, std::vector<Span> rest, bool &consumedRest);
   void lowerRuntimeIf(const ast::If *s, Value *cond);
+  std::vector<Value *> finishIf(Operation *ifOp, const std::vector<Value *> &thenYield,
+                                const std::vector<Value *> &elseYield, tritonc::Block *outer);
   void lowerReturningIf(const ast::If *s, Value *cond, std::vector<Span> rest);
   void lowerFor(const ast::For *s);
   void lowerWhile(const ast::While *s);
@@ -407,6 +409,18 @@ public:
   std::vector<std::string> findCarries(const ast::Block &body, const Env &liveins,
                                        const std::string *ivName, const Type *ivType,
                                        SourceRange where);
+  /// What `for` and `while` share: the carried names' flattened values before the loop (the
+  /// loop op's inits), one block argument per value, the names bound to values rebuilt from
+  /// block arguments, and the end of the loop (the body lowered into the loop op's region, its
+  /// yield with the carried types checked, the names bound to the loop op's results).
+  std::vector<Value *> carriedInits(const Env &before, const std::vector<std::string> &names);
+  std::vector<Value *> addCarriedArgs(tritonc::Block *blk, const Env &before,
+                                      const std::vector<std::string> &names,
+                                      const std::vector<const Type *> &types);
+  void bindCarried(const Env &before, const std::vector<std::string> &names,
+                   const std::vector<Value *> &args);
+  void finishLoop(Operation *loop, const ast::Block &body, const Env &before,
+                  const std::vector<std::string> &names, tritonc::Block *outer, SourceRange where);
   Value *conditionValue(const SVal &cond, SourceRange where);
   SVal evalIfExp(const ast::IfExp *e);
 
