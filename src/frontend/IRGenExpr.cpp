@@ -6,6 +6,7 @@
 #include "frontend/Parser.h"
 #include "frontend/Sema.h"
 #include "frontend/builtins/Builtins.h"
+#include "support/Bits.h"
 
 #include <cstring>
 
@@ -88,7 +89,7 @@ std::vector<int64_t> Lowerer::requireShape(const SVal &v, SourceRange where,
                                            std::string_view what) {
   std::vector<int64_t> shape = requireIntList(v, where, what);
   for (int64_t d : shape)
-    if (d <= 0 || (d & (d - 1)) != 0)
+    if (!isPowerOf2(d))
       error(where, "block dimension " + std::to_string(d) + " is not a power of two (shape " +
                        shapeStr(shape) + ")");
   return shape;

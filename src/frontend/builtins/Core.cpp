@@ -2,8 +2,7 @@
 // tl.num_programs), block creation (tl.arange, tl.zeros, tl.full, tl.zeros_like), tl.where and
 // tl.cast / tensor.to.
 #include "frontend/builtins/Builtins.h"
-
-#include <bit>
+#include "support/Bits.h"
 
 namespace tritonc::sema {
 
@@ -35,7 +34,7 @@ SVal builtinArange(Lowerer &L, CallArgs &a) {
     L.error(a.callRange, "tl.arange's end (" + std::to_string(end) +
                              ") must be greater than its start (" + std::to_string(start) + ")");
   int64_t n = end - start;
-  if (!std::has_single_bit(static_cast<uint64_t>(n)))
+  if (!isPowerOf2(n))
     L.error(a.callRange, "tl.arange's range must be a power of two, got " + std::to_string(n));
   AttrList attrs;
   attrs.set("start", start);

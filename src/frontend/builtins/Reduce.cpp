@@ -4,8 +4,8 @@
 // Triton 3.x's core.py / standard.py, including its dtype promotions.
 #include "frontend/Promotion.h"
 #include "frontend/builtins/Builtins.h"
+#include "support/Bits.h"
 
-#include <bit>
 #include <functional>
 
 namespace tritonc::sema {
@@ -378,9 +378,6 @@ SVal builtinHistogram(Lowerer &L, CallArgs &a) {
 // ------------------------------------------------------------------------------------------------
 
 namespace {
-
-/// ceil(log2(n)) for n >= 1: the number of hypercube dimensions of a power-of-two extent.
-int log2Ceil(int64_t n) { return std::bit_width(static_cast<uint64_t>(n - 1)); }
 
 const Type *signedIntOfWidth(Lowerer &L, const Type *t) {
   switch (t->bitWidth()) {
