@@ -8,6 +8,7 @@
 #include "driver/Depfile.h"
 #include "driver/Metadata.h"
 #include "driver/Output.h"
+#include "driver/Report.h"
 
 #include "codegen/Codegen.h"
 #include "codegen/Target.h"
@@ -157,14 +158,10 @@ private:
   int writeOutputs(const std::string &primary, const std::vector<KernelMetadata> &kernels);
 
   /// Prints every collected diagnostic (warnings too) and clears them.
-  void flushDiagnostics() {
-    for (const Diagnostic &d : diags_.diagnostics())
-      err_ << formatDiagnostic(d, sources_, color_);
-    diags_.clear();
-  }
+  void flushDiagnostics() { driver::flushDiagnostics(diags_, sources_, err_, color_); }
   int error(int code, const std::string &message) {
     flushDiagnostics();
-    err_ << "tritonc: " << (color_ ? "\033[1;31merror:\033[0m " : "error: ") << message << "\n";
+    printError(err_, message, color_);
     return code;
   }
   void verbose(const std::string &line) {

@@ -13,6 +13,7 @@
 
 #include "driver/Options.h"
 #include "driver/Output.h"
+#include "driver/Report.h"
 #include "frontend/Frontend.h"
 #include "interp/Differential.h"
 #include "interp/Interpreter.h"
@@ -520,15 +521,11 @@ private:
          << "'\n";
   }
 
-  void flushDiagnostics() {
-    for (const Diagnostic &d : diags_.diagnostics())
-      err_ << formatDiagnostic(d, sources_, color_);
-    diags_.clear();
-  }
+  void flushDiagnostics() { driver::flushDiagnostics(diags_, sources_, err_, color_); }
 
   int fail(int code, const std::string &message) {
     flushDiagnostics();
-    err_ << "tritonc: " << (color_ ? "\033[1;31merror:\033[0m " : "error: ") << message << "\n";
+    printError(err_, message, color_);
     if (code == kExitUsageError)
       err_ << kUsageHint;
     return code;

@@ -1,9 +1,9 @@
 // AST helpers and the S-expression dumper used by the parser tests and for debugging.
 #include "frontend/AST.h"
+#include "support/Quote.h"
 
 #include <array>
 #include <charconv>
-#include <cstdio>
 
 namespace tritonc::ast {
 
@@ -195,35 +195,9 @@ const FunctionDef *Module::function(std::string_view name) const {
 namespace {
 
 std::string quote(const std::string &s) {
-  std::string out = "\"";
-  for (unsigned char c : s) {
-    switch (c) {
-    case '"':
-      out += "\\\"";
-      break;
-    case '\\':
-      out += "\\\\";
-      break;
-    case '\n':
-      out += "\\n";
-      break;
-    case '\t':
-      out += "\\t";
-      break;
-    case '\r':
-      out += "\\r";
-      break;
-    default:
-      if (c < 0x20 || c == 0x7f) {
-        char buf[8];
-        std::snprintf(buf, sizeof buf, "\\x%02x", c);
-        out += buf;
-      } else {
-        out += static_cast<char>(c);
-      }
-    }
-  }
-  return out + "\"";
+  std::string out;
+  appendQuoted(out, s, /*escapeNonAscii=*/false);
+  return out;
 }
 
 std::string formatDouble(double v) {

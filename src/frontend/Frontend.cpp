@@ -1,8 +1,10 @@
 // The front end's entry point (Frontend.h): builds the builtin namespaces, loads the main file,
 // picks the kernels and lowers each one into a Tile IR function.
 #include "frontend/Frontend.h"
+#include "support/Bits.h"
 
 #include "frontend/Sema.h"
+#include "frontend/builtins/Builtins.h"
 
 #include <filesystem>
 
@@ -197,7 +199,7 @@ void Lowerer::parseSignature() {
         error(signatureRange(i), "':1' (equal to 1) in signature entry '" + entry.text +
                                      "' applies to integer parameters only");
       entry.equalToOne = true;
-    } else if (div <= 0 || (div & (div - 1)) != 0) {
+    } else if (!isPowerOf2(div)) {
       error(signatureRange(i), "divisibility " + std::to_string(div) + " in signature entry '" +
                                    entry.text + "' is not a power of two");
     }

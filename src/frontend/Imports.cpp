@@ -4,6 +4,7 @@
 // namespaces. Every file read is added to the SourceManager (the driver's depfile lists them).
 #include "frontend/Parser.h"
 #include "frontend/Sema.h"
+#include "frontend/builtins/Builtins.h"
 
 #include <filesystem>
 
@@ -393,17 +394,8 @@ void Lowerer::bindModuleBlock(ModuleScope *m, const ast::Block &body) {
       // Try the value with a scratch diagnostic engine: a failure is recorded against the
       // names and reported only if a kernel uses one of them.
       DiagnosticEngine scratch;
-      DiagnosticEngine *saved = diags_;
-      diags_ = &scratch;
       SVal v;
-      bool ok = true;
-      try {
-        v = evalInModule(value, m);
-      } catch (const CompilationAborted &) {
-        ok = false;
-      }
-      diags_ = saved;
-      if (ok) {
+      if (attemptQuietly(diags_, scratch, [&] { v = evalInModule(value, m); })) {
         for (const Expr *t : targets)
           bindModuleValue(*this, m, t, v);
       } else {
@@ -433,15 +425,11 @@ void Lowerer::bindModuleBlock(ModuleScope *m, const ast::Block &body) {
       std::optional<bool> cond;
       if (i->test) {
         DiagnosticEngine scratch;
-        DiagnosticEngine *saved = diags_;
-        diags_ = &scratch;
-        try {
+        attemptQuietly(diags_, scratch, [&] {
           SVal v = evalInModule(i->test.get(), m);
           if (!v.containsRuntime())
             cond = truthy(v, i->test->range);
-        } catch (const CompilationAborted &) {
-        }
-        diags_ = saved;
+        });
       }
       if (!cond)
         cond = importsResolve(m, i->body);

@@ -383,17 +383,8 @@ bool Parser::tentatively(const std::function<void(Block &)> &parse, Block *out) 
   unsigned savedExpr = exprDepth_, savedBlock = blockDepth_, savedFn = functionDepth_;
   unsigned savedHeight = height_;
   DiagnosticEngine scratch;
-  DiagnosticEngine *saved = diags_;
-  diags_ = &scratch;
   Block tmp;
-  bool ok = true;
-  try {
-    parse(tmp);
-  } catch (const CompilationAborted &) {
-    ok = false;
-  }
-  diags_ = saved;
-  if (!ok) {
+  if (!attemptQuietly(diags_, scratch, [&] { parse(tmp); })) {
     pos_ = savedPos;
     exprDepth_ = savedExpr;
     blockDepth_ = savedBlock;

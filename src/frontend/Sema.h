@@ -1,6 +1,9 @@
-// Sema's internal interface, shared by the front end's lowering files (Sema.cpp, Semantic.cpp,
-// Expr.cpp, Lower.cpp, Builtins.cpp, Imports.cpp, Frontend.cpp). Nothing outside
-// src/frontend includes it: the public entry point is Frontend.h.
+// Sema's internal interface: the values (SVal), scopes and the Lowerer that turns a kernel's AST
+// into Tile IR, shared by the front end's files: Values.cpp (SVal, messages' spellings),
+// Semantic.cpp (Triton's semantic.py: typed IR ops), IRGenExpr.cpp (expressions), IRGenStmt.cpp
+// (statements, functions, control flow), Imports.cpp (modules), Frontend.cpp (the entry point)
+// and the builtins (builtins/Builtins.h: the table and one file per Triton module). Nothing
+// outside src/frontend includes it: the public entry point is Frontend.h.
 //
 // Model (Triton's code generator, without Python):
 //  - An SVal is what a name or an expression denotes: a compile-time value (None, bool, int,
@@ -192,62 +195,6 @@ struct Frame {
 inline constexpr unsigned kErrorLimit = 20;
 
 // ------------------------------------------------------------------------------------------------
-// Builtins
-// ------------------------------------------------------------------------------------------------
-
-/// Arguments of a builtin call matched to its parameters by position and keyword.
-struct CallArgs {
-  const BuiltinDef *def = nullptr;
-  std::string extra;     ///< libdevice function name
-  SourceRange callRange; ///< the whole call
-  SourceRange calleeRange;
-  std::vector<std::optional<SVal>> slots; ///< one per declared parameter
-  std::vector<SourceRange> ranges;        ///< of each slot's argument (callRange if absent)
-  std::vector<SVal> varargs;              ///< the `*args` parameter's values
-  std::vector<SourceRange> varargRanges;
-
-  int index(std::string_view param) const;
-  /// The parameter was passed (None counts as passed).
-  bool passed(std::string_view param) const;
-  /// The parameter was passed and is not None.
-  bool has(std::string_view param) const;
-  /// The parameter's value (None if it was not passed).
-  const SVal &operator[](std::string_view param) const;
-  SourceRange range(std::string_view param) const;
-};
-
-using BuiltinFn = SVal (*)(Lowerer &, CallArgs &);
-
-/// One row of the builtin table. Parameter spellings: "x" required, "x?" optional (absent or
-/// None), "*args" collects the remaining positional arguments.
-struct BuiltinDef {
-  const char *name;    ///< as it is called (e.g. "load")
-  const char *display; ///< for messages (e.g. "tl.load")
-  std::vector<const char *> params;
-  BuiltinFn fn;
-  unsigned flags = 0;
-};
-
-namespace bflag {
-enum : unsigned {
-  TL = 1u << 0,       ///< member of triton.language
-  Method = 1u << 1,   ///< also a tensor method (x.NAME(...), receiver is the first parameter)
-  Math = 1u << 2,     ///< member of triton.language.math
-  Python = 1u << 3,   ///< a Python builtin name (range, min, len, ...)
-  Triton = 1u << 4,   ///< member of the triton package (triton.cdiv)
-  Iterator = 1u << 5, ///< only valid as the iterator of a `for` (range, tl.range, static_range)
-  Libdevice = 1u << 6,
-  Standard = 1u << 7,    ///< member of triton.language.standard (helpers like tl.sum)
-  DTypeMethod = 1u << 8, ///< a method of dtype values (x.dtype.is_floating())
-  DescMethod = 1u << 9,  ///< a method of tensor descriptors (desc.load, desc.store)
-};
-}
-
-/// The one builtin table.
-const std::vector<BuiltinDef> &builtinTable();
-const BuiltinDef *findBuiltin(std::string_view name, unsigned flag);
-
-// ------------------------------------------------------------------------------------------------
 // The lowering engine
 // ------------------------------------------------------------------------------------------------
 
@@ -259,7 +206,7 @@ public:
 
   std::unique_ptr<Module> run(uint32_t fileId);
 
-  // ---- diagnostics (Sema.cpp)
+  // ---- diagnostics (Values.cpp)
   /// Reports an error (with the helper call-site notes) and aborts.
   [[noreturn]] void error(SourceRange range, std::string message);
   /// The same with a note first (e.g. where an unusable name was imported).
@@ -339,7 +286,7 @@ public:
                    bool fp32Only = false);
   Value *addptr(Value *ptr, Value *offset, SourceRange where);
 
-  // ---- expressions (Expr.cpp)
+  // ---- expressions (IRGenExpr.cpp)
   SVal eval(const ast::Expr *e);
   SVal evalBinary(ast::BinaryOp op, const SVal &lhs, const SVal &rhs, SourceRange where);
   SVal evalCall(const ast::Call *call);
@@ -356,7 +303,7 @@ public:
   /// Compile-time equality (==) of two compile-time values.
   bool constEquals(const SVal &a, const SVal &b);
 
-  // ---- constexpr accessors (Expr.cpp): error unless the value is the right compile-time kind
+  // ---- constexpr accessors (IRGenExpr.cpp): error unless the value is the right compile-time kind
   int64_t requireInt(const SVal &v, SourceRange where, std::string_view what);
   bool requireBool(const SVal &v, SourceRange where, std::string_view what);
   std::string requireString(const SVal &v, SourceRange where, std::string_view what);
@@ -365,7 +312,7 @@ public:
   std::vector<int64_t> requireIntList(const SVal &v, SourceRange where, std::string_view what);
   Value *requireTensor(const SVal &v, SourceRange where, std::string_view what);
 
-  // ---- statements and functions (Lower.cpp)
+  // ---- statements and functions (IRGenStmt.cpp)
   void lowerKernel(const ast::FunctionDef *def, ModuleScope *module, Function *fn);
   /// One entry of --signature (Triton's AOT notation): a type (`*fp32:16`, `i32`, `i32:16`,
   /// `i32:1`) or a constexpr value (`1024`, `True`, `fp16`).
@@ -434,7 +381,7 @@ public:
     SourceLoc saved;
   };
 
-  // ---- internal statement lowering (Lower.cpp)
+  // ---- internal statement lowering (IRGenStmt.cpp)
   struct Span {
     const ast::Block *block;
     size_t from;
@@ -451,6 +398,8 @@ public:
   SVal sanitizeForAssign(const SVal &v, SourceRange where);
   void lowerIf(const ast::If *s, std::vector<Span> rest, bool &consumedRest);
   void lowerRuntimeIf(const ast::If *s, Value *cond);
+  std::vector<Value *> finishIf(Operation *ifOp, const std::vector<Value *> &thenYield,
+                                const std::vector<Value *> &elseYield, tritonc::Block *outer);
   void lowerReturningIf(const ast::If *s, Value *cond, std::vector<Span> rest);
   void lowerFor(const ast::For *s);
   void lowerWhile(const ast::While *s);
@@ -460,6 +409,18 @@ public:
   std::vector<std::string> findCarries(const ast::Block &body, const Env &liveins,
                                        const std::string *ivName, const Type *ivType,
                                        SourceRange where);
+  /// What `for` and `while` share: the carried names' flattened values before the loop (the
+  /// loop op's inits), one block argument per value, the names bound to values rebuilt from
+  /// block arguments, and the end of the loop (the body lowered into the loop op's region, its
+  /// yield with the carried types checked, the names bound to the loop op's results).
+  std::vector<Value *> carriedInits(const Env &before, const std::vector<std::string> &names);
+  std::vector<Value *> addCarriedArgs(tritonc::Block *blk, const Env &before,
+                                      const std::vector<std::string> &names,
+                                      const std::vector<const Type *> &types);
+  void bindCarried(const Env &before, const std::vector<std::string> &names,
+                   const std::vector<Value *> &args);
+  void finishLoop(Operation *loop, const ast::Block &body, const Env &before,
+                  const std::vector<std::string> &names, tritonc::Block *outer, SourceRange where);
   Value *conditionValue(const SVal &cond, SourceRange where);
   SVal evalIfExp(const ast::IfExp *e);
 

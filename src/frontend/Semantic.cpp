@@ -4,6 +4,7 @@
 // carry the Lowerer's current location.
 #include "frontend/Promotion.h"
 #include "frontend/Sema.h"
+#include "support/Bits.h"
 
 namespace tritonc::sema {
 
@@ -39,8 +40,6 @@ Value *Lowerer::emit(OpCode code, std::vector<Value *> operands, const Type *res
 // Types and constants
 // ------------------------------------------------------------------------------------------------
 
-static bool isPow2(int64_t v) { return v > 0 && (v & (v - 1)) == 0; }
-
 const Type *Lowerer::blockType(const Type *elem, const std::vector<int64_t> &shape,
                                SourceRange where) {
   if (shape.empty())
@@ -50,7 +49,7 @@ const Type *Lowerer::blockType(const Type *elem, const std::vector<int64_t> &sha
                      std::to_string(kMaxBlockRank) + " dimensions");
   int64_t numel = 1;
   for (int64_t d : shape) {
-    if (!isPow2(d))
+    if (!isPowerOf2(d))
       error(where, "block dimension " + std::to_string(d) + " is not a power of two (shape " +
                        shapeStr(shape) + ")");
     numel *= d;

@@ -113,6 +113,36 @@ void floatBinary(ScalarKind k, const RtValue &a, const RtValue &b, RtValue &out,
   });
 }
 
+/// The unary math ops, in the element's own precision (float for fp32 and narrower formats,
+/// double for fp64): libm's function of the same name (sqrt for both sqrt and sqrt_rn).
+template <typename T> T unaryMath(OpCode code, T x) {
+  switch (code) {
+  case OpCode::Exp:
+    return std::exp(x);
+  case OpCode::Exp2:
+    return std::exp2(x);
+  case OpCode::Log:
+    return std::log(x);
+  case OpCode::Log2:
+    return std::log2(x);
+  case OpCode::Sqrt:
+  case OpCode::SqrtRn:
+    return std::sqrt(x);
+  case OpCode::Rsqrt:
+    return T(1) / std::sqrt(x);
+  case OpCode::Sin:
+    return std::sin(x);
+  case OpCode::Cos:
+    return std::cos(x);
+  case OpCode::Floor:
+    return std::floor(x);
+  case OpCode::Ceil:
+    return std::ceil(x);
+  default: // Erf
+    return std::erf(x);
+  }
+}
+
 /// IEEE maxNum/minNum (NaN-ignoring) or NaN-propagating max/min; +0 ranks above -0.
 template <typename T> T floatMax(T a, T b, bool propagateNan) {
   if (std::isnan(a) || std::isnan(b)) {
@@ -720,38 +750,18 @@ std::string evalElementwise(const Operation &op, const RtValue *const *in, RtVal
     return {};
 
   case OpCode::Exp:
-    floatUnary(t->scalarKind(), *in[0], out, [](auto x) { return std::exp(x); });
-    return {};
   case OpCode::Exp2:
-    floatUnary(t->scalarKind(), *in[0], out, [](auto x) { return std::exp2(x); });
-    return {};
   case OpCode::Log:
-    floatUnary(t->scalarKind(), *in[0], out, [](auto x) { return std::log(x); });
-    return {};
   case OpCode::Log2:
-    floatUnary(t->scalarKind(), *in[0], out, [](auto x) { return std::log2(x); });
-    return {};
   case OpCode::Sqrt:
   case OpCode::SqrtRn:
-    floatUnary(t->scalarKind(), *in[0], out, [](auto x) { return std::sqrt(x); });
-    return {};
   case OpCode::Rsqrt:
-    floatUnary(t->scalarKind(), *in[0], out, [](auto x) { return decltype(x)(1) / std::sqrt(x); });
-    return {};
   case OpCode::Sin:
-    floatUnary(t->scalarKind(), *in[0], out, [](auto x) { return std::sin(x); });
-    return {};
   case OpCode::Cos:
-    floatUnary(t->scalarKind(), *in[0], out, [](auto x) { return std::cos(x); });
-    return {};
   case OpCode::Floor:
-    floatUnary(t->scalarKind(), *in[0], out, [](auto x) { return std::floor(x); });
-    return {};
   case OpCode::Ceil:
-    floatUnary(t->scalarKind(), *in[0], out, [](auto x) { return std::ceil(x); });
-    return {};
   case OpCode::Erf:
-    floatUnary(t->scalarKind(), *in[0], out, [](auto x) { return std::erf(x); });
+    floatUnary(t->scalarKind(), *in[0], out, [code](auto x) { return unaryMath(code, x); });
     return {};
 
   case OpCode::Cmp:

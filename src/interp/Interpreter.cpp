@@ -723,7 +723,9 @@ private:
     return g;
   }
 
-  void execReduce(const Instr &ins) {
+  /// The operands of a reduce or scan (n blocks of one shape; n results; one combine region
+  /// taking n accumulators and n elements), checked, and the geometry of its axis.
+  std::vector<const RtValue *> combineOperands(const Instr &ins, AxisGeometry &g) {
     const Operation &op = *ins.op;
     const size_t n = ins.in.size();
     require(n >= 1 && ins.out.size() == n && ins.regions.size() == 1 &&
@@ -732,9 +734,17 @@ private:
     std::vector<const RtValue *> srcs;
     for (unsigned j = 0; j < n; ++j)
       srcs.push_back(&input(ins, j));
-    const AxisGeometry g = axisGeometry(ins, shapeOf(srcs[0]->type));
+    g = axisGeometry(ins, shapeOf(srcs[0]->type));
     for (const RtValue *s : srcs)
       require(static_cast<int64_t>(s->size()) == g.outer * g.len * g.inner, op, "shapes");
+    return srcs;
+  }
+
+  void execReduce(const Instr &ins) {
+    const Operation &op = *ins.op;
+    const size_t n = ins.in.size();
+    AxisGeometry g{};
+    const std::vector<const RtValue *> srcs = combineOperands(ins, g);
 
     // Results are gathered aside: the region may be run between writes.
     std::vector<std::vector<uint64_t>> results(n, std::vector<uint64_t>(g.outer * g.inner));
@@ -770,19 +780,11 @@ private:
   }
 
   void execScan(const Instr &ins) {
-    const Operation &op = *ins.op;
     const size_t n = ins.in.size();
-    require(n >= 1 && ins.out.size() == n && ins.regions.size() == 1 &&
-                ins.regions[0].args.size() == 2 * n,
-            op, "operands, results or region arguments");
-    std::vector<const RtValue *> srcs;
-    for (unsigned j = 0; j < n; ++j)
-      srcs.push_back(&input(ins, j));
-    const AxisGeometry g = axisGeometry(ins, shapeOf(srcs[0]->type));
-    const bool reverse = op.attrs().getBool("reverse", false);
+    AxisGeometry g{};
+    const std::vector<const RtValue *> srcs = combineOperands(ins, g);
+    const bool reverse = ins.op->attrs().getBool("reverse", false);
     std::vector<std::vector<uint64_t>> results(n, std::vector<uint64_t>(srcs[0]->size()));
-    for (const RtValue *s : srcs)
-      require(s->size() == results[0].size(), op, "shapes");
     std::vector<uint64_t> accVals(n), next(n);
     std::vector<uint64_t *> acc(n);
     for (size_t j = 0; j < n; ++j)

@@ -1,5 +1,6 @@
 // The launch configuration's knobs and their one validation (see LaunchConfig.h).
 #include "ir/LaunchConfig.h"
+#include "support/Bits.h"
 
 namespace tritonc {
 
@@ -37,7 +38,7 @@ std::optional<LaunchKnob> findLaunchKnob(std::string_view name) {
 
 std::string checkLaunchKnob(LaunchKnob knob, int64_t value) {
   const KnobInfo &k = knobInfo(knob);
-  if (value >= 1 && value <= k.most && (!k.powerOfTwo || (value & (value - 1)) == 0))
+  if (value >= 1 && value <= k.most && (!k.powerOfTwo || isPowerOf2(value)))
     return "";
   return std::string(k.name) + " must be " + std::string(k.values) + " (got " +
          std::to_string(value) + ")";

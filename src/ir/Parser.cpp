@@ -336,6 +336,12 @@ private:
     next();
   }
 
+  /// `NAME =`, the start of a layout field or a parameter attribute.
+  void expectField(std::string_view name) {
+    expectKeyword(name);
+    expect(Tok::Equal, "'='");
+  }
+
   // ---------------------------------------------------------------------------------------
   // Literals
 
@@ -384,13 +390,20 @@ private:
   // ---------------------------------------------------------------------------------------
   // Types and layouts
 
-  const Type *parseType(unsigned depth = 0) {
+  /// Consumes the name that starts a type (an identifier) or a layout (a #name), checking
+  /// `depth`, the nesting of types and layouts in one another.
+  Token consumeNestedName(Tok kind, const std::string &what, unsigned depth) {
     Token t = peek();
-    if (t.kind != Tok::Ident)
-      expected(t, "type");
+    if (t.kind != kind)
+      expected(t, what);
     if (depth > kMaxTypeDepth)
-      fail(t, "type nested too deeply");
+      fail(t, what + " nested too deeply");
     next();
+    return t;
+  }
+
+  const Type *parseType(unsigned depth = 0) {
+    Token t = consumeNestedName(Tok::Ident, "type", depth);
     if (std::optional<ScalarKind> kind = parseScalarKind(t.text))
       return ctx_.scalar(*kind);
     if (t.text == "ptr") {
@@ -455,8 +468,7 @@ private:
   }
 
   std::vector<unsigned> parseLayoutList(std::string_view field) {
-    expectKeyword(field);
-    expect(Tok::Equal, "'='");
+    expectField(field);
     Token start = peek();
     std::vector<int64_t> values = parseIntList();
     std::vector<unsigned> out;
@@ -474,12 +486,7 @@ private:
   }
 
   const Layout *parseLayout(unsigned depth = 0) {
-    Token t = peek();
-    if (t.kind != Tok::HashId)
-      expected(t, "layout");
-    if (depth > kMaxTypeDepth)
-      fail(t, "layout nested too deeply");
-    next();
+    Token t = consumeNestedName(Tok::HashId, "layout", depth);
     bool inlineForm = isLayoutKind(t.text) && peek().kind == Tok::Less;
     if (!inlineForm) {
       auto it = aliases_.find(t.text);
@@ -511,8 +518,7 @@ private:
       return ctx_.shared(std::move(order));
     }
     if (t.text == "mma") {
-      expectKeyword("version");
-      expect(Tok::Equal, "'='");
+      expectField("version");
       Token versionTok = peek();
       uint32_t version = parseUnsigned("mma version");
       expect(Tok::Comma, "','");
@@ -528,18 +534,15 @@ private:
       return ctx_.mma(version, std::move(wpc), std::move(instr));
     }
     if (t.text == "dot_op") {
-      expectKeyword("op");
-      expect(Tok::Equal, "'='");
+      expectField("op");
       Token opTok = peek();
       uint32_t opIdx = parseUnsigned("dot operand index");
       expect(Tok::Comma, "','");
-      expectKeyword("parent");
-      expect(Tok::Equal, "'='");
+      expectField("parent");
       Token parentTok = peek();
       const Layout *parent = parseLayout(depth + 1);
       expect(Tok::Comma, "','");
-      expectKeyword("k_width");
-      expect(Tok::Equal, "'='");
+      expectField("k_width");
       Token kTok = peek();
       uint32_t kWidth = parseUnsigned("k_width");
       expect(Tok::Greater, "'>'");
@@ -551,13 +554,11 @@ private:
         fail(kTok, "k_width must be 1, 2 or 4");
       return ctx_.dotOperand(opIdx, parent, kWidth);
     }
-    expectKeyword("dim");
-    expect(Tok::Equal, "'='");
+    expectField("dim");
     Token dimTok = peek();
     uint32_t dim = parseUnsigned("slice dim");
     expect(Tok::Comma, "','");
-    expectKeyword("parent");
-    expect(Tok::Equal, "'='");
+    expectField("parent");
     const Layout *parent = parseLayout(depth + 1);
     expect(Tok::Greater, "'>'");
     if (dim >= parent->rank())
@@ -756,8 +757,7 @@ private:
         expect(Tok::Colon, "':'");
         p.type = parseType();
         if (consumeIf(Tok::LBrace)) {
-          expectKeyword("divisibility");
-          expect(Tok::Equal, "'='");
+          expectField("divisibility");
           p.divisibility = parseInt("integer");
           expect(Tok::RBrace, "'}'");
         }

@@ -11,6 +11,7 @@
 //     order of first use.
 #include "ir/Printer.h"
 
+#include "support/Quote.h"
 #include "support/Source.h"
 
 #include <charconv>
@@ -35,42 +36,11 @@ bool isIdentifier(std::string_view s) {
   return true;
 }
 
-void appendEscaped(std::string &out, std::string_view s) {
-  static const char kHex[] = "0123456789abcdef";
-  out += '"';
-  for (char ch : s) {
-    unsigned char c = static_cast<unsigned char>(ch);
-    switch (c) {
-    case '"':
-      out += "\\\"";
-      break;
-    case '\\':
-      out += "\\\\";
-      break;
-    case '\n':
-      out += "\\n";
-      break;
-    case '\t':
-      out += "\\t";
-      break;
-    default:
-      if (c < 0x20 || c >= 0x7f) {
-        out += "\\x";
-        out += kHex[c >> 4];
-        out += kHex[c & 15];
-      } else {
-        out += ch;
-      }
-    }
-  }
-  out += '"';
-}
-
 void appendName(std::string &out, std::string_view s) {
   if (isIdentifier(s))
     out += s;
   else
-    appendEscaped(out, s);
+    appendQuoted(out, s, /*escapeNonAscii=*/true);
 }
 
 /// Shortest spelling that reads back as the same double, marked as a float.
@@ -277,7 +247,7 @@ public:
           out += ", ";
         appendName(out, fn.constexprs[i].name);
         out += " = ";
-        appendEscaped(out, fn.constexprs[i].value);
+        appendQuoted(out, fn.constexprs[i].value, /*escapeNonAscii=*/true);
       }
       out += '}';
     }
@@ -447,7 +417,7 @@ private:
     else if (auto *b = std::get_if<bool>(&v))
       out += *b ? "true" : "false";
     else if (auto *s = std::get_if<std::string>(&v))
-      appendEscaped(out, *s);
+      appendQuoted(out, *s, /*escapeNonAscii=*/true);
     else if (auto *l = std::get_if<std::vector<int64_t>>(&v))
       appendList(out, *l);
     else if (auto *t = std::get_if<const Type *>(&v))
@@ -462,7 +432,7 @@ private:
       return;
     }
     out += " loc(";
-    appendEscaped(out, opts_.sources->path(loc.file));
+    appendQuoted(out, opts_.sources->path(loc.file), /*escapeNonAscii=*/true);
     out += ':' + std::to_string(loc.line) + ':' + std::to_string(loc.col) + ')';
   }
 

@@ -155,14 +155,22 @@ Context::Context() {
   }
 }
 
-const Type *Context::intern(std::unique_ptr<Type> type) {
-  std::string key = type->str();
-  auto it = types_.find(key);
-  if (it != types_.end())
+/// The one object of `table` that prints like `obj` (types and layouts are keyed by their
+/// printed form): `obj` itself, kept, the first time.
+template <typename T>
+static const T *internByStr(std::map<std::string, std::unique_ptr<T>> &table,
+                            std::unique_ptr<T> obj) {
+  std::string key = obj->str();
+  auto it = table.find(key);
+  if (it != table.end())
     return it->second.get();
-  const Type *raw = type.get();
-  types_.emplace(std::move(key), std::move(type));
+  const T *raw = obj.get();
+  table.emplace(std::move(key), std::move(obj));
   return raw;
+}
+
+const Type *Context::intern(std::unique_ptr<Type> type) {
+  return internByStr(types_, std::move(type));
 }
 
 const Type *Context::pointer(const Type *pointee, unsigned addressSpace) {
@@ -195,13 +203,7 @@ const Layout *Context::blocked(std::vector<unsigned> sizePerThread,
   l->threadsPerWarp_ = std::move(threadsPerWarp);
   l->warpsPerCTA_ = std::move(warpsPerCTA);
   l->order_ = std::move(order);
-  std::string key = l->str();
-  auto it = layouts_.find(key);
-  if (it != layouts_.end())
-    return it->second.get();
-  const Layout *raw = l.get();
-  layouts_.emplace(std::move(key), std::move(l));
-  return raw;
+  return internLayout(std::move(l));
 }
 
 const Layout *Context::slice(unsigned dim, const Layout *parent) {
@@ -239,13 +241,7 @@ const Layout *Context::shared(std::vector<unsigned> order) {
 }
 
 const Layout *Context::internLayout(std::unique_ptr<Layout> l) {
-  std::string key = l->str();
-  auto it = layouts_.find(key);
-  if (it != layouts_.end())
-    return it->second.get();
-  const Layout *raw = l.get();
-  layouts_.emplace(std::move(key), std::move(l));
-  return raw;
+  return internByStr(layouts_, std::move(l));
 }
 
 } // namespace tritonc

@@ -10,6 +10,7 @@
 //      checkRules), which may assume the arity holds and every type is present.
 // Each violation is reported and verification goes on, so one run shows every problem.
 #include "ir/Verifier.h"
+#include "support/Bits.h"
 
 #include "ir/Printer.h"
 
@@ -47,8 +48,6 @@ std::string shapeStr(const Type *elem, const std::vector<int64_t> &shape) {
     out += std::to_string(d) + "x";
   return out + typeStr(elem) + ">";
 }
-
-bool isPow2(int64_t v) { return v > 0 && (v & (v - 1)) == 0; }
 
 std::vector<const Type *> operandTypes(const Operation *op) {
   std::vector<const Type *> out;
@@ -190,7 +189,7 @@ private:
       return ts + " has no dimensions";
     unsigned log2Total = 0; // bounded below so that numElements() cannot overflow
     for (int64_t d : t->shape()) {
-      if (!isPow2(d))
+      if (!isPowerOf2(d))
         return "dimension " + std::to_string(d) + " of " + ts + " is not a power of two";
       for (int64_t x = d; x > 1; x >>= 1)
         ++log2Total;
@@ -229,7 +228,7 @@ private:
     if (l->isMma()) {
       uint64_t warps = 1;
       for (unsigned w : l->warpsPerCTA()) {
-        if (!isPow2(w))
+        if (!isPowerOf2(w))
           return std::string("mma wpc entries must be powers of two");
         warps = std::min<uint64_t>(warps * w, uint64_t(1) << 40);
       }
@@ -267,8 +266,8 @@ private:
       return "its fields have different lengths";
     uint64_t threads = 1, warps = 1;
     for (size_t i = 0; i < rank; ++i) {
-      if (!isPow2(l->sizePerThread()[i]) || !isPow2(l->threadsPerWarp()[i]) ||
-          !isPow2(l->warpsPerCTA()[i]))
+      if (!isPowerOf2(l->sizePerThread()[i]) || !isPowerOf2(l->threadsPerWarp()[i]) ||
+          !isPowerOf2(l->warpsPerCTA()[i]))
         return std::string("spt, tpw and wpc entries must be powers of two");
       threads = std::min<uint64_t>(threads * l->threadsPerWarp()[i], uint64_t(1) << 40);
       warps = std::min<uint64_t>(warps * l->warpsPerCTA()[i], uint64_t(1) << 40);
@@ -510,7 +509,7 @@ private:
       if (!start || !end)
         return;
       int64_t n = 0;
-      if (__builtin_sub_overflow(*end, *start, &n) || !isPow2(n)) {
+      if (__builtin_sub_overflow(*end, *start, &n) || !isPowerOf2(n)) {
         opError(op, "end - start must be a positive power of two, got start = " +
                         std::to_string(*start) + ", end = " + std::to_string(*end));
         return;

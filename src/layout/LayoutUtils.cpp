@@ -1,5 +1,6 @@
 // Layout arithmetic (see LayoutUtils.h).
 #include "layout/LayoutUtils.h"
+#include "support/Bits.h"
 
 #include "layout/MmaLayout.h"
 
@@ -186,8 +187,7 @@ UnitBases blockedBases(const Layout *l, const std::vector<int64_t> &shape) {
 }
 
 bool allPowersOfTwo(const std::vector<int64_t> &shape) {
-  return std::all_of(shape.begin(), shape.end(),
-                     [](int64_t v) { return v > 0 && (v & (v - 1)) == 0; });
+  return std::all_of(shape.begin(), shape.end(), isPowerOf2);
 }
 
 } // namespace

@@ -5,6 +5,7 @@
 // zeroes the bases that fall outside (replication), dropping such register bases. Mma and
 // DotOperand bases come from MmaLayout.h and are clipped to the shape the same way.
 #include "layout/LinearLayout.h"
+#include "support/Bits.h"
 
 #include "layout/MmaLayout.h"
 
@@ -14,8 +15,6 @@
 namespace tritonc {
 
 namespace {
-
-bool isPowerOfTwo(int64_t v) { return v > 0 && (v & (v - 1)) == 0; }
 
 bool isZero(const LinearLayout::Coord &c) {
   return std::all_of(c.begin(), c.end(), [](int64_t v) { return v == 0; });
@@ -63,7 +62,7 @@ std::optional<LinearLayout> blockedLayout(const Layout *layout, const std::vecto
     seen[d] = true;
   }
   for (unsigned d = 0; d < rank; ++d)
-    if (!isPowerOfTwo(spt[d]) || !isPowerOfTwo(tpw[d]) || !isPowerOfTwo(wpc[d]))
+    if (!isPowerOf2(spt[d]) || !isPowerOf2(tpw[d]) || !isPowerOf2(wpc[d]))
       return fail(why, layout->str() + ": sizes must be powers of two");
 
   // The CTA tile: along each dim, spt registers, then tpw lanes, then wpc warps.
@@ -114,7 +113,7 @@ std::optional<LinearLayout> LinearLayout::get(const Layout *layout,
   if (!layout)
     return fail(why, "block has no layout");
   for (int64_t d : shape)
-    if (!isPowerOfTwo(d))
+    if (!isPowerOf2(d))
       return fail(why, "shape dims must be powers of two");
   if (layout->rank() != shape.size())
     return fail(why, layout->str() + " does not have rank " + std::to_string(shape.size()));

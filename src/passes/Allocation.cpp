@@ -1,6 +1,7 @@
 // Shared-memory allocation (see Allocation.h): the request table (which op needs how many
 // bytes, for how long), lifetimes, first-fit placement and the over-limit error.
 #include "passes/Allocation.h"
+#include "support/Bits.h"
 
 #include "layout/MmaLayout.h"
 
@@ -157,9 +158,7 @@ void SharedMemoryAllocation::collect(const Block &block) {
           lowest = b[axis];
       if (lowest == 0)
         break;
-      unsigned lo = 0;
-      while ((int64_t{1} << lo) < lowest)
-        ++lo;
+      const unsigned lo = static_cast<unsigned>(log2Ceil(lowest));
       const int64_t slots = scanScratchSlots(srcTy, static_cast<unsigned>(axis), lo);
       addScratch(op, operandRegions(op, slots).back(), describe(op, srcTy) + " across warps");
       break;

@@ -58,6 +58,26 @@ struct CompilationAborted : std::exception {
   const char *what() const noexcept override { return "compilation aborted after an error"; }
 };
 
+/// Runs `attempt` with `engine` (a parser's or sema's diagnostics pointer) pointing at
+/// `scratch`, and points it back afterwards: what `attempt` reports goes to `scratch` and a
+/// CompilationAborted it throws is caught. Returns whether it finished. For tentative work
+/// (does this line parse? is this module global computable?) whose errors are not the user's.
+template <class F>
+bool attemptQuietly(DiagnosticEngine *&engine, DiagnosticEngine &scratch, F &&attempt) {
+  struct Restore {
+    DiagnosticEngine *&engine;
+    DiagnosticEngine *saved;
+    ~Restore() { engine = saved; }
+  } restore{engine, engine};
+  engine = &scratch;
+  try {
+    attempt();
+  } catch (const CompilationAborted &) {
+    return false;
+  }
+  return true;
+}
+
 /// The candidate closest to `name` by edit distance (insertions, deletions, substitutions and
 /// swaps of neighbours), for "did you mean 'load'?": empty when none is close enough (at most a
 /// third of the name's length, at least 1) or `name` itself is a candidate.

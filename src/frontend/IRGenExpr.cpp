@@ -1,10 +1,12 @@
-// Expression evaluation: every AST expression becomes an SVal. Compile-time operands are folded
-// with Python's semantics (ints are 64-bit here; overflow is an error); as soon as a runtime
-// value takes part, the operation is lowered through Semantic.cpp with Triton's rules. Also
-// here: name lookup, attributes, subscripts, calls (argument matching for builtins) and the
-// constexpr accessors used by the builtins.
+// IR generation for expressions: every AST expression becomes an SVal. Compile-time operands
+// are folded with Python's semantics (ints are 64-bit here; overflow is an error); as soon as a
+// runtime value takes part, the operation is lowered through Semantic.cpp with Triton's rules.
+// Also here: name lookup, attributes, subscripts, calls (argument matching for builtins) and
+// the constexpr accessors used by the builtins.
 #include "frontend/Parser.h"
 #include "frontend/Sema.h"
+#include "frontend/builtins/Builtins.h"
+#include "support/Bits.h"
 
 #include <cstring>
 
@@ -87,7 +89,7 @@ std::vector<int64_t> Lowerer::requireShape(const SVal &v, SourceRange where,
                                            std::string_view what) {
   std::vector<int64_t> shape = requireIntList(v, where, what);
   for (int64_t d : shape)
-    if (d <= 0 || (d & (d - 1)) != 0)
+    if (!isPowerOf2(d))
       error(where, "block dimension " + std::to_string(d) + " is not a power of two (shape " +
                        shapeStr(shape) + ")");
   return shape;

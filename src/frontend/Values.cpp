@@ -1,7 +1,8 @@
-// Sema's values and diagnostics: SVal construction, user-facing spellings of types and values
-// (Python's repr for constexpr bindings), builtin argument access, and the flattening of values
-// into IR values that loops and ifs carry.
+// Sema's values and how messages spell them: SVal construction, user-facing spellings of types
+// and values (Python's repr for constexpr bindings), error and note reporting with the helper
+// call-site notes, and the flattening of values into the IR values that loops and ifs carry.
 #include "frontend/Sema.h"
+#include "frontend/builtins/Builtins.h"
 
 #include <charconv>
 #include <cmath>
@@ -97,51 +98,6 @@ bool SVal::containsRuntime() const {
       if (e.containsRuntime())
         return true;
   return false;
-}
-
-// ------------------------------------------------------------------------------------------------
-// CallArgs
-// ------------------------------------------------------------------------------------------------
-
-static std::string_view paramName(const char *spec) {
-  std::string_view s(spec);
-  if (!s.empty() && s.front() == '*')
-    s.remove_prefix(1);
-  if (!s.empty() && s.back() == '?')
-    s.remove_suffix(1);
-  return s;
-}
-
-int CallArgs::index(std::string_view param) const {
-  for (size_t i = 0; i < def->params.size(); ++i)
-    if (paramName(def->params[i]) == param)
-      return static_cast<int>(i);
-  return -1;
-}
-
-bool CallArgs::passed(std::string_view param) const {
-  int i = index(param);
-  return i >= 0 && slots[i].has_value();
-}
-
-bool CallArgs::has(std::string_view param) const {
-  int i = index(param);
-  return i >= 0 && slots[i].has_value() && !slots[i]->isNone();
-}
-
-const SVal &CallArgs::operator[](std::string_view param) const {
-  static const SVal kNone;
-  int i = index(param);
-  if (i < 0 || !slots[i])
-    return kNone;
-  return *slots[i];
-}
-
-SourceRange CallArgs::range(std::string_view param) const {
-  int i = index(param);
-  if (i < 0)
-    return callRange;
-  return ranges[i];
 }
 
 // ------------------------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-// Statement lowering: kernels, inlined helpers, assignments, structured control flow.
+// IR generation for statements: kernels, inlined helpers, assignments, structured control flow
+// (the AST -> Tile IR half that IRGenExpr.cpp does not do).
 //
 // Control flow follows Triton's code generator:
 //  - `if` on a compile-time condition lowers only the taken branch; on a runtime scalar it
@@ -13,6 +14,8 @@
 #include "frontend/Parser.h"
 #include "frontend/Promotion.h"
 #include "frontend/Sema.h"
+#include "frontend/builtins/Builtins.h"
+#include "support/Bits.h"
 
 #include <functional>
 
@@ -354,6 +357,22 @@ void Lowerer::lowerIf(const If *s, std::vector<Span> rest, bool &consumedRest) {
   lowerRuntimeIf(s, cond);
 }
 
+/// Ends both branches of a runtime `if` op with their yields, moves back to `outer`, and gives
+/// the op one result per yielded value.
+std::vector<Value *> Lowerer::finishIf(Operation *ifOp, const std::vector<Value *> &thenYield,
+                                       const std::vector<Value *> &elseYield,
+                                       tritonc::Block *outer) {
+  builder_.setInsertionPointToEnd(ifOp->region(0));
+  emitOp(OpCode::Yield, thenYield, {});
+  builder_.setInsertionPointToEnd(ifOp->region(1));
+  emitOp(OpCode::Yield, elseYield, {});
+  builder_.setInsertionPointToEnd(outer);
+  std::vector<Value *> results;
+  for (Value *v : thenYield)
+    results.push_back(ifOp->addResult(v->type()));
+  return results;
+}
+
 void Lowerer::lowerRuntimeIf(const If *s, Value *cond) {
   Frame &f = frame();
   const auto liveins = f.env.vars;
@@ -428,15 +447,7 @@ void Lowerer::lowerRuntimeIf(const If *s, Value *cond) {
     flatten(thenVars.at(name), thenYield);
     flatten(elseVars.at(name), elseYield);
   }
-  builder_.setInsertionPointToEnd(ifOp->region(0));
-  emitOp(OpCode::Yield, thenYield, {});
-  builder_.setInsertionPointToEnd(ifOp->region(1));
-  emitOp(OpCode::Yield, elseYield, {});
-  builder_.setInsertionPointToEnd(outer);
-
-  std::vector<Value *> results;
-  for (Value *v : thenYield)
-    results.push_back(ifOp->addResult(v->type()));
+  std::vector<Value *> results = finishIf(ifOp, thenYield, elseYield, outer);
   f.env.vars = liveins;
   f.env.localDefs = prevDefs;
   f.env.assignSites = prevSites;
@@ -493,14 +504,7 @@ void Lowerer::lowerReturningIf(const If *s, Value *cond, std::vector<Span> rest)
   std::vector<Value *> thenYield, elseYield;
   flatten(thenRet, thenYield);
   flatten(elseRet, elseYield);
-  builder_.setInsertionPointToEnd(ifOp->region(0));
-  emitOp(OpCode::Yield, thenYield, {});
-  builder_.setInsertionPointToEnd(ifOp->region(1));
-  emitOp(OpCode::Yield, elseYield, {});
-  builder_.setInsertionPointToEnd(outer);
-  std::vector<Value *> results;
-  for (Value *v : thenYield)
-    results.push_back(ifOp->addResult(v->type()));
+  std::vector<Value *> results = finishIf(ifOp, thenYield, elseYield, outer);
   size_t cursor = 0;
   f.env = saved;
   f.returned = true;
@@ -645,9 +649,7 @@ void Lowerer::lowerFor(const For *s) {
   const Env before = f.env;
   std::vector<std::string> names = findCarries(s->body, before, &ivName, ivType, s->range);
 
-  std::vector<Value *> inits;
-  for (const std::string &name : names)
-    flatten(before.vars.at(name), inits);
+  std::vector<Value *> inits = carriedInits(before, names);
   std::vector<Value *> operands{lb, ub, step};
   operands.insert(operands.end(), inits.begin(), inits.end());
   std::vector<const Type *> types;
@@ -661,16 +663,7 @@ void Lowerer::lowerFor(const For *s) {
   Operation *forOp = emitOp(OpCode::For, operands, types, std::move(attrs), 1);
   tritonc::Block *body = forOp->region(0);
   Value *ivArg = body->addArgument(ivType, ivName);
-  std::vector<Value *> bodyArgs;
-  {
-    size_t idx = 0;
-    for (const std::string &name : names) {
-      std::vector<Value *> flat;
-      flatten(before.vars.at(name), flat);
-      for (size_t j = 0; j < flat.size(); ++j, ++idx)
-        bodyArgs.push_back(body->addArgument(inits[idx]->type(), name));
-    }
-  }
+  std::vector<Value *> bodyArgs = addCarriedArgs(body, before, names, types);
   tritonc::Block *outer = builder_.insertionBlock();
   builder_.setInsertionPointToEnd(body);
   f.env.localDefs.clear();
@@ -682,43 +675,15 @@ void Lowerer::lowerFor(const For *s) {
     ivVal->setName(ivName);
   }
   f.env.vars[ivName] = SVal::tensor(ivVal);
-  size_t cursor = 0;
-  for (const std::string &name : names)
-    f.env.vars[name] = unflatten(before.vars.at(name), bodyArgs, cursor);
-  ++f.loopDepth;
-  lowerSeq({{&s->body, 0}});
-  --f.loopDepth;
-  std::vector<Value *> yields;
-  for (const std::string &name : names) {
-    const SVal &now = f.env.vars.at(name);
-    if (!sameShapeAndType(now, before.vars.at(name)))
-      error(s->range, "loop-carried variable '" + name + "' changes type in the loop");
-    flatten(now, yields);
-  }
-  emitOp(OpCode::Yield, yields, {});
-  builder_.setInsertionPointToEnd(outer);
-
-  f.env = before;
-  std::vector<Value *> results = forOp->results();
-  cursor = 0;
-  for (const std::string &name : names) {
-    SVal r = unflatten(before.vars.at(name), results, cursor);
-    std::vector<Value *> flat;
-    flatten(r, flat);
-    for (Value *v : flat)
-      if (v->name().empty())
-        v->setName(name);
-    assign(name, r, s->range);
-  }
+  bindCarried(before, names, bodyArgs);
+  finishLoop(forOp, s->body, before, names, outer, s->range);
 }
 
 void Lowerer::lowerWhile(const While *s) {
   Frame &f = frame();
   const Env before = f.env;
   std::vector<std::string> names = findCarries(s->body, before, nullptr, nullptr, s->range);
-  std::vector<Value *> inits;
-  for (const std::string &name : names)
-    flatten(before.vars.at(name), inits);
+  std::vector<Value *> inits = carriedInits(before, names);
   std::vector<const Type *> types;
   for (Value *v : inits)
     types.push_back(v->type());
@@ -726,17 +691,8 @@ void Lowerer::lowerWhile(const While *s) {
   tritonc::Block *outer = builder_.insertionBlock();
 
   auto bindArgs = [&](tritonc::Block *blk) {
-    std::vector<Value *> args;
-    size_t idx = 0;
-    for (const std::string &name : names) {
-      std::vector<Value *> flat;
-      flatten(before.vars.at(name), flat);
-      for (size_t j = 0; j < flat.size(); ++j, ++idx)
-        args.push_back(blk->addArgument(types[idx], name));
-    }
-    size_t cursor = 0;
-    for (const std::string &name : names)
-      f.env.vars[name] = unflatten(before.vars.at(name), args, cursor);
+    std::vector<Value *> args = addCarriedArgs(blk, before, names, types);
+    bindCarried(before, names, args);
     return args;
   };
 
@@ -760,21 +716,59 @@ void Lowerer::lowerWhile(const While *s) {
   f.env.vars = before.vars;
   bindArgs(aft);
   f.env.localDefs.clear();
+  finishLoop(w, s->body, before, names, outer, s->range);
+}
+
+// ---- what `for` and `while` share: the loop-carried values in and out of the loop op
+
+std::vector<Value *> Lowerer::carriedInits(const Env &before,
+                                           const std::vector<std::string> &names) {
+  std::vector<Value *> inits;
+  for (const std::string &name : names)
+    flatten(before.vars.at(name), inits);
+  return inits;
+}
+
+std::vector<Value *> Lowerer::addCarriedArgs(tritonc::Block *blk, const Env &before,
+                                             const std::vector<std::string> &names,
+                                             const std::vector<const Type *> &types) {
+  std::vector<Value *> args;
+  size_t idx = 0;
+  for (const std::string &name : names) {
+    std::vector<Value *> flat;
+    flatten(before.vars.at(name), flat);
+    for (size_t j = 0; j < flat.size(); ++j, ++idx)
+      args.push_back(blk->addArgument(types[idx], name));
+  }
+  return args;
+}
+
+void Lowerer::bindCarried(const Env &before, const std::vector<std::string> &names,
+                          const std::vector<Value *> &args) {
+  size_t cursor = 0;
+  for (const std::string &name : names)
+    frame().env.vars[name] = unflatten(before.vars.at(name), args, cursor);
+}
+
+void Lowerer::finishLoop(Operation *loop, const ast::Block &body, const Env &before,
+                         const std::vector<std::string> &names, tritonc::Block *outer,
+                         SourceRange where) {
+  Frame &f = frame();
   ++f.loopDepth;
-  lowerSeq({{&s->body, 0}});
+  lowerSeq({{&body, 0}});
   --f.loopDepth;
   std::vector<Value *> yields;
   for (const std::string &name : names) {
     const SVal &now = f.env.vars.at(name);
     if (!sameShapeAndType(now, before.vars.at(name)))
-      error(s->range, "loop-carried variable '" + name + "' changes type in the loop");
+      error(where, "loop-carried variable '" + name + "' changes type in the loop");
     flatten(now, yields);
   }
   emitOp(OpCode::Yield, yields, {});
   builder_.setInsertionPointToEnd(outer);
 
   f.env = before;
-  std::vector<Value *> results = w->results();
+  std::vector<Value *> results = loop->results();
   size_t cursor = 0;
   for (const std::string &name : names) {
     SVal r = unflatten(before.vars.at(name), results, cursor);
@@ -783,7 +777,7 @@ void Lowerer::lowerWhile(const While *s) {
     for (Value *v : flat)
       if (v->name().empty())
         v->setName(name);
-    assign(name, r, s->range);
+    assign(name, r, where);
   }
 }
 
@@ -966,7 +960,7 @@ void Lowerer::lowerKernel(const FunctionDef *def, ModuleScope *module, Function 
                               "' has an unsupported annotation; use a type such as *fp32 or "
                               "i32, or tl.constexpr");
     }
-    if (div <= 0 || (div & (div - 1)) != 0)
+    if (!isPowerOf2(div))
       error(divRange, "divisibility " + std::to_string(div) + " of parameter '" + p.name +
                           "' is not a power of two");
     if (sig) {
