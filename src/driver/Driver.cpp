@@ -155,6 +155,9 @@ private:
   int runBackend(Module &module, std::string &text, std::string &binary,
                  std::vector<KernelMetadata> &kernels);
   int writeOutputs(const std::string &primary, const std::vector<KernelMetadata> &kernels);
+  /// After a binary: each entry's resources from the assembler, the variants grouped under
+  /// their kernel (--specialize), and the --resource-usage / -v report.
+  void finishKernels(const Target &target, std::vector<KernelMetadata> &kernels);
 
   /// Prints every collected diagnostic (warnings too) and clears them.
   void flushDiagnostics() {
@@ -271,9 +274,12 @@ int Compilation::selectPasses(std::vector<std::string_view> &passes) {
   } else {
     for (std::string_view p : pipeline("tile", target_))
       passes.push_back(p);
-    for (std::string_view p : pipeline("gpu", target_))
+    for (std::string_view p : pipeline("gpu", target_)) {
+      if (opts_.specialize && p == "version-alignment")
+        passes.push_back("specialize"); // its variants are not versioned again
       if (!(opts_.noAlignmentVersioning && p == "version-alignment"))
         passes.push_back(p);
+    }
   }
   for (const std::string &name : opts_.printAfter)
     if (name != "all" && !findPass(name))
@@ -489,8 +495,13 @@ int Compilation::runFatbin() {
     } else {
       for (KernelMetadata &k : kernels)
         for (const KernelMetadata &a : archKernels)
-          if (a.name == k.name)
+          if (a.name == k.name) {
             k.sharedBytes = std::max(k.sharedBytes, a.sharedBytes);
+            for (KernelMetadata &v : k.variants) // --specialize: each variant likewise
+              for (const KernelMetadata &av : a.variants)
+                if (av.symbol == v.symbol)
+                  v.sharedBytes = std::max(v.sharedBytes, av.sharedBytes);
+          }
     }
     std::string sm = arch.substr(3); // sm_90a -> 90a
     images.push_back({sm, false, std::move(cubin)});
@@ -665,7 +676,30 @@ int Compilation::runBackend(Module &module, std::string &text, std::string &bina
   if (!emitBinary(*llvmModule, *target, binary, diags_, opts_.embedPtx ? &text : nullptr))
     return failed(kExitInternalError); // a missing or failing tool is a toolchain error: 3
   flushDiagnostics();                  // ptxas's warnings
+  finishKernels(*target, kernels);
   return kExitSuccess;
+}
+
+void Compilation::finishKernels(const Target &target, std::vector<KernelMetadata> &kernels) {
+  for (KernelMetadata &k : kernels)
+    for (const KernelResources &r : target.resourceUsage())
+      if (r.symbol == k.symbol) {
+        ResourceUsage u;
+        u.amd = target_.isHip();
+        u.registers = r.registers;
+        u.sgprs = r.sgprs;
+        u.spillStores = r.spillStores;
+        u.spillLoads = r.spillLoads;
+        u.vgprSpills = r.vgprSpills;
+        u.sgprSpills = r.sgprSpills;
+        u.stackBytes = r.stackBytes;
+        u.staticSharedBytes = r.staticSharedBytes;
+        k.resources = u;
+      }
+  if (opts_.resourceUsage || opts_.verbose)
+    for (const KernelMetadata &k : kernels)
+      err_ << resourceUsageText(k, target_.arch);
+  groupVariants(kernels);
 }
 
 ToolchainOptions Compilation::toolchainOptions() {
