@@ -82,6 +82,9 @@ SOURCE:
                         and float scalars, ':16' divisibility, ':1' the constant 1 (still passed
                         at launch), bare values for constexprs. Types unannotated Triton kernels
                         (FILE.py: only its @jit functions are read) and refines annotated ones.
+                        Repeated, each further signature adds a variant of the kernel to the
+                        same binary (differing in ':16' and ':1' promises only), launched by
+                        the generated dispatchers when the arguments keep its promises.
   --max-statements N    The most statements one kernel may lower to once tl.static_range loops
                         are unrolled and helpers inlined (default 100000); past it, a located
                         error instead of a hang. See LIMITS in tritonc(1).
@@ -172,7 +175,8 @@ std::optional<int> parseCommandLine(int argc, const char *const *argv, DriverOpt
   app.add_option("-D", defines)->allow_extra_args(false);
   app.add_option("-I", options.includeDirs)->allow_extra_args(false);
   app.add_option("--kernel", options.kernels)->allow_extra_args(false);
-  app.add_option("--signature", options.signature);
+  std::vector<std::string> signatures;
+  app.add_option("--signature", signatures)->allow_extra_args(false);
   app.add_option("--max-statements", options.maxStatements)
       ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 32));
   auto *warpsOpt = app.add_option("--num-warps", numWarps);
@@ -295,6 +299,13 @@ std::optional<int> parseCommandLine(int argc, const char *const *argv, DriverOpt
       throw UsageError{"--c-header-prefix '" + options.cHeaderPrefix +
                        "' is not a C identifier (letters, digits and '_', not starting with a "
                        "digit)"};
+
+    if (!signatures.empty()) {
+      options.signature = signatures.front();
+      options.variantSignatures.assign(signatures.begin() + 1, signatures.end());
+    }
+    if (!options.variantSignatures.empty() && options.inputIsIR)
+      throw UsageError{"several --signature values need a source, not IR text"};
 
     if (passesOpt->count()) {
       options.passesGiven = true;

@@ -56,6 +56,9 @@ struct DriverOptions {
   std::vector<std::string> includeDirs;                     ///< -I DIR
   std::vector<std::string> kernels;                         ///< --kernel NAME
   std::string signature; ///< --signature "*fp32:16, i32, 1024" (Triton's AOT notation)
+  /// A second, third, ... --signature: variants of the same kernels (promises only), compiled
+  /// into the same binary and dispatched at launch like --specialize's.
+  std::vector<std::string> variantSignatures;
   /// --num-warps, --num-stages, --num-ctas, then each -D num_warps=N etc. in order (so a -D
   /// wins); checked and applied to every kernel by applyLaunchOverrides, at the kernel.
   std::vector<LaunchOverride> launchOverrides;

@@ -77,6 +77,35 @@ Function *makeVariant(Module &module, Function &f, const std::vector<AlignmentFa
 
 } // namespace
 
+Function *addKernelVariant(Module &module, const Function &f, Function &generic,
+                           const std::vector<Function::Promise> &promises) {
+  std::string name = generic.name() + "_" + variantSuffix(promises);
+  while (module.lookup(name))
+    name += "_";
+  Function *v = module.addFunction(name, f.loc());
+  v->launch() = f.launch();
+  v->constexprs = f.constexprs;
+  v->variantOf = generic.name();
+  v->promises = promises;
+  ValueMap map;
+  for (size_t i = 0; i < f.params().size(); ++i) {
+    Value *old = f.body()->argument(static_cast<unsigned>(i));
+    map[old] = v->addParam(old->type(), f.params()[i]);
+  }
+  Builder b(module.context());
+  b.setInsertionPointToEnd(v->body());
+  cloneOps(*f.body(), b, map);
+  generic.variantOf = generic.name();
+  generic.promises.assign(generic.params().size(), Function::Promise::None);
+  // Just before the generic kernel: after its other variants, so they stay in the order made.
+  auto &fns = module.functions();
+  std::unique_ptr<Function> owned = std::move(fns.back());
+  fns.pop_back();
+  auto at = std::find_if(fns.begin(), fns.end(), [&](auto &fn) { return fn.get() == &generic; });
+  fns.insert(at, std::move(owned));
+  return v;
+}
+
 bool specializePass(Module &module, PassContext &) {
   std::vector<Function *> kernels;
   for (auto &fn : module.functions())

@@ -16,4 +16,11 @@ namespace tritonc {
 /// Tile IR in, Tile IR out; must precede `version-alignment` and `coalesce`.
 bool specializePass(Module &module, PassContext &ctx);
 
+/// Adds to `module` a copy of `f` (a kernel of a module of the same Context, e.g. compiled from
+/// another --signature) as a variant of kernel `generic` with `promises` (one per parameter):
+/// named `generic` + "_" + Triton's spelling of the promises, marked with variantOf, placed just
+/// before `generic`, and `generic` marked as the generic variant. Returns the copy.
+Function *addKernelVariant(Module &module, const Function &f, Function &generic,
+                           const std::vector<Function::Promise> &promises);
+
 } // namespace tritonc
