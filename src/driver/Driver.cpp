@@ -769,6 +769,7 @@ int Compilation::runBackend(Module &module, std::string &text, std::string &bina
     if (!emitAssembly(*llvmModule, *target, text, diags_))
       return failed(kExitInternalError);
     times_.add("LLVM: assembly", secondsSince(start));
+    groupVariants(kernels); // for --metadata (no binary: no resources)
     return kExitSuccess;
   }
   if (!emitBinary(*llvmModule, *target, binary, diags_, opts_.embedPtx ? &text : nullptr))
