@@ -248,7 +248,7 @@ if [ "${TRITONC_SANITIZED:-0}" != 1 ]; then
 fi
 
 # ---- host example ----------------------------------------------------------------------------
-section "host example (examples/host: generated C header + launcher.hpp; mock driver, no GPU)"
+section "host example (examples/host: generated C headers + launcher.hpp, --specialize's dispatch; mock driver, no GPU)"
 CUDA_ROOT=${CUDA_HOME:-/usr/local/cuda}
 if [ "${TRITONC_SANITIZED:-0}" = 1 ]; then
   # g++ and the mock driver build and run a host program; tritonc's part of it (the C header)
@@ -280,10 +280,13 @@ else
     else
       cat "$dir.log"; fail 1 "host: examples/host/build.sh for $variant"
     fi
-    # The generated header is C too: compile it as C99 on its own.
-    if [ -f "$dir/vector_add.h" ] &&
+    # The generated headers are C too (add_any.h with --specialize's dispatcher): compile each
+    # as C99 on its own.
+    if [ -f "$dir/vector_add.h" ] && [ -f "$dir/add_any.h" ] &&
        ${CC:-gcc} -std=c99 -Wall -Wextra -Werror -fsyntax-only -I "$CUDA_ROOT/include" -x c \
-         "$dir/vector_add.h" >"$dir.c.log" 2>&1; then
+         "$dir/vector_add.h" >"$dir.c.log" 2>&1 &&
+       ${CC:-gcc} -std=c99 -Wall -Wextra -Werror -fsyntax-only -I "$CUDA_ROOT/include" -x c \
+         "$dir/add_any.h" >>"$dir.c.log" 2>&1; then
       echo "PASS: generated header compiles as C ($variant)"; pass 1
     else
       cat "$dir.c.log" 2>/dev/null; fail 1 "host: generated header for $variant does not compile as C"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the host example into OUT_DIR (default build/examples/host):
 #   OUT_DIR/vector_add.{cubin,json}  + OUT_DIR/vector_add.h   (tritonc --emit-c-header)
+#   OUT_DIR/add_any.{cubin,json}     + OUT_DIR/add_any.h      (the same, with --specialize)
 #   OUT_DIR/vector_add_host          (g++ against cuda.h and libcuda; the driver stub is enough
 #                                     to link, the real libcuda.so.1 is needed to run)
 # ARCH (default sm_90a) may list several archs (sm_80,sm_90a): the binary is then
@@ -17,6 +18,9 @@ mkdir -p "$OUT"
 case "$ARCH" in *,*) EXT=fatbin ;; *) EXT=cubin ;; esac
 "$TRITONC" "$ROOT/examples/vector_add.tt" --arch "$ARCH" -o "$OUT/vector_add.$EXT" \
   --emit-c-header "$OUT/vector_add.h"
+# Two specializations of one kernel in one binary (--specialize), for part 3 of main.cpp.
+"$TRITONC" "$ROOT/examples/host/add_any.tt" --specialize --arch "$ARCH" -o "$OUT/add_any.$EXT" \
+  --emit-c-header "$OUT/add_any.h"
 LIBDIR="$CUDA_HOME/lib64/stubs" # link against the stub; the driver's libcuda.so.1 runs it
 "$CXX" -std=c++17 -O2 -Wall -Wextra -Werror -I "$OUT" -I "$ROOT/include" \
   -I "$CUDA_HOME/include" "$ROOT/examples/host/main.cpp" -o "$OUT/vector_add_host" \

@@ -295,9 +295,29 @@ struct ParamInfo {
   uint64_t divisibility = 1;
 };
 
+/// One promise of a specialized variant (tritonc --specialize): parameter `param` (0-based) is
+/// a multiple of `divisibleBy` (a pointer's address) when that is nonzero, else equal to
+/// `equals`.
+struct Promise {
+  unsigned param = 0;
+  uint64_t divisibleBy = 0;
+  int64_t equals = 0;
+};
+
+/// One entry point of a kernel compiled with --specialize: launched when the arguments keep
+/// all its promises (the last variant, the generic kernel, has none).
+struct VariantInfo {
+  std::string symbol;
+  std::vector<Promise> promises;
+  unsigned sharedBytes = 0;
+};
+
 struct KernelInfo {
   std::string name;
   std::string symbol;
+  /// --specialize: every entry of the kernel, most specialized first, the generic one last;
+  /// empty for a kernel with one entry (`symbol`). See selectVariant().
+  std::vector<VariantInfo> variants;
   unsigned block[3] = {1, 1, 1};
   unsigned clusterDims[3] = {1, 1, 1};
   unsigned sharedBytes = 0;
@@ -431,6 +451,31 @@ inline Metadata parseMetadata(const std::string &text, const std::string &origin
         param.divisibility = static_cast<uint64_t>(d->number);
       }
       info.params.push_back(std::move(param));
+    }
+    if (const Json *vs = k.find("variants")) {
+      if (vs->kind != Json::Kind::Array)
+        throw Error(where + ": \"variants\" must be an array");
+      for (const Json &v : vs->array) {
+        VariantInfo variant;
+        variant.symbol = member(v, "symbol", Json::Kind::String, where + ": variant").string;
+        std::string vwhere = where + ": variant '" + variant.symbol + "'";
+        variant.sharedBytes = detail::unsignedMember(v, "shared_bytes", vwhere);
+        for (const Json &p : member(v, "promises", Json::Kind::Array, vwhere).array) {
+          Promise promise;
+          promise.param = detail::unsignedMember(p, "param", vwhere + ": promise");
+          if (promise.param >= info.params.size())
+            throw Error(vwhere + ": a promise on parameter " + std::to_string(promise.param) +
+                        " of " + std::to_string(info.params.size()));
+          if (p.find("divisible_by"))
+            promise.divisibleBy = detail::unsignedMember(p, "divisible_by", vwhere + ": promise");
+          else if (const Json *e = p.find("equals"); e && e->kind == Json::Kind::Number)
+            promise.equals = static_cast<int64_t>(e->number);
+          else // a promise this launcher does not know: never assume it holds
+            promise.divisibleBy = ~uint64_t{0};
+          variant.promises.push_back(promise);
+        }
+        info.variants.push_back(std::move(variant));
+      }
     }
     m.kernels.push_back(std::move(info));
   }
@@ -588,6 +633,46 @@ inline void checkArguments(const KernelInfo &kernel, std::vector<Arg> &args) {
   }
 }
 
+/// The variant of a kernel compiled with --specialize that `args` (already checked by
+/// checkArguments) launch: the index in kernel.variants of the first whose promises they keep
+/// (a pointer's address or an integer's value divisible by 16, an integer equal to 1). 0 for a
+/// kernel without variants. Throws Error when none fits (metadata without a generic variant).
+inline size_t selectVariant(const KernelInfo &kernel, const std::vector<Arg> &args) {
+  for (size_t v = 0; v < kernel.variants.size(); ++v) {
+    bool holds = true;
+    for (const Promise &p : kernel.variants[v].promises) {
+      if (p.param >= args.size()) {
+        holds = false;
+        break;
+      }
+      const Arg &a = args[p.param];
+      int64_t value = 0;
+      std::memcpy(&value, a.bytes, a.size < 8 ? a.size : 8);
+      if (a.kind == Arg::Kind::SignedInt && a.size > 0 && a.size < 8 &&
+          (a.bytes[a.size - 1] & 0x80))
+        value |= static_cast<int64_t>(~0ull << (8 * a.size));
+      if (p.divisibleBy != 0) {
+        if (a.kind == Arg::Kind::Pointer || a.kind == Arg::Kind::UnsignedInt)
+          holds = static_cast<uint64_t>(value) % p.divisibleBy == 0;
+        else
+          holds = a.kind == Arg::Kind::SignedInt && p.divisibleBy <= INT64_MAX &&
+                  value % static_cast<int64_t>(p.divisibleBy) == 0;
+      } else {
+        holds = (a.kind == Arg::Kind::SignedInt || a.kind == Arg::Kind::UnsignedInt) &&
+                value == p.equals;
+      }
+      if (!holds)
+        break;
+    }
+    if (holds)
+      return v;
+  }
+  if (kernel.variants.empty())
+    return 0;
+  throw Error("kernel '" + kernel.name + "': no variant's promises hold for these arguments " +
+              "(the metadata lists no generic variant)");
+}
+
 // ---- CUDA ----------------------------------------------------------------------------------
 
 #ifndef TRITONC_LAUNCHER_NO_CUDA
@@ -644,14 +729,23 @@ public:
     std::memcpy(aligned.data(), binary.data(), binary.size());
     detail::check(cuModuleLoadData(&m.module_, aligned.data()), origin + ": cuModuleLoadData");
     for (const KernelInfo &k : m.metadata_.kernels) {
-      CUfunction f = nullptr;
-      detail::check(cuModuleGetFunction(&f, m.module_, k.symbol.c_str()),
-                    origin + ": cuModuleGetFunction(\"" + k.symbol + "\")");
-      if (k.sharedBytes > 48 * 1024)
-        detail::check(cuFuncSetAttribute(f, CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES,
-                                         static_cast<int>(k.sharedBytes)),
-                      origin + ": kernel '" + k.name + "': raising the shared-memory limit");
-      m.functions_[k.name] = f;
+      std::vector<std::pair<std::string, unsigned>> entries; // symbol, shared bytes
+      for (const VariantInfo &v : k.variants)
+        entries.emplace_back(v.symbol, v.sharedBytes);
+      if (entries.empty())
+        entries.emplace_back(k.symbol, k.sharedBytes);
+      std::vector<CUfunction> functions;
+      for (const auto &[symbol, shared] : entries) {
+        CUfunction f = nullptr;
+        detail::check(cuModuleGetFunction(&f, m.module_, symbol.c_str()),
+                      origin + ": cuModuleGetFunction(\"" + symbol + "\")");
+        if (shared > 48 * 1024)
+          detail::check(cuFuncSetAttribute(f, CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES,
+                                           static_cast<int>(shared)),
+                        origin + ": kernel '" + k.name + "': raising the shared-memory limit");
+        functions.push_back(f);
+      }
+      m.functions_[k.name] = std::move(functions);
     }
     return m;
   }
@@ -697,10 +791,14 @@ public:
   void launchArgs(const std::string &name, Grid grid, CUstream stream, std::vector<Arg> args) {
     const KernelInfo &k = kernel(name);
     checkArguments(k, args);
+    // --specialize: the most specialized entry whose promises the arguments keep.
+    const size_t variant = selectVariant(k, args);
+    const unsigned sharedBytes =
+        k.variants.empty() ? k.sharedBytes : k.variants[variant].sharedBytes;
     std::vector<void *> pointers;
     for (Arg &a : args)
       pointers.push_back(a.bytes);
-    CUfunction f = functions_.at(name);
+    CUfunction f = functions_.at(name).at(variant);
     void **params = pointers.empty() ? nullptr : pointers.data();
     unsigned cluster = k.clusterDims[0] * k.clusterDims[1] * k.clusterDims[2];
     if (cluster > 1) {
@@ -717,7 +815,7 @@ public:
       config.blockDimX = k.block[0];
       config.blockDimY = k.block[1];
       config.blockDimZ = k.block[2];
-      config.sharedMemBytes = k.sharedBytes;
+      config.sharedMemBytes = sharedBytes;
       config.hStream = stream;
       config.attrs = &attr;
       config.numAttrs = 1;
@@ -729,7 +827,7 @@ public:
 #endif
     }
     detail::check(cuLaunchKernel(f, grid.x, grid.y, grid.z, k.block[0], k.block[1], k.block[2],
-                                 k.sharedBytes, stream, params, nullptr),
+                                 sharedBytes, stream, params, nullptr),
                   origin_ + ": kernel '" + name + "': cuLaunchKernel");
   }
 
@@ -743,7 +841,7 @@ private:
 
   CUmodule module_ = nullptr;
   Metadata metadata_;
-  std::map<std::string, CUfunction> functions_;
+  std::map<std::string, std::vector<CUfunction>> functions_; ///< per kernel, per variant
   std::string origin_;
 };
 

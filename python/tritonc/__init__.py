@@ -18,7 +18,8 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from ._args import ArgumentError, Bits, PackedArguments, array_pointer, cdiv, pack_arguments
+from ._args import (ArgumentError, Bits, PackedArguments, array_pointer, cdiv, pack_arguments,
+                    select_variant)
 from ._driver import CudaError, get_driver, stream_handle
 
 __all__ = ["ArgumentError", "Bits", "CompileError", "CudaError", "Kernel", "Module", "cdiv",
@@ -57,8 +58,11 @@ def normalize_grid(grid, constexprs):
 class Kernel:
     """One kernel of a loaded module. `kernel[grid](*args, stream=None)` launches it."""
 
-    def __init__(self, module, meta, function):
+    def __init__(self, module, meta, function, variant_functions=()):
         self.module, self.meta, self.function = module, meta, function
+        # tritonc --specialize: every entry, most specialized first, the generic one last.
+        self.variants = list(meta.get("variants", ()))
+        self.variant_functions = list(variant_functions)
         self.name = meta["name"]
         self.symbol = meta.get("symbol", self.name)
         self.num_warps = int(meta.get("num_warps", 4))
@@ -87,16 +91,24 @@ class Kernel:
                 "header or launcher.hpp)")
         grid = normalize_grid(grid, self.constexprs)
         packed = PackedArguments(pack_arguments(self.name, self.params, args))
+        function, shared = self.function, self.shared_bytes
+        if self.variants:
+            v = self.select_variant(*args)
+            function, shared = self.variant_functions[v], int(self.variants[v]["shared_bytes"])
         driver = self.module.driver
 
         def launch(stream=None):
             if 0 in grid:
                 return
-            driver.launch(self.function, grid, self.block, self.shared_bytes,
-                          stream_handle(stream), packed.address)
+            driver.launch(function, grid, self.block, shared, stream_handle(stream),
+                          packed.address)
 
         launch.packed = packed  # keeps the argument buffer alive with the callable
         return launch
+
+    def select_variant(self, *args):
+        """The index in `variants` of the entry these arguments launch (0 without variants)."""
+        return select_variant(self.name, self.variants, self.params, args)
 
     def attributes(self):
         """The driver's view of the loaded function: NUM_REGS, LOCAL_SIZE_BYTES (spills and
@@ -133,14 +145,19 @@ class Module:
         self.handle = driver.load_module(binary.read_bytes())
         self.kernels = {}
         for km in metadata["kernels"]:
-            k = Kernel(self, km, driver.get_function(self.handle, km.get("symbol", km["name"])))
+            symbol = km.get("symbol", km["name"])
+            entries = [(v["symbol"], int(v["shared_bytes"])) for v in km.get("variants", ())]
+            functions = [driver.get_function(self.handle, s) for s, _ in entries]
+            k = Kernel(self, km, driver.get_function(self.handle, symbol), functions)
             threads = k.block[0] * k.block[1] * k.block[2]
-            limit = driver.get_attribute(k.function, "MAX_THREADS_PER_BLOCK")
-            if threads > limit:
-                raise RuntimeError(f"{metadata_path}: kernel '{k.name}': a block of {threads} "
-                                   f"threads, but the binary allows {limit}")
-            if k.shared_bytes > _DEFAULT_SHARED_LIMIT:
-                driver.set_attribute(k.function, "MAX_DYNAMIC_SHARED_SIZE_BYTES", k.shared_bytes)
+            for (sym, shared), f in [((symbol, k.shared_bytes), k.function)] + list(
+                    zip(entries, functions)):
+                limit = driver.get_attribute(f, "MAX_THREADS_PER_BLOCK")
+                if threads > limit:
+                    raise RuntimeError(f"{metadata_path}: kernel '{k.name}' ({sym}): a block of "
+                                       f"{threads} threads, but the binary allows {limit}")
+                if shared > _DEFAULT_SHARED_LIMIT:
+                    driver.set_attribute(f, "MAX_DYNAMIC_SHARED_SIZE_BYTES", shared)
             self.kernels[k.name] = k
 
     def __getitem__(self, name):

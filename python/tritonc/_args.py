@@ -6,7 +6,7 @@ include/tritonc/launcher.hpp so a C++ host and a Python host reject the same lau
 import ctypes
 import struct
 
-__all__ = ["ArgumentError", "Bits", "cdiv", "array_pointer", "pack_arguments"]
+__all__ = ["ArgumentError", "Bits", "cdiv", "array_pointer", "pack_arguments", "select_variant"]
 
 
 class ArgumentError(TypeError):
@@ -189,6 +189,35 @@ def pack_arguments(kernel_name, params, args):
         except ArgumentError as e:
             raise ArgumentError(f"{where}: got {e}") from None
     return blobs
+
+
+def _promise_holds(promise, param, arg):
+    if param["kind"] == "pointer":
+        value = array_pointer(arg)[0]
+    elif param["type"] in _INT_RANGE:
+        value = arg.value if isinstance(arg, Bits) else int(arg)
+    else:
+        return False
+    if "divisible_by" in promise:
+        return value % int(promise["divisible_by"]) == 0
+    if "equals" in promise:
+        return value == promise["equals"]
+    return False  # a promise this runtime does not know never holds
+
+
+def select_variant(kernel_name, variants, params, args):
+    """The index of the variant (metadata "variants", from tritonc --specialize) to launch: the
+    first whose promises `args` keep (pointer addresses or integers divisible by 16, integers
+    equal to 1), as the C header's and launcher.hpp's dispatchers pick. 0 without variants.
+    `args` must already have passed pack_arguments."""
+    if not variants:
+        return 0
+    for i, v in enumerate(variants):
+        if all(_promise_holds(p, params[int(p["param"])], args[int(p["param"])])
+               for p in v.get("promises", ())):
+            return i
+    raise ArgumentError(f"kernel '{kernel_name}': no variant's promises hold for these arguments "
+                        "(the metadata lists no generic variant)")
 
 
 class PackedArguments:

@@ -58,6 +58,18 @@ struct AtomicAccess {
   std::string scope; ///< cta gpu sys
 };
 
+/// What one kernel entry of a binary uses, as the assembler reports it (ptxas -v for a cubin;
+/// the code object's metadata notes for an AMD hsaco). What a backend does not report is 0.
+struct KernelResources {
+  std::string symbol;
+  unsigned registers = 0;                   ///< per thread (AMD: VGPRs per work-item)
+  unsigned sgprs = 0;                       ///< AMD: scalar registers per wavefront
+  uint64_t spillStores = 0, spillLoads = 0; ///< NVIDIA: bytes of spill stores / loads
+  unsigned vgprSpills = 0, sgprSpills = 0;  ///< AMD: registers spilled
+  uint64_t stackBytes = 0;                  ///< local memory (stack frame, private segment)
+  uint64_t staticSharedBytes = 0;           ///< shared memory (LDS) the code declares itself
+};
+
 class Target {
 public:
   virtual ~Target();
@@ -132,6 +144,8 @@ public:
   /// target assembly (PTX, AMDGPU asm). `module` is not changed (codegen runs on a clone).
   virtual bool emitBinary(const llvm::Module &module, std::string &binary, std::string *assembly,
                           DiagnosticEngine &diags) const = 0;
+  /// The resources of each kernel of the binary the last successful emitBinary produced.
+  const std::vector<KernelResources> &resourceUsage() const { return resources_; }
   /// Target assembly text of an optimized module (on a clone; `module` is not changed).
   bool emitAssembly(const llvm::Module &module, std::string &assembly, std::string &error) const;
 
@@ -146,6 +160,8 @@ protected:
 
   TargetInfo info_;
   ToolchainOptions toolchain_;
+  /// Filled by emitBinary (see resourceUsage).
+  mutable std::vector<KernelResources> resources_;
   std::unique_ptr<llvm::TargetMachine> machine_;
 
 private:

@@ -121,6 +121,52 @@ std::string cConstant(const std::string &text) {
   return "\"" + cString(str) + "\"";
 }
 
+/// The entries of a kernel in the binary: its variants (--specialize), most specialized first
+/// and the generic kernel last, or the kernel alone.
+std::vector<const KernelMetadata *> entries(const KernelMetadata &k) {
+  std::vector<const KernelMetadata *> out;
+  for (const KernelMetadata &v : k.variants)
+    out.push_back(&v);
+  if (out.empty())
+    out.push_back(&k);
+  return out;
+}
+
+/// The C variable holding an entry's function: PREFIX_NAME_function for the kernel itself,
+/// PREFIX_SYMBOL_function for a variant.
+std::string functionVar(const std::string &prefix, const KernelMetadata &k,
+                        const KernelMetadata &entry) {
+  return prefix + "_" + (&entry == &k || entry.symbol == k.symbol ? k.name : entry.symbol) +
+         "_function";
+}
+
+/// The C condition that an entry's promises hold for the launcher's arguments ("1" for none).
+std::string promiseCondition(const KernelMetadata &entry) {
+  std::string cond;
+  for (size_t i = 0; i < entry.promises.size() && i < entry.params.size(); ++i) {
+    const ParamMetadata &p = entry.params[i];
+    std::string test;
+    if (entry.promises[i] == Function::Promise::EqualsOne)
+      test = p.name + " == 1";
+    else if (entry.promises[i] == Function::Promise::Divisible16)
+      test = p.isPointer ? "((uintptr_t)" + p.name + " & 15) == 0" : p.name + " % 16 == 0";
+    else
+      continue;
+    cond += (cond.empty() ? "" : " && ") + test;
+  }
+  return cond.empty() ? "1" : cond;
+}
+
+/// A comment's description of an entry's promises: "x_ptr % 16 == 0, stride == 1".
+std::string promiseText(const KernelMetadata &entry) {
+  std::string text;
+  for (size_t i = 0; i < entry.promises.size() && i < entry.params.size(); ++i)
+    if (entry.promises[i] != Function::Promise::None)
+      text += (text.empty() ? "" : ", ") + entry.params[i].name +
+              (entry.promises[i] == Function::Promise::EqualsOne ? " == 1" : " % 16 == 0");
+  return text.empty() ? "any arguments" : text;
+}
+
 } // namespace
 
 std::string renderCHeader(const LaunchMetadata &m, const std::string &binary,
@@ -192,8 +238,9 @@ std::string renderCHeader(const LaunchMetadata &m, const std::string &binary,
 
   h << "static " << moduleT << " " << prefix << "_module __attribute__((unused));\n";
   for (const KernelMetadata &k : m.kernels)
-    h << "static " << functionT << " " << prefix << "_" << k.name
-      << "_function __attribute__((unused));\n";
+    for (const KernelMetadata *e : entries(k))
+      h << "static " << functionT << " " << functionVar(prefix, k, *e)
+        << " __attribute__((unused));\n";
   h << "\n";
 
   // load / unload
@@ -205,18 +252,19 @@ std::string renderCHeader(const LaunchMetadata &m, const std::string &binary,
     << "  err = " << (hip ? "hipModuleLoadData" : "cuModuleLoadData") << "(&" << prefix
     << "_module, " << prefix << "_binary);\n"
     << "  if (err != " << success << ")\n    return err;\n";
-  for (const KernelMetadata &k : m.kernels) {
-    std::string fn = prefix + "_" + k.name + "_function";
-    h << "  err = " << (hip ? "hipModuleGetFunction" : "cuModuleGetFunction") << "(&" << fn << ", "
-      << prefix << "_module, \"" << cString(k.symbol) << "\");\n"
-      << "  if (err != " << success << ")\n    goto fail;\n";
-    // Above 48 KiB of dynamic shared memory CUDA needs an opt-in per function; on AMD the
-    // compiler already sized the LDS of the code object.
-    if (!hip && k.sharedBytes > 48 * 1024)
-      h << "  err = cuFuncSetAttribute(" << fn
-        << ", CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES, " << k.sharedBytes << ");\n"
+  for (const KernelMetadata &k : m.kernels)
+    for (const KernelMetadata *e : entries(k)) {
+      std::string fn = functionVar(prefix, k, *e);
+      h << "  err = " << (hip ? "hipModuleGetFunction" : "cuModuleGetFunction") << "(&" << fn
+        << ", " << prefix << "_module, \"" << cString(e->symbol) << "\");\n"
         << "  if (err != " << success << ")\n    goto fail;\n";
-  }
+      // Above 48 KiB of dynamic shared memory CUDA needs an opt-in per function; on AMD the
+      // compiler already sized the LDS of the code object.
+      if (!hip && e->sharedBytes > 48 * 1024)
+        h << "  err = cuFuncSetAttribute(" << fn
+          << ", CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES, " << e->sharedBytes << ");\n"
+          << "  if (err != " << success << ")\n    goto fail;\n";
+    }
   h << "  return " << success << ";\n";
   if (!m.kernels.empty()) {
     h << "fail:\n"
@@ -224,7 +272,8 @@ std::string renderCHeader(const LaunchMetadata &m, const std::string &binary,
       << "_module);\n"
       << "  " << prefix << "_module = NULL;\n";
     for (const KernelMetadata &k : m.kernels)
-      h << "  " << prefix << "_" << k.name << "_function = NULL;\n";
+      for (const KernelMetadata *e : entries(k))
+        h << "  " << functionVar(prefix, k, *e) << " = NULL;\n";
     h << "  return err;\n";
   }
   h << "}\n\n";
@@ -238,12 +287,45 @@ std::string renderCHeader(const LaunchMetadata &m, const std::string &binary,
     << "_module);\n"
     << "  " << prefix << "_module = NULL;\n";
   for (const KernelMetadata &k : m.kernels)
-    h << "  " << prefix << "_" << k.name << "_function = NULL;\n";
+    for (const KernelMetadata *e : entries(k))
+      h << "  " << functionVar(prefix, k, *e) << " = NULL;\n";
   h << "  return err;\n}\n";
 
   // launchers
   for (const KernelMetadata &k : m.kernels) {
     std::string fn = prefix + "_" + k.name + "_function";
+    std::string shared = std::to_string(k.sharedBytes);
+    const bool dispatch = !k.variants.empty();
+    if (dispatch) {
+      // --specialize: the variant the arguments allow, most specialized first.
+      std::vector<const KernelMetadata *> es = entries(k);
+      h << "\n/* " << comment(k.name) << "'s variants, tried in this order:";
+      for (size_t i = 0; i < es.size(); ++i)
+        h << "\n *   " << i << ": " << comment(es[i]->symbol) << " ("
+          << comment(promiseText(*es[i])) << ")";
+      h << " */\n#define " << prefix << "_" << k.name << "_NUM_VARIANTS " << es.size() << "\n"
+        << "static const char *const " << prefix << "_" << k.name << "_variant_symbols["
+        << es.size() << "] __attribute__((unused)) = {";
+      for (size_t i = 0; i < es.size(); ++i)
+        h << (i ? ", " : "") << "\"" << cString(es[i]->symbol) << "\"";
+      h << "};\n"
+        << "/* The index of the variant " << prefix << "_" << k.name
+        << "_launch() launches for these arguments:\n"
+        << " * the first whose promises they keep. */\n"
+        << "static inline int " << prefix << "_" << k.name << "_variant(";
+      for (size_t i = 0; i < k.params.size(); ++i)
+        h << (i ? ", " : "") << cParamType(k.params[i], hip) << " " << k.params[i].name;
+      if (k.params.empty())
+        h << "void";
+      h << ") {\n";
+      for (const ParamMetadata &p : k.params)
+        h << "  (void)" << p.name << ";\n";
+      for (size_t i = 0; i + 1 < es.size(); ++i)
+        h << "  if (" << promiseCondition(*es[i]) << ")\n    return " << i << ";\n";
+      h << "  return " << es.size() - 1 << ";\n}\n";
+      fn = "function";
+      shared = "shared";
+    }
     unsigned cluster = k.clusterDims[0] * k.clusterDims[1] * k.clusterDims[2];
     h << "\n/* " << comment(k.name) << ": block (" << k.block[0] << ", " << k.block[1] << ", "
       << k.block[2] << "), " << k.sharedBytes << " bytes of dynamic shared memory";
@@ -270,6 +352,21 @@ std::string renderCHeader(const LaunchMetadata &m, const std::string &binary,
         h << (i ? ", " : "") << "&" << k.params[i].name;
       h << "};\n";
     }
+    if (dispatch) {
+      std::vector<const KernelMetadata *> es = entries(k);
+      h << "  " << functionT << " function;\n"
+        << "  unsigned shared;\n"
+        << "  switch (" << prefix << "_" << k.name << "_variant(";
+      for (size_t i = 0; i < k.params.size(); ++i)
+        h << (i ? ", " : "") << k.params[i].name;
+      h << ")) {\n";
+      for (size_t i = 0; i < es.size(); ++i)
+        h << "  " << (i + 1 == es.size() ? "default" : "case " + std::to_string(i)) << ":\n"
+          << "    function = " << functionVar(prefix, k, *es[i]) << ";\n"
+          << "    shared = " << es[i]->sharedBytes << ";\n"
+          << "    break;\n";
+      h << "  }\n";
+    }
     h << "  if (!" << fn << ")\n    return "
       << (hip ? "hipErrorNotInitialized" : "CUDA_ERROR_NOT_INITIALIZED") << ";\n";
     if (!hip && cluster > 1) {
@@ -286,7 +383,7 @@ std::string renderCHeader(const LaunchMetadata &m, const std::string &binary,
         << "    config.blockDimX = " << k.block[0] << ";\n"
         << "    config.blockDimY = " << k.block[1] << ";\n"
         << "    config.blockDimZ = " << k.block[2] << ";\n"
-        << "    config.sharedMemBytes = " << k.sharedBytes << ";\n"
+        << "    config.sharedMemBytes = " << shared << ";\n"
         << "    config.hStream = stream;\n"
         << "    config.attrs = &attr;\n"
         << "    config.numAttrs = 1;\n"
@@ -295,7 +392,7 @@ std::string renderCHeader(const LaunchMetadata &m, const std::string &binary,
     } else {
       h << "  return " << (hip ? "hipModuleLaunchKernel" : "cuLaunchKernel") << "(" << fn
         << ", gridX, gridY, gridZ, " << k.block[0] << ", " << k.block[1] << ", " << k.block[2]
-        << ", " << k.sharedBytes << ", stream, args, NULL);\n";
+        << ", " << shared << ", stream, args, NULL);\n";
     }
     h << "}\n";
   }

@@ -19,6 +19,7 @@
 #include "ir/Verifier.h"
 #include "passes/Allocation.h"
 #include "passes/Pass.h"
+#include "passes/Specialize.h"
 #include "support/Diagnostics.h"
 #include "support/TargetInfo.h"
 
@@ -153,9 +154,16 @@ private:
   int checkOutputs();
   int loadInput(std::unique_ptr<Module> &module, uint32_t &fileId);
   int selectPasses(std::vector<std::string_view> &passes);
+  /// Several --signature values: compiles the source once per further signature and adds each
+  /// kernel so compiled to `module` as a variant of the first signature's (its promises: the
+  /// ':16' and ':1' it adds). Errors when a signature changes a type or a constexpr.
+  int addSignatureVariants(Module &module, uint32_t fileId);
   int runBackend(Module &module, std::string &text, std::string &binary,
                  std::vector<KernelMetadata> &kernels);
   int writeOutputs(const std::string &primary, const std::vector<KernelMetadata> &kernels);
+  /// After a binary: each entry's resources from the assembler, the variants grouped under
+  /// their kernel (--specialize), and the --resource-usage / -v report.
+  void finishKernels(const Target &target, std::vector<KernelMetadata> &kernels);
 
   /// Prints every collected diagnostic (warnings too) and clears them.
   void flushDiagnostics() { driver::flushDiagnostics(diags_, sources_, err_, color_); }
@@ -235,6 +243,9 @@ int Compilation::loadInput(std::unique_ptr<Module> &module, uint32_t &fileId) {
       flushDiagnostics();
       return kExitInputError;
     }
+    if (!opts_.variantSignatures.empty())
+      if (int rc = addSignatureVariants(*module, fileId))
+        return rc;
   }
   // The one place the command line's launch knobs reach the kernels (IR text carries its own;
   // the front end gives the defaults); each kernel's configuration is checked here, before any
@@ -247,6 +258,96 @@ int Compilation::loadInput(std::unique_ptr<Module> &module, uint32_t &fileId) {
   flushDiagnostics(); // warnings
   if (opts_.verifyEach && !opts_.inputIsIR && !verifyModule(*module, diags_))
     return error(kExitInternalError, "the front end produced IR that does not verify");
+  return kExitSuccess;
+}
+
+int Compilation::addSignatureVariants(Module &module, uint32_t fileId) {
+  std::vector<std::unique_ptr<Module>> others; // kept alive while their kernels are copied
+  for (const std::string &signature : opts_.variantSignatures) {
+    FrontendOptions fo;
+    fo.includeDirs = opts_.includeDirs;
+    fo.defines = opts_.defines;
+    fo.kernels = opts_.kernels;
+    fo.signature = signature;
+    fo.maxLoweredStatements = opts_.maxStatements;
+    auto start = Clock::now();
+    std::unique_ptr<Module> m = compileToTileIR(sources_, fileId, ctx_, fo, diags_);
+    times_.add("front end (--signature " + std::to_string(others.size() + 2) + ")",
+               secondsSince(start));
+    if (!m || diags_.hasErrors()) {
+      flushDiagnostics();
+      return kExitInputError;
+    }
+    others.push_back(std::move(m));
+  }
+  std::vector<Function *> generics;
+  for (auto &fn : module.functions())
+    generics.push_back(fn.get());
+  using Promise = Function::Promise;
+  for (Function *g : generics) {
+    std::vector<std::pair<std::vector<Promise>, const Function *>> variants;
+    for (size_t s = 0; s < others.size(); ++s) {
+      const Function *f = others[s]->lookup(g->name());
+      if (!f)
+        continue;
+      const std::string which =
+          "--signature " + std::to_string(s + 2) + " ('" + opts_.variantSignatures[s] + "') ";
+      const std::string rule = ": the signatures of one kernel may differ only in ':16' and "
+                               "':1' promises";
+      if (f->params().size() != g->params().size())
+        return error(kExitInputError, which + "gives kernel '" + g->name() +
+                                          "' other parameters than the first" + rule);
+      bool sameConstexprs = f->constexprs.size() == g->constexprs.size();
+      for (size_t i = 0; sameConstexprs && i < f->constexprs.size(); ++i)
+        sameConstexprs = f->constexprs[i].name == g->constexprs[i].name &&
+                         f->constexprs[i].value == g->constexprs[i].value;
+      if (!sameConstexprs)
+        return error(kExitInputError, which + "gives kernel '" + g->name() +
+                                          "' other constexpr values than the first" + rule);
+      std::vector<Promise> promises(g->params().size(), Promise::None);
+      bool any = false;
+      for (unsigned i = 0; i < g->params().size(); ++i) {
+        const Value *fa = f->body()->argument(i), *ga = g->body()->argument(i);
+        const std::string param =
+            "parameter '" + g->params()[i].name + "' of kernel '" + g->name() + "'";
+        if (fa->type() != ga->type())
+          return error(kExitInputError, which + "gives " + param + " the type " +
+                                            tritonTypeName(fa->type()) + ", the first " +
+                                            tritonTypeName(ga->type()) + rule);
+        const int64_t fd = f->params()[i].divisibility, gd = g->params()[i].divisibility;
+        // ':1': the body uses the constant 1 instead of the parameter (the front end's rule).
+        const bool fOne = !fa->hasUses() && ga->hasUses(), gOne = fa->hasUses() && !ga->hasUses();
+        if (fd < gd || gOne)
+          return error(kExitInputError, which + "promises less about " + param +
+                                            " than the first signature: the first is the "
+                                            "generic kernel, each further one a specialization");
+        if (fOne)
+          promises[i] = Promise::EqualsOne;
+        else if (fd > gd && fd % 16 == 0)
+          promises[i] = Promise::Divisible16;
+        else if (fd > gd)
+          return error(kExitInputError,
+                       which + "promises divisibility " + std::to_string(fd) + " of " + param +
+                           "; variants are dispatched on 16 ('i32:16', '*fp32:16')");
+        any |= promises[i] != Promise::None;
+      }
+      if (any)
+        variants.emplace_back(std::move(promises), f);
+    }
+    // The dispatcher tries variants in order: the most promises first.
+    auto count = [](const std::vector<Promise> &p) {
+      return std::count_if(p.begin(), p.end(), [](Promise x) { return x != Promise::None; });
+    };
+    std::stable_sort(variants.begin(), variants.end(),
+                     [&](const auto &a, const auto &b) { return count(a.first) > count(b.first); });
+    for (size_t i = 0; i < variants.size(); ++i) {
+      bool duplicate = false;
+      for (size_t j = 0; j < i; ++j)
+        duplicate |= variants[j].first == variants[i].first;
+      if (!duplicate)
+        addKernelVariant(module, *variants[i].second, *g, variants[i].first);
+    }
+  }
   return kExitSuccess;
 }
 
@@ -268,9 +369,12 @@ int Compilation::selectPasses(std::vector<std::string_view> &passes) {
   } else {
     for (std::string_view p : pipeline("tile", target_))
       passes.push_back(p);
-    for (std::string_view p : pipeline("gpu", target_))
+    for (std::string_view p : pipeline("gpu", target_)) {
+      if (opts_.specialize && p == "version-alignment")
+        passes.push_back("specialize"); // its variants are not versioned again
       if (!(opts_.noAlignmentVersioning && p == "version-alignment"))
         passes.push_back(p);
+    }
   }
   for (const std::string &name : opts_.printAfter)
     if (name != "all" && !findPass(name))
@@ -486,8 +590,13 @@ int Compilation::runFatbin() {
     } else {
       for (KernelMetadata &k : kernels)
         for (const KernelMetadata &a : archKernels)
-          if (a.name == k.name)
+          if (a.name == k.name) {
             k.sharedBytes = std::max(k.sharedBytes, a.sharedBytes);
+            for (KernelMetadata &v : k.variants) // --specialize: each variant likewise
+              for (const KernelMetadata &av : a.variants)
+                if (av.symbol == v.symbol)
+                  v.sharedBytes = std::max(v.sharedBytes, av.sharedBytes);
+          }
     }
     std::string sm = arch.substr(3); // sm_90a -> 90a
     images.push_back({sm, false, std::move(cubin)});
@@ -657,12 +766,36 @@ int Compilation::runBackend(Module &module, std::string &text, std::string &bina
     if (!emitAssembly(*llvmModule, *target, text, diags_))
       return failed(kExitInternalError);
     times_.add("LLVM: assembly", secondsSince(start));
+    groupVariants(kernels); // for --metadata (no binary: no resources)
     return kExitSuccess;
   }
   if (!emitBinary(*llvmModule, *target, binary, diags_, opts_.embedPtx ? &text : nullptr))
     return failed(kExitInternalError); // a missing or failing tool is a toolchain error: 3
   flushDiagnostics();                  // ptxas's warnings
+  finishKernels(*target, kernels);
   return kExitSuccess;
+}
+
+void Compilation::finishKernels(const Target &target, std::vector<KernelMetadata> &kernels) {
+  for (KernelMetadata &k : kernels)
+    for (const KernelResources &r : target.resourceUsage())
+      if (r.symbol == k.symbol) {
+        ResourceUsage u;
+        u.amd = target_.isHip();
+        u.registers = r.registers;
+        u.sgprs = r.sgprs;
+        u.spillStores = r.spillStores;
+        u.spillLoads = r.spillLoads;
+        u.vgprSpills = r.vgprSpills;
+        u.sgprSpills = r.sgprSpills;
+        u.stackBytes = r.stackBytes;
+        u.staticSharedBytes = r.staticSharedBytes;
+        k.resources = u;
+      }
+  if (opts_.resourceUsage || opts_.verbose)
+    for (const KernelMetadata &k : kernels)
+      err_ << resourceUsageText(k, target_.arch);
+  groupVariants(kernels);
 }
 
 ToolchainOptions Compilation::toolchainOptions() {

@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <charconv>
 #include <filesystem>
 
@@ -48,6 +49,8 @@ KernelMetadata describeKernel(const Function &fn, unsigned warpSize) {
   // Triton launches num_ctas > 1 as a 1-D cluster of that many CTAs.
   k.clusterDims = {fn.numCtas, 1, 1};
   k.constexprs = fn.constexprs;
+  k.variantOf = fn.variantOf;
+  k.promises = fn.promises;
   const Block *body = fn.body();
   for (size_t i = 0; i < fn.params().size() && i < body->numArguments(); ++i)
     k.params.push_back(
@@ -85,6 +88,48 @@ Json constexprValue(const std::string &text) {
   return text;
 }
 
+Json resourcesJson(const ResourceUsage &r) {
+  Json j;
+  j["registers"] = r.registers;
+  if (r.amd) {
+    j["sgprs"] = r.sgprs;
+    j["vgpr_spills"] = r.vgprSpills;
+    j["sgpr_spills"] = r.sgprSpills;
+  } else {
+    j["spill_stores"] = r.spillStores;
+    j["spill_loads"] = r.spillLoads;
+  }
+  j["stack_bytes"] = r.stackBytes;
+  j["static_shared_bytes"] = r.staticSharedBytes;
+  return j;
+}
+
+/// One entry of a kernel's "variants": its symbol, what it promises about which parameters
+/// (the dispatcher launches the first variant whose promises the arguments keep), its dynamic
+/// shared memory and resources.
+Json variantJson(const KernelMetadata &v) {
+  Json promises = Json::array();
+  for (size_t i = 0; i < v.promises.size() && i < v.params.size(); ++i) {
+    if (v.promises[i] == Function::Promise::None)
+      continue;
+    Json p;
+    p["param"] = i;
+    p["name"] = v.params[i].name;
+    if (v.promises[i] == Function::Promise::EqualsOne)
+      p["equals"] = 1;
+    else
+      p["divisible_by"] = 16;
+    promises.push_back(std::move(p));
+  }
+  Json j;
+  j["symbol"] = v.symbol;
+  j["promises"] = std::move(promises);
+  j["shared_bytes"] = v.sharedBytes;
+  if (v.resources)
+    j["resources"] = resourcesJson(*v.resources);
+  return j;
+}
+
 Json kernelJson(const KernelMetadata &k) {
   Json constexprs = Json::object();
   for (const ConstexprBinding &c : k.constexprs)
@@ -111,6 +156,14 @@ Json kernelJson(const KernelMetadata &k) {
   j["cluster_dims"] = {k.clusterDims[0], k.clusterDims[1], k.clusterDims[2]};
   j["constexprs"] = std::move(constexprs);
   j["params"] = std::move(params);
+  if (k.resources)
+    j["resources"] = resourcesJson(*k.resources);
+  if (!k.variants.empty()) {
+    Json variants = Json::array();
+    for (const KernelMetadata &v : k.variants)
+      variants.push_back(variantJson(v));
+    j["variants"] = std::move(variants);
+  }
   return j;
 }
 
@@ -136,6 +189,48 @@ std::string renderMetadata(const LaunchMetadata &m) {
     kernels.push_back(kernelJson(k));
   j["kernels"] = std::move(kernels);
   return j.dump(2) + "\n";
+}
+
+void groupVariants(std::vector<KernelMetadata> &kernels) {
+  std::vector<KernelMetadata> variants;
+  std::erase_if(kernels, [&](KernelMetadata &k) {
+    if (k.variantOf.empty() || k.variantOf == k.name)
+      return false;
+    variants.push_back(std::move(k));
+    return true;
+  });
+  for (KernelMetadata &k : kernels) {
+    if (k.variantOf != k.name)
+      continue;
+    for (KernelMetadata &v : variants)
+      if (v.variantOf == k.name)
+        k.variants.push_back(std::move(v));
+    KernelMetadata generic = k;
+    generic.variants.clear();
+    k.variants.push_back(std::move(generic));
+  }
+}
+
+std::string resourceUsageText(const KernelMetadata &k, const std::string &arch) {
+  std::string out = "tritonc info    : Function properties for " + k.symbol;
+  if (!k.variantOf.empty() && k.variantOf != k.symbol)
+    out += " (a variant of " + k.variantOf + ")";
+  out += " for '" + arch + "'\n";
+  if (!k.resources)
+    return out + "    (not known)\n";
+  const ResourceUsage &r = *k.resources;
+  out += "    " + std::to_string(r.stackBytes) + " bytes stack frame, ";
+  if (r.amd)
+    out += std::to_string(r.vgprSpills) + " VGPRs spilled, " + std::to_string(r.sgprSpills) +
+           " SGPRs spilled\n";
+  else
+    out += std::to_string(r.spillStores) + " bytes spill stores, " + std::to_string(r.spillLoads) +
+           " bytes spill loads\n";
+  out += "tritonc info    : Used " + std::to_string(r.registers) +
+         (r.amd ? " VGPRs, " + std::to_string(r.sgprs) + " SGPRs, " : " registers, ") +
+         std::to_string(r.staticSharedBytes) + " bytes smem, " + std::to_string(k.sharedBytes) +
+         " bytes dynamic smem\n";
+  return out;
 }
 
 std::string defaultMetadataPath(const std::string &output) {

@@ -8,6 +8,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,17 @@ struct ParamMetadata {
   int64_t divisibility = 1;
 };
 
+/// What one kernel entry uses, from the assembler (ptxas -v; an hsaco's metadata note).
+struct ResourceUsage {
+  bool amd = false;                         ///< which keys the JSON has: NVIDIA's or AMD's
+  unsigned registers = 0;                   ///< per thread (AMD: VGPRs)
+  unsigned sgprs = 0;                       ///< AMD
+  uint64_t spillStores = 0, spillLoads = 0; ///< NVIDIA: bytes
+  unsigned vgprSpills = 0, sgprSpills = 0;  ///< AMD: registers
+  uint64_t stackBytes = 0;                  ///< local memory per thread
+  uint64_t staticSharedBytes = 0;           ///< shared memory declared in the code
+};
+
 struct KernelMetadata {
   std::string name;
   std::string symbol; ///< the entry's name in the binary
@@ -33,7 +45,22 @@ struct KernelMetadata {
   std::array<unsigned, 3> clusterDims{1, 1, 1};
   std::vector<ConstexprBinding> constexprs; ///< in declaration order, source spellings
   std::vector<ParamMetadata> params;        ///< launch arguments, in order
+  std::optional<ResourceUsage> resources;   ///< when a binary was made
+  /// --specialize: the kernel this entry is a variant of ("" for an ordinary kernel) and each
+  /// parameter's promise. After groupVariants, a specialized kernel's entry holds every variant
+  /// (itself last, with no promises) in `variants`, most specialized first.
+  std::string variantOf;
+  std::vector<Function::Promise> promises;
+  std::vector<KernelMetadata> variants;
 };
+
+/// Moves each variant (variantOf names another kernel) into the `variants` of the kernel it
+/// specializes, followed by a copy of that kernel itself (the generic variant, no promises).
+void groupVariants(std::vector<KernelMetadata> &kernels);
+
+/// The line `--resource-usage` (and -v) print for one entry, in the spirit of nvcc's
+/// `ptxas info : Used N registers` report: symbol, arch, registers, stack, spills, shared memory.
+std::string resourceUsageText(const KernelMetadata &kernel, const std::string &arch);
 
 /// The metadata's "format_version": raised when a key changes meaning or is removed (adding a
 /// key keeps it); docs/metadata.schema.json describes this version.

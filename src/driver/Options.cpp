@@ -60,6 +60,11 @@ TARGET AND CODE GENERATION:
                         Do not version kernels on alignment: by default, where 16-byte aligned
                         pointers and integers divisible by 16 would allow wider loads and stores,
                         the kernel checks them once at entry and runs a vectorized copy of itself.
+  --specialize          Also compile variants of each kernel for 16-byte aligned pointers,
+                        integers divisible by 16 or equal to 1 (where they widen loads and
+                        stores), as entries of the same binary; the metadata lists them and
+                        the C header, launcher.hpp and the Python package launch the most
+                        specialized one the arguments allow. Replaces alignment versioning.
   --num-warps N         Warps per program (1, 2, 4, 8, 16 or 32; default 4).
   --num-stages N        Software-pipelining stages for loops (1..16; default 3).
   --num-ctas N          CTAs per cluster (1, 2, 4, 8 or 16; default 1).
@@ -77,6 +82,9 @@ SOURCE:
                         and float scalars, ':16' divisibility, ':1' the constant 1 (still passed
                         at launch), bare values for constexprs. Types unannotated Triton kernels
                         (FILE.py: only its @jit functions are read) and refines annotated ones.
+                        Repeated, each further signature adds a variant of the kernel to the
+                        same binary (differing in ':16' and ':1' promises only), launched by
+                        the generated dispatchers when the arguments keep its promises.
   --max-statements N    The most statements one kernel may lower to once tl.static_range loops
                         are unrolled and helpers inlined (default 100000); past it, a located
                         error instead of a hang. See LIMITS in tritonc(1).
@@ -95,7 +103,10 @@ PASS PIPELINE (debugging):
                         op and its line) and total to standard error, after the passes.
 
 GENERAL:
-  -v                    Print the commands run (ptxas) and the stages to standard error.
+  -v                    Print the commands run (ptxas), the stages and each kernel's resource
+                        usage to standard error.
+  --resource-usage      Print each kernel's registers, stack frame, spill stores and loads and
+                        shared memory to standard error (as nvcc --resource-usage).
   --version             Print the versions of tritonc, LLVM and ptxas.
   -h, --help            Print this help.
 
@@ -164,7 +175,8 @@ std::optional<int> parseCommandLine(int argc, const char *const *argv, DriverOpt
   app.add_option("-D", defines)->allow_extra_args(false);
   app.add_option("-I", options.includeDirs)->allow_extra_args(false);
   app.add_option("--kernel", options.kernels)->allow_extra_args(false);
-  app.add_option("--signature", options.signature);
+  std::vector<std::string> signatures;
+  app.add_option("--signature", signatures)->allow_extra_args(false);
   app.add_option("--max-statements", options.maxStatements)
       ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 32));
   auto *warpsOpt = app.add_option("--num-warps", numWarps);
@@ -181,6 +193,8 @@ std::optional<int> parseCommandLine(int argc, const char *const *argv, DriverOpt
   app.add_flag("--embed-ptx", options.embedPtx);
   app.add_flag("--lineinfo", options.lineInfo); // spelled -lineinfo, as nvcc's
   app.add_flag("--no-alignment-versioning", options.noAlignmentVersioning);
+  app.add_flag("--specialize", options.specialize);
+  app.add_flag("--resource-usage", options.resourceUsage);
   app.add_option("-O", options.optLevel)->check(CLI::Range(0u, 3u));
   app.add_flag("--version", options.showVersion);
   app.add_flag("--list-passes", options.listPasses);
@@ -285,6 +299,13 @@ std::optional<int> parseCommandLine(int argc, const char *const *argv, DriverOpt
       throw UsageError{"--c-header-prefix '" + options.cHeaderPrefix +
                        "' is not a C identifier (letters, digits and '_', not starting with a "
                        "digit)"};
+
+    if (!signatures.empty()) {
+      options.signature = signatures.front();
+      options.variantSignatures.assign(signatures.begin() + 1, signatures.end());
+    }
+    if (!options.variantSignatures.empty() && options.inputIsIR)
+      throw UsageError{"several --signature values need a source, not IR text"};
 
     if (passesOpt->count()) {
       options.passesGiven = true;

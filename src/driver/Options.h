@@ -48,12 +48,17 @@ struct DriverOptions {
   std::string cHeaderPath;            ///< --emit-c-header FILE: a C header embedding the binary
   bool lineInfo = false;              ///< -lineinfo: .tt line tables in the PTX and the cubin
   bool noAlignmentVersioning = false; ///< --no-alignment-versioning: drop version-alignment
-  std::string cHeaderPrefix; ///< --c-header-prefix ID: its names' prefix ("": the header's stem)
+  bool specialize = false;            ///< --specialize: variants per kernel, dispatched at launch
+  bool resourceUsage = false; ///< --resource-usage: print each entry's registers, spills, ...
+  std::string cHeaderPrefix;  ///< --c-header-prefix ID: its names' prefix ("": the header's stem)
 
   std::vector<std::pair<std::string, std::string>> defines; ///< -D NAME=VALUE, in order
   std::vector<std::string> includeDirs;                     ///< -I DIR
   std::vector<std::string> kernels;                         ///< --kernel NAME
   std::string signature; ///< --signature "*fp32:16, i32, 1024" (Triton's AOT notation)
+  /// A second, third, ... --signature: variants of the same kernels (promises only), compiled
+  /// into the same binary and dispatched at launch like --specialize's.
+  std::vector<std::string> variantSignatures;
   /// --num-warps, --num-stages, --num-ctas, then each -D num_warps=N etc. in order (so a -D
   /// wins); checked and applied to every kernel by applyLaunchOverrides, at the kernel.
   std::vector<LaunchOverride> launchOverrides;

@@ -348,6 +348,14 @@ public:
   const LaunchConfig &launch() const { return *this; }
   std::vector<ConstexprBinding> constexprs;
 
+  /// What a specialized variant (passes/Specialize.h) promises about one parameter.
+  enum class Promise : uint8_t { None, Divisible16, EqualsOne };
+  /// Set by `specialize` on every variant of a kernel, the generic one included: the kernel's
+  /// name (the generic variant keeps it), and one promise per parameter. Empty otherwise. Not
+  /// printed in IR text (the variants print as separate kernels).
+  std::string variantOf;
+  std::vector<Promise> promises;
+
   template <typename Fn> void walk(Fn &&fn) { body_->walk(fn); }
 
 private:

@@ -33,6 +33,9 @@ struct OrderingRule {
   std::string_view first, second, why;
 };
 constexpr OrderingRule kOrderingRules[] = {
+    {"specialize", "version-alignment",
+     "a variant is not versioned again: its promises are the facts versioning would check"},
+    {"specialize", "coalesce", "coalesce picks vector widths from each variant's promises"},
     {"version-alignment", "coalesce",
      "coalesce picks vector widths from the facts each version assumes"},
     {"coalesce", "remove-converts", "the conversions to clean up are inserted by coalesce"},

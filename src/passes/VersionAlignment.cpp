@@ -245,45 +245,58 @@ void version(Function &f, const std::vector<Fact> &facts) {
 
 } // namespace
 
+std::vector<AlignmentFact> chooseAlignmentFacts(Function &f, bool allowUnitStrides) {
+  std::vector<Fact> facts;
+  for (unsigned i = 0; i < f.body()->numArguments() && i < f.params().size(); ++i)
+    if (isCandidate(f, i))
+      facts.push_back({i});
+  if (facts.empty())
+    return {};
+  // Unit strides: an integer whose being 1 widens some access beyond what divisibility gives.
+  // Later parameters first (the inner dim's stride usually follows the outer one's); a second
+  // unit stride that adds nothing (the rows are already contiguous) is not assumed.
+  Profile best = profile(f, facts);
+  for (size_t k = facts.size(); allowUnitStrides && k-- > 0;) {
+    if (!f.body()->argument(facts[k].param)->type()->isInt())
+      continue;
+    std::vector<Fact> trial = facts;
+    trial[k].isOne = true;
+    Profile p = profile(f, trial);
+    if (wider(p, best)) {
+      facts = std::move(trial);
+      best = std::move(p);
+    }
+  }
+  if (best == profile(f, {}))
+    return {};
+  for (size_t k = 0; k < facts.size();) {
+    std::vector<Fact> fewer = facts;
+    fewer.erase(fewer.begin() + static_cast<std::ptrdiff_t>(k));
+    if (profile(f, fewer) == best)
+      facts = std::move(fewer);
+    else
+      ++k;
+  }
+  std::vector<AlignmentFact> out;
+  for (const Fact &fact : facts)
+    out.push_back({fact.param, fact.isOne});
+  return out;
+}
+
 bool versionAlignmentPass(Module &module, PassContext &) {
   for (auto &fn : module.functions()) {
     Function &f = *fn;
     Operation *ret = f.body()->terminator();
-    if (!ret || ret->code() != OpCode::Return || f.body()->front() == ret ||
+    // The variants of a specialized kernel are its versions, picked by the host's dispatcher:
+    // versioning them again would only add code.
+    if (!f.variantOf.empty() || !ret || ret->code() != OpCode::Return || f.body()->front() == ret ||
         hasNestedReturnOrVersion(f) || workEstimate(f) > kMaxVersionedWork)
       continue;
     std::vector<Fact> facts;
-    for (unsigned i = 0; i < f.body()->numArguments() && i < f.params().size(); ++i)
-      if (isCandidate(f, i))
-        facts.push_back({i});
-    if (facts.empty())
-      continue;
-    // Unit strides: an integer whose being 1 widens some access beyond what divisibility gives.
-    // Later parameters first (the inner dim's stride usually follows the outer one's); a second
-    // unit stride that adds nothing (the rows are already contiguous) is not assumed.
-    Profile best = profile(f, facts);
-    for (size_t k = facts.size(); k-- > 0;) {
-      if (!f.body()->argument(facts[k].param)->type()->isInt())
-        continue;
-      std::vector<Fact> trial = facts;
-      trial[k].isOne = true;
-      Profile p = profile(f, trial);
-      if (wider(p, best)) {
-        facts = std::move(trial);
-        best = std::move(p);
-      }
-    }
-    if (best == profile(f, {}))
-      continue;
-    for (size_t k = 0; k < facts.size();) {
-      std::vector<Fact> fewer = facts;
-      fewer.erase(fewer.begin() + static_cast<std::ptrdiff_t>(k));
-      if (profile(f, fewer) == best)
-        facts = std::move(fewer);
-      else
-        ++k;
-    }
-    version(f, facts);
+    for (const AlignmentFact &fact : chooseAlignmentFacts(f, true))
+      facts.push_back({fact.param, fact.isOne});
+    if (!facts.empty())
+      version(f, facts);
   }
   return true;
 }

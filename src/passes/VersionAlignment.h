@@ -9,8 +9,23 @@ namespace tritonc {
 /// aligned and some integer parameters multiples of 16 (what Triton's launcher specializes on
 /// at run time), wraps the kernel body in `if (those facts hold) { body with the facts } else
 /// { body }`. The facts are the fewest that give every memory op its full width; the check is
-/// one uniform branch at entry. Tile IR in, Tile IR out; must precede `coalesce`.
+/// one uniform branch at entry. Tile IR in, Tile IR out; must precede `coalesce`. Variants
+/// made by `specialize` (Function::variantOf set) are left alone.
 bool versionAlignmentPass(Module &module, PassContext &ctx);
+
+/// A run-time fact about parameter `param`: divisible by 16 (for a pointer, its address), or
+/// equal to 1 (`isOne`, an integer).
+struct AlignmentFact {
+  unsigned param = 0;
+  bool isOne = false;
+  friend bool operator==(const AlignmentFact &, const AlignmentFact &) = default;
+};
+
+/// The facts versionAlignmentPass would check for `f`: the fewest that give every memory op
+/// its full width, empty when none would widen one. With `allowUnitStrides` false only
+/// divisibility facts are considered. Also used by `specialize` (passes/Specialize.h), which
+/// makes each set of facts a separately compiled variant instead of a branch at entry.
+std::vector<AlignmentFact> chooseAlignmentFacts(Function &f, bool allowUnitStrides);
 
 /// The attribute on the versioning `if`: the parameters it checks, comma-separated.
 inline constexpr std::string_view kAlignmentVersionAttr = "alignment_version";

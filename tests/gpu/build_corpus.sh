@@ -33,5 +33,14 @@ while read -r name src flags; do
     failed=$((failed + 1))
   fi
 done < tests/gpu/corpus.txt
+# tritonc --specialize: a kernel with three variants in one cubin, for run_python_runtime.py's
+# dispatcher case (OUT_DIR/strided_rows_spec.{cubin,json}).
+if "$TRITONC" tests/lit/driver/Inputs/strided_rows.tt --specialize --arch "$ARCH" \
+     -o "$OUT_DIR/strided_rows_spec.cubin" </dev/null; then
+  echo "built  strided_rows_spec (--specialize)"; built=$((built + 1))
+else
+  echo "FAILED strided_rows_spec: $TRITONC tests/lit/driver/Inputs/strided_rows.tt --specialize" >&2
+  failed=$((failed + 1))
+fi
 echo "$built built, $failed failed -> $OUT_DIR/"
 [ "$failed" -eq 0 ]

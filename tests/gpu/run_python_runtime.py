@@ -1,6 +1,9 @@
 """The Python runtime (python/tritonc) on a real GPU: vector_add from .gpu/ launched with PyTorch
 tensors (and CuPy arrays when CuPy is installed), through cuda.bindings and through ctypes,
 checked against the sum; a misaligned view and a wrong dtype are refused before the launch.
+Then strided_rows_spec (tests/lit/driver/Inputs/strided_rows.tt compiled with --specialize by
+build_corpus.sh): for aligned rows, a column stride of 2, a misaligned input view and a misaligned
+output view, the dispatcher must pick the expected variant and every result must equal 2 * x.
 
     PYTHONPATH=python python3 tests/gpu/run_python_runtime.py --dir .gpu
 Last line: `python runtime: N passed, M failed`.
@@ -55,6 +58,37 @@ def main():
                 check(f"refuses {label}[{driver}]", False, "launched")
             except tritonc.ArgumentError as e:
                 check(f"refuses {label}[{driver}]", True, str(e)[:90])
+    spec = Path(args.dir) / "strided_rows_spec.json"
+    if not spec.is_file():
+        check("specialize: strided_rows_spec.json built by build_corpus.sh", False, str(spec))
+    else:
+        for driver in ("bindings", "ctypes"):
+            os.environ["TRITONC_DRIVER"] = driver
+            tritonc._driver._DRIVER = None
+            k = tritonc.load(spec)["scale_rows"]
+            rows, cols = 37, 256  # BLOCK = 256 columns per program, one program per row
+            base = torch.rand(rows * cols * 2 + 8, device="cuda")
+            out_base = torch.full((rows * cols + 8,), float("nan"), device="cuda")
+            # (label, x view, column stride of x, out view, expected variant symbol)
+            cases = [
+                ("aligned rows", base[:rows * cols], 1, out_base[:rows * cols],
+                 "scale_rows_0d1d2d3d4c"),
+                ("column stride 2", base[:rows * cols * 2], 2, out_base[:rows * cols],
+                 "scale_rows_1d2d"),
+                ("misaligned input", base[1:rows * cols + 1], 1, out_base[:rows * cols],
+                 "scale_rows_1d2d"),
+                ("misaligned output", base[:rows * cols], 1, out_base[1:rows * cols + 1],
+                 "scale_rows"),
+            ]
+            for label, x, stride_col, out, symbol in cases:
+                out.fill_(float("nan"))
+                stride_row = cols * stride_col
+                chosen = k.variants[k.select_variant(x, out, cols, stride_row, stride_col)]["symbol"]
+                k[(rows,)](x, out, cols, stride_row, stride_col)
+                torch.cuda.synchronize()
+                want = (x.view(rows, -1)[:, ::stride_col] * 2.0).reshape(-1)
+                check(f"specialize[{driver}] {label} -> {symbol}",
+                      chosen == symbol and torch.equal(out, want), f"picked {chosen}")
     print(f"python runtime: {passed} passed, {failed} failed")
     return 0 if failed == 0 else 1
 

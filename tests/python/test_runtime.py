@@ -245,5 +245,61 @@ class RuntimeTest(unittest.TestCase):
         self.assertIn("NOPE", str(cm.exception))
 
 
+class RecordingDriver(FakeDriver):
+    """Records which function each launch ran and with what shared memory, for any kernel."""
+
+    def launch(self, func, grid, block, shared, stream, params_address):
+        self.launches.append((func, grid, block, shared))
+
+
+class SpecializeTest(unittest.TestCase):
+    """tritonc --specialize: the package launches the most specialized variant whose promises the
+    arguments keep, as the C header and launcher.hpp do."""
+
+    def setUp(self):
+        self.dir = tempfile.TemporaryDirectory()
+        exe = os.environ.get("TRITONC", str(ROOT / "build" / "tritonc"))
+        self.driver = RecordingDriver()
+        self.mod = tritonc.compile(ROOT / "tests" / "lit" / "driver" / "Inputs" / "strided_rows.tt",
+                                   Path(self.dir.name) / "s.cubin", flags=["--specialize"],
+                                   tritonc=exe, driver=self.driver)
+        self.k = self.mod["scale_rows"]
+
+    def tearDown(self):
+        self.dir.cleanup()
+
+    def test_variants_loaded(self):
+        self.assertEqual([v["symbol"] for v in self.k.variants],
+                         ["scale_rows_0d1d2d3d4c", "scale_rows_1d2d", "scale_rows"])
+        self.assertEqual(self.k.variant_functions,
+                         ["fn:scale_rows_0d1d2d3d4c", "fn:scale_rows_1d2d", "fn:scale_rows"])
+        self.assertGreater(self.k.meta["resources"]["registers"], 0)
+
+    def test_dispatch(self):
+        x, out = FakeTorchTensor(0x10000), FakeTorchTensor(0x20000)
+        cases = [((x, out, 256, 256, 1), "fn:scale_rows_0d1d2d3d4c"),
+                 ((x, out, 256, 512, 2), "fn:scale_rows_1d2d"),
+                 ((FakeTorchTensor(0x10004), out, 256, 256, 1), "fn:scale_rows_1d2d"),
+                 ((x, FakeTorchTensor(0x20004), 256, 256, 1), "fn:scale_rows"),
+                 ((x, out, 255, 256, 1), "fn:scale_rows"),
+                 ((0x10000, 0x20000, -16, 0, 1), "fn:scale_rows_0d1d2d3d4c")]
+        for args, function in cases:
+            self.driver.launches.clear()
+            self.k[4](*args)
+            self.assertEqual(self.driver.launches[0][0], function, args)
+        # The checks against the generic parameters still come first.
+        with self.assertRaises(tritonc.ArgumentError):
+            self.k[4](x, out, 2**31, 256, 1)
+
+    def test_select_without_generic(self):
+        variants = [{"symbol": "k_0d", "promises": [{"param": 0, "name": "x", "divisible_by": 16}],
+                     "shared_bytes": 0}]
+        params = [{"name": "x", "type": "*fp32", "kind": "pointer", "size": 8}]
+        self.assertEqual(_args.select_variant("k", variants, params, [0x100]), 0)
+        with self.assertRaisesRegex(tritonc.ArgumentError, "no variant's promises hold"):
+            _args.select_variant("k", variants, params, [0x104])
+        self.assertEqual(_args.select_variant("k", [], params, [0x104]), 0)
+
+
 if __name__ == "__main__":
     unittest.main()

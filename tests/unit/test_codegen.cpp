@@ -3,6 +3,7 @@
 // (sm_80, sm_90a) and through the AMDGPU object and ld.lld (gfx942).
 #include "codegen/Codegen.h"
 #include "codegen/Toolchain.h"
+#include "codegen/nvptx/NVPTXTarget.h"
 #include "ir/Builder.h"
 #include "ir/Parser.h"
 #include "ir/Verifier.h"
@@ -807,4 +808,39 @@ TEST_CASE("kernel symbols are valid PTX identifiers") {
   CHECK(c.kernels[0].name == "my kernel.2");
   CHECK(c.kernels[0].symbol == "my_kernel_2");
   CHECK(c.assembly.find(".entry my_kernel_2(") != std::string::npos);
+}
+
+TEST_CASE("ptxas -v: each entry's resources, the rest kept as warnings") {
+  // The report of CUDA 13's ptxas for two entries and a device function (whose properties are
+  // not an entry's), with a warning in between.
+  const std::string output =
+      "ptxas info    : 0 bytes gmem\n"
+      "ptxas info    : Compiling entry function 'k_0d1d' for 'sm_90a'\n"
+      "ptxas info    : Function properties for k_0d1d\n"
+      "    0 bytes stack frame, 0 bytes spill stores, 0 bytes spill loads\n"
+      "ptxas info    : Used 26 registers, used 0 barriers\n"
+      "ptxas warning : Registers are spilled to local memory in function "
+      "'k', 8 bytes spill stores\n"
+      "ptxas info    : Function properties for helper\n"
+      "    16 bytes stack frame, 4 bytes spill stores, 4 bytes spill loads\n"
+      "ptxas info    : Compiling entry function 'k' for 'sm_90a'\n"
+      "ptxas info    : Function properties for k\n"
+      "    24 bytes stack frame, 8 bytes spill stores, 12 bytes spill loads\n"
+      "ptxas info    : Used 255 registers, used 1 barriers, 1024 bytes "
+      "smem, 368 bytes cmem[0]\n"
+      "ptxas info    : Compile time = 1.2 ms\n";
+  std::vector<tritonc::KernelResources> r;
+  std::string rest = tritonc::parsePtxasInfo(output, r);
+  CHECK(rest == "ptxas warning : Registers are spilled to local memory in function 'k', 8 bytes "
+                "spill stores");
+  REQUIRE(r.size() == 2);
+  CHECK(r[0].symbol == "k_0d1d");
+  CHECK(r[0].registers == 26);
+  CHECK(r[0].stackBytes == 0);
+  CHECK(r[1].symbol == "k");
+  CHECK(r[1].registers == 255);
+  CHECK(r[1].stackBytes == 24);
+  CHECK(r[1].spillStores == 8);
+  CHECK(r[1].spillLoads == 12);
+  CHECK(r[1].staticSharedBytes == 1024);
 }

@@ -620,3 +620,70 @@ TEST_CASE("launcher.hpp: reads tritonc's own metadata and checks arguments") {
   CHECK_THROWS_WITH_AS(parseMetadata("[", "x.json"),
                        "x.json: JSON line 1, column 2: unexpected end of input", Error);
 }
+
+TEST_CASE("launcher.hpp: --specialize variants, the first whose promises hold") {
+  using namespace tritonc::host;
+  const std::string json = R"({"format_version": 1,
+    "target": {"backend": "cuda", "arch": "sm_90a", "warp_size": 32}, "binary": "k.cubin",
+    "kernels": [{"name": "k", "symbol": "k", "block": [128, 1, 1], "shared_bytes": 0,
+      "params": [
+        {"name": "x", "type": "*fp32", "kind": "pointer", "size": 8, "align": 8, "divisibility": 1},
+        {"name": "n", "type": "i32", "kind": "scalar", "size": 4, "align": 4, "divisibility": 1},
+        {"name": "s", "type": "i64", "kind": "scalar", "size": 8, "align": 8, "divisibility": 1}],
+      "variants": [
+        {"symbol": "k_0d1d2c", "promises": [{"param": 0, "name": "x", "divisible_by": 16},
+          {"param": 1, "name": "n", "divisible_by": 16}, {"param": 2, "name": "s", "equals": 1}],
+         "shared_bytes": 16},
+        {"symbol": "k_0d1d", "promises": [{"param": 0, "name": "x", "divisible_by": 16},
+          {"param": 1, "name": "n", "divisible_by": 16}], "shared_bytes": 8},
+        {"symbol": "k", "promises": [], "shared_bytes": 0}]}]})";
+  Metadata m = parseMetadata(json);
+  const KernelInfo &k = *m.kernel("k");
+  REQUIRE(k.variants.size() == 3);
+  CHECK(k.variants[0].symbol == "k_0d1d2c");
+  CHECK(k.variants[1].sharedBytes == 8);
+  auto pick = [&](uint64_t x, int32_t n, int64_t s) {
+    std::vector<Arg> args = {Arg::from(x), Arg::from(n), Arg::from(s)};
+    checkArguments(k, args);
+    return selectVariant(k, args);
+  };
+  CHECK(pick(0x1000, 64, 1) == 0);
+  CHECK(pick(0x1000, -32, 1) == 0); // a negative multiple of 16 keeps the promise
+  CHECK(pick(0x1000, 64, 7) == 1);
+  CHECK(pick(0x1004, 64, 1) == 2);
+  CHECK(pick(0x1000, 65, 1) == 2);
+  // A kernel without variants: always its one entry.
+  std::vector<Arg> none;
+  KernelInfo plain;
+  CHECK(selectVariant(plain, none) == 0);
+  // A promise on a parameter the kernel does not have is refused.
+  std::string bad = json;
+  bad.replace(bad.find(R"("param": 2)"), 10, R"("param": 3)");
+  CHECK_THROWS_WITH_AS(parseMetadata(bad), doctest::Contains("a promise on parameter 3 of 3"),
+                       Error);
+}
+
+TEST_CASE("metadata: groupVariants nests variants under their kernel, generic last") {
+  using namespace tritonc::driver;
+  std::vector<KernelMetadata> kernels(3);
+  kernels[0].name = kernels[0].symbol = "k_0d";
+  kernels[0].variantOf = "k";
+  kernels[0].promises = {tritonc::Function::Promise::Divisible16};
+  kernels[0].params.push_back({"x", "*fp32", true, 8, 8, 16});
+  kernels[1].name = kernels[1].symbol = "k";
+  kernels[1].variantOf = "k";
+  kernels[1].promises = {tritonc::Function::Promise::None};
+  kernels[1].params.push_back({"x", "*fp32", true, 8, 8, 1});
+  kernels[2].name = kernels[2].symbol = "other";
+  groupVariants(kernels);
+  REQUIRE(kernels.size() == 2);
+  REQUIRE(kernels[0].variants.size() == 2);
+  CHECK(kernels[0].variants[0].symbol == "k_0d");
+  CHECK(kernels[0].variants[1].symbol == "k");
+  CHECK(kernels[1].variants.empty());
+  LaunchMetadata m;
+  m.kernels = kernels;
+  std::string json = renderMetadata(m);
+  CHECK(json.find(R"("variants": [)") != std::string::npos);
+  CHECK(json.find(R"("divisible_by": 16)") != std::string::npos);
+}

@@ -7,9 +7,12 @@
 #include "codegen/amdgpu/AMDGPUTarget.h"
 
 #include <llvm-c/Target.h>
+#include <llvm/BinaryFormat/ELF.h>
+#include <llvm/BinaryFormat/MsgPackDocument.h>
 #include <llvm/IR/IntrinsicsAMDGPU.h>
 #include <llvm/IR/Module.h>
 #include <llvm/MC/TargetRegistry.h>
+#include <llvm/Object/ELF.h>
 
 #include <chrono>
 #include <filesystem>
@@ -177,11 +180,85 @@ public:
     run.target = info_.arch;
     std::string messages;
     const bool ok = runTool(run, toolchain_, binary, messages, diags);
+    resources_.clear();
+    if (ok)
+      readCodeObjectResources(binary, resources_);
     if (toolchain_.onTime)
       toolchain_.onTime(
           "codegen: object + ld.lld",
           std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
     return ok;
+  }
+
+private:
+  /// Each kernel's registers, spills, private and group segment sizes from the code object's
+  /// AMDGPU metadata note (msgpack: amdhsa.kernels[] with .symbol, .vgpr_count, .sgpr_count,
+  /// .vgpr_spill_count, .sgpr_spill_count, .private_segment_fixed_size,
+  /// .group_segment_fixed_size). An unreadable note leaves `out` empty.
+  static void readCodeObjectResources(const std::string &binary,
+                                      std::vector<KernelResources> &out) {
+    auto file = llvm::object::ELF64LEFile::create(llvm::StringRef(binary.data(), binary.size()));
+    if (!file) {
+      llvm::consumeError(file.takeError());
+      return;
+    }
+    auto sections = file->sections();
+    if (!sections) {
+      llvm::consumeError(sections.takeError());
+      return;
+    }
+    for (const auto &section : *sections) {
+      if (section.sh_type != llvm::ELF::SHT_NOTE)
+        continue;
+      llvm::Error err = llvm::Error::success();
+      for (const auto &note : file->notes(section, err)) {
+        if (note.getName() != "AMDGPU" || note.getType() != llvm::ELF::NT_AMDGPU_METADATA)
+          continue;
+        llvm::ArrayRef<uint8_t> desc = note.getDesc(section.sh_addralign);
+        llvm::msgpack::Document doc;
+        if (!doc.readFromBlob(
+                llvm::StringRef(reinterpret_cast<const char *>(desc.data()), desc.size()), false) ||
+            !doc.getRoot().isMap())
+          continue;
+        auto &root = doc.getRoot().getMap();
+        auto kernels = root.find(doc.getNode("amdhsa.kernels"));
+        if (kernels == root.end() || !kernels->second.isArray())
+          continue;
+        for (auto &k : kernels->second.getArray()) {
+          if (!k.isMap())
+            continue;
+          auto &map = k.getMap();
+          auto uint = [&](const char *key) -> uint64_t {
+            auto it = map.find(doc.getNode(key));
+            if (it == map.end())
+              return 0;
+            if (it->second.getKind() == llvm::msgpack::Type::UInt)
+              return it->second.getUInt();
+            if (it->second.getKind() == llvm::msgpack::Type::Int)
+              return static_cast<uint64_t>(std::max<int64_t>(0, it->second.getInt()));
+            return 0;
+          };
+          KernelResources r;
+          for (const char *key : {".symbol", ".name"}) {
+            auto it = map.find(doc.getNode(key));
+            if (it != map.end() && it->second.isString()) {
+              r.symbol = it->second.getString().str();
+              break;
+            }
+          }
+          if (r.symbol.ends_with(".kd")) // the kernel descriptor's symbol
+            r.symbol.resize(r.symbol.size() - 3);
+          r.registers = static_cast<unsigned>(uint(".vgpr_count"));
+          r.sgprs = static_cast<unsigned>(uint(".sgpr_count"));
+          r.vgprSpills = static_cast<unsigned>(uint(".vgpr_spill_count"));
+          r.sgprSpills = static_cast<unsigned>(uint(".sgpr_spill_count"));
+          r.stackBytes = uint(".private_segment_fixed_size");
+          r.staticSharedBytes = uint(".group_segment_fixed_size");
+          out.push_back(std::move(r));
+        }
+      }
+      llvm::consumeError(std::move(err));
+    }
   }
 
 protected:

@@ -9,8 +9,10 @@
 //     linked with nvvm-reflect-ftz = 1 as Triton does;
 //   - FMA contraction is on (Triton's enable_fp_fusion default); ptxas -O3 makes the cubin.
 #include "codegen/nvptx/NVPTXTarget.h"
+
 #include "codegen/Codegen.h"
 #include "codegen/Toolchain.h"
+#include <cctype>
 
 #include <chrono>
 #include <cstdlib>
@@ -409,7 +411,8 @@ public:
     lap("LLVM: PTX");
     if (assembly)
       *assembly = ptx;
-    bool ok = runPtxas(info_, toolchain_, ptx, binary, diags);
+    resources_.clear();
+    bool ok = runPtxas(info_, toolchain_, ptx, binary, diags, &resources_);
     lap("ptxas");
     return ok;
   }
@@ -468,7 +471,8 @@ std::string kernelsOfPtxasMessage(const std::string &ptx, const std::string &mes
 } // namespace
 
 bool runPtxas(const TargetInfo &info, const ToolchainOptions &toolchain, const std::string &ptx,
-              std::string &cubin, DiagnosticEngine &diags) {
+              std::string &cubin, DiagnosticEngine &diags,
+              std::vector<KernelResources> *resources) {
   std::string error;
   std::string ptxas = findPtxas(toolchain, error);
   if (ptxas.empty()) {
@@ -486,6 +490,7 @@ bool runPtxas(const TargetInfo &info, const ToolchainOptions &toolchain, const s
   run.argv = {ptxas, "-arch=" + info.arch, "-O" + std::to_string(toolchain.ptxasOptLevel)};
   if (toolchain.lineInfo)
     run.argv.push_back("-lineinfo");
+  run.argv.push_back("-v"); // the resource report (registers, spills, stack, shared memory)
   run.argv.insert(run.argv.end(), {dir.file("kernel.ptx"), "-o", dir.file("kernel.cubin")});
   run.outputFile = dir.file("kernel.cubin");
   run.outputKind = "cubin";
@@ -497,9 +502,81 @@ bool runPtxas(const TargetInfo &info, const ToolchainOptions &toolchain, const s
   std::string messages;
   if (!runTool(run, toolchain, cubin, messages, diags))
     return false;
+  std::vector<KernelResources> parsed;
+  messages = parsePtxasInfo(messages, parsed);
+  if (resources)
+    *resources = std::move(parsed);
   if (!messages.empty()) // register spills and similar
     diags.warning({}, "ptxas: " + messages);
   return true;
+}
+
+namespace {
+
+/// The number before `unit` in `line` ("26 registers" → 26), or 0.
+uint64_t numberBefore(const std::string &line, const std::string &unit) {
+  size_t at = line.find(unit);
+  if (at == std::string::npos || at == 0)
+    return 0;
+  size_t end = at;
+  while (end > 0 && line[end - 1] == ' ')
+    --end;
+  size_t begin = end;
+  while (begin > 0 && std::isdigit(static_cast<unsigned char>(line[begin - 1])))
+    --begin;
+  return begin == end ? 0 : std::strtoull(line.substr(begin, end - begin).c_str(), nullptr, 10);
+}
+
+/// The text between the first pair of single quotes after `after` in `line`.
+std::string quotedAfter(const std::string &line, const std::string &after) {
+  size_t at = line.find(after);
+  if (at == std::string::npos)
+    return "";
+  size_t open = line.find('\'', at + after.size());
+  size_t close = open == std::string::npos ? open : line.find('\'', open + 1);
+  return close == std::string::npos ? "" : line.substr(open + 1, close - open - 1);
+}
+
+} // namespace
+
+std::string parsePtxasInfo(const std::string &output, std::vector<KernelResources> &resources) {
+  std::istringstream in(output);
+  std::string line, rest;
+  KernelResources *current = nullptr; // the entry the next report lines are about
+  auto entry = [&](const std::string &name) -> KernelResources * {
+    for (KernelResources &r : resources)
+      if (r.symbol == name)
+        return &r;
+    return nullptr;
+  };
+  while (std::getline(in, line)) {
+    if (line.starts_with("ptxas info")) {
+      if (std::string name = quotedAfter(line, "Compiling entry function"); !name.empty()) {
+        resources.push_back({});
+        resources.back().symbol = name;
+        current = &resources.back();
+      } else if (line.find("Function properties for ") != std::string::npos) {
+        // Also reported for device functions, which are not entries: their lines are skipped.
+        size_t at = line.find("Function properties for ") + 24;
+        current = entry(line.substr(at));
+      } else if (line.find("Used ") != std::string::npos && current) {
+        current->registers = static_cast<unsigned>(numberBefore(line, " registers"));
+        current->staticSharedBytes = numberBefore(line, " bytes smem");
+      }
+      continue;
+    }
+    if (line.find("bytes stack frame") != std::string::npos) {
+      if (current) {
+        current->stackBytes = numberBefore(line, " bytes stack frame");
+        current->spillStores = numberBefore(line, " bytes spill stores");
+        current->spillLoads = numberBefore(line, " bytes spill loads");
+      }
+      continue;
+    }
+    if (!line.empty())
+      rest += (rest.empty() ? "" : "\n") + line;
+  }
+  return rest;
 }
 
 bool packFatbin(const std::vector<FatbinImage> &images, const ToolchainOptions &toolchain,
