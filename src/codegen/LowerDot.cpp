@@ -40,13 +40,13 @@ std::map<Coord, unsigned> registerIndex(const LinearLayout &ll) {
 
 bool KernelLowering::lowerDot(const Operation &op) {
   // Turing (sm_75) has no bf16 or fp8 tensor-core instruction (nor bf16 conversions): such a
-  // dot is refused there rather than quietly run on FMA units (docs/LANGUAGE.md, tl.dot).
+  // dot is refused there rather than quietly run on FMA units (tritonc(1), --arch).
   const ScalarKind ka = op.operand(0)->type()->element()->scalarKind();
   if (target_.info().isCuda() && target_.info().computeCapability < 80 &&
       (ka == ScalarKind::BF16 || ka == ScalarKind::F8E4NV || ka == ScalarKind::F8E5))
     return error(op, "tl.dot of " + std::string(scalarKindTritonName(ka)) +
-                         " operands needs sm_80 or newer; " + target_.archName() +
-                         " has no " + std::string(scalarKindTritonName(ka)) +
+                         " operands needs sm_80 or newer; " + target_.archName() + " has no " +
+                         std::string(scalarKindTritonName(ka)) +
                          " tensor-core instruction (convert the operands to fp16)");
   const Layout *layout = op.result()->type()->layout();
   if (layout && layout->isMma())
@@ -131,8 +131,7 @@ bool KernelLowering::lowerMmaDot(const Operation &op) {
                          aTy->str() + " and " + bTy->str());
   if (!target_.info().isCuda() || target_.info().computeCapability < 75)
     return error(op, "mma.sync needs an NVIDIA GPU of sm_75 or newer, not " + target_.archName());
-  if (target_.info().computeCapability < 80 &&
-      aTy->element()->scalarKind() != ScalarKind::F16)
+  if (target_.info().computeCapability < 80 && aTy->element()->scalarKind() != ScalarKind::F16)
     return error(op, "mma.sync on " + target_.archName() + " takes fp16 operands only, not " +
                          aTy->str());
   const LinearLayout *aL = linearLayout(aTy, op), *bL = linearLayout(bTy, op);
@@ -263,8 +262,8 @@ bool KernelLowering::lowerMmaDot(const Operation &op) {
   const bool pairK8 = target_.info().computeCapability < 80;
   std::string constraints;
   for (unsigned i = 0; i < nC; ++i)
-    constraints += std::string(i ? "," : "") + (pairK8 ? "=&" : "=") +
-                   (cRegTy->isFloatTy() ? "f" : "r");
+    constraints +=
+        std::string(i ? "," : "") + (pairK8 ? "=&" : "=") + (cRegTy->isFloatTy() ? "f" : "r");
   for (unsigned i = 0; i < 6; ++i)
     constraints += ",r";
   for (unsigned i = 0; i < nC; ++i)

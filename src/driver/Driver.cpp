@@ -336,9 +336,9 @@ int Compilation::selectPasses(std::vector<std::string_view> &passes) {
 /// Every file this compilation will write (standard output excluded): the main output, then
 /// the metadata, C header and depfile where asked for.
 static std::vector<std::string> outputFiles(const DriverOptions &o, const TargetInfo &target) {
-  const std::string out = outputPath(o, target);
+  const std::string out = o.listKernels.empty() ? outputPath(o, target) : o.output;
   std::vector<std::string> files = {out};
-  if (o.emit == EmitKind::Binary || o.emit == EmitKind::PTX) {
+  if (o.listKernels.empty() && (o.emit == EmitKind::Binary || o.emit == EmitKind::PTX)) {
     if (!o.metadataPath.empty())
       files.push_back(o.metadataPath);
     else if (o.emit == EmitKind::Binary)
@@ -349,6 +349,7 @@ static std::vector<std::string> outputFiles(const DriverOptions &o, const Target
       files.push_back(o.depfilePath.empty() ? defaultDepfilePath(out) : o.depfilePath);
   }
   std::erase(files, std::string("-"));
+  std::erase(files, std::string());
   return files;
 }
 
