@@ -11,7 +11,8 @@
 // accelerate-matmul pass sets this up): for every 16x8 accumulator tile a thread's registers
 // cover and every K step of one instruction, the operand registers are packed into 32-bit
 // words in the fragment order of layout/MmaLayout.h and one `mma.sync.aligned.m16n8kK.row.col`
-// is emitted (f16/bf16 k16, tf32 k8, s8 and fp8 k32).
+// is emitted (f16/bf16 k16, tf32 k8, s8 and fp8 k32). On sm_75 only fp16 dots take tensor
+// cores, each k16 step as two m16n8k8 instructions; bf16 and fp8 dots are refused there.
 #include "codegen/Lowering.h"
 
 #include "layout/MmaLayout.h"
@@ -38,6 +39,15 @@ std::map<Coord, unsigned> registerIndex(const LinearLayout &ll) {
 } // namespace
 
 bool KernelLowering::lowerDot(const Operation &op) {
+  // Turing (sm_75) has no bf16 or fp8 tensor-core instruction (nor bf16 conversions): such a
+  // dot is refused there rather than quietly run on FMA units (tritonc(1), --arch).
+  const ScalarKind ka = op.operand(0)->type()->element()->scalarKind();
+  if (target_.info().isCuda() && target_.info().computeCapability < 80 &&
+      (ka == ScalarKind::BF16 || ka == ScalarKind::F8E4NV || ka == ScalarKind::F8E5))
+    return error(op, "tl.dot of " + std::string(scalarKindTritonName(ka)) +
+                         " operands needs sm_80 or newer; " + target_.archName() + " has no " +
+                         std::string(scalarKindTritonName(ka)) +
+                         " tensor-core instruction (convert the operands to fp16)");
   const Layout *layout = op.result()->type()->layout();
   if (layout && layout->isMma())
     return lowerMmaDot(op);
@@ -119,8 +129,11 @@ bool KernelLowering::lowerMmaDot(const Operation &op) {
     return error(op, "a dot with an #mma result needs operands in #dot_op layouts of that #mma "
                      "(op 0 and op 1, one k_width), got " +
                          aTy->str() + " and " + bTy->str());
-  if (!target_.info().isCuda() || target_.info().computeCapability < 80)
-    return error(op, "mma.sync needs an NVIDIA GPU of sm_80 or newer, not " + target_.archName());
+  if (!target_.info().isCuda() || target_.info().computeCapability < 75)
+    return error(op, "mma.sync needs an NVIDIA GPU of sm_75 or newer, not " + target_.archName());
+  if (target_.info().computeCapability < 80 && aTy->element()->scalarKind() != ScalarKind::F16)
+    return error(op, "mma.sync on " + target_.archName() + " takes fp16 operands only, not " +
+                         aTy->str());
   const LinearLayout *aL = linearLayout(aTy, op), *bL = linearLayout(bTy, op);
   const LinearLayout *cL = linearLayout(cTy, op);
   if (!aL || !bL || !cL)
@@ -235,31 +248,40 @@ bool KernelLowering::lowerMmaDot(const Operation &op) {
     return b_.CreateBitCast(vec, i32);
   };
 
-  const std::string asmText = "mma.sync.aligned." + shape + ".row.col." + types;
   const unsigned nC = halfAcc ? 2 : 4;
   llvm::Type *cRegTy = halfAcc ? i32 : intAcc ? i32 : b_.getFloatTy();
+  // Operands $0.. : the nC results, A's 4 words, B's 2, then the accumulator tied to the results.
+  auto operands = [](unsigned first, unsigned count) {
+    std::string list = "{";
+    for (unsigned i = 0; i < count; ++i)
+      list += (i ? ",$" : "$") + std::to_string(first + i);
+    return list + "}";
+  };
+  // sm_75 writes the results between its two instructions: early-clobber, so that no input but
+  // the tied accumulator shares their registers.
+  const bool pairK8 = target_.info().computeCapability < 80;
   std::string constraints;
-  std::string text = asmText + " {";
-  for (unsigned i = 0; i < nC; ++i) {
-    text += (i ? ",$" : "$") + std::to_string(i);
-    constraints += (i ? "," : "") + std::string(cRegTy->isFloatTy() ? "=f" : "=r");
-  }
-  text += "}, {";
-  for (unsigned i = 0; i < 4; ++i) {
-    text += (i ? ",$" : "$") + std::to_string(nC + i);
+  for (unsigned i = 0; i < nC; ++i)
+    constraints +=
+        std::string(i ? "," : "") + (pairK8 ? "=&" : "=") + (cRegTy->isFloatTy() ? "f" : "r");
+  for (unsigned i = 0; i < 6; ++i)
     constraints += ",r";
-  }
-  text += "}, {";
-  for (unsigned i = 0; i < 2; ++i) {
-    text += (i ? ",$" : "$") + std::to_string(nC + 4 + i);
-    constraints += ",r";
-  }
-  text += "}, {";
-  for (unsigned i = 0; i < nC; ++i) {
-    text += (i ? ",$" : "$") + std::to_string(nC + 6 + i);
+  for (unsigned i = 0; i < nC; ++i)
     constraints += "," + std::to_string(i);
+  std::string text;
+  if (pairK8) {
+    // sm_75 has the fp16 m16n8k8 but not m16n8k16: the k16 step is two k8 steps, the first
+    // on A's words 0-1 (K 0-7) and B's word 0, the second on A's words 2-3 (K 8-15) and B's
+    // word 1 (the k16 fragments are the two k8 fragments side by side; the accumulator
+    // fragment is the same).
+    const std::string k8 = "mma.sync.aligned.m16n8k8.row.col." + types + " ";
+    text = k8 + operands(0, nC) + ", " + operands(nC, 2) + ", " + operands(nC + 4, 1) + ", " +
+           operands(nC + 6, nC) + ";\n\t" + k8 + operands(0, nC) + ", " + operands(nC + 2, 2) +
+           ", " + operands(nC + 5, 1) + ", " + operands(0, nC) + ";";
+  } else {
+    text = "mma.sync.aligned." + shape + ".row.col." + types + " " + operands(0, nC) + ", " +
+           operands(nC, 4) + ", " + operands(nC + 4, 2) + ", " + operands(nC + 6, nC) + ";";
   }
-  text += "};";
   std::vector<llvm::Type *> argTys(6, i32);
   argTys.insert(argTys.end(), nC, cRegTy);
   llvm::Type *retTy = llvm::StructType::get(ctx_, std::vector<llvm::Type *>(nC, cRegTy));

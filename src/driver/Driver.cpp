@@ -13,6 +13,7 @@
 #include "codegen/Codegen.h"
 #include "codegen/Target.h"
 #include "codegen/Toolchain.h"
+#include "codegen/nvptx/NativeArch.h"
 #include "frontend/Frontend.h"
 #include "ir/Parser.h"
 #include "ir/Printer.h"
@@ -125,7 +126,7 @@ std::string outputPath(const DriverOptions &o, const TargetInfo &target) {
 class Compilation {
 public:
   Compilation(const DriverOptions &options, std::ostream &err)
-      : opts_(options), err_(err), color_(stderrWantsColor()) {}
+      : opts_(options), err_(err), color_(stderrWantsColor(options.color)) {}
 
   /// run() with CompilationAborted (a layer giving up after reporting) turned into exit 1.
   /// The --time-passes report follows, whatever the outcome.
@@ -152,6 +153,16 @@ private:
   /// The toolchain set up by the flags (--ptxas, -O, -lineinfo; -v and --time-passes hooks).
   ToolchainOptions toolchainOptions();
   int checkOutputs();
+  /// `arch` for one --arch value: the value itself, or this machine's GPU for `native`.
+  int resolveArch(const std::string &given, std::string &arch);
+  /// Registers the input's text (the file, or standard input for `-`) in sources_.
+  int readInput(uint32_t &fileId);
+  /// --list-kernels: the kernels after the front end, as text or JSON.
+  int listKernels(const Module &module);
+  /// The input's name in diagnostics and the metadata ("<stdin>" for `-`).
+  std::string inputName() const {
+    return opts_.inputIsStdin() ? SourceManager::kStdinName : opts_.input;
+  }
   int loadInput(std::unique_ptr<Module> &module, uint32_t &fileId);
   int selectPasses(std::vector<std::string_view> &passes);
   /// Several --signature values: compiles the source once per further signature and adds each
@@ -198,18 +209,58 @@ private:
   TimeReport times_;
   /// A fatbin's archs (--arch lists several, or --embed-ptx); empty for a plain binary.
   std::vector<std::string> fatbinArchs_;
+  /// Standard input's file once read: a fatbin loads the input once per arch.
+  uint32_t stdinFile_ = 0;
 };
 
-int Compilation::loadInput(std::unique_ptr<Module> &module, uint32_t &fileId) {
+int Compilation::resolveArch(const std::string &given, std::string &arch) {
+  arch = given;
+  if (given != "native")
+    return kExitSuccess;
+  std::string device, why;
+  if (!detectNativeArch(arch, device, why))
+    return error(kExitToolError, "--arch native: " + why);
+  verbose("--arch native: " + device + " is " + arch);
+  return kExitSuccess;
+}
+
+int Compilation::readInput(uint32_t &fileId) {
+  std::string why;
+  if (opts_.inputIsStdin()) {
+    fileId = stdinFile_
+                 ? sources_.addFile(SourceManager::kStdinName, sources_.file(stdinFile_).text)
+                 : sources_.loadStdin(&why);
+    if (fileId == 0)
+      return error(kExitInputError, "cannot read standard input: " + why);
+    stdinFile_ = fileId;
+    return kExitSuccess;
+  }
   std::error_code ec;
   if (!std::filesystem::exists(opts_.input, ec))
     return error(kExitInputError, "no such file: '" + opts_.input + "'");
   if (std::filesystem::is_directory(opts_.input, ec))
     return error(kExitInputError, "'" + opts_.input + "' is a directory");
-  std::string why;
   fileId = sources_.loadFile(opts_.input, &why);
   if (fileId == 0)
     return error(kExitInputError, "cannot read '" + opts_.input + "': " + why);
+  return kExitSuccess;
+}
+
+int Compilation::listKernels(const Module &module) {
+  std::vector<KernelMetadata> kernels;
+  for (const auto &fn : module.functions())
+    kernels.push_back(describeKernel(*fn, target_.warpSize));
+  const std::string text = renderKernelList(inputName(), kernels, opts_.listKernels == "json");
+  const std::string path = opts_.output.empty() ? "-" : opts_.output;
+  std::string ioError;
+  if (!writeFileAtomically(path, text, ioError))
+    return error(kExitInputError, "cannot write '" + path + "': " + ioError);
+  return kExitSuccess;
+}
+
+int Compilation::loadInput(std::unique_ptr<Module> &module, uint32_t &fileId) {
+  if (int rc = readInput(fileId))
+    return rc;
 
   auto start = Clock::now();
   if (opts_.inputIsIR) {
@@ -223,7 +274,7 @@ int Compilation::loadInput(std::unique_ptr<Module> &module, uint32_t &fileId) {
     if (!opts_.kernels.empty()) {
       for (const std::string &k : opts_.kernels)
         if (!module->lookup(k))
-          return error(kExitInputError, "no kernel '" + k + "' in '" + opts_.input + "'");
+          return error(kExitInputError, "no kernel '" + k + "' in '" + inputName() + "'");
       auto &fns = module->functions();
       std::erase_if(fns, [&](const std::unique_ptr<Function> &fn) {
         return std::find(opts_.kernels.begin(), opts_.kernels.end(), fn->name()) ==
@@ -386,9 +437,9 @@ int Compilation::selectPasses(std::vector<std::string_view> &passes) {
 /// Every file this compilation will write (standard output excluded): the main output, then
 /// the metadata, C header and depfile where asked for.
 static std::vector<std::string> outputFiles(const DriverOptions &o, const TargetInfo &target) {
-  const std::string out = outputPath(o, target);
+  const std::string out = o.listKernels.empty() ? outputPath(o, target) : o.output;
   std::vector<std::string> files = {out};
-  if (o.emit == EmitKind::Binary || o.emit == EmitKind::PTX) {
+  if (o.listKernels.empty() && (o.emit == EmitKind::Binary || o.emit == EmitKind::PTX)) {
     if (!o.metadataPath.empty())
       files.push_back(o.metadataPath);
     else if (o.emit == EmitKind::Binary)
@@ -399,6 +450,7 @@ static std::vector<std::string> outputFiles(const DriverOptions &o, const Target
       files.push_back(o.depfilePath.empty() ? defaultDepfilePath(out) : o.depfilePath);
   }
   std::erase(files, std::string("-"));
+  std::erase(files, std::string());
   return files;
 }
 
@@ -418,7 +470,7 @@ static std::string fileIdentity(const std::string &path) {
 int Compilation::checkOutputs() {
   std::vector<std::pair<std::string, std::string>> seen; // identity, path
   for (const std::string &path : outputFiles(opts_, target_)) {
-    if (sameFile(path, opts_.input))
+    if (!opts_.inputIsStdin() && sameFile(path, opts_.input))
       return error(kExitUsageError, "input file is the same as output file ('" + path +
                                         "'); refusing to overwrite "
                                         "the source");
@@ -436,10 +488,12 @@ int Compilation::checkOutputs() {
 }
 
 int Compilation::run() {
-  if (opts_.fatbin())
+  if (opts_.fatbin() && opts_.listKernels.empty())
     return runFatbin();
   // (Duplicates in --arch are dropped: sm_80,sm_80 is one arch.)
-  const std::string arch = opts_.archs.empty() ? opts_.arch : opts_.archs.front();
+  std::string arch;
+  if (int rc = resolveArch(opts_.archs.empty() ? opts_.arch : opts_.archs.front(), arch))
+    return rc;
   std::string archError;
   if (!targetInfoForArch(arch, target_, archError))
     return error(kExitUsageError, archError.empty() ? "unknown --arch '" + arch + "'" : archError);
@@ -450,6 +504,8 @@ int Compilation::run() {
   uint32_t fileId = 0;
   if (int rc = loadInput(module, fileId))
     return rc;
+  if (!opts_.listKernels.empty())
+    return listKernels(*module);
 
   if (opts_.emit == EmitKind::TileIR)
     return writeText(printIR(*module));
@@ -546,7 +602,7 @@ int Compilation::runPipeline(Module &module) {
     }
 
   if (opts_.emit != EmitKind::IR && module.functions().empty())
-    return error(kExitInputError, "'" + opts_.input +
+    return error(kExitInputError, "'" + inputName() +
                                       "' defines no kernel (a kernel is a @jit function whose "
                                       "parameters all carry types)");
   if (opts_.emit != EmitKind::IR && !checkElementsPerThread(module, target_.warpSize, diags_)) {
@@ -565,8 +621,10 @@ int Compilation::runFatbin() {
     return rc;
   std::vector<FatbinImage> images;
   std::vector<KernelMetadata> kernels;
-  for (const std::string &arch : opts_.archs) {
-    std::string archError;
+  for (const std::string &given : opts_.archs) {
+    std::string arch, archError;
+    if (int rc = resolveArch(given, arch))
+      return rc;
     if (!targetInfoForArch(arch, target_, archError))
       return error(kExitUsageError,
                    archError.empty() ? "unknown --arch '" + arch + "'" : archError);
@@ -638,7 +696,7 @@ int Compilation::writeOutputs(const std::string &primary,
     metaPath = defaultMetadataPath(out);
   LaunchMetadata m;
   m.tritoncVersion = TRITONC_VERSION;
-  m.source = opts_.input;
+  m.source = inputName();
   m.backend = target_.isCuda() ? "cuda" : "hip";
   m.arch = target_.arch;
   if (!fatbinArchs_.empty()) { // the archs inside, as a --arch value would list them

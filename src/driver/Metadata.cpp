@@ -233,6 +233,56 @@ std::string resourceUsageText(const KernelMetadata &k, const std::string &arch) 
   return out;
 }
 
+std::string renderKernelList(const std::string &source, const std::vector<KernelMetadata> &kernels,
+                             bool json) {
+  if (!json) {
+    std::string out;
+    for (const KernelMetadata &k : kernels) {
+      std::string line = k.name + "(";
+      bool first = true;
+      auto item = [&](const std::string &text) {
+        line += (first ? "" : ", ") + text;
+        first = false;
+      };
+      for (const ParamMetadata &p : k.params)
+        item(p.name + ": " + p.type +
+             (p.divisibility > 1 ? ":" + std::to_string(p.divisibility) : ""));
+      for (const ConstexprBinding &c : k.constexprs)
+        item(c.name + ": constexpr = " + c.value);
+      out += line + ")\n";
+    }
+    return out;
+  }
+  Json list = Json::array();
+  for (const KernelMetadata &k : kernels) {
+    Json constexprs = Json::object();
+    for (const ConstexprBinding &c : k.constexprs)
+      constexprs[c.name] = constexprValue(c.value);
+    Json params = Json::array();
+    for (const ParamMetadata &p : k.params) {
+      Json jp;
+      jp["name"] = p.name;
+      jp["type"] = p.type;
+      jp["kind"] = p.isPointer ? "pointer" : "scalar";
+      jp["divisibility"] = p.divisibility;
+      params.push_back(std::move(jp));
+    }
+    Json j;
+    j["name"] = k.name;
+    j["num_warps"] = k.numWarps;
+    j["num_ctas"] = k.numCtas;
+    j["num_stages"] = k.numStages;
+    j["constexprs"] = std::move(constexprs);
+    j["params"] = std::move(params);
+    list.push_back(std::move(j));
+  }
+  Json j;
+  j["format_version"] = kMetadataFormatVersion;
+  j["source"] = source;
+  j["kernels"] = std::move(list);
+  return j.dump(2) + "\n";
+}
+
 std::string defaultMetadataPath(const std::string &output) {
   std::filesystem::path p(output);
   p.replace_extension(".json");

@@ -98,4 +98,15 @@ std::string renderMetadata(const LaunchMetadata &metadata);
 /// The default metadata path for an output: `dir/stem.json` (the output's extension replaced).
 std::string defaultMetadataPath(const std::string &output);
 
+/// `tritonc --list-kernels`: each kernel's name and signature, described by describeKernel
+/// after the front end. Text (`json` false): one line per kernel,
+///   NAME(PARAM: TYPE[:DIV], ..., CONSTEXPR: constexpr = VALUE, ...)
+/// the launch parameters in order (TYPE as in the metadata, `:DIV` when a divisibility is
+/// promised), then the constexprs with their values as spelled in the source. JSON: one object
+/// {"format_version", "source", "kernels": [{"name", "num_warps", "num_ctas", "num_stages",
+/// "constexprs": {NAME: VALUE}, "params": [{"name", "type", "kind", "divisibility"}]}]}, keys
+/// in this order, values as in the launch metadata.
+std::string renderKernelList(const std::string &source, const std::vector<KernelMetadata> &kernels,
+                             bool json);
+
 } // namespace tritonc::driver

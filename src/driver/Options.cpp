@@ -19,7 +19,7 @@ namespace tritonc::driver {
 std::string helpText() {
   return R"(OVERVIEW: tritonc - compiler for Triton's tile-kernel language (.tt) to GPU binaries
 
-USAGE: tritonc FILE.tt [-o OUT.cubin] [options]
+USAGE: tritonc FILE.tt [-o OUT.cubin] [options]      (FILE '-': standard input)
        tritonc --from-ir FILE.tir [--passes=PASS,...] [--emit-ir] [options]
        tritonc run FILE.tt --kernel NAME --grid X[,Y[,Z]] --arg NAME=VALUE...
                         (runs a kernel on the CPU; see tritonc run --help)
@@ -45,10 +45,16 @@ OUTPUT:
                         spelling for gfx942). PREFIX: the header's stem.
   --c-header-prefix ID  The prefix of every name in the C header (a C identifier), so that
                         headers of two specializations of one kernel can be included together.
+  --list-kernels[=FORMAT]
+                        Print each kernel's name and signature, one per line (FORMAT 'text',
+                        the default: NAME(PARAM: TYPE, ..., CONSTEXPR: constexpr = VALUE)), or
+                        as one JSON document (FORMAT 'json'), after the front end; no compile.
 
 TARGET AND CODE GENERATION:
-  --arch ARCH           Target GPU: sm_80, sm_86, sm_89, sm_90, sm_90a, sm_100a (NVIDIA, a cubin
-                        through ptxas) or gfx942 (AMD, an .hsaco through ld.lld). Default: sm_90a.
+  --arch ARCH           Target GPU: sm_75, sm_80, sm_86, sm_89, sm_90, sm_90a, sm_100, sm_100a,
+                        sm_103, sm_120, sm_120a (NVIDIA, a cubin through ptxas), gfx942 (AMD, an
+                        .hsaco through ld.lld) or native (this machine's GPU, asked of the CUDA
+                        driver, libcuda.so.1 or $TRITONC_LIBCUDA). Default: sm_90a.
                         Several NVIDIA archs, comma-separated (--arch sm_80,sm_90a), give one
                         fatbin (default OUT: STEM.fatbin) packed by the CUDA toolkit's fatbinary.
   --embed-ptx           Also put each arch's PTX into the binary (a fatbin, even for one arch)
@@ -103,6 +109,11 @@ PASS PIPELINE (debugging):
                         op and its line) and total to standard error, after the passes.
 
 GENERAL:
+  --color=WHEN          Colour diagnostics: auto (the default: when standard error is a terminal
+                        and NO_COLOR is unset), always or never.
+  -fcolor-diagnostics, -fno-color-diagnostics
+                        clang's spellings of --color=always and --color=never (for ninja, which
+                        pipes standard error).
   -v                    Print the commands run (ptxas), the stages and each kernel's resource
                         usage to standard error.
   --resource-usage      Print each kernel's registers, stack frame, spill stores and loads and
@@ -128,6 +139,8 @@ std::vector<std::string> normalizeArgs(int argc, const char *const *argv) {
     } else if (a.size() > 3 && (a.starts_with("-MF") || a.starts_with("-MT"))) {
       args.push_back("-" + a.substr(0, 3));
       args.push_back(a.substr(3));
+    } else if (a == "-fcolor-diagnostics" || a == "-fno-color-diagnostics") {
+      args.push_back(a == "-fcolor-diagnostics" ? "--color=always" : "--color=never");
     } else if (a == "--passes=") {
       args.push_back("--passes");
       args.push_back("");
@@ -151,6 +164,30 @@ std::vector<std::string> splitList(const std::string &text) {
 struct UsageError {
   std::string message;
 };
+
+/// --list-kernels prints and stops after the front end: it takes no output-producing flag.
+void checkListKernels(const DriverOptions &o) {
+  if (o.listKernels.empty())
+    return;
+  if (o.listKernels != "text" && o.listKernels != "json")
+    throw UsageError{"--list-kernels takes 'text' or 'json' (got '" + o.listKernels + "')"};
+  if (o.emit != EmitKind::Binary)
+    throw UsageError{"--list-kernels excludes --emit-ir, --emit-llvm and -S"};
+  if (!o.metadataPath.empty() || !o.cHeaderPath.empty() || o.depfile || !o.depfilePath.empty() ||
+      o.embedPtx)
+    throw UsageError{"--list-kernels writes no binary: --metadata, --emit-c-header, -MD/-MF and "
+                     "--embed-ptx do not apply"};
+}
+
+/// `-` reads the source from standard input. Text outputs still default to standard output; a
+/// binary has no STEM to be named after, so it needs -o (as does a depfile's default name).
+void checkStdinInput(const DriverOptions &o) {
+  if (!o.inputIsStdin() || !o.listKernels.empty())
+    return;
+  if (o.emit == EmitKind::Binary && o.output.empty())
+    throw UsageError{"reading standard input ('-') needs -o FILE for a binary output (there is "
+                     "no file name to take its stem from)"};
+}
 
 } // namespace
 
@@ -198,6 +235,10 @@ std::optional<int> parseCommandLine(int argc, const char *const *argv, DriverOpt
   app.add_option("-O", options.optLevel)->check(CLI::Range(0u, 3u));
   app.add_flag("--version", options.showVersion);
   app.add_flag("--list-passes", options.listPasses);
+  // As --emit-ir: `--list-kernels` alone gives "text", `--list-kernels=json` "json".
+  app.add_flag("--list-kernels{text}", options.listKernels);
+  std::string color;
+  app.add_option("--color", color)->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
   app.add_option("--print-after", options.printAfter)->allow_extra_args(false)->delimiter(',');
   app.add_flag("--print-after-all", options.printAfterAll);
   app.add_flag("--verify-each", options.verifyEach);
@@ -220,6 +261,8 @@ std::optional<int> parseCommandLine(int argc, const char *const *argv, DriverOpt
       out << helpText();
       return kExitSuccess;
     }
+    if (!color.empty() && !parseColorChoice(color, options.color))
+      throw UsageError{"--color takes auto, always or never (got '" + color + "')"};
     if (options.showVersion || options.listPasses)
       return std::nullopt;
 
@@ -277,6 +320,7 @@ std::optional<int> parseCommandLine(int argc, const char *const *argv, DriverOpt
     }
     if (options.input.empty())
       throw UsageError{"no input file"};
+    checkListKernels(options);
 
     options.archs.clear();
     for (const std::string &a : splitList(options.arch))
@@ -322,11 +366,12 @@ std::optional<int> parseCommandLine(int argc, const char *const *argv, DriverOpt
     if (!options.metadataPath.empty() && options.emit != EmitKind::Binary &&
         options.emit != EmitKind::PTX)
       throw UsageError{"--metadata needs a binary or -S output"};
-    if (options.output == "-" && options.emit == EmitKind::Binary)
+    if (options.output == "-" && options.emit == EmitKind::Binary && options.listKernels.empty())
       throw UsageError{"a binary cannot be written to standard output; use -o FILE.cubin"};
     if (options.output == "-" && options.depfile && options.depfilePath.empty() &&
         options.depTargets.empty())
       throw UsageError{"-MD with -o - needs -MF FILE and -MT TARGET"};
+    checkStdinInput(options);
   } catch (const CLI::ParseError &e) {
     err << "tritonc: error: " << e.what() << "\nRun 'tritonc --help' for usage.\n";
     return kExitUsageError;

@@ -5,6 +5,7 @@
 
 #include "driver/Launch.h"
 #include "frontend/Frontend.h"
+#include "support/Diagnostics.h"
 
 #include <cstdint>
 #include <iosfwd>
@@ -35,6 +36,7 @@ enum class EmitKind {
 
 struct DriverOptions {
   /// The input: a .tt source, or Tile/GPU IR text with --from-ir (or a `.tir` file name).
+  /// "-" is standard input (named `<stdin>` in diagnostics; a binary then needs -o).
   std::string input;
   bool inputIsIR = false;
   /// -o; empty means the default (binary: STEM.cubin in the working directory; text: stdout).
@@ -89,6 +91,13 @@ struct DriverOptions {
 
   bool showVersion = false;
   bool listPasses = false; ///< --list-passes
+
+  /// --list-kernels[=FORMAT]: "" (not asked), "text" or "json": print each kernel's name and
+  /// signature after the front end instead of compiling.
+  std::string listKernels;
+  ColorChoice color = ColorChoice::Auto; ///< --color, -fcolor-diagnostics, -fno-color-diagnostics
+
+  bool inputIsStdin() const { return input == "-"; }
 
   /// The binary is a fatbin: several archs, or --embed-ptx.
   bool fatbin() const { return archs.size() > 1 || embedPtx; }

@@ -44,7 +44,8 @@ another (x fastest), with Triton's semantics, and every load, store and atomic i
 against the buffers passed in.
 
 INPUT:
-  FILE                  A .tt source, or IR text with --from-ir (or a .tir file).
+  FILE                  A .tt source, or IR text with --from-ir (or a .tir file); '-' reads
+                        standard input (named <stdin> in diagnostics).
   --from-ir             FILE is Tile or GPU IR text.
   --kernel NAME         The kernel to run (needed when FILE has several).
   -D NAME=VALUE         Value of a constexpr parameter (as for compiling).
@@ -74,6 +75,10 @@ DIFFERENTIAL TESTING:
                         may set scalars (not pointers).
   --elements N          Elements per random buffer; integer scalars default to N (4096).
   --seed S              Seed of the random inputs (default 0).
+
+DIAGNOSTICS:
+  --color=WHEN          Colour diagnostics: auto (default), always or never; also
+                        -fcolor-diagnostics and -fno-color-diagnostics (as for compiling).
 
 OUTPUT: device_print lines on standard output; errors, such as an out-of-bounds access with
 its location, program and element, on standard error.
@@ -106,6 +111,7 @@ struct RunOptions {
   uint64_t maxOps = kDefaultRunMaxOps;
   bool maxOpsGiven = false;
   uint64_t maxStatements = kDefaultMaxLoweredStatements;
+  ColorChoice color = ColorChoice::Auto; ///< --color, -fcolor-diagnostics
 };
 
 std::vector<std::string> split(const std::string &text, char sep) {
@@ -216,7 +222,9 @@ uint64_t parseScalar(const std::string &text, const Type *type, const std::strin
 class Runner {
 public:
   Runner(const RunOptions &options, std::ostream &out, std::ostream &err)
-      : opts_(options), out_(out), err_(err), color_(&err == &std::cerr && stderrWantsColor()) {}
+      : opts_(options), out_(out), err_(err),
+        color_(options.color == ColorChoice::Always ||
+               (&err == &std::cerr && stderrWantsColor(options.color))) {}
 
   int execute() {
     try {
@@ -329,7 +337,13 @@ private:
 
   std::unique_ptr<Module> load(const FrontendOptions &fo) {
     std::string why;
-    const uint32_t fileId = sources_.loadFile(opts_.input, &why);
+    uint32_t fileId = 0;
+    if (opts_.input != "-")
+      fileId = sources_.loadFile(opts_.input, &why);
+    else if (stdinFile_ != 0) // a second load (--differential) reuses the text read once
+      fileId = sources_.addFile(SourceManager::kStdinName, sources_.file(stdinFile_).text);
+    else
+      fileId = stdinFile_ = sources_.loadStdin(&why);
     if (fileId == 0)
       throw InputError{"cannot read '" + opts_.input + "': " + why};
     std::unique_ptr<Module> module;
@@ -452,7 +466,7 @@ private:
         throw UsageError{"--save " + name + ": empty file name"};
       if (path == "-")
         throw UsageError{"--save " + name + ": a .npy file cannot be written to standard output"};
-      if (sameFile(path, opts_.input))
+      if (opts_.input != "-" && sameFile(path, opts_.input))
         throw UsageError{"--save " + name + "=" + path + ": input file is the same as output file"};
       for (const auto &[other, otherPath] : saves)
         if (otherPath == path || sameFile(otherPath, path))
@@ -540,6 +554,7 @@ private:
   Context ctx_;
   TargetInfo target_;
   std::vector<LaunchOverride> launchOverrides_; ///< -D num_warps=N etc.
+  uint32_t stdinFile_ = 0;                      ///< standard input's file once read (FILE '-')
 };
 
 } // namespace
@@ -578,13 +593,24 @@ int runCommand(int argc, const char *const *argv, std::ostream &out, std::ostrea
   app.add_flag("--differential", options.differential);
   app.add_option("--elements", options.elements)->check(CLI::Range(int64_t{1}, int64_t{1} << 32));
   app.add_option("--seed", options.seed);
+  std::string color;
+  app.add_option("--color", color)->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
   try {
     std::vector<std::string> args;
-    for (int i = argc - 1; i >= 2; --i) // CLI11 takes the arguments in reverse order
-      args.emplace_back(argv[i]);
+    for (int i = argc - 1; i >= 2; --i) { // CLI11 takes the arguments in reverse order
+      std::string a = argv[i];
+      if (a == "-fcolor-diagnostics" || a == "-fno-color-diagnostics") // clang's spellings
+        a = a == "-fcolor-diagnostics" ? "--color=always" : "--color=never";
+      args.push_back(std::move(a));
+    }
     app.parse(args);
   } catch (const CLI::ParseError &e) {
     err << "tritonc: error: " << e.what() << "\n" << kUsageHint;
+    return kExitUsageError;
+  }
+  if (!color.empty() && !parseColorChoice(color, options.color)) {
+    err << "tritonc: error: --color takes auto, always or never (got '" << color << "')\n"
+        << kUsageHint;
     return kExitUsageError;
   }
   if (help) {

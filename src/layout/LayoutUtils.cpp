@@ -274,8 +274,10 @@ namespace {
 /// Whether mma.sync computes a dot of `a` operands into `c` with `precision` on `target`.
 bool hasMmaForm(const TargetInfo &target, ScalarKind a, ScalarKind c,
                 const std::string &precision) {
-  if (!target.isCuda() || target.computeCapability < 80)
+  if (!target.isCuda() || target.computeCapability < 75)
     return false;
+  if (target.computeCapability < 80) // sm_75: fp16 m16n8k8 only (codegen pairs them for k16)
+    return a == ScalarKind::F16 && (c == ScalarKind::F32 || c == ScalarKind::F16);
   switch (a) {
   case ScalarKind::F16:
     return c == ScalarKind::F32 || c == ScalarKind::F16;

@@ -94,7 +94,7 @@ LayoutBases mmaLayoutBases(const Layout *layout, const std::vector<int64_t> &sha
 
 bool ldmatrixCanLoad(const Type *type, const LinearLayout &dst, const TargetInfo &target) {
   const Layout *l = type->layout();
-  if (!target.isCuda() || target.computeCapability < 80 || !l || !l->isDotOperand() ||
+  if (!target.isCuda() || target.computeCapability < 75 || !l || !l->isDotOperand() ||
       l->kWidth() != 2 || type->rank() != 2 || type->scalarType()->bitWidth() != 16)
     return false;
   const unsigned kDim = l->opIdx() == 0 ? 1 : 0;

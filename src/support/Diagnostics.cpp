@@ -187,11 +187,25 @@ std::string didYouMean(std::string_view name, const std::vector<std::string> &ca
   return m.empty() ? "" : "; did you mean '" + m + "'?";
 }
 
-bool stderrWantsColor() {
+bool stderrWantsColor(ColorChoice choice) {
+  if (choice != ColorChoice::Auto)
+    return choice == ColorChoice::Always;
   if (!::isatty(STDERR_FILENO) || std::getenv("NO_COLOR"))
     return false;
   const char *term = std::getenv("TERM");
   return !(term && std::strcmp(term, "dumb") == 0);
+}
+
+bool parseColorChoice(std::string_view text, ColorChoice &choice) {
+  if (text == "auto")
+    choice = ColorChoice::Auto;
+  else if (text == "always")
+    choice = ColorChoice::Always;
+  else if (text == "never")
+    choice = ColorChoice::Never;
+  else
+    return false;
+  return true;
 }
 
 } // namespace tritonc

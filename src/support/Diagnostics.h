@@ -90,9 +90,17 @@ std::string didYouMean(std::string_view name, const std::vector<std::string> &ca
 /// (with tildes over the range), then each note the same way. `color` adds ANSI colours.
 std::string formatDiagnostic(const Diagnostic &diag, const SourceManager &sources, bool color);
 
-/// Whether diagnostics on standard error should be coloured: only for a terminal, and never
-/// when NO_COLOR is set or TERM=dumb (tests pipe stderr, so FileCheck never sees escape codes).
+/// --color=auto|always|never (and clang's -fcolor-diagnostics / -fno-color-diagnostics).
+enum class ColorChoice { Auto, Always, Never };
+
+/// Whether diagnostics on standard error should be coloured. Auto: only for a terminal, and
+/// never when NO_COLOR is set or TERM=dumb (tests pipe stderr, so FileCheck never sees escape
+/// codes); Always and Never are the user's explicit choice (a build tool such as ninja pipes
+/// stderr and passes -fcolor-diagnostics to keep colours), which wins over NO_COLOR and TERM.
 /// `tritonc` and `tritonc run` both ask here.
-bool stderrWantsColor();
+bool stderrWantsColor(ColorChoice choice = ColorChoice::Auto);
+
+/// Parses a --color value ("auto", "always", "never"); false for anything else.
+bool parseColorChoice(std::string_view text, ColorChoice &choice);
 
 } // namespace tritonc

@@ -90,6 +90,30 @@ uint32_t SourceManager::loadFile(const std::string &path, std::string *why) {
   return addFile(path, std::move(text));
 }
 
+uint32_t SourceManager::loadStdin(std::string *why) {
+  std::string text;
+  char buf[65536];
+  for (;;) {
+    ssize_t n = ::read(STDIN_FILENO, buf, sizeof buf);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0) {
+      if (why)
+        *why = std::strerror(errno);
+      return 0;
+    }
+    if (n == 0)
+      break;
+    if (text.size() + static_cast<size_t>(n) > kMaxFileBytes) {
+      if (why)
+        *why = "larger than the limit of " + std::to_string(kMaxFileBytes >> 20) + " MiB";
+      return 0;
+    }
+    text.append(buf, static_cast<size_t>(n));
+  }
+  return addFile(kStdinName, std::move(text));
+}
+
 std::string_view SourceManager::path(uint32_t id) const {
   if (id == 0 || id > files_.size())
     return "<unknown>";

@@ -51,6 +51,11 @@ public:
   /// (a device such as /dev/zero, a FIFO, a directory) or is larger than kMaxFileBytes, with
   /// the reason in `*why` when given.
   uint32_t loadFile(const std::string &path, std::string *why = nullptr);
+  /// The name standard input's text is registered under (what diagnostics show for `-`).
+  static constexpr const char *kStdinName = "<stdin>";
+  /// Reads standard input to its end (at most kMaxFileBytes) and registers it as kStdinName;
+  /// returns 0 if it cannot be read or is too large, with the reason in `*why` when given.
+  uint32_t loadStdin(std::string *why = nullptr);
 
   const SourceFile &file(uint32_t id) const { return *files_.at(id - 1); }
   /// Replaces the text of a registered file (the front end shows --signature as given after

@@ -13,7 +13,10 @@ enum class Backend { Cuda, Hip };
 struct TargetInfo {
   Backend backend = Backend::Cuda;
   std::string arch = "sm_90a";     ///< "sm_80", "sm_90a", "gfx942", ...
-  unsigned computeCapability = 90; ///< NVIDIA: 80, 86, 89, 90, 100; AMD: 0
+  unsigned computeCapability = 90; ///< NVIDIA: 75, 80, 86, 89, 90, 100, 103, 120; AMD: 0
+  /// NVIDIA: the PTX ISA version the code is emitted in (78 = 7.8): the lowest that has the arch
+  /// and every instruction tritonc uses on it. AMD: 0.
+  unsigned ptxVersion = 80;
   unsigned warpSize = 32;
   unsigned sharedMemoryBytes = 232448; ///< the most one CTA may use (opt-in limit)
   unsigned maxThreadsPerBlock = 1024;
@@ -27,5 +30,10 @@ struct TargetInfo {
 /// false if the arch is not supported, `error` then naming the supported archs. (Named apart
 /// from LLVM's TargetRegistry::lookupTarget, which finds an LLVM backend by triple.)
 bool targetInfoForArch(const std::string &arch, TargetInfo &info, std::string &error);
+
+/// The --arch for a GPU of compute capability major.minor, as `--arch native` picks it: the
+/// arch-specific variant where there is one (9.0 → sm_90a, 10.0 → sm_100a, 12.0 → sm_120a),
+/// since the code runs on exactly that GPU; "" when no supported arch fits.
+std::string archForComputeCapability(unsigned major, unsigned minor);
 
 } // namespace tritonc

@@ -2,12 +2,14 @@
 // usage errors → exit 2), launch-metadata rendering (schema order, constexpr values, parameter
 // ABI), depfile rendering and atomic output writes; several archs (fatbin) on the command line
 // and in the metadata; the --emit-c-header text; the metadata reader and argument checks of the
-// host library include/tritonc/launcher.hpp (its CUDA part is compiled by the host example).
+// host library include/tritonc/launcher.hpp (its CUDA part is compiled by the host example);
+// --color, standard input, --list-kernels and the --arch table (native included).
 #include "driver/CHeader.h"
 #include "driver/Depfile.h"
 #include "driver/Metadata.h"
 #include "driver/Options.h"
 #include "driver/Output.h"
+#include "support/TargetInfo.h"
 
 #include <doctest/doctest.h>
 
@@ -686,4 +688,110 @@ TEST_CASE("metadata: groupVariants nests variants under their kernel, generic la
   std::string json = renderMetadata(m);
   CHECK(json.find(R"("variants": [)") != std::string::npos);
   CHECK(json.find(R"("divisible_by": 16)") != std::string::npos);
+}
+
+TEST_CASE("driver options: --color and clang's -f[no-]color-diagnostics, the last one wins") {
+  const std::vector<std::pair<std::vector<std::string>, ColorChoice>> cases = {
+      {{"k.tt"}, ColorChoice::Auto},
+      {{"k.tt", "--color=always"}, ColorChoice::Always},
+      {{"k.tt", "--color", "never"}, ColorChoice::Never},
+      {{"k.tt", "-fcolor-diagnostics"}, ColorChoice::Always},
+      {{"k.tt", "-fno-color-diagnostics"}, ColorChoice::Never},
+      {{"k.tt", "-fcolor-diagnostics", "-fno-color-diagnostics"}, ColorChoice::Never},
+      {{"k.tt", "--color=never", "-fcolor-diagnostics"}, ColorChoice::Always},
+      {{"k.tt", "-fno-color-diagnostics", "--color=auto"}, ColorChoice::Auto},
+  };
+  for (const auto &[words, want] : cases) {
+    DriverOptions o;
+    CAPTURE(words.back());
+    CHECK(parse(words, o) == -1);
+    CHECK(o.color == want);
+  }
+  DriverOptions bad;
+  std::string text;
+  CHECK(parse({"k.tt", "--color=yes"}, bad, &text) == kExitUsageError);
+  CHECK(text.find("--color takes auto, always or never (got 'yes')") != std::string::npos);
+  // An explicit choice wins over NO_COLOR and a pipe; auto asks the terminal.
+  CHECK(stderrWantsColor(ColorChoice::Always));
+  CHECK_FALSE(stderrWantsColor(ColorChoice::Never));
+}
+
+TEST_CASE("driver options: '-' is standard input; a binary from it needs -o") {
+  DriverOptions text;
+  CHECK(parse({"-", "-S"}, text) == -1);
+  CHECK(text.inputIsStdin());
+  DriverOptions binary;
+  CHECK(parse({"-", "-o", "k.cubin"}, binary) == -1);
+  CHECK(binary.output == "k.cubin");
+  DriverOptions both;
+  CHECK(parse({"-", "-S", "-o", "-"}, both) == -1);
+  CHECK(both.output == "-");
+  DriverOptions noOut;
+  std::string err;
+  CHECK(parse({"-"}, noOut, &err) == kExitUsageError);
+  CHECK(err.find("needs -o FILE") != std::string::npos);
+  DriverOptions list;
+  CHECK(parse({"-", "--list-kernels"}, list) == -1); // the list goes to standard output
+}
+
+TEST_CASE("driver options: --list-kernels[=FORMAT]") {
+  DriverOptions plain, json;
+  CHECK(parse({"k.tt", "--list-kernels"}, plain) == -1);
+  CHECK(plain.listKernels == "text");
+  CHECK(parse({"k.tt", "--list-kernels=json"}, json) == -1);
+  CHECK(json.listKernels == "json");
+  for (const std::vector<std::string> &words :
+       {std::vector<std::string>{"k.tt", "--list-kernels=xml"},
+        {"k.tt", "--list-kernels", "--emit-llvm"},
+        {"k.tt", "--list-kernels", "--emit-c-header", "k.h"},
+        {"k.tt", "--list-kernels", "--metadata", "k.json"}}) {
+    DriverOptions o;
+    CAPTURE(words.back());
+    CHECK(parse(words, o) == kExitUsageError);
+  }
+}
+
+TEST_CASE("kernel list: one line per kernel, or JSON with typed constexprs") {
+  KernelMetadata k;
+  k.name = "add";
+  k.params = {{"x", "*fp32", true, 8, 8, 16}, {"n", "i32", false, 4, 4, 1}};
+  k.constexprs = {{"BLOCK", "1024"}, {"MODE", "'ieee'"}};
+  CHECK(renderKernelList("a.tt", {k}, false) ==
+        "add(x: *fp32:16, n: i32, BLOCK: constexpr = 1024, MODE: constexpr = 'ieee')\n");
+  KernelMetadata none;
+  none.name = "noargs";
+  CHECK(renderKernelList("a.tt", {none}, false) == "noargs()\n");
+  const std::string json = renderKernelList("a.tt", {k}, true);
+  CHECK(json.find("\"source\": \"a.tt\"") != std::string::npos);
+  CHECK(json.find("\"BLOCK\": 1024") != std::string::npos);
+  CHECK(json.find("\"MODE\": \"ieee\"") != std::string::npos);
+  CHECK(json.find("\"divisibility\": 16") != std::string::npos);
+}
+
+TEST_CASE("targets: every --arch, and the arch --arch native picks for a compute capability") {
+  for (const char *arch : {"sm_75", "sm_80", "sm_86", "sm_89", "sm_90", "sm_90a", "sm_100",
+                           "sm_100a", "sm_103", "sm_120", "sm_120a", "gfx942"}) {
+    TargetInfo info;
+    std::string error;
+    CAPTURE(arch);
+    CHECK(targetInfoForArch(arch, info, error));
+    CHECK(info.arch == arch);
+  }
+  TargetInfo t;
+  std::string error;
+  REQUIRE(targetInfoForArch("sm_120", t, error));
+  CHECK(t.computeCapability == 120);
+  CHECK(t.ptxVersion == 87);
+  CHECK(t.sharedMemoryBytes == 101376);
+  REQUIRE(targetInfoForArch("sm_75", t, error));
+  CHECK(t.sharedMemoryBytes == 65536);
+  CHECK_FALSE(targetInfoForArch("native", t, error)); // resolved by the driver first
+  CHECK(archForComputeCapability(7, 5) == "sm_75");
+  CHECK(archForComputeCapability(8, 6) == "sm_86");
+  CHECK(archForComputeCapability(9, 0) == "sm_90a");
+  CHECK(archForComputeCapability(10, 0) == "sm_100a");
+  CHECK(archForComputeCapability(10, 3) == "sm_103");
+  CHECK(archForComputeCapability(12, 0) == "sm_120a");
+  CHECK(archForComputeCapability(8, 7).empty()); // Jetson Orin: no target
+  CHECK(archForComputeCapability(6, 1).empty());
 }

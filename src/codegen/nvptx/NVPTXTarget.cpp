@@ -28,15 +28,9 @@ namespace tritonc {
 
 namespace {
 
-/// The PTX ISA version LLVM should emit for a compute capability: the lowest that has every
-/// instruction we use on that arch (sm_89 needs 7.8, sm_90a 8.0, sm_100a 8.6).
-const char *ptxFeature(unsigned cc) {
-  if (cc >= 100)
-    return "+ptx86";
-  if (cc >= 90)
-    return "+ptx80";
-  return "+ptx78";
-}
+/// The PTX ISA feature LLVM should emit for a target (TargetInfo::ptxVersion: the lowest that has
+/// the arch and every instruction we use on it).
+std::string ptxFeature(const TargetInfo &info) { return "+ptx" + std::to_string(info.ptxVersion); }
 
 /// A NUL-terminated string constant in global memory, as a generic pointer.
 llvm::Value *genericString(llvm::IRBuilderBase &b, const std::string &text, const char *name) {
@@ -628,8 +622,8 @@ std::unique_ptr<Target> createNVPTXTarget(const TargetInfo &info, const Toolchai
   llvm::TargetOptions options;
   options.AllowFPOpFusion = llvm::FPOpFusion::Fast;
   std::unique_ptr<llvm::TargetMachine> tm(
-      target->createTargetMachine(triple, info.arch, ptxFeature(info.computeCapability), options,
-                                  std::nullopt, std::nullopt, llvm::CodeGenOptLevel::Aggressive));
+      target->createTargetMachine(triple, info.arch, ptxFeature(info), options, std::nullopt,
+                                  std::nullopt, llvm::CodeGenOptLevel::Aggressive));
   if (!tm) {
     error = "LLVM cannot create an NVPTX target machine for " + info.arch;
     return nullptr;
