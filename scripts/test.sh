@@ -414,6 +414,7 @@ elif [ "${TRITONC_SANITIZED:-0}" != 1 ]; then
     prebuild_start=$SECONDS
     if wait "$PREBUILD_PID"; then
       echo "(the background build of $ASAN_BUILD_DIR finished; waited $((SECONDS - prebuild_start)) s for it)"
+      grep -h '^sanitized-build.sh: the build failed' "$TMP/prebuild.log" || true
     else
       echo "(the background build of $ASAN_BUILD_DIR failed; building again in the foreground:)"
       tail -n 20 "$TMP/prebuild.log"
