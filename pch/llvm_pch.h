@@ -2,8 +2,8 @@
 // LLVM's IR headers cost about 6 s of parsing in each of codegen's translation units. Only
 // what codegen includes anyway belongs here: the header is force-included into every codegen
 // file, so a file that forgets an include still compiles with it (the default build, without a
-// precompiled header, catches that).
-#pragma once
+// precompiled header, catches that). No include guard: it is only read as the precompiled
+// header (GCC warns about `#pragma once` in the file it precompiles).
 
 #include <llvm/IR/Constants.h>
 #include <llvm/IR/IRBuilder.h>
