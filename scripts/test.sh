@@ -30,10 +30,12 @@
 #              exercises tritonc's own code: unit, lit, toolchain (each kernel for one arch,
 #              sm_80 and sm_90a alternating), the support table and robustness; it leaves out
 #              the layers that test files, scripts and other tools (build systems, set-up and
-#              install, the Python package, host example, man page, style)
+#              install, the Python package, host example, man page, style). Its tree and the fuzz
+#              targets are built in the background (nice 19) while the layers above run.
 #   fuzz       each libFuzzer target (fuzz/) replays its saved crash inputs, then fuzzes for
 #              FUZZ_SECONDS (default 20; JOBS targets at a time) on its seed corpus: a crash,
 #              leak, timeout or sanitizer report fails (scripts/fuzz.sh --smoke)
+# Each section ends with `(took N s, CPU N s)`: wall time and the CPU time of all it ran.
 # A missing tool (lit, FileCheck, ptxas, the built tritonc) is a failure, never a skip.
 # Builds first if build/ exists (scripts/setup.sh makes it). Exit status: 0 iff nothing failed.
 # Environment: BUILD_DIR (default build), LLVM_BIN (default /usr/lib/llvm-22/bin), JOBS,
@@ -53,11 +55,27 @@ FAILURES=()
 
 pass() { PASSED=$((PASSED + $1)); }
 fail() { FAILED=$((FAILED + $1)); FAILURES+=("$2"); echo "FAIL: $2"; }
-# Each section header also says how long the previous section took, so a slow CI run shows where.
+# Each section header also says how long the previous section took, in wall time and in CPU
+# time (user + system of every process it ran), so a slow CI run shows where the time went even
+# on a busy machine, where wall time says little.
+# `times` must run in this shell (in a $(...) or <(...) subshell it would see only that
+# subshell's children), so it writes to a file in $TMP.
+CPU=0
+cpu_seconds() { # sets CPU: the CPU seconds of this shell's finished children so far
+  times >"$TMP/times"
+  CPU=$(awk 'function sec(t) { split(t, a, "m"); return a[1] * 60 + a[2] }
+             NR == 2 { printf "%d", sec($1) + sec($2) }' "$TMP/times")
+}
 SECTION_START=$SECONDS
-section() {
-  echo "(took $((SECONDS - SECTION_START)) s)"
+SECTION_CPU=0
+took() {
+  cpu_seconds
+  echo "(took $((SECONDS - SECTION_START)) s, CPU $((CPU - SECTION_CPU)) s$1)"
   SECTION_START=$SECONDS
+  SECTION_CPU=$CPU
+}
+section() {
+  took ""
   echo; echo "=== $1"
 }
 
@@ -73,6 +91,24 @@ if [ -f "$BUILD_DIR/build.ninja" ]; then
   fi
 else
   fail 1 "build: $BUILD_DIR/build.ninja missing (run scripts/setup.sh)"
+fi
+
+# ---- the instrumented tree, in the background -------------------------------------------------
+# The sanitized and fuzz layers at the end need the ASan + UBSan tree (scripts/sanitized-build.sh)
+# and the fuzz targets: a second full compile. It starts now, at the lowest priority, so that it
+# takes only the CPU that the layers below leave idle (unit tests, build systems, install,
+# Python, host example and style run mostly one process at a time); those layers' timing is
+# nearly unchanged. The sanitized layer waits for it, then runs sanitize.sh and fuzz.sh as
+# before: their own builds are then no-ops, and where the background build failed they build
+# again and report the failure themselves.
+ASAN_BUILD_DIR=${ASAN_BUILD_DIR:-build-asan}
+PREBUILD_PID=""
+if [ "${TRITONC_SANITIZED:-0}" != 1 ] && [ "${QUICK:-0}" != 1 ]; then
+  ( nice -n 19 env JOBS="$JOBS" scripts/sanitize.sh --build-only "$ASAN_BUILD_DIR" &&
+    nice -n 19 env TRITONC_FUZZ_BUILD="$ASAN_BUILD_DIR" JOBS="$JOBS" fuzz/build.sh ) \
+    >"$TMP/prebuild.log" 2>&1 </dev/null &
+  PREBUILD_PID=$!
+  echo "(building $ASAN_BUILD_DIR and the fuzz targets in the background, nice 19)"
 fi
 
 # ---- unit tests ------------------------------------------------------------------------------
@@ -376,8 +412,17 @@ fi
 if [ "${TRITONC_SANITIZED:-0}" != 1 ] && [ "${QUICK:-0}" = 1 ]; then
   section "sanitized suite and fuzz smoke: left out (QUICK=1)"
 elif [ "${TRITONC_SANITIZED:-0}" != 1 ]; then
-  ASAN_BUILD_DIR=${ASAN_BUILD_DIR:-build-asan}
   section "sanitized suite (ASan + UBSan, $ASAN_BUILD_DIR)"
+  if [ -n "$PREBUILD_PID" ]; then
+    prebuild_start=$SECONDS
+    if wait "$PREBUILD_PID"; then
+      echo "(the background build of $ASAN_BUILD_DIR finished; waited $((SECONDS - prebuild_start)) s for it)"
+      grep -h '^sanitized-build.sh: the build failed' "$TMP/prebuild.log" || true
+    else
+      echo "(the background build of $ASAN_BUILD_DIR failed; building again in the foreground:)"
+      tail -n 20 "$TMP/prebuild.log"
+    fi
+  fi
   JOBS=$JOBS scripts/sanitize.sh "$ASAN_BUILD_DIR" >"$TMP/sanitize.log" 2>&1
   rc=$?
   grep -m 40 -E '^(FAIL|ERROR|SUMMARY): |^==[0-9]+==ERROR|runtime error:' "$TMP/sanitize.log"
@@ -413,7 +458,8 @@ elif [ "${TRITONC_SANITIZED:-0}" != 1 ]; then
 fi
 
 # ---- summary ---------------------------------------------------------------------------------
-echo "(took $((SECONDS - SECTION_START)) s; whole suite $SECONDS s)"
+cpu_seconds
+took "; whole suite $SECONDS s, CPU $CPU s"
 echo
 if [ ${#FAILURES[@]} -gt 0 ]; then
   echo "Failures:"
