@@ -16,19 +16,11 @@
 // form gives each thread its fragment; when they run along M or N, `.trans` does.
 #include "codegen/Lowering.h"
 #include "layout/MmaLayout.h"
+#include "support/Bits.h"
 
 #include <llvm/IR/IntrinsicsNVPTX.h>
 
 namespace tritonc {
-
-namespace {
-unsigned log2Of(int64_t v) {
-  unsigned n = 0;
-  while ((int64_t{1} << n) < v)
-    ++n;
-  return n;
-}
-} // namespace
 
 bool KernelLowering::canUseLdmatrix(const Type *type, const LinearLayout &dst) const {
   return ldmatrixCanLoad(type, dst, target_.info());
@@ -41,9 +33,15 @@ Regs KernelLowering::ldmatrixOperand(const Operation &op, const Type *type, cons
     return {};
   unsigned pairStride = 0;
   std::function<Regs(unsigned)> load = stageForLdmatrix(op, type, src, dst, in, base, pairStride);
-  const unsigned group = op.result()->type()->layout()->opIdx() == 0 ? 8 : 4;
-  Regs out(dst.numRegisters());
-  for (unsigned r0 = 0; r0 < dst.numRegisters(); r0 += group) {
+  return loadFragments(load, dst.numRegisters(), op.result()->type()->layout()->opIdx(),
+                       pairStride);
+}
+
+Regs KernelLowering::loadFragments(const std::function<Regs(unsigned)> &load, unsigned numRegs,
+                                   unsigned opIdx, unsigned pairStride) {
+  const unsigned group = opIdx == 0 ? 8 : 4;
+  Regs out(numRegs);
+  for (unsigned r0 = 0; r0 < numRegs; r0 += group) {
     if (r0 & pairStride)
       continue; // loaded with its pair
     Regs g = load(r0);
@@ -65,9 +63,9 @@ llvm::Value *KernelLowering::swizzledAddress(llvm::Value *base, const Type *type
   const int64_t maxPhase = std::min<int64_t>(chunks, 8);
   llvm::Value *phase = row;
   if (perPhase > 1)
-    phase = b_.CreateLShr(phase, log2Of(perPhase));
+    phase = b_.CreateLShr(phase, log2Ceil(perPhase));
   phase = b_.CreateAnd(phase, static_cast<uint64_t>(maxPhase - 1));
-  const unsigned chunkBits = log2Of(perChunk);
+  const unsigned chunkBits = log2Ceil(perChunk);
   llvm::Value *chunk = b_.CreateXor(b_.CreateLShr(col, chunkBits), phase);
   llvm::Value *off = b_.CreateMul(row, b_.getInt32(static_cast<uint32_t>(C)), "", true, true);
   off = b_.CreateAdd(off, b_.CreateShl(chunk, chunkBits), "", true, true);

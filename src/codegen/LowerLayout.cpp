@@ -11,18 +11,9 @@
 // barrier, each thread stores its registers at the elements' row-major offsets, barrier, each
 // thread loads the elements of the new layout.
 #include "codegen/Lowering.h"
+#include "support/Bits.h"
 
 namespace tritonc {
-
-namespace {
-bool isPowerOfTwo(int64_t v) { return v > 0 && (v & (v - 1)) == 0; }
-unsigned log2Of(int64_t v) {
-  unsigned n = 0;
-  while ((int64_t{1} << n) < v)
-    ++n;
-  return n;
-}
-} // namespace
 
 llvm::Value *KernelLowering::threadCoordinate(const LinearLayout &ll, unsigned dim) {
   auto key = std::make_pair(&ll, dim);
@@ -48,7 +39,7 @@ llvm::Value *KernelLowering::threadCoordinate(const LinearLayout &ll, unsigned d
         continue;
       }
       llvm::Value *shifted = i ? b.CreateLShr(id, static_cast<uint64_t>(i)) : id;
-      if (!isPowerOfTwo(v)) {
+      if (!isPowerOf2(v)) {
         llvm::Value *bit = b.CreateTrunc(shifted, b.getInt1Ty());
         combine(b.CreateSelect(bit, b.getInt32(static_cast<uint32_t>(v)), b.getInt32(0)), v);
         ++i;
@@ -60,7 +51,7 @@ llvm::Value *KernelLowering::threadCoordinate(const LinearLayout &ll, unsigned d
         ++j;
       int64_t mask = (int64_t{1} << (j - i)) - 1;
       llvm::Value *term = b.CreateAnd(shifted, static_cast<uint64_t>(mask));
-      unsigned k = log2Of(v);
+      unsigned k = log2Ceil(v);
       if (k)
         term = b.CreateShl(term, k, "", /*HasNUW=*/true, /*HasNSW=*/true);
       combine(term, mask << k);

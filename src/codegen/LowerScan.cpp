@@ -21,6 +21,7 @@
 // upper one, and combine's first argument is always the accumulation of the elements that
 // come first in scan order (as the interpreter and Triton apply it).
 #include "codegen/Lowering.h"
+#include "support/Bits.h"
 
 namespace tritonc {
 
@@ -87,7 +88,7 @@ bool KernelLowering::lowerScan(const Operation &op) {
       for (unsigned d = 0; d < basis.size(); ++d)
         if (d != axis && basis[d] != 0)
           return mixed();
-      if ((c & (c - 1)) != 0 || c >= len)
+      if (!isPowerOf2(c) || c >= len)
         return mixed();
       unsigned pos = 0;
       while ((int64_t{1} << pos) != c)

@@ -17,19 +17,13 @@
 // results (split) as one stacked result the same way, split in halves afterwards. A reshaped
 // arange (the indicator blocks of sort and flip) is recomputed from its coordinates instead.
 #include "codegen/Lowering.h"
+#include "support/Bits.h"
 
 namespace tritonc {
 
 namespace {
 
 using Coord = LinearLayout::Coord;
-
-unsigned log2Of(int64_t v) {
-  unsigned n = 0;
-  while ((int64_t{1} << n) < v)
-    ++n;
-  return n;
-}
 
 int64_t flatten(const Coord &c, const std::vector<int64_t> &shape) {
   int64_t flat = 0;
@@ -204,7 +198,7 @@ bool KernelLowering::lowerCat(const Operation &op) {
   in.insert(in.end(), second.begin(), second.end());
   const Type *stackTy = fn_.context().block(inTy->element(), stackedShape(inTy->shape()));
   // Result row i is row i % n of operand i / n (n rows each): stacked element (i / n, i % n, ...).
-  const unsigned rowBits = log2Of(inTy->shape()[0]);
+  const unsigned rowBits = log2Ceil(inTy->shape()[0]);
   const int64_t rowMask = inTy->shape()[0] - 1;
   Regs out = moveElements(
       op, stackTy, derivedLayout(stacked(*src)), *dst,

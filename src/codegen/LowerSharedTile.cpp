@@ -162,17 +162,8 @@ bool KernelLowering::lowerLocalLoad(const Operation &op) {
       stagedPairStride_[res] = pairStride;
       return true;
     }
-    const unsigned group = dstTy->layout()->opIdx() == 0 ? 8 : 4;
-    Regs out(dst->numRegisters());
-    for (unsigned r0 = 0; r0 < dst->numRegisters(); r0 += group) {
-      if (r0 & pairStride)
-        continue; // loaded with its pair
-      Regs g = load(r0);
-      std::copy(g.begin(), g.begin() + group, out.begin() + r0);
-      if (g.size() > group)
-        std::copy(g.begin() + group, g.end(), out.begin() + r0 + pairStride);
-    }
-    bind(op.result(), std::move(out));
+    bind(op.result(),
+         loadFragments(load, dst->numRegisters(), dstTy->layout()->opIdx(), pairStride));
     return true;
   }
   if (sharedStoresUnsynced_)

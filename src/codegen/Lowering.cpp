@@ -1,6 +1,7 @@
 // Kernel lowering: the LLVM function and its signature, the op dispatch, constants, program
 // ids, arange, and structured control flow (for / if / while → basic blocks and phis).
 #include "codegen/Lowering.h"
+#include "support/Bits.h"
 
 #include <llvm/IR/Constants.h>
 #include <llvm/IR/Metadata.h>
@@ -10,13 +11,6 @@
 namespace tritonc {
 
 namespace {
-
-unsigned log2Exact(unsigned v) {
-  unsigned n = 0;
-  while ((1u << n) < v)
-    ++n;
-  return n;
-}
 
 /// The kernel's symbol: its name with every character PTX and ELF identifiers cannot hold
 /// replaced by '_' (names from .tt sources are Python identifiers and stay as they are).
@@ -149,7 +143,7 @@ bool KernelLowering::run(KernelInfo &info) {
   const Block *body = fn_.body();
   const unsigned warpSize = target_.info().warpSize;
   const unsigned numThreads = fn_.numWarps * warpSize;
-  if (fn_.numWarps == 0 || (fn_.numWarps & (fn_.numWarps - 1)) != 0 ||
+  if (fn_.numWarps == 0 || !isPowerOf2(fn_.numWarps) ||
       numThreads > target_.info().maxThreadsPerBlock) {
     diags_.error(fn_.loc(), "num_warps = " + std::to_string(fn_.numWarps) +
                                 " must be a power of two with at most " +
@@ -182,7 +176,7 @@ bool KernelLowering::run(KernelInfo &info) {
   prologue_.SetInsertPoint(b_.CreateBr(start));
   threadId_ = target_.threadId(prologue_);
   laneId_ = prologue_.CreateAnd(threadId_, warpSize - 1, "lane");
-  warpId_ = prologue_.CreateLShr(threadId_, log2Exact(warpSize), "warp");
+  warpId_ = prologue_.CreateLShr(threadId_, log2Ceil(warpSize), "warp");
   b_.SetInsertPoint(start);
   if (lines_) {
     subprogram_ = lines_->attach(*kernel_, fn_.loc());

@@ -160,6 +160,10 @@ private:
   std::function<Regs(unsigned)> ldmatrixLoader(const Type *dstTy, const Type *type,
                                                const LinearLayout &dst, llvm::Value *base,
                                                unsigned cDim, unsigned &pairStride);
+  /// All `numRegs` registers of a #dot_op fragment (operand `opIdx`) from an ldmatrix loader,
+  /// one group per call (8 registers for A, 4 for B; a second group paired at r0 + pairStride).
+  static Regs loadFragments(const std::function<Regs(unsigned)> &load, unsigned numRegs,
+                            unsigned opIdx, unsigned pairStride);
   /// Address of element (row, col) of a 2-D block of `type` stored at `base` in the #shared
   /// swizzle (Types.h), rows running along `cDim`.
   llvm::Value *swizzledAddress(llvm::Value *base, const Type *type, unsigned cDim, llvm::Value *row,

@@ -158,7 +158,7 @@ void SharedMemoryAllocation::collect(const Block &block) {
           lowest = b[axis];
       if (lowest == 0)
         break;
-      const unsigned lo = static_cast<unsigned>(log2Ceil(lowest));
+      const unsigned lo = log2Ceil(lowest);
       const int64_t slots = scanScratchSlots(srcTy, static_cast<unsigned>(axis), lo);
       addScratch(op, operandRegions(op, slots).back(), describe(op, srcTy) + " across warps");
       break;

@@ -13,8 +13,8 @@ constexpr bool isPowerOf2(int64_t v) {
 }
 
 /// The exponent of the smallest power of two >= v: log2(v) for a power of two, 0 for v <= 1.
-constexpr int log2Ceil(int64_t v) {
-  return v <= 1 ? 0 : std::bit_width(static_cast<uint64_t>(v - 1));
+constexpr unsigned log2Ceil(int64_t v) {
+  return v <= 1 ? 0 : static_cast<unsigned>(std::bit_width(static_cast<uint64_t>(v - 1)));
 }
 
 } // namespace tritonc
