@@ -2,9 +2,10 @@
 // XOR-swizzled shared memory, read back with ldmatrix.
 //
 // The block is stored row-major with its contiguous dim (the source layout's fastest) as the
-// row: R rows of C elements. Rows are cut into 16-byte chunks (8 elements); chunk c of row r
-// lives at chunk position c ^ ((r / perPhase) % maxPhase), where perPhase = max(1, 8 / chunks
-// per row) rows share one 128-byte line and maxPhase = min(chunks per row, 8). The 8 row
+// row: R rows of C elements. Rows are cut into 16-byte chunks (8 16-bit elements); chunk c of
+// row r lives at chunk position c ^ ((r / perPhase) % maxPhase), where perPhase = max(1, 8 /
+// chunks per row) rows share one 128-byte line and maxPhase = min(chunks per row, 8) — the
+// #shared layout's swizzle, so shared tiles that async_copy filled are read the same way. The 8 row
 // addresses of one 8x8 ldmatrix matrix then fall in 8 different 16-byte bank groups: no bank
 // conflicts. Each thread stores its registers in runs of up to 8 contiguous elements.
 //
@@ -53,14 +54,31 @@ Regs KernelLowering::ldmatrixOperand(const Operation &op, const Type *type, cons
   return out;
 }
 
+llvm::Value *KernelLowering::swizzledAddress(llvm::Value *base, const Type *type, unsigned cDim,
+                                             llvm::Value *row, llvm::Value *col) {
+  llvm::Type *elemTy = registerType(type);
+  const int64_t elemBytes = std::max(1u, type->scalarType()->bitWidth() / 8);
+  const int64_t C = type->shape()[cDim];
+  const int64_t perChunk = std::max<int64_t>(1, 16 / elemBytes);
+  const int64_t chunks = std::max<int64_t>(1, C / perChunk);
+  const int64_t perPhase = std::max<int64_t>(1, 8 / chunks);
+  const int64_t maxPhase = std::min<int64_t>(chunks, 8);
+  llvm::Value *phase = row;
+  if (perPhase > 1)
+    phase = b_.CreateLShr(phase, log2Of(perPhase));
+  phase = b_.CreateAnd(phase, static_cast<uint64_t>(maxPhase - 1));
+  const unsigned chunkBits = log2Of(perChunk);
+  llvm::Value *chunk = b_.CreateXor(b_.CreateLShr(col, chunkBits), phase);
+  llvm::Value *off = b_.CreateMul(row, b_.getInt32(static_cast<uint32_t>(C)), "", true, true);
+  off = b_.CreateAdd(off, b_.CreateShl(chunk, chunkBits), "", true, true);
+  off = b_.CreateAdd(off, b_.CreateAnd(col, static_cast<uint64_t>(perChunk - 1)), "", true, true);
+  return b_.CreateGEP(elemTy, base, off);
+}
+
 std::function<Regs(unsigned)>
 KernelLowering::stageForLdmatrix(const Operation &op, const Type *type, const LinearLayout &src,
                                  const LinearLayout &dst, const Regs &in, llvm::Value *base,
                                  unsigned &pairStride) {
-  const Type *dstTy = op.result()->type();
-  const Layout *dl = dstTy->layout();
-  const bool isA = dl->opIdx() == 0;
-  const unsigned kDim = isA ? 1 : 0;
   // The source's contiguous dim: the one a register or lane basis steps by one element.
   unsigned cDim = 1;
   const Layout *sl = op.operand(0)->type()->layout();
@@ -76,25 +94,7 @@ KernelLowering::stageForLdmatrix(const Operation &op, const Type *type, const Li
   found:;
   }
   const unsigned rDim = 1 - cDim;
-  const bool trans = cDim != kDim;
-  const std::vector<int64_t> &shape = type->shape();
-  const int64_t C = shape[cDim];
-  const int64_t chunks = std::max<int64_t>(1, C / 8);
-  const int64_t perPhase = std::max<int64_t>(1, 8 / chunks);
-  const int64_t maxPhase = std::min<int64_t>(chunks, 8);
-
   llvm::Type *elemTy = registerType(type);
-  auto offset = [this, base, elemTy, C, perPhase, maxPhase](llvm::Value *row, llvm::Value *col) {
-    llvm::Value *phase = row;
-    if (perPhase > 1)
-      phase = b_.CreateLShr(phase, log2Of(perPhase));
-    phase = b_.CreateAnd(phase, static_cast<uint64_t>(maxPhase - 1));
-    llvm::Value *chunk = b_.CreateXor(b_.CreateLShr(col, 3), phase);
-    llvm::Value *off = b_.CreateMul(row, b_.getInt32(static_cast<uint32_t>(C)), "", true, true);
-    off = b_.CreateAdd(off, b_.CreateShl(chunk, 3), "", true, true);
-    off = b_.CreateAdd(off, b_.CreateAnd(col, 7), "", true, true);
-    return b_.CreateGEP(elemTy, base, off);
-  };
 
   // Store: runs of n registers holding n consecutive elements of one chunk.
   unsigned n = std::min(src.contiguousRegisters(cDim), 8u);
@@ -103,7 +103,8 @@ KernelLowering::stageForLdmatrix(const Operation &op, const Type *type, const Li
   if (sharedReadsSinceBarrier_)
     sharedBarrier(); // earlier readers of shared memory are done
   for (unsigned r = 0; r < src.numRegisters(); r += n) {
-    llvm::Value *ptr = offset(coordinate(src, r, rDim), coordinate(src, r, cDim));
+    llvm::Value *ptr =
+        swizzledAddress(base, type, cDim, coordinate(src, r, rDim), coordinate(src, r, cDim));
     if (n == 1) {
       b_.CreateAlignedStore(in[r], ptr, llvm::Align(2));
       continue;
@@ -114,6 +115,19 @@ KernelLowering::stageForLdmatrix(const Operation &op, const Type *type, const Li
     b_.CreateAlignedStore(vec, ptr, llvm::Align(2 * n));
   }
   sharedStoresUnsynced_ = true; // the first ldmatrix waits for every thread's stores
+  return ldmatrixLoader(op.result()->type(), type, dst, base, cDim, pairStride);
+}
+
+std::function<Regs(unsigned)> KernelLowering::ldmatrixLoader(const Type *dstTy, const Type *type,
+                                                             const LinearLayout &dst,
+                                                             llvm::Value *base, unsigned cDim,
+                                                             unsigned &pairStride) {
+  const Layout *dl = dstTy->layout();
+  const bool isA = dl->opIdx() == 0;
+  const unsigned kDim = isA ? 1 : 0;
+  const bool trans = cDim != kDim;
+  const std::vector<int64_t> &shape = type->shape();
+  llvm::Type *elemTy = registerType(type);
 
   // Load: the warp's part of the coordinates (lanes are ldmatrix's business).
   std::vector<LinearLayout::Coord> noLanes(dst.laneBases().size(), LinearLayout::Coord(2, 0));
@@ -154,7 +168,7 @@ KernelLowering::stageForLdmatrix(const Operation &op, const Type *type, const Li
   llvm::Value *kOff =
       isA ? b_.CreateShl(b_.CreateLShr(j, 1), 3) : b_.CreateShl(b_.CreateAnd(j, 1), 3);
   const LinearLayout *warpOnlyPtr = &warpOnly;
-  return [this, offset, warpOnlyPtr, i, id, trans, kDim, oDim, oOff, kOff, elemTy,
+  return [this, base, type, cDim, warpOnlyPtr, i, id, trans, kDim, oDim, oOff, kOff, elemTy,
           numMatrices](unsigned r0) {
     if (sharedStoresUnsynced_)
       sharedBarrier();
@@ -164,7 +178,7 @@ KernelLowering::stageForLdmatrix(const Operation &op, const Type *type, const Li
     // Lane i gives row i of its matrix: along K when the stored rows run along K's other dim.
     llvm::Value *row = trans ? b_.CreateAdd(k, i) : b_.CreateAdd(o, i);
     llvm::Value *col = trans ? o : k;
-    llvm::Value *ptr = offset(row, col);
+    llvm::Value *ptr = swizzledAddress(base, type, cDim, row, col);
     llvm::Value *res = b_.CreateIntrinsic(id, {ptr->getType()}, {ptr});
     Regs out;
     for (unsigned m = 0; m < numMatrices; ++m) {

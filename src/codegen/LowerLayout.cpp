@@ -106,6 +106,8 @@ llvm::Value *KernelLowering::ownerPredicate(const LinearLayout &ll) {
 
 llvm::Value *KernelLowering::sharedMemoryBase() {
   // Dynamic shared memory, as Triton's: its size is the kernel's sharedBytes, passed at launch.
+  // Aligned to 128 bytes, a full row of the 32 banks, so that the swizzle of shared tiles
+  // (offsets 128-aligned within it) maps to the banks it was designed for.
   const char *name = "global_smem";
   if (llvm::GlobalVariable *gv = module_.getNamedGlobal(name))
     return gv;
@@ -113,7 +115,7 @@ llvm::Value *KernelLowering::sharedMemoryBase() {
   auto *gv = new llvm::GlobalVariable(module_, ty, false, llvm::GlobalValue::ExternalLinkage,
                                       nullptr, name, nullptr, llvm::GlobalValue::NotThreadLocal,
                                       target_.sharedAddressSpace());
-  gv->setAlignment(llvm::Align(16));
+  gv->setAlignment(llvm::Align(128));
   return gv;
 }
 

@@ -122,8 +122,8 @@ const LinearLayout *KernelLowering::linearLayout(const Type *type, const Operati
 }
 
 unsigned KernelLowering::numRegisters(const Type *type, const Operation &op) {
-  if (!type->isBlock())
-    return 1;
+  if (!type->isBlock() || (type->layout() && type->layout()->isShared()))
+    return 1; // a shared tile is its address
   const LinearLayout *ll = linearLayout(type, op);
   return ll ? ll->numRegisters() : 0;
 }
@@ -288,6 +288,14 @@ bool KernelLowering::lowerOp(const Operation &op) {
   case OpCode::Barrier:
     target_.barrier(b_);
     return true;
+  case OpCode::LocalAlloc:
+    return lowerLocalAlloc(op);
+  case OpCode::AsyncCopy:
+    return lowerAsyncCopy(op);
+  case OpCode::AsyncWait:
+    return lowerAsyncWait(op);
+  case OpCode::LocalLoad:
+    return lowerLocalLoad(op);
   case OpCode::For:
     return lowerFor(op);
   case OpCode::If:

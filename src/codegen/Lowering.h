@@ -13,7 +13,8 @@
 // LowerReduce.cpp (reduce), LowerScan.cpp (scan), LowerHistogram.cpp (histogram),
 // LowerDebug.cpp (print, assert), LowerAtomic.cpp (atomics), LowerDot.cpp (dot: FMA and
 // mma.sync), LowerDotOperand.cpp (operands into mma.sync fragments with ldmatrix),
-// LowerShape.cpp (trans, reshape, join, split, cat), LowerGather.cpp (gather).
+// LowerShape.cpp (trans, reshape, join, split, cat), LowerGather.cpp (gather),
+// LowerSharedTile.cpp (shared-memory tiles: local_alloc, async_copy, async_wait, local_load).
 #pragma once
 
 #include "codegen/Codegen.h"
@@ -27,6 +28,7 @@
 #include <functional>
 #include <map>
 #include <unordered_map>
+#include <unordered_set>
 
 namespace tritonc {
 
@@ -153,6 +155,21 @@ private:
                                                  const LinearLayout &src, const LinearLayout &dst,
                                                  const Regs &in, llvm::Value *base,
                                                  unsigned &pairStride);
+  /// The ldmatrix loader of the #dot_op type `dstTy` (layout `dst`) from a block of `type`
+  /// stored swizzled at `base` with `cDim` contiguous (see stageForLdmatrix).
+  std::function<Regs(unsigned)> ldmatrixLoader(const Type *dstTy, const Type *type,
+                                               const LinearLayout &dst, llvm::Value *base,
+                                               unsigned cDim, unsigned &pairStride);
+  /// Address of element (row, col) of a 2-D block of `type` stored at `base` in the #shared
+  /// swizzle (Types.h), rows running along `cDim`.
+  llvm::Value *swizzledAddress(llvm::Value *base, const Type *type, unsigned cDim, llvm::Value *row,
+                               llvm::Value *col);
+
+  // ---- LowerSharedTile.cpp
+  bool lowerLocalAlloc(const Operation &op);
+  bool lowerAsyncCopy(const Operation &op);
+  bool lowerAsyncWait(const Operation &op);
+  bool lowerLocalLoad(const Operation &op);
 
   // ---- LowerDot.cpp
   bool lowerDot(const Operation &op);
@@ -166,6 +183,7 @@ private:
   llvm::Value *threadCoordinate(const LinearLayout &ll, unsigned dim);
   /// True in exactly one thread of each group holding the same elements (nullptr: all).
   llvm::Value *ownerPredicate(const LinearLayout &ll);
+  /// The start of the kernel's (dynamic) shared memory; the allocation's offsets count from it.
   llvm::Value *sharedMemoryBase();
   /// The address of op's scratch buffer, `bytes` long, where the allocation (alloc_) placed
   /// it; other ops' buffers may reuse those bytes, so callers put barriers around their use.

@@ -462,12 +462,15 @@ private:
 
   // ---- memory ops
 
+  /// load: ptr [, mask [, other]]; async_copy: dst, ptr [, mask] (masked-off elements are 0, the
+  /// zero-fill of cp.async; dst's contents do not matter: the copy overwrites all of it).
   void execLoad(const Instr &ins) {
     const Operation &op = *ins.op;
-    require(!ins.in.empty() && ins.in.size() <= 3, op, "operand count");
-    const RtValue &ptr = input(ins, 0);
-    const RtValue *mask = ins.in.size() > 1 ? &input(ins, 1) : nullptr;
-    const RtValue *other = ins.in.size() > 2 ? &input(ins, 2) : nullptr;
+    const size_t first = op.code() == OpCode::AsyncCopy ? 1 : 0;
+    require(ins.in.size() > first && ins.in.size() <= 3, op, "operand count");
+    const RtValue &ptr = input(ins, first);
+    const RtValue *mask = ins.in.size() > first + 1 ? &input(ins, first + 1) : nullptr;
+    const RtValue *other = first == 0 && ins.in.size() > 2 ? &input(ins, 2) : nullptr;
     RtValue &r = result(ins);
     const size_t n = r.size();
     require(ptr.size() == n && (!mask || mask->size() == n || mask->size() == 1) &&
@@ -1078,7 +1081,8 @@ private:
       return execBroadcast(ins);
     case OpCode::ExpandDims:
     case OpCode::Reshape:
-    case OpCode::ConvertLayout: {
+    case OpCode::ConvertLayout:
+    case OpCode::LocalLoad: {
       // Row-major order is unchanged; reshape {can_reorder} may reorder on the GPU, and the
       // identity is one of the orders it allows.
       const RtValue &src = input(ins, 0);
@@ -1097,6 +1101,7 @@ private:
       return execSplit(ins);
 
     case OpCode::Load:
+    case OpCode::AsyncCopy:
       return execLoad(ins);
     case OpCode::Store:
       return execStore(ins);
@@ -1121,7 +1126,13 @@ private:
     case OpCode::Assert:
       return execAssert(ins);
     case OpCode::Barrier:
+    case OpCode::AsyncWait:
       return; // programs run whole, one at a time: nothing to wait for
+    case OpCode::LocalAlloc: {
+      RtValue &r = result(ins);
+      std::fill(r.cells.begin(), r.cells.end(), 0);
+      return;
+    }
 
     case OpCode::For:
       return execFor(ins);

@@ -469,7 +469,8 @@ private:
   }
 
   static bool isLayoutKind(const std::string &name) {
-    return name == "blocked" || name == "slice" || name == "mma" || name == "dot_op";
+    return name == "blocked" || name == "slice" || name == "mma" || name == "dot_op" ||
+           name == "shared";
   }
 
   const Layout *parseLayout(unsigned depth = 0) {
@@ -500,6 +501,14 @@ private:
       if (tpw.size() != spt.size() || wpc.size() != spt.size() || order.size() != spt.size())
         fail(t.begin, end, "blocked layout fields must all have the same length");
       return ctx_.blocked(std::move(spt), std::move(tpw), std::move(wpc), std::move(order));
+    }
+    if (t.text == "shared") {
+      std::vector<unsigned> order = parseLayoutList("order");
+      size_t end = pos_;
+      expect(Tok::Greater, "'>'");
+      if (order.empty())
+        fail(t.begin, end, "a shared layout needs an order");
+      return ctx_.shared(std::move(order));
     }
     if (t.text == "mma") {
       expectKeyword("version");

@@ -215,6 +215,7 @@ private:
     std::string name = l->isSlice()        ? "slice" + std::to_string(numSlice_++)
                        : l->isMma()        ? "mma" + std::to_string(numMma_++)
                        : l->isDotOperand() ? "dot_op" + std::to_string(numDotOperand_++)
+                       : l->isShared()     ? "shared" + std::to_string(numShared_++)
                                            : "blocked" + std::to_string(numBlocked_++);
     names_.emplace(l, std::move(name));
     order_.push_back(l);
@@ -222,7 +223,7 @@ private:
 
   std::unordered_map<const Layout *, std::string> names_;
   std::vector<const Layout *> order_;
-  unsigned numBlocked_ = 0, numSlice_ = 0, numMma_ = 0, numDotOperand_ = 0;
+  unsigned numBlocked_ = 0, numSlice_ = 0, numMma_ = 0, numDotOperand_ = 0, numShared_ = 0;
 };
 
 // ---- the printer
@@ -419,6 +420,12 @@ private:
       out += "#dot_op<op = " + std::to_string(l->opIdx()) + ", parent = ";
       printLayout(l->parent(), false);
       out += ", k_width = " + std::to_string(l->kWidth()) + '>';
+      return;
+    }
+    if (l->isShared()) {
+      out += "#shared<order = ";
+      appendList(out, l->order());
+      out += '>';
       return;
     }
     out += "#blocked<spt = ";

@@ -61,6 +61,8 @@ unsigned Layout::rank() const {
     return parent_->rank();
   if (kind_ == Kind::Mma)
     return static_cast<unsigned>(warpsPerCTA_.size());
+  if (kind_ == Kind::Shared)
+    return static_cast<unsigned>(order_.size());
   return static_cast<unsigned>(sizePerThread_.size());
 }
 
@@ -73,6 +75,8 @@ std::string Layout::str() const {
   if (kind_ == Kind::DotOperand)
     return "#dot_op<op = " + std::to_string(opIdx_) + ", parent = " + parent_->str() +
            ", k_width = " + std::to_string(kWidth_) + ">";
+  if (kind_ == Kind::Shared)
+    return "#shared<order = " + joinList(order_) + ">";
   return "#blocked<spt = " + joinList(sizePerThread_) + ", tpw = " + joinList(threadsPerWarp_) +
          ", wpc = " + joinList(warpsPerCTA_) + ", order = " + joinList(order_) + ">";
 }
@@ -224,6 +228,13 @@ const Layout *Context::dotOperand(unsigned opIdx, const Layout *parent, unsigned
   l->opIdx_ = opIdx;
   l->parent_ = parent;
   l->kWidth_ = kWidth;
+  return internLayout(std::move(l));
+}
+
+const Layout *Context::shared(std::vector<unsigned> order) {
+  auto l = std::make_unique<Layout>();
+  l->kind_ = Layout::Kind::Shared;
+  l->order_ = std::move(order);
   return internLayout(std::move(l));
 }
 

@@ -60,21 +60,27 @@ bool isFloatKind(ScalarKind kind);
 /// operand A (opIdx 0) or B (opIdx 1) feeding a dot whose result has layout `parent` (an Mma
 /// layout), with kWidth consecutive K elements per thread and 32-bit register. The register,
 /// lane and warp maps of all four are in src/layout/ (MmaLayout.h, LinearLayout.h).
+/// Shared(order) is not a distribution over threads: a block in it is a tile of shared memory
+/// (see local_alloc / async_copy / local_load in Ops.def), held row-major with dimension
+/// order[0] contiguous, each row cut into 16-byte chunks that are XOR-swizzled by row (chunk c of
+/// row r at c ^ ((r / perPhase) % maxPhase), perPhase = max(1, 128 / row bytes), maxPhase =
+/// min(chunks per row, 8)), so that ldmatrix reads it free of bank conflicts.
 class Layout {
 public:
-  enum class Kind : uint8_t { Blocked, Slice, Mma, DotOperand };
+  enum class Kind : uint8_t { Blocked, Slice, Mma, DotOperand, Shared };
 
   Kind kind() const { return kind_; }
   bool isBlocked() const { return kind_ == Kind::Blocked; }
   bool isSlice() const { return kind_ == Kind::Slice; }
   bool isMma() const { return kind_ == Kind::Mma; }
   bool isDotOperand() const { return kind_ == Kind::DotOperand; }
+  bool isShared() const { return kind_ == Kind::Shared; }
 
   // Blocked
   const std::vector<unsigned> &sizePerThread() const { return sizePerThread_; }
   const std::vector<unsigned> &threadsPerWarp() const { return threadsPerWarp_; }
   const std::vector<unsigned> &warpsPerCTA() const { return warpsPerCTA_; }
-  /// Dimensions from fastest- to slowest-varying (order[0] is the contiguous one).
+  /// Dimensions from fastest- to slowest-varying (order[0] is the contiguous one). Also Shared.
   const std::vector<unsigned> &order() const { return order_; }
 
   // Slice (and DotOperand: parent)
@@ -198,6 +204,7 @@ public:
   const Layout *mma(unsigned version, std::vector<unsigned> warpsPerCTA,
                     std::vector<unsigned> instrShape);
   const Layout *dotOperand(unsigned opIdx, const Layout *parent, unsigned kWidth);
+  const Layout *shared(std::vector<unsigned> order);
 
 private:
   const Type *intern(std::unique_ptr<Type> type);

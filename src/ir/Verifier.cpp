@@ -241,6 +241,16 @@ private:
       goodLayouts_.insert(l);
       return std::nullopt;
     }
+    if (l->isShared()) {
+      std::vector<bool> seen(l->order().size(), false);
+      for (unsigned d : l->order()) {
+        if (d >= seen.size() || seen[d])
+          return std::string("order is not a permutation of the dimensions");
+        seen[d] = true;
+      }
+      goodLayouts_.insert(l);
+      return std::nullopt;
+    }
     if (l->isDotOperand()) {
       if (!l->parent() || !l->parent()->isMma())
         return std::string("the parent of a dot operand layout must be an mma layout");
@@ -814,6 +824,37 @@ private:
         opError(op, "converts between blocks with layouts (GPU IR only), got " + sig(op));
       else if (in[0]->shape() != r->shape() || in[0]->element() != r->element())
         opError(op, "requires operand and result of one shape and element type, got " + sig(op));
+      else if (in[0]->layout()->isShared() || r->layout()->isShared())
+        opError(op, "does not take or make shared tiles (local_load reads one), got " + sig(op));
+      return;
+
+    // ---- GPU IR: shared-memory tiles
+    case OpCode::LocalAlloc:
+      if (!isSharedT(r))
+        opError(op, "result must be a block in a #shared layout, got " + sig(op));
+      return;
+    case OpCode::AsyncCopy:
+      intAttr(op, "vec", false);
+      if (in.size() < 2 || in.size() > 3) {
+        opError(op, "expects 2 or 3 operands (dst, ptr, mask), got " + std::to_string(in.size()));
+        return;
+      }
+      if (!isSharedT(in[0]) || r != in[0])
+        opError(op, "dst and result must be one block type in a #shared layout, got " + sig(op));
+      else if (!isBlockT(in[1]) || !isPointeeOf(r->withLayout(in[1]->layout()), in[1]))
+        opError(op, "ptr must point to dst's element in dst's shape, got " + sig(op));
+      else if (in.size() > 2 && (!isBoolT(in[2]) || !sameShape(in[2], in[1])))
+        opError(op, "mask must be i1 of the pointer's shape, got " + sig(op));
+      return;
+    case OpCode::AsyncWait:
+      if (std::optional<int64_t> n = intAttr(op, "pending", true); n && *n < 0)
+        opError(op, "attribute 'pending' must not be negative");
+      return;
+    case OpCode::LocalLoad:
+      if (!isSharedT(in[0]) || !isBlockT(r) || !r->layout() || r->layout()->isShared())
+        opError(op, "reads a #shared tile into a register layout, got " + sig(op));
+      else if (in[0]->shape() != r->shape() || in[0]->element() != r->element())
+        opError(op, "requires operand and result of one shape and element type, got " + sig(op));
       return;
 
     default:
@@ -824,6 +865,10 @@ private:
         opError(op, "has no verifier rule (an internal error: add one to checkRules)");
       return;
     }
+  }
+
+  static bool isSharedT(const Type *t) {
+    return t && t->isBlock() && t->layout() && t->layout()->isShared();
   }
 
   /// The region's terminator if it is a `code` op (the block checks report the others).

@@ -16,6 +16,8 @@
 //     conversion of the initial value before the loop and one of the result after it, so the
 //     K loop keeps the accumulator in registers. `remove-converts` then drops the identity
 //     conversions this leaves.
+// Then a narrowing cast of a conversion out of #mma (the epilogue's acc.to(fp16)) is moved
+// before the conversion, which then carries half the bytes through shared memory.
 // Dots with other types (f32 with "ieee" or "tf32x3", f64, fp8: its mma.sync needs PTX 8.4),
 // shapes or targets are left alone: codegen lowers them on FMA units.
 // Expects: GPU IR. Leaves: GPU IR; dots with #mma results have #dot_op operands.
@@ -141,11 +143,42 @@ private:
   Builder b_;
 };
 
+/// Epilogue: a narrowing cast of a dot result converted out of #mma (acc.to(fp16) before the
+/// store) is done in #mma first, so the conversion moves half the bytes through shared memory.
+void castBeforeConversion(Function &f) {
+  std::vector<Operation *> casts;
+  f.walk([&](Operation *op) {
+    if (op->code() != OpCode::Cast || !op->result(0)->type()->isBlock())
+      return;
+    Operation *cvt = op->operand(0)->definingOp();
+    if (!cvt || cvt->code() != OpCode::ConvertLayout || cvt->result(0)->users().size() != 1)
+      return;
+    const Layout *from = cvt->operand(0)->type()->layout();
+    if (from && from->isMma() &&
+        op->result(0)->type()->bitWidth() < op->operand(0)->type()->bitWidth())
+      casts.push_back(op);
+  });
+  Builder b(f.context());
+  for (Operation *cast : casts) {
+    Operation *cvt = cast->operand(0)->definingOp();
+    Value *src = cvt->operand(0);
+    b.setInsertionPoint(cast);
+    const Type *narrow = cast->result(0)->type();
+    Value *early = b.createValue(OpCode::Cast, {src}, narrow->withLayout(src->type()->layout()),
+                                 cast->loc(), cast->attrs());
+    Value *moved = b.createValue(OpCode::ConvertLayout, {early}, narrow, cvt->loc());
+    moved->setName(cast->result(0)->name());
+    cast->result(0)->replaceAllUsesWith(moved);
+  }
+}
+
 } // namespace
 
 bool accelerateMatmulPass(Module &module, PassContext &ctx) {
-  for (auto &f : module.functions())
+  for (auto &f : module.functions()) {
     Accelerator(*f, ctx.target).run();
+    castBeforeConversion(*f);
+  }
   return true;
 }
 

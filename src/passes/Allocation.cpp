@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <sstream>
+#include <unordered_set>
 
 namespace tritonc {
 
@@ -140,6 +141,7 @@ SharedMemoryAllocation::SharedMemoryAllocation(const Function &fn, const TargetI
 }
 
 void SharedMemoryAllocation::collect(const Block &block) {
+  std::vector<size_t> tiles;
   for (const auto &ptr : block.ops()) {
     const Operation &op = *ptr;
     const unsigned n = static_cast<unsigned>(numbers_.size());
@@ -217,6 +219,22 @@ void SharedMemoryAllocation::collect(const Block &block) {
       addScratch(op, operandRegions(op, slots).back(), describe(op, srcTy) + " across warps");
       break;
     }
+    case OpCode::LocalAlloc: {
+      const Type *type = op.result()->type();
+      SharedBuffer b;
+      b.kind = SharedBuffer::Kind::Tile;
+      b.op = &op;
+      b.value = op.result();
+      b.bytesPerStage = roundUp(type->numElements() * sharedElementBytes(type), 16);
+      b.alignment = 128;
+      b.what = describe(op, type) + " (a pipeline stage)";
+      b.first = numbers_.at(&op).first;
+      b.last = b.first;
+      valueIndex_[op.result()] = buffers_.size();
+      tiles.push_back(buffers_.size());
+      buffers_.push_back(std::move(b));
+      break;
+    }
     case OpCode::Histogram:
       addScratch(op, op.attrs().getInt("num_bins", 0) * 4, describe(op, op.result()->type()));
       break;
@@ -240,6 +258,57 @@ void SharedMemoryAllocation::collect(const Block &block) {
       break;
     }
   }
+  if (!tiles.empty())
+    endTileLifetimes(block, tiles);
+}
+
+namespace {
+bool isTile(const Value *v) {
+  const Layout *l = v->type()->layout();
+  return v->type()->isBlock() && l && l->isShared();
+}
+/// Whether `op` reads or defines a tile of its block: a tile operand or result of its own, or a
+/// use nested in it of a tile defined in the block (`blockTiles`). Tiles an op's regions make
+/// for themselves do not count: their own blocks drain them.
+bool touchesBlockTile(const Operation &op, const std::unordered_set<const Value *> &blockTiles) {
+  for (const Value *v : op.operands())
+    if (isTile(v))
+      return true;
+  for (const Value *v : op.results())
+    if (isTile(v))
+      return true;
+  bool captured = false;
+  for (unsigned r = 0; r < op.numRegions() && !captured; ++r)
+    op.region(r)->walk([&](Operation *nested) {
+      for (const Value *v : nested->operands())
+        captured |= blockTiles.count(v) > 0;
+    });
+  return captured;
+}
+} // namespace
+
+void SharedMemoryAllocation::endTileLifetimes(const Block &block,
+                                              const std::vector<size_t> &tiles) {
+  std::unordered_set<const Value *> blockTiles;
+  for (const auto &op : block.ops())
+    for (const Value *v : op->results())
+      if (isTile(v))
+        blockTiles.insert(v);
+  const Operation *lastTouch = nullptr;
+  for (const auto &op : block.ops())
+    if (touchesBlockTile(*op, blockTiles))
+      lastTouch = op.get();
+  unsigned end = numbers_.at(lastTouch).second;
+  bool past = false;
+  for (const auto &op : block.ops()) {
+    if (past && op->code() == OpCode::AsyncWait && op->attrs().getInt("pending", -1) == 0) {
+      end = numbers_.at(op.get()).first;
+      break;
+    }
+    past |= op.get() == lastTouch;
+  }
+  for (size_t i : tiles)
+    buffers_[i].last = std::max(buffers_[i].last, end);
 }
 
 void SharedMemoryAllocation::addScratch(const Operation &op, int64_t bytes, std::string what,
@@ -365,18 +434,46 @@ const SharedBuffer *SharedMemoryAllocation::valueBuffer(const Value &value) cons
 bool SharedMemoryAllocation::checkLimit(DiagnosticEngine &diags) const {
   if (fits())
     return true;
-  std::vector<const SharedBuffer *> largest;
+  // The largest of the buffers live together with the one that ends highest (those that make
+  // the total) and of those too large on their own; alike buffers (the stages of one pipelined
+  // load) form one note with a count.
+  auto fitsAlone = [&](const SharedBuffer &b) {
+    return b.bytes() <= static_cast<int64_t>(target_.sharedMemoryBytes);
+  };
+  const SharedBuffer *highest = &buffers_.front();
   for (const SharedBuffer &b : buffers_)
-    largest.push_back(&b);
-  std::stable_sort(
-      largest.begin(), largest.end(),
-      [](const SharedBuffer *a, const SharedBuffer *b) { return a->bytes() > b->bytes(); });
-  if (largest.size() > 3)
-    largest.resize(3);
-  // The knob that shrinks the largest buffer.
+    if (b.offset + b.bytes() > highest->offset + highest->bytes())
+      highest = &b;
+  std::vector<const SharedBuffer *> bySize;
+  for (const SharedBuffer &b : buffers_)
+    if (b.overlapsInTime(*highest) || !fitsAlone(b))
+      bySize.push_back(&b);
+  std::stable_sort(bySize.begin(), bySize.end(), [](const SharedBuffer *a, const SharedBuffer *b) {
+    return a->bytes() > b->bytes();
+  });
+  std::vector<const SharedBuffer *> largest;
+  std::vector<unsigned> counts;
+  for (const SharedBuffer *b : bySize) {
+    bool counted = false;
+    for (size_t i = 0; i < largest.size() && !counted; ++i)
+      if (largest[i]->what == b->what && largest[i]->bytes() == b->bytes() &&
+          largest[i]->op->loc() == b->op->loc()) {
+        ++counts[i];
+        counted = true;
+      }
+    if (!counted && largest.size() < 3) {
+      largest.push_back(b);
+      counts.push_back(1);
+    }
+  }
+  // The knobs that shrink the buffers: the block sizes always; num_stages where pipelining
+  // multiplies buffers; num_warps where the largest is a reduction's or scan's cross-warp step.
   const SharedBuffer &top = *largest.front();
+  bool staged = false;
+  for (const SharedBuffer &b : buffers_)
+    staged |= b.stages > 1 || b.kind == SharedBuffer::Kind::Tile;
   std::string knob = "use smaller block sizes (the BLOCK constexprs)";
-  if (top.stages > 1)
+  if (staged)
     knob += " or fewer num_stages";
   else if (top.op->code() == OpCode::Reduce || top.op->code() == OpCode::Scan)
     knob += " or fewer num_warps";
@@ -385,12 +482,15 @@ bool SharedMemoryAllocation::checkLimit(DiagnosticEngine &diags) const {
                                  " bytes of shared memory, more than the " +
                                  std::to_string(target_.sharedMemoryBytes) + " bytes " +
                                  target_.arch + " allows; " + knob);
-  for (const SharedBuffer *b : largest) {
+  for (size_t i = 0; i < largest.size(); ++i) {
+    const SharedBuffer *b = largest[i];
     std::string stages = b->stages > 1 ? " (" + std::to_string(b->stages) + " stages of " +
                                              std::to_string(b->bytesPerStage) + ")"
                                        : "";
-    d.notes.push_back(
-        {b->op->loc(), std::to_string(b->bytes()) + " bytes" + stages + " for " + b->what});
+    std::string bytes =
+        counts[i] > 1 ? std::to_string(counts[i]) + " x " + std::to_string(b->bytes()) + " bytes"
+                      : std::to_string(b->bytes()) + " bytes";
+    d.notes.push_back({b->op->loc(), bytes + stages + " for " + b->what});
   }
   return false;
 }
@@ -408,8 +508,10 @@ std::string SharedMemoryAllocation::str() const {
      << target_.sharedMemoryBytes << " on " << target_.arch << ")\n";
   for (const SharedBuffer *b : byOffset) {
     os << "  [" << b->offset << ", " << b->offset + b->bytes() << ") "
-       << (b->kind == SharedBuffer::Kind::Scratch ? "scratch" : "value  ") << " ops " << b->first
-       << ".." << b->last << "  " << b->what;
+       << (b->kind == SharedBuffer::Kind::Scratch ? "scratch"
+           : b->kind == SharedBuffer::Kind::Value ? "value  "
+                                                  : "tile   ")
+       << " ops " << b->first << ".." << b->last << "  " << b->what;
     if (b->stages > 1)
       os << " x" << b->stages;
     if (b->op->loc().isValid())

@@ -15,7 +15,13 @@
 //     buffer may hold `stages` copies of `bytesPerStage` (the multi-buffering of software
 //     pipelining): an op that defines such a buffer gets a case in the request table
 //     (Allocation.cpp, requestBuffers), or a caller adds it with addValueBuffer before
-//     assignOffsets.
+//     assignOffsets;
+//   - tile: a local_alloc tile (a stage of software pipelining's cp.async copies). The tile's
+//     storage flows through async_copy results and loop-carried values, so its lifetime is not
+//     its SSA value's: it lives from its local_alloc to the `async_wait {pending = 0}` that
+//     follows the last op of its block touching any tile (the drain: no copy is in flight
+//     after it), or to that last op if there is no drain. Tiles are 128-byte aligned (a row of
+//     the 32 banks, which their swizzle assumes).
 // Offsets: buffers are placed largest first (then earliest), each at the lowest aligned offset
 // at which it overlaps no placed buffer whose lifetime overlaps its own. Buffers whose
 // lifetimes are disjoint share bytes. Every buffer is 16-byte aligned and its size rounded to
@@ -42,10 +48,10 @@
 namespace tritonc {
 
 struct SharedBuffer {
-  enum class Kind { Scratch, Value };
+  enum class Kind { Scratch, Value, Tile };
   Kind kind = Kind::Scratch;
   const Operation *op = nullptr; ///< the op that uses (scratch) or defines (value) it
-  const Value *value = nullptr;  ///< value buffers: the value held
+  const Value *value = nullptr;  ///< value and tile buffers: the value held
   int64_t bytesPerStage = 0;
   unsigned stages = 1;     ///< copies (multi-buffering); bytes() = bytesPerStage * stages
   unsigned alignment = 16; ///< a power of two, at most 16 unless a caller asks for more
@@ -99,6 +105,8 @@ public:
 
 private:
   void collect(const Block &block);
+  /// Ends the lifetimes of `block`'s tiles (buffer indices) at the block's drain.
+  void endTileLifetimes(const Block &block, const std::vector<size_t> &tiles);
   /// The lowest offset, aligned for `buf`, at which `buf` overlaps none of the buffers
   /// `placed` (indices into buffers_) whose lifetimes overlap its own.
   int64_t firstFit(const SharedBuffer &buf, const std::vector<size_t> &placed) const;

@@ -254,6 +254,12 @@ struct AllOpsModule {
         op(OpCode::ExpandDims, {r}, ctx.block(i32, {64, 1}, rows), attrs({{"axis", int64_t(1)}}));
     Value *bc = op(OpCode::Broadcast, {e}, ctx.block(i32, {64, 32}, rows));
     op(OpCode::ConvertLayout, {bc}, ctx.block(i32, {64, 32}, cols));
+    const Type *tileTy = ctx.block(f32, {64, 32}, ctx.shared({1, 0}));
+    Value *tile = op(OpCode::LocalAlloc, {}, tileTy, {}, "tile");
+    Value *ptrs = op(OpCode::Splat, {f->body()->argument(0)}, ctx.block(pf32, {64, 32}, rows));
+    Value *copied = op(OpCode::AsyncCopy, {tile, ptrs}, tileTy, attrs({{"vec", int64_t(4)}}));
+    b.create(OpCode::AsyncWait, {}, {}, attrs({{"pending", int64_t(0)}}), {});
+    op(OpCode::LocalLoad, {copied}, ctx.block(f32, {64, 32}, rows));
     Operation *reduce = b.create(OpCode::Reduce, {bc}, {ctx.block(i32, {64}, slice)},
                                  attrs({{"axis", int64_t(1)}}), {}, 1);
     combine(reduce, i32, OpCode::Max);
