@@ -243,6 +243,13 @@ def _vector_add(cx):
     return Run([x, y, out, n], (-(-n // cx["BLOCK_SIZE"]),), [2], 12 * n, "2^26")
 
 
+def _vector_add_2_28(cx):
+    import torch
+    n = 1 << 28
+    x, y, out = (torch.randn(n, device="cuda") for _ in range(3))
+    return Run([x, y, out, n], (-(-n // cx["BLOCK_SIZE"]),), [2], 12 * n, "2^28")
+
+
 def _copy2d(transposed):
     def setup(cx):
         import torch
@@ -307,6 +314,23 @@ def _dropout(cx):
     return Run([x, out, n, 0.3, 1234], (-(-n // cx["BLOCK"]),), [1], 8 * n, "2^27", exact=True)
 
 
+def _cumsum_rows(cx):
+    import torch
+    M, N = 16384, 4096
+    x = torch.randn(M, N, device="cuda")
+    y = torch.empty_like(x)
+    return Run([x, y, x.stride(0), y.stride(0), N], (M,), [1], 8 * M * N, f"{M}x{N}")
+
+
+def _transpose(cx):
+    import torch
+    M = N = 8192
+    x = torch.randn(M, N, device="cuda")
+    y = torch.empty(N, M, device="cuda")
+    grid = (-(-M // cx["BLOCK_M"]), -(-N // cx["BLOCK_N"]))
+    return Run([x, y, M, N, x.stride(0), y.stride(0)], grid, [1], 8 * M * N, f"{M}x{N}", exact=True)
+
+
 BENCH = [
     Bench("vector_add", "vector_add", "add_kernel", _vector_add),
     Bench("copy2d", "copy2d", "copy2d_kernel", _copy2d(False)),
@@ -323,9 +347,15 @@ BENCH = [
     Bench("rmsnorm", "rmsnorm_4096", "rmsnorm_kernel", _rmsnorm),
     Bench("cross_entropy", "cross_entropy", "cross_entropy_fwd_kernel", _cross_entropy),
     Bench("dropout", "dropout", "dropout_kernel", _dropout),
+    Bench("vector_add_2^28", "vector_add", "add_kernel", _vector_add_2_28),
+    Bench("cumsum_rows", "cumsum_rows_4096", "cumsum_rows_kernel", _cumsum_rows),
+    Bench("transpose", "transpose", "transpose_kernel", _transpose),
     Bench("softmax_16384x4096_spec", "softmax_4096_spec", "softmax_kernel", _softmax(16384, 4096)),
     Bench("layernorm_spec", "layernorm_4096_spec", "layernorm_fwd_kernel", _layernorm),
     Bench("rmsnorm_spec", "rmsnorm_4096_spec", "rmsnorm_kernel", _rmsnorm),
+    Bench("cross_entropy_spec", "cross_entropy_spec", "cross_entropy_fwd_kernel", _cross_entropy),
+    Bench("cumsum_rows_spec", "cumsum_rows_4096_spec", "cumsum_rows_kernel", _cumsum_rows),
+    Bench("transpose_spec", "transpose_spec", "transpose_kernel", _transpose),
 ]
 
 

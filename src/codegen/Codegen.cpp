@@ -79,11 +79,7 @@ bool optimize(llvm::Module &module, const Target &target, int optLevel, Diagnost
 
 bool emitAssembly(const llvm::Module &module, const Target &target, std::string &assembly,
                   DiagnosticEngine &diags) {
-  std::string error;
-  if (target.emitAssembly(module, assembly, error))
-    return true;
-  diags.error({}, error);
-  return false;
+  return target.emitFinalAssembly(module, assembly, diags);
 }
 
 bool emitBinary(const llvm::Module &module, const Target &target, std::string &binary,

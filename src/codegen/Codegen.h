@@ -72,6 +72,11 @@ bool linkMathLibrary(llvm::Module &module, const Target &target, DiagnosticEngin
 /// passes (NVVMReflect among them).
 bool optimize(llvm::Module &module, const Target &target, int optLevel, DiagnosticEngine &diags);
 
+/// The LLVM metadata kind on the conditional branch that enters an alignment-versioned kernel's
+/// vectorized version (true) or its fallback (false): !{!"FACTS"}, the checked parameters'
+/// names, or !{!"FACTS", !"dot"} when the version computes a dot.
+inline constexpr const char *kAlignmentVersionMetadata = "tritonc.alignment_version";
+
 /// PTX (NVIDIA) or AMDGPU assembly of an optimized module; `module` is not changed.
 bool emitAssembly(const llvm::Module &module, const Target &target, std::string &assembly,
                   DiagnosticEngine &diags);

@@ -9,7 +9,8 @@
 // between layouts that keep every element in the same thread, only renumber registers
 // (LinearLayout::registerMapping); any other convert_layout goes through shared memory:
 // barrier, each thread stores its registers at the elements' row-major offsets, barrier, each
-// thread loads the elements of the new layout.
+// thread loads the elements of the new layout. A transpose pads the rows by a bank word where
+// that lowers the bank conflicts of both sides (relayoutRowPitch, shared with the allocation).
 #include "codegen/Lowering.h"
 #include "support/Bits.h"
 
@@ -207,15 +208,17 @@ Regs KernelLowering::throughShared(const Operation &op, const Type *srcTy,
                                    const LinearLayout &srcLL, const LinearLayout &dstLL,
                                    const Regs &in) {
   const LinearLayout *src = &srcLL, *dst = &dstLL;
-  // Through shared memory, row-major.
+  // Through shared memory, row-major, the rows padded where that avoids bank conflicts
+  // (relayoutRowPitch; the allocation sized the buffer the same way).
   llvm::Type *memTy = memoryType(srcTy);
   llvm::Type *regTy = registerType(srcTy);
   const unsigned elemBytes =
       static_cast<unsigned>(module_.getDataLayout().getTypeAllocSize(memTy).getFixedValue());
-  llvm::Value *base = sharedScratch(op, srcTy->numElements() * elemBytes);
+  llvm::Value *base = sharedScratch(op, relayoutTileBytes(srcTy, srcLL, dstLL));
   if (!base)
     return {};
   const std::vector<int64_t> &shape = srcTy->shape();
+  const int64_t pitch = relayoutRowPitch(srcTy, srcLL, dstLL);
   auto offset = [&](const LinearLayout &ll, unsigned reg) {
     llvm::Value *off = nullptr;
     int64_t stride = 1;
@@ -224,7 +227,7 @@ Regs KernelLowering::throughShared(const Operation &op, const Type *srcTy,
       if (stride != 1)
         term = b_.CreateMul(term, b_.getInt32(static_cast<uint32_t>(stride)), "", true, true);
       off = off ? b_.CreateAdd(off, term, "", true, true) : term;
-      stride *= shape[d];
+      stride *= d + 1 == srcTy->rank() ? pitch : shape[d];
     }
     return b_.CreateGEP(memTy, base, off);
   };

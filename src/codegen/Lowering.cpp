@@ -1,6 +1,7 @@
 // Kernel lowering: the LLVM function and its signature, the op dispatch, constants, program
 // ids, arange, and structured control flow (for / if / while → basic blocks and phis).
 #include "codegen/Lowering.h"
+#include "passes/VersionAlignment.h"
 #include "support/Bits.h"
 
 #include <llvm/IR/Constants.h>
@@ -459,7 +460,19 @@ bool KernelLowering::lowerIf(const Operation &op) {
   auto *thenBB = llvm::BasicBlock::Create(ctx_, "if.then", kernel_);
   auto *elseBB = llvm::BasicBlock::Create(ctx_, "if.else", kernel_);
   auto *merge = llvm::BasicBlock::Create(ctx_, "if.end", kernel_);
-  b_.CreateCondBr(scalar(op.operand(0)), thenBB, elseBB);
+  llvm::BranchInst *branch = b_.CreateCondBr(scalar(op.operand(0)), thenBB, elseBB);
+  // The entry check of an alignment-versioned kernel: marked in the LLVM IR with the facts it
+  // checks, and "dot" when the version holds one, so that the target can find the vectorized
+  // version (Target::finalizeModule caps the registers of memory-bound kernels at its need).
+  if (const AttrValue *facts = op.attrs().find(kAlignmentVersionAttr)) {
+    const auto *names = std::get_if<std::string>(facts);
+    std::vector<llvm::Metadata *> md{llvm::MDString::get(ctx_, names ? *names : "")};
+    bool hasDot = false;
+    op.region(0)->walk([&](Operation *inner) { hasDot |= inner->code() == OpCode::Dot; });
+    if (hasDot)
+      md.push_back(llvm::MDString::get(ctx_, "dot"));
+    branch->setMetadata(kAlignmentVersionMetadata, llvm::MDNode::get(ctx_, md));
+  }
 
   llvm::BasicBlock *ends[2];
   std::vector<const Regs *> yielded[2];

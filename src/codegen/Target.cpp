@@ -305,6 +305,15 @@ bool Target::emitFile(const llvm::Module &module, bool object, std::string &out,
   return true;
 }
 
+bool Target::emitFinalAssembly(const llvm::Module &module, std::string &assembly,
+                               DiagnosticEngine &diags) const {
+  std::string error;
+  if (emitAssembly(module, assembly, error))
+    return true;
+  diags.error({}, error);
+  return false;
+}
+
 bool Target::emitAssembly(const llvm::Module &module, std::string &assembly,
                           std::string &error) const {
   return emitFile(module, /*object=*/false, assembly, error);

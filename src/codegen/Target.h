@@ -140,6 +140,11 @@ public:
   bool linkMathLibrary(llvm::Module &module, std::string &error) const;
 
   // ---- output
+  /// The target assembly emitBinary assembles, for -S: emitAssembly's unless the target
+  /// decides something with its assembler (NVIDIA: the register caps of alignment-versioned
+  /// kernels, see NVPTXTarget.cpp; without ptxas, the PTX without them).
+  virtual bool emitFinalAssembly(const llvm::Module &module, std::string &assembly,
+                                 DiagnosticEngine &diags) const;
   /// The binary (cubin, hsaco) of an optimized module; `assembly`, if given, receives the
   /// target assembly (PTX, AMDGPU asm). `module` is not changed (codegen runs on a clone).
   virtual bool emitBinary(const llvm::Module &module, std::string &binary, std::string *assembly,

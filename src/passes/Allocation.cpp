@@ -31,10 +31,65 @@ std::string describe(const Operation &op, const Type *type) {
 int64_t relayoutBytes(const Type *type, const LinearLayout &src, const LinearLayout &dst) {
   if (LinearLayout::registerMapping(src, dst, [](const LinearLayout::Coord &c) { return c; }))
     return 0;
-  return type->numElements() * sharedElementBytes(type);
+  return relayoutTileBytes(type, src, dst);
+}
+
+/// Shared-memory wavefronts of one warp's scalar accesses of every register of `ll` to a
+/// row-major tile of `shape` whose last dim has `pitch` elements of `elemBytes` (32 banks of
+/// 4 bytes: per register, the most distinct words that fall in one bank).
+int64_t bankWavefronts(const LinearLayout &ll, const std::vector<int64_t> &shape, int64_t pitch,
+                       int64_t elemBytes) {
+  std::vector<int64_t> stride(shape.size(), 1);
+  for (size_t d = shape.size() - 1; d-- > 0;)
+    stride[d] = stride[d + 1] * (d + 1 == shape.size() - 1 ? pitch : shape[d + 1]);
+  int64_t total = 0;
+  std::vector<std::vector<int64_t>> words(32);
+  for (unsigned r = 0; r < ll.numRegisters(); ++r) {
+    for (auto &w : words)
+      w.clear();
+    for (unsigned lane = 0; lane < ll.numLanes(); ++lane) {
+      LinearLayout::Coord c = ll.apply(r, lane, 0);
+      int64_t offset = 0;
+      for (size_t d = 0; d < shape.size() && d < c.size(); ++d)
+        offset += c[d] * stride[d];
+      int64_t word = offset * elemBytes / 4;
+      std::vector<int64_t> &bank = words[static_cast<size_t>(word % 32)];
+      if (std::find(bank.begin(), bank.end(), word) == bank.end())
+        bank.push_back(word);
+    }
+    size_t most = 1;
+    for (const auto &w : words)
+      most = std::max(most, w.size());
+    total += static_cast<int64_t>(most);
+  }
+  return total;
 }
 
 } // namespace
+
+int64_t relayoutRowPitch(const Type *type, const LinearLayout &src, const LinearLayout &dst) {
+  const std::vector<int64_t> &shape = type->shape();
+  if (shape.empty())
+    return 1;
+  const int64_t last = shape.back();
+  if (shape.size() < 2 || src.shape() != shape || dst.shape() != shape)
+    return last;
+  const int64_t elemBytes = sharedElementBytes(type);
+  const int64_t padded = last + std::max<int64_t>(1, 4 / elemBytes);
+  auto cost = [&](int64_t pitch) {
+    return bankWavefronts(src, shape, pitch, elemBytes) +
+           bankWavefronts(dst, shape, pitch, elemBytes);
+  };
+  return cost(padded) < cost(last) ? padded : last;
+}
+
+int64_t relayoutTileBytes(const Type *type, const LinearLayout &src, const LinearLayout &dst) {
+  const std::vector<int64_t> &shape = type->shape();
+  if (shape.empty())
+    return sharedElementBytes(type);
+  return type->numElements() / shape.back() * relayoutRowPitch(type, src, dst) *
+         sharedElementBytes(type);
+}
 
 int64_t sharedElementBytes(const Type *type) {
   const Type *s = type->scalarType();

@@ -127,6 +127,17 @@ private:
 /// pointers as 8 bytes.
 int64_t sharedElementBytes(const Type *type);
 
+/// The row pitch, in elements, of the row-major tile through which an element-wise relayout
+/// (convert_layout, an FMA dot's operands, shape ops) moves a block of `type` from `src` to `dst`
+/// layout: the last dim's size, or that plus one 4-byte bank word when the padding lowers the
+/// bank conflicts of the two sides' accesses (a transpose: one side's lanes walk down a column,
+/// every row at the same bank without it). Counted per register of one warp: for each bank,
+/// the distinct words the lanes touch.
+int64_t relayoutRowPitch(const Type *type, const LinearLayout &src, const LinearLayout &dst);
+
+/// The bytes of that tile: the rows times the pitch.
+int64_t relayoutTileBytes(const Type *type, const LinearLayout &src, const LinearLayout &dst);
+
 /// The regions of a scratch buffer holding `slots` elements of each of `op`'s operands, one
 /// after the other, each 8-byte aligned: the offset of each, then the total as the last entry.
 std::vector<int64_t> operandRegions(const Operation &op, int64_t slots);

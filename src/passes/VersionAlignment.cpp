@@ -34,6 +34,8 @@
 // kernel versioned for unit row strides runs the declared version. Kernels
 // with a `return` inside a region are left alone, as are kernels already versioned and kernels
 // so large that a second copy would make the compile slow (see kMaxVersionedWork).
+// Codegen marks the `if` in the LLVM IR (kAlignmentVersionMetadata), and the NVIDIA target caps
+// the kernel's registers at the vectorized version's occupancy (NVPTXTarget.cpp).
 // Expects: Tile IR (before `coalesce`, which decides vector widths). Leaves: Tile IR.
 #include "passes/VersionAlignment.h"
 

@@ -521,6 +521,23 @@ def setup_dropout(v, cx):
                   outs=[Out(out, None, base)])
 
 
+def setup_cumsum_rows_wl(v, cx):
+    M, N = v["M"], min(v["N"], cx["BLOCK"])
+    x = randn(M, N + 3)[:, :N]                                   # rows padded: stride N + 3
+    y, base = guarded((M, N), torch.float32, pad=(2, 5))
+    return Launch(grid=(M,), args=[x, y, x.stride(0), y.stride(0), N],
+                  outs=[Out(y, x.double().cumsum(1), base, rtol=1e-5)])
+
+
+def setup_transpose(v, cx):
+    M, N = v["M"], v["N"]
+    x = randn(M, N + 3)[:, :N]                                   # rows padded: stride N + 3
+    y, base = guarded((N, M), torch.float32, pad=(3, 5))         # y rows: stride M + 5
+    return Launch(grid=(cdiv(M, cx["BLOCK_M"]), cdiv(N, cx["BLOCK_N"])),
+                  args=[x, y, M, N, x.stride(0), y.stride(0)],
+                  outs=[Out(y, x.t().clone(), base, exact=True)])
+
+
 SCAN_SIZES_1D = [{"n": n} for n in (1, 1000, 4097, 98431)]
 SCAN_ROWS = [{"M": m, "N": n} for m, n in ((1, 1), (5, 63), (37, 300), (130, 512))]
 SCAN_COLS = [{"M": m, "N": n} for m, n in ((1, 1), (100, 13), (256, 70))]
@@ -571,6 +588,11 @@ CASES = [
     Case("cross_entropy", "cross_entropy", "cross_entropy_fwd_kernel",
          [{"M": m, "N": n} for m, n in ((1, 1), (4, 1000), (16, 32768), (3, 40001))], setup_cross_entropy),
     Case("dropout", "dropout", "dropout_kernel", [{"n": n} for n in (1, 1000, 98437)], setup_dropout),
+    Case("cumsum_rows_4096", "cumsum_rows_4096", "cumsum_rows_kernel",
+         [{"M": m, "N": n} for m, n in ((1, 1), (5, 1000), (64, 4096), (3, 4093))], setup_cumsum_rows_wl),
+    Case("transpose", "transpose", "transpose_kernel",
+         [{"M": m, "N": n} for m, n in ((1, 1), (31, 65), (100, 257), (1000, 999), (64, 4096))],
+         setup_transpose),
 ] + dot_cases() + shape_cases()
 
 

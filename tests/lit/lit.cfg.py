@@ -8,6 +8,7 @@
 #   %expect_exit N CMD...            runs CMD, passes its output through, and fails unless
 #                                    CMD exited with status N (lit's `not` only knows "non-zero")
 #   %build_dir   the build directory; %update_checks  scripts/update_codegen_checks.py
+#   %ptxas       the ptxas tritonc finds (only with the ptxas feature), for register reports
 # Features (REQUIRES: lines):
 #   ptxas        a ptxas was found where tritonc looks for one ($TRITONC_PTXAS, else
 #                $CUDA_HOME/bin, $CUDA_PATH/bin, /usr/local/cuda/bin, $PATH). A test that builds
@@ -77,6 +78,7 @@ def find_ptxas():
 ptxas = find_ptxas()
 if ptxas:
     config.available_features.add("ptxas")
+    config.substitutions.append(("%ptxas", ptxas))
 else:
     lit_config.note("ptxas not found: tests that need it (REQUIRES: ptxas) are UNSUPPORTED, "
                     "which scripts/test.sh counts as failures")

@@ -527,7 +527,9 @@ kernel @transpose_layout(%x: ptr<f32>, %out: ptr<f32>) attributes {num_warps = 4
     CAPTURE(rows);
     CAPTURE(cols);
     SimKernel k = build(kernel(rows, cols));
-    CHECK(k.info.sharedBytes == rows * cols * 4);
+    // The row-major tile, its rows padded by one word where that avoids bank conflicts.
+    const int64_t shared = k.info.sharedBytes;
+    CHECK((shared == rows * cols * 4 || shared == rows * (cols + 1) * 4));
     std::vector<float> x(rows * cols), out(rows * cols, kSentinel);
     for (size_t i = 0; i < x.size(); ++i)
       x[i] = static_cast<float>(i) * 0.25f;
@@ -1011,10 +1013,12 @@ kernel @shape(%x: ptr<f32>, %idx: ptr<i32>, %out: ptr<f32>) attributes {num_warp
 )";
 }
 
-/// Runs a shapeKernel on x[i] = i and idx[i] = (i * 37) % 256; returns out.
+/// Runs a shapeKernel on x[i] = i and idx[i] = (i * 37) % 256; returns out. A relayout through
+/// shared memory may pad the tile's rows by a word each (relayoutRowPitch): up to 128 bytes here.
 std::vector<float> runShape(const std::string &text, unsigned expectedShared) {
   SimKernel k = build(text);
-  CHECK(k.info.sharedBytes == expectedShared);
+  CHECK(k.info.sharedBytes >= expectedShared);
+  CHECK(k.info.sharedBytes <= expectedShared + (expectedShared ? 128u : 0u));
   std::vector<float> x(256), out(256, kSentinel);
   std::vector<int32_t> idx(256);
   for (int i = 0; i < 256; ++i) {

@@ -7,15 +7,19 @@
 //     sqrt_rn / div_rn are IEEE, `/` and fdiv on f32 are div.full (Triton's FDivOpConversion:
 //     dropout's `x / (1 - p)` gives Triton's bits); everything else calls libdevice (__nv_*),
 //     linked with nvvm-reflect-ftz = 1 as Triton does;
-//   - FMA contraction is on (Triton's enable_fp_fusion default); ptxas -O3 makes the cubin.
+//   - FMA contraction is on (Triton's enable_fp_fusion default); ptxas -O3 makes the cubin;
+//   - an alignment-versioned kernel is capped (.maxnreg) at its vectorized version's occupancy
+//     (registerCaps below).
 #include "codegen/nvptx/NVPTXTarget.h"
 
 #include "codegen/Codegen.h"
 #include "codegen/Toolchain.h"
 #include <cctype>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
+#include <map>
 #include <sstream>
 
 #include <llvm-c/Target.h>
@@ -23,6 +27,9 @@
 #include <llvm/IR/IntrinsicsNVPTX.h>
 #include <llvm/IR/Module.h>
 #include <llvm/MC/TargetRegistry.h>
+#include <llvm/Transforms/Utils/BasicBlockUtils.h>
+#include <llvm/Transforms/Utils/Cloning.h>
+#include <llvm/Transforms/Utils/Local.h>
 
 namespace tritonc {
 
@@ -390,26 +397,30 @@ public:
 
   bool emitBinary(const llvm::Module &module, std::string &binary, std::string *assembly,
                   DiagnosticEngine &diags) const override {
-    std::string ptx, error;
-    auto start = std::chrono::steady_clock::now();
-    auto lap = [&](const char *step) {
-      auto now = std::chrono::steady_clock::now();
-      if (toolchain_.onTime)
-        toolchain_.onTime(step, std::chrono::duration<double>(now - start).count());
-      start = now;
-    };
-    if (!emitAssembly(module, ptx, error)) {
-      diags.error({}, error);
-      return false;
-    }
-    lap("LLVM: PTX");
+    std::string ptx;
+    bool ok = compile(module, ptx, binary, diags);
     if (assembly)
       *assembly = ptx;
-    resources_.clear();
-    bool ok = runPtxas(info_, toolchain_, ptx, binary, diags, &resources_);
-    lap("ptxas");
     return ok;
   }
+
+  bool emitFinalAssembly(const llvm::Module &module, std::string &assembly,
+                         DiagnosticEngine &diags) const override {
+    std::string error, cubin;
+    if (findPtxas(toolchain_, error).empty()) // nothing to measure registers with
+      return Target::emitFinalAssembly(module, assembly, diags);
+    DiagnosticEngine quiet; // ptxas's complaints belong to a cubin build
+    if (compile(module, assembly, cubin, quiet))
+      return true;
+    return Target::emitFinalAssembly(module, assembly, diags);
+  }
+
+private:
+  /// PTX, then the cubin; registers capped where alignment versioning calls for it.
+  bool compile(const llvm::Module &module, std::string &ptx, std::string &cubin,
+               DiagnosticEngine &diags) const;
+  std::map<std::string, unsigned>
+  registerCaps(const llvm::Module &module, const std::map<std::string, unsigned> &registers) const;
 
 protected:
   bool mathLibraryFiles(std::vector<std::string> &files, std::string &error) const override {
@@ -421,7 +432,150 @@ protected:
   }
 };
 
+/// Threads one SM holds at once (the CUDA programming guide's table of compute capabilities).
+unsigned maxThreadsPerSM(unsigned cc) {
+  if (cc == 86 || cc == 89 || cc >= 120)
+    return 1536;
+  return cc < 80 ? 1024 : 2048;
+}
+
+/// CTAs of `threads` threads at `regs` registers each that fit on one SM: 64K registers,
+/// allocated per warp in units of 256 (8 per thread), at most 32 CTAs.
+unsigned ctasPerSM(unsigned regs, unsigned threads, unsigned cc) {
+  const unsigned warps = (threads + 31) / 32;
+  const unsigned perWarp = (regs * 32 + 255) / 256 * 256;
+  const unsigned byRegs = perWarp ? 65536 / (perWarp * warps) : 32;
+  return std::min({byRegs, maxThreadsPerSM(cc) / (warps * 32), 32u});
+}
+
+/// The register cap of a versioned kernel whose vectorized version alone needs `fastRegs`: the
+/// most registers that keep the occupancy that version has (spare registers are free, and the
+/// fallback spills less), at most 255.
+unsigned registerCap(unsigned fastRegs, unsigned threads, unsigned cc) {
+  const unsigned ctas = ctasPerSM(fastRegs, threads, cc);
+  unsigned cap = fastRegs;
+  for (unsigned r = (fastRegs + 7) / 8 * 8; r <= 256; r += 8) {
+    unsigned regs = std::min(r, 255u);
+    if (ctasPerSM(regs, threads, cc) != ctas)
+      break;
+    cap = std::max(cap, regs);
+  }
+  return cap;
+}
+
+/// Each entry's registers, from ptxas -v's report.
+std::map<std::string, unsigned> registersByEntry(const std::vector<KernelResources> &resources) {
+  std::map<std::string, unsigned> registers;
+  for (const KernelResources &r : resources)
+    registers[r.symbol] = r.registers;
+  return registers;
+}
+
 } // namespace
+
+/// Alignment versioning and registers. ptxas gives a kernel the registers of its hungriest path,
+/// and the scalar fallback of a versioned kernel may need twice what its vectorized version
+/// needs (16-bit values each in a register, a predicate per element): the fast path would run
+/// at the fallback's occupancy. So when the versioned kernel's registers limit its occupancy,
+/// its vectorized version is assembled alone (the branch marked kAlignmentVersionMetadata
+/// taken, the fallback dropped) to measure its registers, and the kernel is capped (.maxnreg)
+/// at the most registers with that version's occupancy, if that occupancy is higher than the
+/// kernel's; the fallback may spill. Kernels with dots are left alone: their occupancy comes from
+/// their tiles, and their fallback would spill heavily. Returns kernel -> cap.
+std::map<std::string, unsigned>
+NVPTXTarget::registerCaps(const llvm::Module &module,
+                          const std::map<std::string, unsigned> &registers) const {
+  const unsigned cc = info_.computeCapability;
+  std::unique_ptr<llvm::Module> fast = llvm::CloneModule(module);
+  std::map<std::string, unsigned> threads; // kernel to measure -> threads per CTA
+  for (llvm::Function &fn : *fast) {
+    if (fn.getCallingConv() != llvm::CallingConv::PTX_Kernel || fn.isDeclaration())
+      continue;
+    unsigned n = 0;
+    if (auto attr = fn.getFnAttribute("nvvm.maxntid"); attr.isStringAttribute())
+      n = static_cast<unsigned>(std::strtoul(attr.getValueAsString().str().c_str(), nullptr, 10));
+    n = n ? n : 128;
+    auto used = registers.find(fn.getName().str());
+    bool limited = used != registers.end() && ctasPerSM(used->second, n, cc) < ctasPerSM(1, n, cc);
+    bool versioned = false, dot = false;
+    for (llvm::BasicBlock &bb : fn) {
+      auto *br = llvm::dyn_cast<llvm::BranchInst>(bb.getTerminator());
+      llvm::MDNode *md =
+          br && br->isConditional() ? br->getMetadata(kAlignmentVersionMetadata) : nullptr;
+      if (!md || !limited)
+        continue;
+      dot |= md->getNumOperands() > 1;
+      br->setCondition(llvm::ConstantInt::getTrue(fn.getContext()));
+      llvm::ConstantFoldTerminator(&bb);
+      versioned = true;
+    }
+    if (!versioned || dot) { // nothing to measure: an empty body, so ptxas has little to do
+      fn.deleteBody();
+      llvm::ReturnInst::Create(fn.getContext(), llvm::BasicBlock::Create(fn.getContext(), "", &fn));
+      continue;
+    }
+    llvm::removeUnreachableBlocks(fn);
+    threads[fn.getName().str()] = n;
+  }
+  if (threads.empty())
+    return {};
+
+  // Any failure here: no caps (the kernel as it is works).
+  std::string ptx, cubin, error;
+  std::vector<KernelResources> fastResources;
+  DiagnosticEngine quiet;
+  if (!emitAssembly(*fast, ptx, error) ||
+      !runPtxas(info_, toolchain_, ptx, cubin, quiet, &fastResources))
+    return {};
+  const std::map<std::string, unsigned> fastRegisters = registersByEntry(fastResources);
+  std::map<std::string, unsigned> caps;
+  for (const auto &[name, n] : threads) {
+    auto fastRegs = fastRegisters.find(name);
+    if (fastRegs == fastRegisters.end() || !fastRegs->second)
+      continue;
+    unsigned cap = registerCap(fastRegs->second, n, cc);
+    if (ctasPerSM(cap, n, cc) > ctasPerSM(registers.at(name), n, cc))
+      caps[name] = cap;
+  }
+  return caps;
+}
+
+bool NVPTXTarget::compile(const llvm::Module &module, std::string &ptx, std::string &cubin,
+                          DiagnosticEngine &diags) const {
+  std::string error;
+  auto start = std::chrono::steady_clock::now();
+  auto lap = [&](const char *step) {
+    auto now = std::chrono::steady_clock::now();
+    if (toolchain_.onTime)
+      toolchain_.onTime(step, std::chrono::duration<double>(now - start).count());
+    start = now;
+  };
+  if (!emitAssembly(module, ptx, error)) {
+    diags.error({}, error);
+    return false;
+  }
+  lap("LLVM: PTX");
+  resources_.clear();
+  if (!runPtxas(info_, toolchain_, ptx, cubin, diags, &resources_))
+    return false;
+  lap("ptxas");
+  std::map<std::string, unsigned> caps = registerCaps(module, registersByEntry(resources_));
+  if (caps.empty())
+    return true;
+  std::unique_ptr<llvm::Module> capped = llvm::CloneModule(module);
+  for (const auto &[name, cap] : caps)
+    capped->getFunction(name)->addFnAttr("nvvm.maxnreg", std::to_string(cap));
+  lap("register caps: the vectorized versions alone through LLVM and ptxas");
+  if (!emitAssembly(*capped, ptx, error)) {
+    diags.error({}, error);
+    return false;
+  }
+  lap("LLVM: PTX");
+  resources_.clear();
+  bool ok = runPtxas(info_, toolchain_, ptx, cubin, diags, &resources_);
+  lap("ptxas");
+  return ok;
+}
 
 namespace {
 

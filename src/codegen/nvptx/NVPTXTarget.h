@@ -3,6 +3,9 @@
 
 #include "codegen/Target.h"
 
+#include <map>
+#include <string>
+
 namespace tritonc {
 
 /// The Target for a CUDA TargetInfo (sm_80 … sm_100a). Null with `error` set if LLVM lacks
