@@ -36,8 +36,13 @@ std::vector<llvm::Value *> KernelLowering::combine(const Operation &op,
     bind(region.argument(static_cast<unsigned>(k)), {acc[k]});
     bind(region.argument(static_cast<unsigned>(acc.size() + k)), {next[k]});
   }
+  // The region is scalar code lowered inline: it neither reads nor writes shared memory, so
+  // the barrier bookkeeping (which lowerBlock resets for blocks reached from elsewhere) stays.
+  const bool storesUnsynced = sharedStoresUnsynced_, readsSinceBarrier = sharedReadsSinceBarrier_;
   if (!lowerBlock(region))
     return {};
+  sharedStoresUnsynced_ = storesUnsynced;
+  sharedReadsSinceBarrier_ = readsSinceBarrier;
   std::vector<llvm::Value *> out;
   for (Value *v : region.terminator()->operands())
     out.push_back(scalar(v));

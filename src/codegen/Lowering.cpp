@@ -214,7 +214,9 @@ bool KernelLowering::lowerBlock(const Block &block) {
       break;
     if (!lowerOp(*op))
       return false;
-    if (op->numRegions())
+    // Control flow may have run anything in between; the combine regions of reduce and scan
+    // are inline scalar code (LowerReduce.cpp keeps the bookkeeping across them).
+    if (op->numRegions() && op->code() != OpCode::Reduce && op->code() != OpCode::Scan)
       sharedStoresUnsynced_ = sharedReadsSinceBarrier_ = true;
   }
   return true;
