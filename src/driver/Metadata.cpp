@@ -130,21 +130,35 @@ Json variantJson(const KernelMetadata &v) {
   return j;
 }
 
-Json kernelJson(const KernelMetadata &k) {
+/// A kernel's constexprs and launch parameters as the metadata and --list-kernels write them;
+/// `abi` adds each parameter's size and alignment (the metadata's launch contract).
+Json constexprsJson(const KernelMetadata &k) {
   Json constexprs = Json::object();
   for (const ConstexprBinding &c : k.constexprs)
     constexprs[c.name] = constexprValue(c.value);
+  return constexprs;
+}
+
+Json paramsJson(const KernelMetadata &k, bool abi) {
   Json params = Json::array();
   for (const ParamMetadata &p : k.params) {
     Json jp;
     jp["name"] = p.name;
     jp["type"] = p.type;
     jp["kind"] = p.isPointer ? "pointer" : "scalar";
-    jp["size"] = p.size;
-    jp["align"] = p.align;
+    if (abi) {
+      jp["size"] = p.size;
+      jp["align"] = p.align;
+    }
     jp["divisibility"] = p.divisibility;
     params.push_back(std::move(jp));
   }
+  return params;
+}
+
+Json kernelJson(const KernelMetadata &k) {
+  Json constexprs = constexprsJson(k);
+  Json params = paramsJson(k, true);
   Json j;
   j["name"] = k.name;
   j["symbol"] = k.symbol;
@@ -255,18 +269,8 @@ std::string renderKernelList(const std::string &source, const std::vector<Kernel
   }
   Json list = Json::array();
   for (const KernelMetadata &k : kernels) {
-    Json constexprs = Json::object();
-    for (const ConstexprBinding &c : k.constexprs)
-      constexprs[c.name] = constexprValue(c.value);
-    Json params = Json::array();
-    for (const ParamMetadata &p : k.params) {
-      Json jp;
-      jp["name"] = p.name;
-      jp["type"] = p.type;
-      jp["kind"] = p.isPointer ? "pointer" : "scalar";
-      jp["divisibility"] = p.divisibility;
-      params.push_back(std::move(jp));
-    }
+    Json constexprs = constexprsJson(k);
+    Json params = paramsJson(k, false);
     Json j;
     j["name"] = k.name;
     j["num_warps"] = k.numWarps;
