@@ -861,6 +861,10 @@ ToolchainOptions Compilation::toolchainOptions() {
   toolchain.ptxas = opts_.ptxas;
   toolchain.ptxasOptLevel = opts_.optLevel;
   toolchain.lineInfo = opts_.lineInfo;
+  toolchain.registerCap = opts_.registerCap == "off" ? ToolchainOptions::RegisterCap::Off
+                          : opts_.registerCap == "occupancy"
+                              ? ToolchainOptions::RegisterCap::Occupancy
+                              : ToolchainOptions::RegisterCap::NoSpill;
   toolchain.onRun = [this](const std::vector<std::string> &argv) {
     verbose("running: " + shellQuote(argv));
   };

@@ -66,6 +66,10 @@ TARGET AND CODE GENERATION:
                         Do not version kernels on alignment: by default, where 16-byte aligned
                         pointers and integers divisible by 16 would allow wider loads and stores,
                         the kernel checks them once at entry and runs a vectorized copy of itself.
+  --register-cap MODE   Registers of an alignment-versioned kernel (NVIDIA): 'no-spill' (default)
+                        caps them (.maxnreg) at the most occupancy its vectorized versions have
+                        with no version spilling; 'occupancy' at the vectorized versions'
+                        occupancy even where the scalar fallback then spills; 'off' no cap.
   --specialize          Also compile variants of each kernel for 16-byte aligned pointers,
                         integers divisible by 16 or equal to 1 (where they widen loads and
                         stores), as entries of the same binary; the metadata lists them and
@@ -230,6 +234,7 @@ std::optional<int> parseCommandLine(int argc, const char *const *argv, DriverOpt
   app.add_flag("--embed-ptx", options.embedPtx);
   app.add_flag("--lineinfo", options.lineInfo); // spelled -lineinfo, as nvcc's
   app.add_flag("--no-alignment-versioning", options.noAlignmentVersioning);
+  app.add_option("--register-cap", options.registerCap);
   app.add_flag("--specialize", options.specialize);
   app.add_flag("--resource-usage", options.resourceUsage);
   app.add_option("-O", options.optLevel)->check(CLI::Range(0u, 3u));
@@ -295,6 +300,10 @@ std::optional<int> parseCommandLine(int argc, const char *const *argv, DriverOpt
         throw UsageError{error};
     }
 
+    if (options.registerCap != "no-spill" && options.registerCap != "occupancy" &&
+        options.registerCap != "off")
+      throw UsageError{"--register-cap takes 'no-spill', 'occupancy' or 'off' (got '" +
+                       options.registerCap + "')"};
     int emits = (!emitIR.empty()) + emitLLVM + emitPTX;
     if (emits > 1)
       throw UsageError{"--emit-ir, --emit-llvm and -S exclude each other"};

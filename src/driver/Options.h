@@ -46,11 +46,12 @@ struct DriverOptions {
   /// --arch split at commas, duplicates removed, in order. Several archs (or --embed-ptx) make
   /// the binary a fatbin packed by the toolkit's `fatbinary`.
   std::vector<std::string> archs{"sm_90a"};
-  bool embedPtx = false;              ///< --embed-ptx: put each arch's PTX into the fatbin too
-  std::string cHeaderPath;            ///< --emit-c-header FILE: a C header embedding the binary
-  bool lineInfo = false;              ///< -lineinfo: .tt line tables in the PTX and the cubin
-  bool noAlignmentVersioning = false; ///< --no-alignment-versioning: drop version-alignment
-  bool specialize = false;            ///< --specialize: variants per kernel, dispatched at launch
+  bool embedPtx = false;                ///< --embed-ptx: put each arch's PTX into the fatbin too
+  std::string cHeaderPath;              ///< --emit-c-header FILE: a C header embedding the binary
+  bool lineInfo = false;                ///< -lineinfo: .tt line tables in the PTX and the cubin
+  bool noAlignmentVersioning = false;   ///< --no-alignment-versioning: drop version-alignment
+  std::string registerCap = "no-spill"; ///< --register-cap: no-spill, occupancy or off
+  bool specialize = false;              ///< --specialize: variants per kernel, dispatched at launch
   bool resourceUsage = false; ///< --resource-usage: print each entry's registers, spills, ...
   std::string cHeaderPrefix;  ///< --c-header-prefix ID: its names' prefix ("": the header's stem)
 

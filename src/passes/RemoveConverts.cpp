@@ -31,7 +31,7 @@ namespace tritonc {
 
 namespace {
 
-constexpr int kMaxRematOps = 8;
+constexpr int kMaxRematOps = 16;
 
 /// Ops worth recomputing in another layout instead of converting their result.
 bool isCheap(const Operation &op) {

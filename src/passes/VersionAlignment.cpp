@@ -30,12 +30,21 @@
 //             return }
 // The copy in the `then` region names its facts the way `tl.multiple_of` does (a hint on the
 // defining op), and uses the constant 1 for a unit stride, so coalescing, codegen and every
-// later pass treat it as ordinary IR. One vectorized version only: a transposed call of a
-// kernel versioned for unit row strides runs the declared version. Kernels
+// later pass treat it as ordinary IR.
+//
+// Transposed operands: where the facts include unit strides, each of them is also tried moved
+// to another integer parameter (Triton's launcher specializes whichever argument is 1, so its
+// build of `src[m, n]` on a transposed view is contiguous along m); each such set that widens
+// an access gets a version of its own, checked in the `else` of the previous one
+// (chooseAlignmentVersions; at most kMaxVectorizedVersions). In copy2d: rows contiguous on
+// both sides, then a transposed source, then a transposed destination, then the scalar body.
+// Coalescing then gives the transposed version's load and store their own orders and a
+// convert_layout between them. The checks are a few scalar integer ops on parameters, uniform
+// across the grid, before any memory access. Kernels
 // with a `return` inside a region are left alone, as are kernels already versioned and kernels
 // so large that a second copy would make the compile slow (see kMaxVersionedWork).
-// Codegen marks the `if` in the LLVM IR (kAlignmentVersionMetadata), and the NVIDIA target caps
-// the kernel's registers at the vectorized version's occupancy (NVPTXTarget.cpp).
+// Codegen marks each `if` in the LLVM IR (kAlignmentVersionMetadata), and the NVIDIA target caps
+// the kernel's registers at its vectorized versions' occupancy (NVPTXTarget.cpp).
 // Expects: Tile IR (before `coalesce`, which decides vector widths). Leaves: Tile IR.
 #include "passes/VersionAlignment.h"
 
@@ -195,63 +204,111 @@ Value *factHolds(Builder &b, Value *param, bool isOne, SourceLoc loc) {
   return b.createValue(OpCode::Cmp, {low, b.intConstant(0, t, loc)}, ctx.i1(), loc, std::move(eq));
 }
 
-void version(Function &f, const std::vector<Fact> &facts) {
+/// `if (facts of version 0) {copy 0} else if (facts of version 1) {copy 1} ... else {body}`:
+/// the checks of a later version run only where the earlier ones failed.
+void version(Function &f, const std::vector<std::vector<Fact>> &versions) {
   Block *body = f.body();
   Operation *ret = body->terminator();
   SourceLoc loc = f.loc();
-  Builder b(f.context());
-  b.setInsertionPointToStart(body);
   Operation *first = body->front();
 
-  Value *ok = nullptr;
-  std::string names;
-  for (const Fact &fact : facts) {
-    Value *holds = factHolds(b, body->argument(fact.param), fact.isOne, loc);
-    ok = ok ? b.createValue(OpCode::And, {ok, holds}, f.context().i1(), loc) : holds;
-    names +=
-        (names.empty() ? "" : ", ") + f.params()[fact.param].name + (fact.isOne ? " == 1" : "");
+  // The chain of checks, each `if` in the `else` of the one before.
+  std::vector<Operation *> branches;
+  Builder b(f.context());
+  b.setInsertionPointToStart(body);
+  for (const std::vector<Fact> &facts : versions) {
+    Value *ok = nullptr;
+    std::string names;
+    for (const Fact &fact : facts) {
+      Value *holds = factHolds(b, body->argument(fact.param), fact.isOne, loc);
+      ok = ok ? b.createValue(OpCode::And, {ok, holds}, f.context().i1(), loc) : holds;
+      names +=
+          (names.empty() ? "" : ", ") + f.params()[fact.param].name + (fact.isOne ? " == 1" : "");
+    }
+    AttrList attrs;
+    attrs.set(kAlignmentVersionAttr, names);
+    Operation *branch = b.create(OpCode::If, {ok}, {}, std::move(attrs), loc, 2);
+    branches.push_back(branch);
+    b.setInsertionPointToEnd(branch->region(1));
   }
-  AttrList attrs;
-  attrs.set(kAlignmentVersionAttr, names);
-  Operation *branch = b.create(OpCode::If, {ok}, {}, std::move(attrs), loc, 2);
 
-  // else: the original ops, moved.
-  Block *orig = branch->region(1);
-  for (Operation *op = first; op != ret;) {
+  // The innermost else: the original ops, moved.
+  Block *orig = branches.back()->region(1);
+  for (Operation *op = first; op != ret && op != branches.front();) {
     Operation *next = std::next(Block::iteratorOf(op))->get();
     orig->push_back(body->remove(op));
     op = next;
   }
-  Builder tail(f.context());
-  tail.setInsertionPointToEnd(orig);
-  tail.create(OpCode::Yield, {}, {}, {}, loc);
-
-  // then: a copy on the hinted parameters.
-  Builder fast(f.context());
-  fast.setInsertionPointToEnd(branch->region(0));
-  ValueMap map;
-  for (const Fact &fact : facts) {
-    Value *param = body->argument(fact.param);
-    if (fact.isOne) { // the copy sees the constant: contiguity, and LLVM folds the multiplies
-      map[param] = fast.intConstant(1, param->type(), loc);
-      continue;
-    }
-    AttrList hint;
-    hint.set("multiple_of", kFact);
-    Value *hinted = fast.createValue(OpCode::Bitcast, {param}, param->type(), loc, std::move(hint));
-    hinted->setName(param->name().empty() ? f.params()[fact.param].name : param->name());
-    map[param] = hinted;
+  for (Operation *branch : branches) {
+    Builder tail(f.context());
+    tail.setInsertionPointToEnd(branch->region(1));
+    tail.create(OpCode::Yield, {}, {}, {}, loc);
   }
-  cloneOps(*orig, fast, map);
+
+  // Each then: a copy on the hinted parameters.
+  for (size_t v = 0; v < versions.size(); ++v) {
+    Builder fast(f.context());
+    fast.setInsertionPointToEnd(branches[v]->region(0));
+    ValueMap map;
+    for (const Fact &fact : versions[v]) {
+      Value *param = body->argument(fact.param);
+      if (fact.isOne) { // the copy sees the constant: contiguity, and LLVM folds the multiplies
+        map[param] = fast.intConstant(1, param->type(), loc);
+        continue;
+      }
+      AttrList hint;
+      hint.set("multiple_of", kFact);
+      Value *hinted =
+          fast.createValue(OpCode::Bitcast, {param}, param->type(), loc, std::move(hint));
+      hinted->setName(param->name().empty() ? f.params()[fact.param].name : param->name());
+      map[param] = hinted;
+    }
+    cloneOps(*orig, fast, map);
+  }
 }
 
 } // namespace
 
-std::vector<AlignmentFact> chooseAlignmentFacts(Function &f, bool allowUnitStrides) {
+namespace {
+
+/// Facts from `facts` dropped one by one while the profile stays `best`: the fewest to check.
+std::vector<Fact> prune(Function &f, std::vector<Fact> facts, const Profile &best) {
+  for (size_t k = 0; k < facts.size();) {
+    std::vector<Fact> fewer = facts;
+    fewer.erase(fewer.begin() + static_cast<std::ptrdiff_t>(k));
+    if (profile(f, fewer) == best)
+      facts = std::move(fewer);
+    else
+      ++k;
+  }
+  return facts;
+}
+
+/// The divisibility facts of every candidate parameter, none assumed equal to 1.
+std::vector<Fact> allCandidates(Function &f) {
   std::vector<Fact> facts;
   for (unsigned i = 0; i < f.body()->numArguments() && i < f.params().size(); ++i)
     if (isCandidate(f, i))
       facts.push_back({i});
+  return facts;
+}
+
+/// `facts` with exactly the parameters of `ones` assumed equal to 1.
+std::vector<Fact> withUnits(std::vector<Fact> facts, const std::vector<unsigned> &ones) {
+  for (Fact &fact : facts)
+    fact.isOne = std::find(ones.begin(), ones.end(), fact.param) != ones.end();
+  return facts;
+}
+
+int64_t totalWidth(const Profile &p) {
+  int64_t sum = 0;
+  for (const auto &[width, masked] : p)
+    sum += width + masked;
+  return sum;
+}
+
+std::vector<Fact> choosePrimary(Function &f, bool allowUnitStrides) {
+  std::vector<Fact> facts = allCandidates(f);
   if (facts.empty())
     return {};
   // Unit strides: an integer whose being 1 widens some access beyond what divisibility gives.
@@ -271,17 +328,72 @@ std::vector<AlignmentFact> chooseAlignmentFacts(Function &f, bool allowUnitStrid
   }
   if (best == profile(f, {}))
     return {};
-  for (size_t k = 0; k < facts.size();) {
-    std::vector<Fact> fewer = facts;
-    fewer.erase(fewer.begin() + static_cast<std::ptrdiff_t>(k));
-    if (profile(f, fewer) == best)
-      facts = std::move(fewer);
-    else
-      ++k;
+  return prune(f, std::move(facts), best);
+}
+
+/// The other unit strides worth a version of their own (see chooseAlignmentVersions): for each
+/// unit stride of `primary`, the integer parameter whose being 1 instead widens the most.
+std::vector<std::vector<Fact>> chooseAlternatives(Function &f, const std::vector<Fact> &primary) {
+  std::vector<unsigned> units;
+  for (const Fact &fact : primary)
+    if (fact.isOne)
+      units.push_back(fact.param);
+  std::vector<Fact> all = allCandidates(f);
+  std::vector<std::vector<Fact>> out;
+  for (unsigned u : units) {
+    std::vector<unsigned> rest;
+    for (unsigned v : units)
+      if (v != u)
+        rest.push_back(v);
+    const Profile base = profile(f, withUnits(all, rest));
+    std::vector<Fact> chosen;
+    Profile chosenProfile;
+    for (size_t k = all.size(); k-- > 0;) { // later parameters first, as for the primary
+      unsigned c = all[k].param;
+      if (!f.body()->argument(c)->type()->isInt() ||
+          std::find(units.begin(), units.end(), c) != units.end())
+        continue;
+      std::vector<unsigned> ones = rest;
+      ones.push_back(c);
+      std::vector<Fact> trial = withUnits(all, ones);
+      Profile p = profile(f, trial);
+      if (!wider(p, base)) // (the widths may equal the primary's, along another dim)
+        continue;
+      if (chosen.empty() || totalWidth(p) > totalWidth(chosenProfile)) {
+        chosen = std::move(trial);
+        chosenProfile = std::move(p);
+      }
+    }
+    if (chosen.empty())
+      continue;
+    std::vector<Fact> pruned = prune(f, std::move(chosen), chosenProfile);
+    if (pruned != primary && std::find(out.begin(), out.end(), pruned) == out.end())
+      out.push_back(std::move(pruned));
   }
+  return out;
+}
+
+std::vector<AlignmentFact> toAlignmentFacts(const std::vector<Fact> &facts) {
   std::vector<AlignmentFact> out;
   for (const Fact &fact : facts)
     out.push_back({fact.param, fact.isOne});
+  return out;
+}
+
+} // namespace
+
+std::vector<AlignmentFact> chooseAlignmentFacts(Function &f, bool allowUnitStrides) {
+  return toAlignmentFacts(choosePrimary(f, allowUnitStrides));
+}
+
+std::vector<std::vector<AlignmentFact>> chooseAlignmentVersions(Function &f) {
+  std::vector<Fact> primary = choosePrimary(f, true);
+  if (primary.empty())
+    return {};
+  std::vector<std::vector<AlignmentFact>> out{toAlignmentFacts(primary)};
+  for (const std::vector<Fact> &alt : chooseAlternatives(f, primary))
+    if (out.size() < kMaxVectorizedVersions)
+      out.push_back(toAlignmentFacts(alt));
   return out;
 }
 
@@ -294,11 +406,18 @@ bool versionAlignmentPass(Module &module, PassContext &) {
     if (!f.variantOf.empty() || !ret || ret->code() != OpCode::Return || f.body()->front() == ret ||
         hasNestedReturnOrVersion(f) || workEstimate(f) > kMaxVersionedWork)
       continue;
-    std::vector<Fact> facts;
-    for (const AlignmentFact &fact : chooseAlignmentFacts(f, true))
-      facts.push_back({fact.param, fact.isOne});
-    if (!facts.empty())
-      version(f, facts);
+    std::vector<std::vector<Fact>> versions;
+    for (const std::vector<AlignmentFact> &set : chooseAlignmentVersions(f)) {
+      // Each version is a further copy of the body for the backend to compile.
+      if (!versions.empty() &&
+          workEstimate(f) * int64_t(versions.size() + 2) > 2 * kMaxVersionedWork)
+        break;
+      std::vector<Fact> &facts = versions.emplace_back();
+      for (const AlignmentFact &fact : set)
+        facts.push_back({fact.param, fact.isOne});
+    }
+    if (!versions.empty())
+      version(f, versions);
   }
   return true;
 }

@@ -27,6 +27,16 @@ struct AlignmentFact {
 /// makes each set of facts a separately compiled variant instead of a branch at entry.
 std::vector<AlignmentFact> chooseAlignmentFacts(Function &f, bool allowUnitStrides);
 
+/// The most vectorized versions one kernel gets (each a copy of its body).
+inline constexpr size_t kMaxVectorizedVersions = 3;
+
+/// The versions versionAlignmentPass builds for `f`, in the order their checks run: first the
+/// facts of chooseAlignmentFacts(f, true); then, for each unit stride among them, the set with
+/// that stride replaced by the integer parameter whose being 1 instead widens the most accesses
+/// (a transposed operand: `src[m, n]` with unit stride along m instead of n), pruned the same
+/// way. At most kMaxVectorizedVersions sets; empty when no fact widens an access.
+std::vector<std::vector<AlignmentFact>> chooseAlignmentVersions(Function &f);
+
 /// The attribute on the versioning `if`: the parameters it checks, comma-separated.
 inline constexpr std::string_view kAlignmentVersionAttr = "alignment_version";
 

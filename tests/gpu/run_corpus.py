@@ -97,7 +97,10 @@ def setup_vector_add(v, cx):
 
 
 def setup_copy2d(v, cx):
+    # Row pads of 16 elements keep every stride divisible by 16: the vectorized versions of the
+    # alignment-versioned build run (the unit stride along rows, or along columns: srcT, dstT).
     M, N, layout = v["M"], v["N"], v["layout"]
+    pad = 16 if v.get("pad16") else None
     if layout == "srcT":                       # transposed view: strides (1, M)
         src = randn(N, M).t()
     elif layout == "src_step2":                # every other column: strides (2N, 2)
@@ -105,10 +108,10 @@ def setup_copy2d(v, cx):
     else:
         src = randn(M, N)
     if layout == "dstT":                       # the destination is a transposed view too
-        dstT, base = guarded((N, M), torch.float32, pad=(13, 3))
+        dstT, base = guarded((N, M), torch.float32, pad=(13, pad or 3))
         dst = dstT.t()
     else:                                      # rows padded: stride_dm = N + 13
-        dst, base = guarded((M, N), torch.float32, pad=(3, 13))
+        dst, base = guarded((M, N), torch.float32, pad=(3, pad or 13))
     return Launch(grid=(cdiv(M, cx["BLOCK_M"]), cdiv(N, cx["BLOCK_N"])),
                   args=[src, dst, M, N, *src.stride(), *dst.stride()],
                   outs=[Out(dst, src.clone(), base, exact=True)])
@@ -547,7 +550,9 @@ CASES = [
     Case("vector_add", "vector_add", "add_kernel", SIZES_1D, setup_vector_add),
     Case("copy2d", "copy2d", "copy2d_kernel",
          [{"M": m, "N": n, "layout": lay} for lay in ("contig", "srcT", "src_step2", "dstT")
-          for m, n in ((1, 1), (31, 65), (100, 257), (1000, 999), (2049, 130))], setup_copy2d),
+          for m, n in ((1, 1), (31, 65), (100, 257), (1000, 999), (2049, 130))]
+         + [{"M": m, "N": n, "layout": lay, "pad16": True} for lay in ("contig", "srcT", "dstT")
+            for m, n in ((48, 80), (256, 192))], setup_copy2d),
     Case("fused_elementwise", "fused_elementwise", "fused_kernel", SIZES_1D, setup_fused),
     # Sources that promise n % 16 == 0 (the specialization Triton makes at launch): sizes obey it.
     Case("vector_add_n16", "vector_add_n16", "add_kernel", SIZES_1D_DIV16, setup_vector_add),

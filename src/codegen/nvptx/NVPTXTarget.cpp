@@ -464,6 +464,14 @@ unsigned registerCap(unsigned fastRegs, unsigned threads, unsigned cc) {
   return cap;
 }
 
+/// The threads per CTA of a kernel: its nvvm.maxntid (128 when absent).
+unsigned threadsPerCTA(const llvm::Function &fn) {
+  unsigned n = 0;
+  if (auto attr = fn.getFnAttribute("nvvm.maxntid"); attr.isStringAttribute())
+    n = static_cast<unsigned>(std::strtoul(attr.getValueAsString().str().c_str(), nullptr, 10));
+  return n ? n : 128;
+}
+
 /// Each entry's registers, from ptxas -v's report.
 std::map<std::string, unsigned> registersByEntry(const std::vector<KernelResources> &resources) {
   std::map<std::string, unsigned> registers;
@@ -475,66 +483,80 @@ std::map<std::string, unsigned> registersByEntry(const std::vector<KernelResourc
 } // namespace
 
 /// Alignment versioning and registers. ptxas gives a kernel the registers of its hungriest path,
-/// and the scalar fallback of a versioned kernel may need twice what its vectorized version
-/// needs (16-bit values each in a register, a predicate per element): the fast path would run
+/// and the scalar fallback of a versioned kernel may need twice what its vectorized versions
+/// need (16-bit values each in a register, a predicate per element): the fast path would run
 /// at the fallback's occupancy. So when the versioned kernel's registers limit its occupancy,
-/// its vectorized version is assembled alone (the branch marked kAlignmentVersionMetadata
-/// taken, the fallback dropped) to measure its registers, and the kernel is capped (.maxnreg)
-/// at the most registers with that version's occupancy, if that occupancy is higher than the
-/// kernel's; the fallback may spill. Kernels with dots are left alone: their occupancy comes from
-/// their tiles, and their fallback would spill heavily. Returns kernel -> cap.
+/// each vectorized version is assembled alone (its branch marked kAlignmentVersionMetadata
+/// taken, the checks before it failed, the rest dropped) to measure its registers, and the
+/// kernel is capped (.maxnreg) at the most registers with the occupancy of the hungriest
+/// version, if that occupancy is higher than the kernel's: no vectorized version spills, the
+/// fallback may. Kernels with dots are left alone: their occupancy comes from their tiles, and
+/// their fallback would spill heavily. Returns kernel -> cap.
 std::map<std::string, unsigned>
 NVPTXTarget::registerCaps(const llvm::Module &module,
                           const std::map<std::string, unsigned> &registers) const {
   const unsigned cc = info_.computeCapability;
-  std::unique_ptr<llvm::Module> fast = llvm::CloneModule(module);
-  std::map<std::string, unsigned> threads; // kernel to measure -> threads per CTA
-  for (llvm::Function &fn : *fast) {
-    if (fn.getCallingConv() != llvm::CallingConv::PTX_Kernel || fn.isDeclaration())
-      continue;
-    unsigned n = 0;
-    if (auto attr = fn.getFnAttribute("nvvm.maxntid"); attr.isStringAttribute())
-      n = static_cast<unsigned>(std::strtoul(attr.getValueAsString().str().c_str(), nullptr, 10));
-    n = n ? n : 128;
-    auto used = registers.find(fn.getName().str());
-    bool limited = used != registers.end() && ctasPerSM(used->second, n, cc) < ctasPerSM(1, n, cc);
-    bool versioned = false, dot = false;
-    for (llvm::BasicBlock &bb : fn) {
-      auto *br = llvm::dyn_cast<llvm::BranchInst>(bb.getTerminator());
-      llvm::MDNode *md =
-          br && br->isConditional() ? br->getMetadata(kAlignmentVersionMetadata) : nullptr;
-      if (!md || !limited)
+  std::map<std::string, unsigned> threads;  // kernel to measure -> threads per CTA
+  std::map<std::string, unsigned> fastRegs; // kernel -> registers of its hungriest version
+  for (unsigned version = 0;; ++version) {
+    // Version `version` of every kernel that has it, alone; the other kernels emptied.
+    std::unique_ptr<llvm::Module> fast = llvm::CloneModule(module);
+    std::vector<std::string> measured;
+    for (llvm::Function &fn : *fast) {
+      if (fn.getCallingConv() != llvm::CallingConv::PTX_Kernel || fn.isDeclaration())
         continue;
-      dot |= md->getNumOperands() > 1;
-      br->setCondition(llvm::ConstantInt::getTrue(fn.getContext()));
-      llvm::ConstantFoldTerminator(&bb);
-      versioned = true;
+      const unsigned n = threadsPerCTA(fn);
+      auto used = registers.find(fn.getName().str());
+      bool limited =
+          used != registers.end() && ctasPerSM(used->second, n, cc) < ctasPerSM(1, n, cc);
+      // The checks in program order: version k's is in the `else` of version k-1's.
+      std::vector<llvm::BranchInst *> checks;
+      bool dot = false;
+      for (llvm::BasicBlock &bb : fn) {
+        auto *br = llvm::dyn_cast<llvm::BranchInst>(bb.getTerminator());
+        llvm::MDNode *md =
+            br && br->isConditional() ? br->getMetadata(kAlignmentVersionMetadata) : nullptr;
+        if (md) {
+          checks.push_back(br);
+          dot |= md->getNumOperands() > 1;
+        }
+      }
+      if (!limited || dot || version >= checks.size()) {
+        // nothing to measure: an empty body, so ptxas has little to do
+        fn.deleteBody();
+        llvm::ReturnInst::Create(fn.getContext(),
+                                 llvm::BasicBlock::Create(fn.getContext(), "", &fn));
+        continue;
+      }
+      for (unsigned k = 0; k <= version; ++k) {
+        llvm::BasicBlock *bb = checks[k]->getParent();
+        checks[k]->setCondition(llvm::ConstantInt::getBool(fn.getContext(), k == version));
+        llvm::ConstantFoldTerminator(bb);
+      }
+      llvm::removeUnreachableBlocks(fn);
+      threads[fn.getName().str()] = n;
+      measured.push_back(fn.getName().str());
     }
-    if (!versioned || dot) { // nothing to measure: an empty body, so ptxas has little to do
-      fn.deleteBody();
-      llvm::ReturnInst::Create(fn.getContext(), llvm::BasicBlock::Create(fn.getContext(), "", &fn));
-      continue;
+    if (measured.empty())
+      break;
+    // Any failure here: no caps (the kernel as it is works).
+    std::string ptx, cubin, error;
+    std::vector<KernelResources> fastResources;
+    DiagnosticEngine quiet;
+    if (!emitAssembly(*fast, ptx, error) ||
+        !runPtxas(info_, toolchain_, ptx, cubin, quiet, &fastResources))
+      return {};
+    const std::map<std::string, unsigned> versionRegisters = registersByEntry(fastResources);
+    for (const std::string &name : measured) {
+      auto regs = versionRegisters.find(name);
+      if (regs == versionRegisters.end() || !regs->second)
+        return {};
+      fastRegs[name] = std::max(fastRegs[name], regs->second);
     }
-    llvm::removeUnreachableBlocks(fn);
-    threads[fn.getName().str()] = n;
   }
-  if (threads.empty())
-    return {};
-
-  // Any failure here: no caps (the kernel as it is works).
-  std::string ptx, cubin, error;
-  std::vector<KernelResources> fastResources;
-  DiagnosticEngine quiet;
-  if (!emitAssembly(*fast, ptx, error) ||
-      !runPtxas(info_, toolchain_, ptx, cubin, quiet, &fastResources))
-    return {};
-  const std::map<std::string, unsigned> fastRegisters = registersByEntry(fastResources);
   std::map<std::string, unsigned> caps;
   for (const auto &[name, n] : threads) {
-    auto fastRegs = fastRegisters.find(name);
-    if (fastRegs == fastRegisters.end() || !fastRegs->second)
-      continue;
-    unsigned cap = registerCap(fastRegs->second, n, cc);
+    unsigned cap = registerCap(fastRegs.at(name), n, cc);
     if (ctasPerSM(cap, n, cc) > ctasPerSM(registers.at(name), n, cc))
       caps[name] = cap;
   }
@@ -560,22 +582,49 @@ bool NVPTXTarget::compile(const llvm::Module &module, std::string &ptx, std::str
   if (!runPtxas(info_, toolchain_, ptx, cubin, diags, &resources_))
     return false;
   lap("ptxas");
-  std::map<std::string, unsigned> caps = registerCaps(module, registersByEntry(resources_));
-  if (caps.empty())
+  if (toolchain_.registerCap == ToolchainOptions::RegisterCap::Off)
     return true;
-  std::unique_ptr<llvm::Module> capped = llvm::CloneModule(module);
-  for (const auto &[name, cap] : caps)
-    capped->getFunction(name)->addFnAttr("nvvm.maxnreg", std::to_string(cap));
+  const std::map<std::string, unsigned> uncapped = registersByEntry(resources_);
+  std::map<std::string, unsigned> caps = registerCaps(module, uncapped);
   lap("register caps: the vectorized versions alone through LLVM and ptxas");
-  if (!emitAssembly(*capped, ptx, error)) {
-    diags.error({}, error);
-    return false;
+  // Capped, then (no-spill) each cap that makes the kernel spill raised to the next occupancy
+  // step, until none spills or the cap would no longer raise the kernel's occupancy.
+  const unsigned cc = info_.computeCapability;
+  for (bool changed = !caps.empty(); changed;) {
+    std::unique_ptr<llvm::Module> capped = llvm::CloneModule(module);
+    for (const auto &[name, cap] : caps)
+      capped->getFunction(name)->addFnAttr("nvvm.maxnreg", std::to_string(cap));
+    if (!emitAssembly(*capped, ptx, error)) {
+      diags.error({}, error);
+      return false;
+    }
+    lap("LLVM: PTX");
+    resources_.clear();
+    if (!runPtxas(info_, toolchain_, ptx, cubin, diags, &resources_))
+      return false;
+    lap("ptxas");
+    changed = false;
+    if (toolchain_.registerCap != ToolchainOptions::RegisterCap::NoSpill)
+      break;
+    for (const KernelResources &r : resources_) {
+      auto cap = caps.find(r.symbol);
+      if (cap == caps.end() || (!r.spillStores && !r.spillLoads))
+        continue;
+      const unsigned threads = threadsPerCTA(*module.getFunction(r.symbol));
+      const unsigned ctas = ctasPerSM(cap->second, threads, cc);
+      unsigned next = cap->second + 1;
+      while (next < 255 && ctasPerSM(next, threads, cc) == ctas)
+        ++next;
+      const unsigned raised = registerCap(std::min(next, 255u), threads, cc);
+      if (raised <= cap->second ||
+          ctasPerSM(raised, threads, cc) <= ctasPerSM(uncapped.at(r.symbol), threads, cc))
+        caps.erase(cap); // no cap without spills gains occupancy: none
+      else
+        cap->second = raised;
+      changed = true;
+    }
   }
-  lap("LLVM: PTX");
-  resources_.clear();
-  bool ok = runPtxas(info_, toolchain_, ptx, cubin, diags, &resources_);
-  lap("ptxas");
-  return ok;
+  return true;
 }
 
 namespace {
