@@ -31,6 +31,7 @@ namespace tritonc {
 
 namespace {
 
+// A 2-D tile's bounds mask from a program id, `(offs_m < M) & (offs_n < N)`, is 12 ops.
 constexpr int kMaxRematOps = 16;
 
 /// Ops worth recomputing in another layout instead of converting their result.
