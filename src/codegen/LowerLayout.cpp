@@ -9,9 +9,13 @@
 // between layouts that keep every element in the same thread, only renumber registers
 // (LinearLayout::registerMapping); any other convert_layout goes through shared memory:
 // barrier, each thread stores its registers at the elements' row-major offsets, barrier, each
-// thread loads the elements of the new layout. A transpose pads the rows by a bank word where
-// that lowers the bank conflicts of both sides (relayoutRowPitch, shared with the allocation).
+// thread loads the elements of the new layout. The tile is laid out as relayoutPlan (shared
+// with the allocation) says: rows padded by a bank word, or swizzled in vectors so that a side
+// whose registers hold consecutive elements along the last dim moves them as one vector access
+// (a transpose: one side's 16-byte loads, the other side's scalar stores down the columns, both
+// spread over the banks), whichever costs the fewest bank wavefronts.
 #include "codegen/Lowering.h"
+#include "passes/Allocation.h"
 #include "support/Bits.h"
 
 namespace tritonc {
@@ -208,8 +212,8 @@ Regs KernelLowering::throughShared(const Operation &op, const Type *srcTy,
                                    const LinearLayout &srcLL, const LinearLayout &dstLL,
                                    const Regs &in) {
   const LinearLayout *src = &srcLL, *dst = &dstLL;
-  // Through shared memory, row-major, the rows padded where that avoids bank conflicts
-  // (relayoutRowPitch; the allocation sized the buffer the same way).
+  // Through shared memory as the allocation planned the tile (relayoutPlan: rows padded, or
+  // swizzled in vectors; the allocation sized the buffer the same way).
   llvm::Type *memTy = memoryType(srcTy);
   llvm::Type *regTy = registerType(srcTy);
   const unsigned elemBytes =
@@ -218,17 +222,41 @@ Regs KernelLowering::throughShared(const Operation &op, const Type *srcTy,
   if (!base)
     return {};
   const std::vector<int64_t> &shape = srcTy->shape();
-  const int64_t pitch = relayoutRowPitch(srcTy, srcLL, dstLL);
+  const unsigned rank = srcTy->rank();
+  const RelayoutPlan plan = relayoutPlan(srcTy, srcLL, dstLL);
+  // Vector width of a side: consecutive registers along the last dim, within one swizzle unit,
+  // the thread part of the coordinate a multiple of it.
+  auto vectorOf = [&](const LinearLayout &ll) {
+    if (plan.unit <= 1 || rank < 2)
+      return 1u;
+    unsigned v =
+        std::min<unsigned>(ll.contiguousRegisters(rank - 1), static_cast<unsigned>(plan.unit));
+    while (v > 1 && (ll.threadBitsMask(rank - 1) & (v - 1)) != 0)
+      v /= 2;
+    return std::max(1u, v);
+  };
   auto offset = [&](const LinearLayout &ll, unsigned reg) {
-    llvm::Value *off = nullptr;
-    int64_t stride = 1;
-    for (unsigned d = srcTy->rank(); d-- > 0;) {
-      llvm::Value *term = coordinate(ll, reg, d);
-      if (stride != 1)
-        term = b_.CreateMul(term, b_.getInt32(static_cast<uint32_t>(stride)), "", true, true);
-      off = off ? b_.CreateAdd(off, term, "", true, true) : term;
-      stride *= d + 1 == srcTy->rank() ? pitch : shape[d];
+    llvm::Value *row = nullptr;
+    for (unsigned d = 0; d + 1 < rank; ++d) {
+      llvm::Value *c = coordinate(ll, reg, d);
+      row = row ? b_.CreateAdd(b_.CreateMul(row, b_.getInt32(static_cast<uint32_t>(shape[d])), "",
+                                            true, true),
+                               c, "", true, true)
+                : c;
     }
+    llvm::Value *col = rank ? coordinate(ll, reg, rank - 1) : b_.getInt32(0);
+    if (plan.unit > 1 && row) {
+      const uint32_t unitBits = static_cast<uint32_t>(log2Ceil(plan.unit));
+      const uint32_t units = static_cast<uint32_t>(shape.back() / plan.unit);
+      llvm::Value *phase = b_.CreateAnd(
+          b_.CreateLShr(row, static_cast<uint64_t>(log2Ceil(plan.phaseRows))), units - 1);
+      col = b_.CreateXor(col, b_.CreateShl(phase, unitBits));
+    }
+    llvm::Value *off = col;
+    if (row)
+      off = b_.CreateAdd(
+          b_.CreateMul(row, b_.getInt32(static_cast<uint32_t>(plan.pitch)), "", true, true), col,
+          "", true, true);
     return b_.CreateGEP(memTy, base, off);
   };
   auto toMemory = [&](llvm::Value *v) { return regTy == memTy ? v : b_.CreateZExt(v, memTy); };
@@ -237,12 +265,31 @@ Regs KernelLowering::throughShared(const Operation &op, const Type *srcTy,
   };
 
   target_.barrier(b_); // earlier readers of the buffer are done
-  for (unsigned r = 0; r < src->numRegisters(); ++r)
-    b_.CreateAlignedStore(toMemory(in[r]), offset(*src, r), llvm::Align(elemBytes));
+  const unsigned vs = vectorOf(*src), vd = vectorOf(*dst);
+  for (unsigned r = 0; r < src->numRegisters(); r += vs) {
+    if (vs == 1) {
+      b_.CreateAlignedStore(toMemory(in[r]), offset(*src, r), llvm::Align(elemBytes));
+      continue;
+    }
+    auto *vecTy = llvm::FixedVectorType::get(memTy, vs);
+    llvm::Value *v = llvm::PoisonValue::get(vecTy);
+    for (unsigned k = 0; k < vs; ++k)
+      v = b_.CreateInsertElement(v, toMemory(in[r + k]), k);
+    b_.CreateAlignedStore(v, offset(*src, r), llvm::Align(elemBytes * vs));
+  }
   target_.barrier(b_);
   Regs out;
-  for (unsigned r = 0; r < dst->numRegisters(); ++r)
-    out.push_back(fromMemory(b_.CreateAlignedLoad(memTy, offset(*dst, r), llvm::Align(elemBytes))));
+  for (unsigned r = 0; r < dst->numRegisters(); r += vd) {
+    if (vd == 1) {
+      out.push_back(
+          fromMemory(b_.CreateAlignedLoad(memTy, offset(*dst, r), llvm::Align(elemBytes))));
+      continue;
+    }
+    auto *vecTy = llvm::FixedVectorType::get(memTy, vd);
+    llvm::Value *v = b_.CreateAlignedLoad(vecTy, offset(*dst, r), llvm::Align(elemBytes * vd));
+    for (unsigned k = 0; k < vd; ++k)
+      out.push_back(fromMemory(b_.CreateExtractElement(v, k)));
+  }
   return out;
 }
 

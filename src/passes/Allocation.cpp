@@ -34,29 +34,24 @@ int64_t relayoutBytes(const Type *type, const LinearLayout &src, const LinearLay
   return relayoutTileBytes(type, src, dst);
 }
 
-/// Shared-memory wavefronts of one warp's scalar accesses of every register of `ll` to a
-/// row-major tile of `shape` whose last dim has `pitch` elements of `elemBytes` (32 banks of
-/// 4 bytes: per register, the most distinct words that fall in one bank).
-int64_t bankWavefronts(const LinearLayout &ll, const std::vector<int64_t> &shape, int64_t pitch,
-                       int64_t elemBytes) {
-  std::vector<int64_t> stride(shape.size(), 1);
-  for (size_t d = shape.size() - 1; d-- > 0;)
-    stride[d] = stride[d + 1] * (d + 1 == shape.size() - 1 ? pitch : shape[d + 1]);
+/// Shared-memory wavefronts of one warp's accesses of every register of `ll` to the tile
+/// `plan` lays out for `shape` (32 banks of 4 bytes: per access, the most distinct words that
+/// fall in one bank). Accesses of `vec` consecutive registers at a time (vec > 1: vector
+/// accesses, 16 bytes a lane at most).
+int64_t bankWavefronts(const LinearLayout &ll, const std::vector<int64_t> &shape,
+                       const RelayoutPlan &plan, int64_t elemBytes, unsigned vec) {
   int64_t total = 0;
   std::vector<std::vector<int64_t>> words(32);
-  for (unsigned r = 0; r < ll.numRegisters(); ++r) {
+  for (unsigned r = 0; r < ll.numRegisters(); r += vec) {
     for (auto &w : words)
       w.clear();
-    for (unsigned lane = 0; lane < ll.numLanes(); ++lane) {
-      LinearLayout::Coord c = ll.apply(r, lane, 0);
-      int64_t offset = 0;
-      for (size_t d = 0; d < shape.size() && d < c.size(); ++d)
-        offset += c[d] * stride[d];
-      int64_t word = offset * elemBytes / 4;
-      std::vector<int64_t> &bank = words[static_cast<size_t>(word % 32)];
-      if (std::find(bank.begin(), bank.end(), word) == bank.end())
-        bank.push_back(word);
-    }
+    for (unsigned lane = 0; lane < ll.numLanes(); ++lane)
+      for (unsigned k = 0; k < vec; ++k) {
+        int64_t word = plan.offset(ll.apply(r + k, lane, 0), shape) * elemBytes / 4;
+        std::vector<int64_t> &bank = words[static_cast<size_t>(word % 32)];
+        if (std::find(bank.begin(), bank.end(), word) == bank.end())
+          bank.push_back(word);
+      }
     size_t most = 1;
     for (const auto &w : words)
       most = std::max(most, w.size());
@@ -65,22 +60,77 @@ int64_t bankWavefronts(const LinearLayout &ll, const std::vector<int64_t> &shape
   return total;
 }
 
+/// The widest vector access of `ll` along the last dim that `plan` keeps contiguous: registers
+/// holding consecutive elements whose thread part leaves the vector's low bits alone.
+unsigned vectorWidth(const LinearLayout &ll, int64_t unit) {
+  const unsigned last = ll.rank() - 1;
+  unsigned v = std::min<unsigned>(ll.contiguousRegisters(last), static_cast<unsigned>(unit));
+  while (v > 1 && (ll.threadBitsMask(last) & (v - 1)) != 0)
+    v /= 2;
+  return std::max(1u, v);
+}
+
 } // namespace
 
-int64_t relayoutRowPitch(const Type *type, const LinearLayout &src, const LinearLayout &dst) {
+int64_t RelayoutPlan::offset(const LinearLayout::Coord &c,
+                             const std::vector<int64_t> &shape) const {
+  int64_t row = 0;
+  for (size_t d = 0; d + 1 < shape.size() && d < c.size(); ++d)
+    row = row * shape[d] + c[d];
+  int64_t col = c.empty() ? 0 : c.back();
+  if (unit > 1) {
+    const int64_t units = shape.back() / unit;
+    col = (((col / unit) ^ ((row / phaseRows) % units)) * unit) + col % unit;
+  }
+  return row * pitch + col;
+}
+
+RelayoutPlan relayoutPlan(const Type *type, const LinearLayout &src, const LinearLayout &dst) {
   const std::vector<int64_t> &shape = type->shape();
-  if (shape.empty())
-    return 1;
-  const int64_t last = shape.back();
+  RelayoutPlan plain;
+  plain.pitch = shape.empty() ? 1 : shape.back();
   if (shape.size() < 2 || src.shape() != shape || dst.shape() != shape)
-    return last;
+    return plain;
+  const int64_t last = shape.back();
   const int64_t elemBytes = sharedElementBytes(type);
-  const int64_t padded = last + std::max<int64_t>(1, 4 / elemBytes);
-  auto cost = [&](int64_t pitch) {
-    return bankWavefronts(src, shape, pitch, elemBytes) +
-           bankWavefronts(dst, shape, pitch, elemBytes);
+  // Cost: wavefronts of both sides, then instructions (vector accesses count once).
+  auto cost = [&](const RelayoutPlan &p) {
+    const unsigned vs = p.unit > 1 ? vectorWidth(src, p.unit) : 1;
+    const unsigned vd = p.unit > 1 ? vectorWidth(dst, p.unit) : 1;
+    return std::make_pair(bankWavefronts(src, shape, p, elemBytes, vs) +
+                              bankWavefronts(dst, shape, p, elemBytes, vd),
+                          src.numRegisters() / vs + dst.numRegisters() / vd);
   };
-  return cost(padded) < cost(last) ? padded : last;
+  RelayoutPlan best = plain;
+  auto bestCost = cost(plain);
+  RelayoutPlan padded = plain;
+  padded.pitch = last + std::max<int64_t>(1, 4 / elemBytes);
+  if (auto c = cost(padded); c < bestCost) {
+    best = padded;
+    bestCost = c;
+  }
+  // Swizzled: vectors of `unit` elements along the last dim, the vector index XORed with the
+  // row (every phaseRows rows one step), so that both a side walking down a column and a side
+  // reading whole vectors along a row spread over the banks.
+  const int64_t unit = std::min<int64_t>(
+      {std::max(vectorWidth(src, last), vectorWidth(dst, last)), 16 / elemBytes, last / 2});
+  if (unit > 1) {
+    const int64_t rows = type->numElements() / last;
+    for (int64_t q = 1; q <= rows; q *= 2) {
+      RelayoutPlan swizzled = plain;
+      swizzled.unit = unit;
+      swizzled.phaseRows = q;
+      if (auto c = cost(swizzled); c < bestCost) {
+        best = swizzled;
+        bestCost = c;
+      }
+    }
+  }
+  return best;
+}
+
+int64_t relayoutRowPitch(const Type *type, const LinearLayout &src, const LinearLayout &dst) {
+  return relayoutPlan(type, src, dst).pitch;
 }
 
 int64_t relayoutTileBytes(const Type *type, const LinearLayout &src, const LinearLayout &dst) {

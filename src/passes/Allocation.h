@@ -127,6 +127,24 @@ private:
 /// pointers as 8 bytes.
 int64_t sharedElementBytes(const Type *type);
 
+/// How an element-wise relayout (convert_layout, an FMA dot's operands, shape ops) lays out the
+/// tile through which it moves a block: rows (every dim but the last, row-major) of `pitch`
+/// elements; with `unit` > 1, swizzled: the last dim in vectors of `unit` elements, the vector
+/// index XORed with (row / phaseRows) % (last / unit), so that each side accesses whole vectors
+/// where its registers hold them and a side walking down a column spreads over the banks.
+struct RelayoutPlan {
+  int64_t pitch = 1;
+  int64_t unit = 1;
+  int64_t phaseRows = 1;
+  /// The element offset of coordinate `c` of a block of `shape`.
+  int64_t offset(const LinearLayout::Coord &c, const std::vector<int64_t> &shape) const;
+};
+
+/// The plan for moving a block of `type` from `src` to `dst`: of row-major with the last dim's
+/// size as pitch, that plus one 4-byte bank word (padding), and the swizzles, the one with the
+/// fewest shared-memory wavefronts over both sides' accesses (then the fewest instructions).
+RelayoutPlan relayoutPlan(const Type *type, const LinearLayout &src, const LinearLayout &dst);
+
 /// The row pitch, in elements, of the row-major tile through which an element-wise relayout
 /// (convert_layout, an FMA dot's operands, shape ops) moves a block of `type` from `src` to `dst`
 /// layout: the last dim's size, or that plus one 4-byte bank word when the padding lowers the

@@ -7,6 +7,8 @@
 
 #include <doctest/doctest.h>
 
+#include <set>
+
 using namespace tritonc;
 
 namespace {
@@ -71,14 +73,15 @@ kernel @k(%p: ptr<f32>) attributes {num_warps = 4, num_stages = 3, num_ctas = 1}
   REQUIRE(y);
   REQUIRE(b);
   CHECK(y->kind == SharedBuffer::Kind::Scratch);
-  // #l0 -> #l1 is a transpose: the tile's rows are padded by one bank word (relayoutRowPitch).
-  CHECK(y->bytes() == 64 * 65 * 4);
+  // #l0 -> #l1 is a transpose: the tile is swizzled in 4-element vectors (relayoutPlan), rows
+  // unpadded.
+  CHECK(y->bytes() == 64 * 64 * 4);
   CHECK(y->first == y->last); // live while its op runs
-  CHECK(b->bytes() == 32 * 34 * 2);
+  CHECK(b->bytes() == 32 * 32 * 2);
   // Both start at 0: their lifetimes do not overlap; the total is the larger, not the sum.
   CHECK(y->offset == 0);
   CHECK(b->offset == 0);
-  CHECK(alloc.totalBytes() == 64 * 65 * 4);
+  CHECK(alloc.totalBytes() == 64 * 64 * 4);
   // A convert_layout that keeps every element in its thread needs none.
   CHECK_FALSE(alloc.scratch(p->op("c")));
   CHECK(alloc.fits());
@@ -125,22 +128,22 @@ kernel @k(%p: ptr<f32>, %n: i32) attributes {num_warps = 4, num_stages = 3, num_
   // The loop's scratch buffers sit beside %v; the one after the loop reuses %v's bytes.
   CHECK(t->offset == 0);
   CHECK(u->offset == 0);
-  CHECK(v->offset == 64 * 65 * 4);
+  CHECK(v->offset == 64 * 64 * 4);
   CHECK(after->offset == 0);
-  CHECK(alloc.totalBytes() == 64 * 65 * 4 + 3 * 1008);
+  CHECK(alloc.totalBytes() == 64 * 64 * 4 + 3 * 1008);
   for (const SharedBuffer &b : alloc.buffers())
     CHECK(b.offset % 16 == 0);
   // Scratch the table does not size (shape ops, gather) is placed at lowering time clear of the
   // buffers live at its op: inside the loop %v's bytes are taken; after it they are free, and
-  // only the op's own planned scratch ([0, 16640)) is in the way.
+  // only the op's own planned scratch ([0, 16384)) is in the way.
   CHECK(alloc.placeUnplanned(p->op("w"), 100) == 0);
-  CHECK(alloc.placeUnplanned(p->op("w"), 20000) == 64 * 65 * 4 + 3 * 1008);
-  CHECK(alloc.placeUnplanned(p->op("after"), 20000) == 64 * 65 * 4);
+  CHECK(alloc.placeUnplanned(p->op("w"), 20000) == 64 * 64 * 4 + 3 * 1008);
+  CHECK(alloc.placeUnplanned(p->op("after"), 20000) == 64 * 64 * 4);
   // The debug dump lists every buffer with its range.
   const std::string dump = alloc.str();
-  CHECK(dump.find("shared memory of kernel 'k': 19664 bytes (limit 166912 on sm_80)") !=
+  CHECK(dump.find("shared memory of kernel 'k': 19408 bytes (limit 166912 on sm_80)") !=
         std::string::npos);
-  CHECK(dump.find("[16640, 19664) value") != std::string::npos);
+  CHECK(dump.find("[16384, 19408) value") != std::string::npos);
 }
 
 TEST_CASE("allocation: buffers live at the same time never overlap; alignment is kept") {
@@ -205,7 +208,7 @@ kernel @big(%p: ptr<f32>) attributes {num_warps = 4, num_stages = 3, num_ctas = 
   CHECK_FALSE(alloc.scratch(p->op("old")));
   REQUIRE(alloc.scratch(p->op("old1")));
   CHECK(alloc.scratch(p->op("old1"))->bytes() == 16);
-  CHECK(alloc.totalBytes() == 512 * 257 * 4);
+  CHECK(alloc.totalBytes() == 512 * 256 * 4);
   CHECK_FALSE(alloc.fits());
 
   DiagnosticEngine diags;
@@ -213,13 +216,13 @@ kernel @big(%p: ptr<f32>) attributes {num_warps = 4, num_stages = 3, num_ctas = 
   REQUIRE(diags.diagnostics().size() == 1);
   const Diagnostic &d = diags.diagnostics()[0];
   CHECK(d.range.begin == p->fn().loc()); // at the kernel
-  CHECK(d.message == "kernel 'big' needs 526336 bytes of shared memory, more than the 166912 "
+  CHECK(d.message == "kernel 'big' needs 524288 bytes of shared memory, more than the 166912 "
                      "bytes sm_80 allows; use smaller block sizes (the BLOCK constexprs)");
   // Notes at the buffers live at the peak (or too large alone), largest first: only the
   // conversion; the reduce's and atomics' scratch lives at other ops and does not add to it.
   REQUIRE(d.notes.size() == 1);
   CHECK(d.notes[0].range.begin == p->op("moved").loc());
-  CHECK(d.notes[0].message.starts_with("526336 bytes for 'convert_layout' of tensor<512x256xf32"));
+  CHECK(d.notes[0].message.starts_with("524288 bytes for 'convert_layout' of tensor<512x256xf32"));
 }
 
 TEST_CASE("allocation: a shared tile lives to its block's drain; tiles of two if-sides share") {
@@ -284,13 +287,14 @@ kernel @k(%p: ptr<f16> {divisibility = 16}, %c: i1)
   REQUIRE(y);
   CHECK_FALSE(w->overlapsInTime(*y));
   CHECK(w->offset == y->offset);
-  CHECK(alloc.totalBytes() == 64 * 65 * 4 + 2 * 2048); // the conversion is a padded transpose
+  CHECK(alloc.totalBytes() == 64 * 64 * 4 + 2 * 2048); // the conversion: a swizzled transpose
 }
 
-TEST_CASE("allocation: a transpose through shared memory pads the tile's rows by a bank word") {
+TEST_CASE("allocation: a transpose through shared memory is swizzled in vectors, or padded") {
   auto p = parse(std::string(kLayouts) +
                  R"(#rows = #blocked<spt = [1, 1], tpw = [1, 32], wpc = [4, 1], order = [1, 0]>
 #cols = #blocked<spt = [1, 1], tpw = [1, 32], wpc = [1, 4], order = [1, 0]>
+#down = #blocked<spt = [1, 1], tpw = [32, 1], wpc = [1, 4], order = [0, 1]>
 kernel @k(%p: ptr<f32>) attributes {num_warps = 4, num_stages = 3, num_ctas = 1} {
   %x = constant {value = 1.0} : tensor<64x64xf32, #l0>
   %t = convert_layout %x : tensor<64x64xf32, #l1>
@@ -298,15 +302,35 @@ kernel @k(%p: ptr<f32>) attributes {num_warps = 4, num_stages = 3, num_ctas = 1}
   %mt = convert_layout %m : tensor<64x64xi1, #l1>
   %r = constant {value = 1.0} : tensor<64x64xf32, #rows>
   %c = convert_layout %r : tensor<64x64xf32, #cols>
+  %d = convert_layout %r : tensor<64x64xf32, #down>
   return
 }
 )");
   TargetInfo target = sm80();
   SharedMemoryAllocation alloc(p->fn(), target);
-  // #l1's lanes walk down columns 4 rows apart: unpadded, 16 lanes hit one bank per access.
-  // One word of padding per row spreads them (fp32: 1 element, i1 stored as bytes: 4).
-  CHECK(alloc.scratch(p->op("t"))->bytes() == 64 * 65 * 4);
-  CHECK(alloc.scratch(p->op("mt"))->bytes() == 64 * 68 * 1);
+  // #l1's lanes walk down columns 4 rows apart: row-major, 16 lanes hit one bank per access.
+  // #l0 holds 4 consecutive elements along the rows: the tile is swizzled in vectors of 4 (the
+  // vector index XORed with the row), so #l0's side moves 16 bytes at a time and #l1's
+  // column walk spreads over the banks; no padding.
+  CHECK(alloc.scratch(p->op("t"))->bytes() == 64 * 64 * 4);
+  CHECK(alloc.scratch(p->op("mt"))->bytes() == 64 * 64 * 1);
+  const Type *tt = p->op("t").result()->type();
+  auto l0 = LinearLayout::get(p->op("x").result()->type()->layout(), tt->shape());
+  auto l1 = LinearLayout::get(tt->layout(), tt->shape());
+  REQUIRE(l0);
+  REQUIRE(l1);
+  RelayoutPlan plan = relayoutPlan(tt, *l0, *l1);
+  CHECK(plan.unit == 4);
+  CHECK(plan.pitch == 64);
+  // The swizzle permutes each row's vectors: every element keeps a distinct offset in the tile.
+  std::set<int64_t> offsets;
+  for (int64_t i = 0; i < 64; ++i)
+    for (int64_t j = 0; j < 64; ++j)
+      offsets.insert(plan.offset({i, j}, tt->shape()));
+  CHECK(offsets.size() == 64 * 64);
+  CHECK(*offsets.rbegin() == 64 * 64 - 1);
+  // Scalar on both sides, one walking down the columns: padding, one bank word per row.
+  CHECK(alloc.scratch(p->op("d"))->bytes() == 64 * 65 * 4);
   // Lanes along the rows on both sides: no conflicts to remove, no padding.
   CHECK(alloc.scratch(p->op("c"))->bytes() == 64 * 64 * 4);
 }
