@@ -291,7 +291,7 @@ bool Target::emitFile(const llvm::Module &module, bool object, std::string &out,
   llvm::raw_svector_ostream os(buffer);
   llvm::legacy::PassManager pm;
   auto kind = object ? llvm::CodeGenFileType::ObjectFile : llvm::CodeGenFileType::AssemblyFile;
-  if (codeGenMachine(module).addPassesToEmitFile(pm, os, nullptr, kind)) {
+  if (machine_->addPassesToEmitFile(pm, os, nullptr, kind)) {
     error =
         "LLVM cannot emit " + std::string(object ? "objects" : "assembly") + " for " + info_.arch;
     return false;

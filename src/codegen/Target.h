@@ -156,12 +156,9 @@ public:
 
 protected:
   Target(TargetInfo info, ToolchainOptions toolchain, std::unique_ptr<llvm::TargetMachine> tm);
-  /// Runs the TargetMachine's code generator (codeGenMachine's) on a clone of `module`.
+  /// Runs the TargetMachine's code generator on a clone of `module`.
   bool emitFile(const llvm::Module &module, bool object, std::string &out,
                 std::string &error) const;
-  /// The TargetMachine whose code generator emits `module`: machine() unless a target keeps
-  /// another (NVPTX: one scheduling for register pressure, for modules without tensor cores).
-  virtual llvm::TargetMachine &codeGenMachine(const llvm::Module &) const { return *machine_; }
   /// The bitcode files making up the math library, in link order (the first ones define the
   /// functions; later ones the control variables they read).
   virtual bool mathLibraryFiles(std::vector<std::string> &files, std::string &error) const = 0;

@@ -17,7 +17,7 @@ struct ToolchainOptions {
   unsigned ptxasOptLevel = 3; ///< ptxas -O level (tritonc -O)
   bool lineInfo = false;      ///< ptxas -lineinfo: keep the PTX's .loc lines in the cubin
   /// --register-cap: how an alignment-versioned kernel's registers are capped (NVIDIA).
-  enum class RegisterCap { NoSpill, Occupancy, Off } registerCap = RegisterCap::NoSpill;
+  enum class RegisterCap { NoSpill, Occupancy, Off } registerCap = RegisterCap::Occupancy;
   /// Called with each external command line just before it runs (tritonc -v prints them).
   std::function<void(const std::vector<std::string> &argv)> onRun;
   /// Called with the time of each step from an optimized module to a binary ("LLVM: PTX",

@@ -862,9 +862,9 @@ ToolchainOptions Compilation::toolchainOptions() {
   toolchain.ptxasOptLevel = opts_.optLevel;
   toolchain.lineInfo = opts_.lineInfo;
   toolchain.registerCap = opts_.registerCap == "off" ? ToolchainOptions::RegisterCap::Off
-                          : opts_.registerCap == "occupancy"
-                              ? ToolchainOptions::RegisterCap::Occupancy
-                              : ToolchainOptions::RegisterCap::NoSpill;
+                          : opts_.registerCap == "no-spill"
+                              ? ToolchainOptions::RegisterCap::NoSpill
+                              : ToolchainOptions::RegisterCap::Occupancy;
   toolchain.onRun = [this](const std::vector<std::string> &argv) {
     verbose("running: " + shellQuote(argv));
   };

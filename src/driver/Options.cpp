@@ -66,10 +66,10 @@ TARGET AND CODE GENERATION:
                         Do not version kernels on alignment: by default, where 16-byte aligned
                         pointers and integers divisible by 16 would allow wider loads and stores,
                         the kernel checks them once at entry and runs a vectorized copy of itself.
-  --register-cap MODE   Registers of an alignment-versioned kernel (NVIDIA): 'no-spill' (default)
-                        caps them (.maxnreg) at the most occupancy its vectorized versions have
-                        with no version spilling; 'occupancy' at the vectorized versions'
-                        occupancy even where the scalar fallback then spills; 'off' no cap.
+  --register-cap MODE   Registers of an alignment-versioned kernel (NVIDIA): 'occupancy' (default)
+                        caps them (.maxnreg) at its vectorized versions' occupancy, where the
+                        scalar fallback may spill; 'no-spill' at the highest occupancy at which
+                        no version spills; 'off' no cap.
   --specialize          Also compile variants of each kernel for 16-byte aligned pointers,
                         integers divisible by 16 or equal to 1 (where they widen loads and
                         stores), as entries of the same binary; the metadata lists them and

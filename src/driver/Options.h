@@ -50,7 +50,7 @@ struct DriverOptions {
   std::string cHeaderPath;              ///< --emit-c-header FILE: a C header embedding the binary
   bool lineInfo = false;                ///< -lineinfo: .tt line tables in the PTX and the cubin
   bool noAlignmentVersioning = false;   ///< --no-alignment-versioning: drop version-alignment
-  std::string registerCap = "no-spill"; ///< --register-cap: no-spill, occupancy or off
+  std::string registerCap = "occupancy"; ///< --register-cap: no-spill, occupancy or off
   bool specialize = false;              ///< --specialize: variants per kernel, dispatched at launch
   bool resourceUsage = false; ///< --resource-usage: print each entry's registers, spills, ...
   std::string cHeaderPrefix;  ///< --c-header-prefix ID: its names' prefix ("": the header's stem)

@@ -20,7 +20,6 @@
 #include <chrono>
 #include <cstdlib>
 #include <map>
-#include <mutex>
 #include <set>
 #include <sstream>
 
@@ -108,47 +107,9 @@ std::string operandList(unsigned first, unsigned count) {
 class NVPTXTarget final : public Target {
 public:
   NVPTXTarget(const TargetInfo &info, const ToolchainOptions &toolchain,
-              std::unique_ptr<llvm::TargetMachine> tm,
-              std::unique_ptr<llvm::TargetMachine> pressure)
-      : Target(info, toolchain, std::move(tm)), pressure_(std::move(pressure)) {}
+              std::unique_ptr<llvm::TargetMachine> tm)
+      : Target(info, toolchain, std::move(tm)) {}
 
-  /// Instruction selection in source order for modules with tensor-core dots (their PTX is laid
-  /// out as the dot lowering orders it: fragments, ldmatrix, mma), for register pressure
-  /// otherwise. The lowering emits an elementwise op for all of a thread's elements before the
-  /// next op, so in source order every intermediate tile is live at once: cross-entropy's online
-  /// logsumexp (16 elements per thread) kept the old and new maxima, 16 comparisons and the
-  /// loaded tile live together (75 registers for the vectorized body; 65 so scheduled;
-  /// layernorm's 40 -> 32).
-  llvm::TargetMachine &codeGenMachine(const llvm::Module &module) const override {
-    return pressure_ && !usesTensorCores(module) ? *pressure_ : *machine_;
-  }
-
-private:
-  /// Whether `module` issues tensor-core or asynchronous-copy instructions (inline PTX or
-  /// NVVM intrinsics: mma, wgmma, ldmatrix, cp.async).
-  static bool usesTensorCores(const llvm::Module &module) {
-    auto tensor = [](llvm::StringRef text) {
-      return text.contains("mma") || text.contains("ldmatrix") || text.contains("cp.async");
-    };
-    for (const llvm::Function &fn : module) {
-      if (fn.isDeclaration()) {
-        if (fn.isIntrinsic() && tensor(fn.getName()))
-          return true;
-        continue;
-      }
-      for (const llvm::BasicBlock &bb : fn)
-        for (const llvm::Instruction &inst : bb)
-          if (const auto *call = llvm::dyn_cast<llvm::CallBase>(&inst))
-            if (const auto *as = llvm::dyn_cast<llvm::InlineAsm>(call->getCalledOperand()))
-              if (tensor(as->getAsmString()))
-                return true;
-    }
-    return false;
-  }
-
-  std::unique_ptr<llvm::TargetMachine> pressure_;
-
-public:
   void configureModule(llvm::Module &module) const override {
     Target::configureModule(module);
     // libdevice asks __nvvm_reflect("__CUDA_FTZ"); Triton answers 1 (flush denormals there).
@@ -904,27 +865,14 @@ std::unique_ptr<Target> createNVPTXTarget(const TargetInfo &info, const Toolchai
     return nullptr;
   llvm::TargetOptions options;
   options.AllowFPOpFusion = llvm::FPOpFusion::Fast;
-  // Two machines: NVPTX reads nvptx-sched4reg (schedule instruction selection for register
-  // pressure, not in source order) when a machine is made (NVPTXTarget::codeGenMachine).
-  static std::mutex schedulingOption;
-  auto make = [&](bool forPressure) {
-    std::lock_guard<std::mutex> lock(schedulingOption);
-    auto &opts = llvm::cl::getRegisteredOptions();
-    if (auto it = opts.find("nvptx-sched4reg"); it != opts.end())
-      static_cast<llvm::cl::opt<bool> *>(it->second)->setValue(forPressure);
-    std::unique_ptr<llvm::TargetMachine> tm(
-        target->createTargetMachine(triple, info.arch, ptxFeature(info), options, std::nullopt,
-                                    std::nullopt, llvm::CodeGenOptLevel::Aggressive));
-    if (auto it = opts.find("nvptx-sched4reg"); it != opts.end())
-      static_cast<llvm::cl::opt<bool> *>(it->second)->setValue(false);
-    return tm;
-  };
-  std::unique_ptr<llvm::TargetMachine> tm = make(false), pressure = make(true);
-  if (!tm || !pressure) {
+  std::unique_ptr<llvm::TargetMachine> tm(
+      target->createTargetMachine(triple, info.arch, ptxFeature(info), options, std::nullopt,
+                                  std::nullopt, llvm::CodeGenOptLevel::Aggressive));
+  if (!tm) {
     error = "LLVM cannot create an NVPTX target machine for " + info.arch;
     return nullptr;
   }
-  return std::make_unique<NVPTXTarget>(info, toolchain, std::move(tm), std::move(pressure));
+  return std::make_unique<NVPTXTarget>(info, toolchain, std::move(tm));
 }
 
 } // namespace tritonc
