@@ -267,15 +267,19 @@ Regs KernelLowering::throughShared(const Operation &op, const Type *srcTy,
   target_.barrier(b_); // earlier readers of the buffer are done
   const unsigned vs = vectorOf(*src), vd = vectorOf(*dst);
   for (unsigned r = 0; r < src->numRegisters(); r += vs) {
+    // Address first, in a statement of its own: as two arguments of one call, C++ leaves the
+    // order in which the value and the address are emitted unspecified, and the output would
+    // depend on the host compiler.
+    llvm::Value *address = offset(*src, r);
     if (vs == 1) {
-      b_.CreateAlignedStore(toMemory(in[r]), offset(*src, r), llvm::Align(elemBytes));
+      b_.CreateAlignedStore(toMemory(in[r]), address, llvm::Align(elemBytes));
       continue;
     }
     auto *vecTy = llvm::FixedVectorType::get(memTy, vs);
     llvm::Value *v = llvm::PoisonValue::get(vecTy);
     for (unsigned k = 0; k < vs; ++k)
       v = b_.CreateInsertElement(v, toMemory(in[r + k]), k);
-    b_.CreateAlignedStore(v, offset(*src, r), llvm::Align(elemBytes * vs));
+    b_.CreateAlignedStore(v, address, llvm::Align(elemBytes * vs));
   }
   target_.barrier(b_);
   Regs out;

@@ -65,7 +65,7 @@ constexpr int64_t kFact = 16; // what Triton's launcher specializes on
 struct Fact {
   unsigned param;
   bool isOne = false;
-  friend bool operator==(const Fact &, const Fact &) = default;
+  friend bool operator==(const Fact &, const Fact &) = default; // sets of facts are compared
 };
 
 /// A kernel parameter whose divisibility a run-time check could establish.
