@@ -23,7 +23,7 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests" / "gpu"))
+sys.path.insert(0, str(ROOT / "python"))
 sys.path.insert(0, str(ROOT / "bench"))
 
 
@@ -87,7 +87,7 @@ def rel_err(out, ref):
 def run(args):
     import torch
     import triton
-    import tcrt
+    import tritonc
     import bench_vs_triton as bvt
     if args.triton_mode == "sm80":
         patch_triton_sm80()
@@ -118,7 +118,7 @@ def run(args):
             cfg = f"{name} w{km['num_warps']} s{km['num_stages']}"
             try:
                 if args.triton_mode == "tritonc":
-                    k = tcrt.load(args.dir / f"{name}.json")[km["name"]]
+                    k = tritonc.load(args.dir / f"{name}.json")[km["name"]]
                     grid, largs, out = launch_args(kind, size, x, cx)
                     fn = lambda: k(grid, *largs)  # noqa: E731
                     regs = k.attributes().get("NUM_REGS", "?") if hasattr(k, "attributes") else "?"

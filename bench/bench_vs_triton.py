@@ -3,7 +3,7 @@
     python3 bench/bench_vs_triton.py --dir .gpu --out $OUT/results.md [--only NAME] [--cudagraph]
     python3 bench/bench_vs_triton.py --selftest      # no GPU, torch or triton needed
 
-For each BENCH case: load DIR/NAME.json with tests/gpu/tcrt.py; turn the .tt source (path from
+For each BENCH case: load DIR/NAME.json with the tritonc package (python/tritonc); turn the .tt source (path from
 tests/gpu/corpus.txt) into a Triton module by stripping the parameter type annotations (keeping
 `tl.constexpr` ones) and prepending the imports; launch both with the same inputs, constexprs,
 num_warps and num_stages (from the metadata); check that their outputs agree; time each twice,
@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Callable
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests" / "gpu"))
+sys.path.insert(0, str(ROOT / "python"))
 
 HEADER = ("import triton; import triton.language as tl; from triton import jit; "
           "from triton.language import constexpr  # added by bench_vs_triton.py\n")
@@ -396,10 +396,10 @@ def main():
     import torch
     import triton
     from triton.testing import do_bench, do_bench_cudagraph
-    import tcrt
+    import tritonc
 
     def timeit(fn):
-        if args.cudagraph:  # captures on a side stream; tcrt launches on the current stream
+        if args.cudagraph:  # captures on a side stream; tritonc launches on the current stream
             return do_bench_cudagraph(fn, rep=args.rep, return_mode="median")
         return do_bench(fn, warmup=args.warmup, rep=args.rep, return_mode="median")
 
@@ -407,7 +407,7 @@ def main():
     if unknown:
         sys.exit(f"unknown case(s) {sorted(unknown)}; cases: {[b.name for b in BENCH]}")
     try:
-        via = tcrt.driver().name
+        via = tritonc.get_driver().name
     except Exception as e:  # every case will report it too
         via = f"(driver init FAILED: {type(e).__name__}: {e})"
     gpu = torch.cuda.get_device_name()
@@ -447,7 +447,7 @@ def main():
         if args.only and b.name not in args.only:
             continue
         try:
-            k = tcrt.load(args.dir / f"{b.binary}.json")[b.kernel]
+            k = tritonc.load(args.dir / f"{b.binary}.json")[b.kernel]
             if b.binary not in modules:
                 modules[b.binary] = import_triton_kernel(b.binary, work)
             tfn = getattr(modules[b.binary], b.kernel)

@@ -22,7 +22,7 @@ from ._args import ArgumentError, Bits, PackedArguments, array_pointer, cdiv, pa
 from ._driver import CudaError, get_driver, stream_handle
 
 __all__ = ["ArgumentError", "Bits", "CompileError", "CudaError", "Kernel", "Module", "cdiv",
-           "compile", "load"]
+           "compile", "get_driver", "load", "normalize_grid"]
 __version__ = "0.1.0"
 
 _DEFAULT_SHARED_LIMIT = 48 * 1024
@@ -36,7 +36,8 @@ class CompileError(RuntimeError):
         self.returncode = returncode
 
 
-def _grid3(grid, constexprs):
+def normalize_grid(grid, constexprs):
+    """`grid` (an int, 1 to 3 ints, or a function of the constexprs) as 3 ints, checked."""
     if callable(grid):
         grid = grid(constexprs)
     if isinstance(grid, int):
@@ -71,17 +72,39 @@ class Kernel:
     def launch(self, grid, *args, stream=None):
         """Checks and packs `args`, then launches on `stream` (default: the framework's current
         stream). An empty grid launches nothing, as in Triton."""
+        self.prepare(grid, *args)(stream)
+
+    __call__ = launch
+
+    def prepare(self, grid, *args):
+        """Checks and packs `args` once and returns a callable `launch(stream=None)` that launches
+        with them: for timing loops and graphs, where packing per launch would be measured too.
+        The arrays must stay alive while it is used."""
         if self.cluster_dims != (1, 1, 1):
             raise NotImplementedError(
                 f"kernel '{self.name}' was compiled for clusters {self.cluster_dims} "
                 "(--num-ctas), which need cuLaunchKernelEx; launch it from C/C++ (the generated "
                 "header or launcher.hpp)")
-        grid = _grid3(grid, self.constexprs)
+        grid = normalize_grid(grid, self.constexprs)
         packed = PackedArguments(pack_arguments(self.name, self.params, args))
-        if 0 in grid:
-            return
-        self.module.driver.launch(self.function, grid, self.block, self.shared_bytes,
-                                  stream_handle(stream), packed.address)
+        driver = self.module.driver
+
+        def launch(stream=None):
+            if 0 in grid:
+                return
+            driver.launch(self.function, grid, self.block, self.shared_bytes,
+                          stream_handle(stream), packed.address)
+
+        launch.packed = packed  # keeps the argument buffer alive with the callable
+        return launch
+
+    def attributes(self):
+        """The driver's view of the loaded function: NUM_REGS, LOCAL_SIZE_BYTES (spills and
+        stack per thread), SHARED_SIZE_BYTES (static), MAX_THREADS_PER_BLOCK."""
+        driver = self.module.driver
+        return {name: driver.get_attribute(self.function, name)
+                for name in ("NUM_REGS", "LOCAL_SIZE_BYTES", "SHARED_SIZE_BYTES",
+                             "MAX_THREADS_PER_BLOCK")}
 
     def __getitem__(self, grid):
         return lambda *args, stream=None: self.launch(grid, *args, stream=stream)

@@ -33,9 +33,9 @@ from typing import Any, Callable
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
-sys.path.insert(0, str(HERE))
-import tcrt  # noqa: E402
-from tcrt import cdiv  # noqa: E402
+sys.path.insert(0, str(ROOT / "python"))  # the tritonc runtime package of this checkout
+import tritonc  # noqa: E402
+from tritonc import cdiv  # noqa: E402
 
 torch = None  # imported in main(), so that --list works without it
 DEVICE = "cuda"
@@ -649,7 +649,7 @@ def run_check(case, variant, kernel, seed):
     results = [compare(o) for o in launch.outs]
     if case.setup is setup_dropout:
         results.append(check_dropout(launch))
-    grid = tcrt.normalize_grid(launch.grid, kernel.constexprs)
+    grid = tritonc.normalize_grid(launch.grid, kernel.constexprs)
     return all(ok for ok, _ in results), "; ".join(t for _, t in results) + f"  grid={grid}"
 
 
@@ -715,7 +715,7 @@ def main():
     seed = args.seed if args.seed is not None else int.from_bytes(__import__("os").urandom(4), "little")
     if args.start_at == 0:
         try:
-            via = tcrt.driver().name
+            via = tritonc.get_driver().name
         except Exception as e:  # every check will fail on it too, each with this message
             via = f"(driver init FAILED: {type(e).__name__}: {e})"
         print(f"GPU: {torch.cuda.get_device_name()}  torch {torch.__version__}  driver API via {via}")
@@ -734,7 +734,7 @@ def main():
         try:
             if case.binary not in loaded:
                 try:
-                    loaded[case.binary] = tcrt.load(args.dir / f"{case.binary}.json")
+                    loaded[case.binary] = tritonc.load(args.dir / f"{case.binary}.json")
                 except Exception as e:
                     loaded[case.binary] = e
             ks = loaded[case.binary]

@@ -162,6 +162,25 @@ class RuntimeTest(unittest.TestCase):
         self.assertEqual(blobs[4], b"\x01")
         self.assertEqual(blobs[5], b"\xff" * 8)
 
+    def test_prepare_call_and_attributes(self):
+        # prepare() checks and packs once; each call of the result launches with the same bytes
+        # (the GPU harness times kernels this way). kernel(grid, *args) is launch().
+        x = FakeTorchTensor(0x7F0000002000)
+        launch = self.k.prepare(3, x, 16, 1.0, 1.0, False, 5)
+        self.assertEqual(self.driver.launches, [])
+        launch(stream=1)
+        launch(stream=2)
+        self.assertEqual([l[1] for l in self.driver.launches], [(3, 1, 1), (3, 1, 1)])
+        self.assertEqual([l[4] for l in self.driver.launches], [1, 2])
+        self.assertEqual(self.driver.launches[0][5], self.driver.launches[1][5])
+        self.k((2, 2), x, 16, 1.0, 1.0, False, 5, stream=3)
+        self.assertEqual(self.driver.launches[-1][1], (2, 2, 1))
+        with self.assertRaises(tritonc.ArgumentError):
+            self.k.prepare(1, x)  # checked at prepare, not at launch
+        self.assertEqual(tritonc.normalize_grid(lambda c: (c["BLOCK"],), {"BLOCK": 4}), (4, 1, 1))
+        self.assertEqual(set(self.k.attributes()),
+                         {"NUM_REGS", "LOCAL_SIZE_BYTES", "SHARED_SIZE_BYTES", "MAX_THREADS_PER_BLOCK"})
+
     def test_array_protocols(self):
         args = (4096, 1.0, 1.0, False, 0)
         for array, address in [(FakeCupyArray(0x1000), 0x1000),
