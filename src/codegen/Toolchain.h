@@ -16,6 +16,7 @@ struct ToolchainOptions {
   std::string ptxas;          ///< --ptxas PATH
   unsigned ptxasOptLevel = 3; ///< ptxas -O level (tritonc -O)
   bool lineInfo = false;      ///< ptxas -lineinfo: keep the PTX's .loc lines in the cubin
+  unsigned maxRegisters = 0;  ///< --maxnreg: every NVIDIA kernel's .maxnreg (0: none)
   /// Called with each external command line just before it runs (tritonc -v prints them).
   std::function<void(const std::vector<std::string> &argv)> onRun;
   /// Called with the time of each step from an optimized module to a binary ("LLVM: PTX",

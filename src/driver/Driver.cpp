@@ -861,6 +861,7 @@ ToolchainOptions Compilation::toolchainOptions() {
   toolchain.ptxas = opts_.ptxas;
   toolchain.ptxasOptLevel = opts_.optLevel;
   toolchain.lineInfo = opts_.lineInfo;
+  toolchain.maxRegisters = opts_.maxRegisters;
   toolchain.onRun = [this](const std::vector<std::string> &argv) {
     verbose("running: " + shellQuote(argv));
   };

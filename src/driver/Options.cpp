@@ -74,6 +74,9 @@ TARGET AND CODE GENERATION:
   --num-warps N         Warps per program (1, 2, 4, 8, 16 or 32; default 4).
   --num-stages N        Software-pipelining stages for loops (1..16; default 3).
   --num-ctas N          CTAs per cluster (1, 2, 4, 8 or 16; default 1).
+  --maxnreg N           Cap every kernel at N registers per thread (24..255; NVIDIA targets:
+                        .maxnreg, as Triton's maxnreg option), e.g. so that one more program
+                        fits on an SM; what does not fit spills (--resource-usage shows it).
   --ptxas PATH          The ptxas to run (else $TRITONC_PTXAS, $CUDA_HOME/bin/ptxas,
                         /usr/local/cuda/bin/ptxas, then ptxas on $PATH).
 
@@ -233,6 +236,7 @@ std::optional<int> parseCommandLine(int argc, const char *const *argv, DriverOpt
   app.add_flag("--specialize", options.specialize);
   app.add_flag("--resource-usage", options.resourceUsage);
   app.add_option("-O", options.optLevel)->check(CLI::Range(0u, 3u));
+  auto *maxnregOpt = app.add_option("--maxnreg", options.maxRegisters);
   app.add_flag("--version", options.showVersion);
   app.add_flag("--list-passes", options.listPasses);
   // As --emit-ir: `--list-kernels` alone gives "text", `--list-kernels=json` "json".
@@ -294,6 +298,10 @@ std::optional<int> parseCommandLine(int argc, const char *const *argv, DriverOpt
       else if (!error.empty())
         throw UsageError{error};
     }
+
+    if (maxnregOpt->count() && (options.maxRegisters < 24 || options.maxRegisters > 255))
+      throw UsageError{"--maxnreg takes 24 to 255 registers (got " +
+                       std::to_string(options.maxRegisters) + ")"};
 
     int emits = (!emitIR.empty()) + emitLLVM + emitPTX;
     if (emits > 1)

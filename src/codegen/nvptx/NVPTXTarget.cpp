@@ -118,6 +118,8 @@ public:
   void configureKernel(llvm::Function &fn, unsigned numThreads) const override {
     fn.setCallingConv(llvm::CallingConv::PTX_Kernel);
     fn.addFnAttr("nvvm.maxntid", std::to_string(numThreads));
+    if (toolchain_.maxRegisters) // --maxnreg
+      fn.addFnAttr("nvvm.maxnreg", std::to_string(toolchain_.maxRegisters));
   }
 
   llvm::Value *threadId(llvm::IRBuilderBase &b) const override {
@@ -564,8 +566,12 @@ bool NVPTXTarget::compile(const llvm::Module &module, std::string &ptx, std::str
   if (caps.empty())
     return true;
   std::unique_ptr<llvm::Module> capped = llvm::CloneModule(module);
-  for (const auto &[name, cap] : caps)
-    capped->getFunction(name)->addFnAttr("nvvm.maxnreg", std::to_string(cap));
+  for (const auto &[name, cap] : caps) {
+    unsigned c = cap; // the smaller of this cap and --maxnreg's
+    if (toolchain_.maxRegisters)
+      c = std::min(c, toolchain_.maxRegisters);
+    capped->getFunction(name)->addFnAttr("nvvm.maxnreg", std::to_string(c));
+  }
   lap("register caps: the vectorized versions alone through LLVM and ptxas");
   if (!emitAssembly(*capped, ptx, error)) {
     diags.error({}, error);
