@@ -84,6 +84,21 @@ def rel_err(out, ref):
     return float(torch.linalg.vector_norm(o - r) / torch.linalg.vector_norm(r))
 
 
+def corpus_builds(path):
+    """(NAME, SOURCE, FLAGS) for each build line of a corpus file (tests/gpu/corpus.txt)."""
+    rows = []
+    for line in Path(path).read_text().splitlines():
+        if line.strip() and not line.lstrip().startswith("#"):
+            name, src, *flags = line.split()
+            rows.append((name, src, flags))
+    return rows
+
+
+def flag_value(flags, name):
+    """The value after `name` in a build's flags (`--maxnreg 128`), or None."""
+    return flags[flags.index(name) + 1] if name in flags[:-1] else None
+
+
 def run(args):
     import torch
     import triton
@@ -92,7 +107,7 @@ def run(args):
     if args.triton_mode == "sm80":
         patch_triton_sm80()
     rows = []
-    builds = [(n, s, f) for n, s, f in bvt.corpus()]
+    builds = [(n, s, f) for n, s, f in corpus_builds(args.corpus)]
     work = Path(tempfile.mkdtemp(prefix="bench_dot_"))
 
     def bench(fn):
@@ -115,7 +130,8 @@ def run(args):
             meta = json.loads((args.dir / f"{name}.json").read_text())
             km = meta["kernels"][0]
             cx = km["constexprs"]
-            cfg = f"{name} w{km['num_warps']} s{km['num_stages']}"
+            maxnreg = flag_value(flags, "--maxnreg")
+            cfg = f"{name} w{km['num_warps']} s{km['num_stages']}" + (f" r{maxnreg}" if maxnreg else "")
             try:
                 if args.triton_mode == "tritonc":
                     k = tritonc.load(args.dir / f"{name}.json")[km["name"]]
@@ -124,11 +140,16 @@ def run(args):
                     regs = k.attributes().get("NUM_REGS", "?") if hasattr(k, "attributes") else "?"
                     who = "tritonc"
                 else:
-                    mod = bvt.import_triton_kernel(name, work / args.triton_mode)
+                    # The build's own source (the build list may name builds main's lacks).
+                    bvt.convert_tree(ROOT / src, work / args.triton_mode / name)
+                    mod = bvt.import_file(work / args.triton_mode / name / Path(src).with_suffix(".py").name,
+                                          f"tt_{name}")
                     tk = getattr(mod, km["name"])
                     grid, largs, out = launch_args(kind, size, x, cx)
                     kw = dict(bvt.triton_constexprs(cx), num_warps=km["num_warps"],
                               num_stages=km["num_stages"])
+                    if maxnreg:  # the same register cap (Triton's maxnreg option)
+                        kw["maxnreg"] = int(maxnreg)
                     fn = lambda: tk[grid](*largs, **kw)  # noqa: E731
                     regs = ""
                     who = f"Triton ({'mma.sync, sm_80 plan' if args.triton_mode == 'sm80' else 'native'})"
@@ -173,6 +194,8 @@ def main():
     ap.add_argument("--dir", type=Path, default=ROOT / ".gpu")
     ap.add_argument("--out", type=Path)
     ap.add_argument("--only", action="append", default=[])
+    ap.add_argument("--corpus", type=Path, default=ROOT / "tests" / "gpu" / "corpus.txt",
+                    help="the build list (default tests/gpu/corpus.txt)")
     ap.add_argument("--triton-mode", choices=["all", "tritonc", "native", "sm80"], default="all")
     ap.add_argument("--json", type=Path, help="(internal) write this mode's rows here")
     ap.add_argument("--warmup", type=float, default=25)
@@ -186,7 +209,8 @@ def main():
     rows = []
     for mode in ("tritonc", "native", "sm80"):
         tmp = Path(tempfile.mkstemp(suffix=".json")[1])
-        cmd = [sys.executable, __file__, "--dir", str(args.dir), "--triton-mode", mode, "--json", str(tmp),
+        cmd = [sys.executable, __file__, "--dir", str(args.dir), "--corpus", str(args.corpus),
+               "--triton-mode", mode, "--json", str(tmp),
                "--warmup", str(args.warmup), "--rep", str(args.rep)] + [a for o in args.only for a in ("--only", o)]
         subprocess.run(cmd)
         try:

@@ -73,6 +73,31 @@ llvm::Value *KernelLowering::swizzledAddress(llvm::Value *base, const Type *type
   return b_.CreateGEP(elemTy, base, off);
 }
 
+llvm::Value *KernelLowering::swizzledAddress(llvm::Value *base, const Type *type, unsigned cDim,
+                                             llvm::Value *row, int64_t rowConst, llvm::Value *col,
+                                             int64_t colConst) {
+  const int64_t elemBytes = std::max(1u, type->scalarType()->bitWidth() / 8);
+  const int64_t C = type->shape()[cDim];
+  const int64_t perChunk = std::max<int64_t>(1, 16 / elemBytes);
+  const int64_t chunks = std::max<int64_t>(1, C / perChunk);
+  const int64_t perPhase = std::max<int64_t>(1, 8 / chunks);
+  const int64_t maxPhase = std::min<int64_t>(chunks, 8);
+  // Rows a whole number of swizzle periods apart have the same phase; chunk indices that differ
+  // by a multiple of maxPhase (a power of two above every phase) XOR alike.
+  const int64_t rowLow = rowConst % (perPhase * maxPhase), rowHigh = rowConst - rowLow;
+  const int64_t chunk = colConst / perChunk, chunkLow = chunk % maxPhase;
+  const int64_t colLow = chunkLow * perChunk + colConst % perChunk;
+  if (rowLow)
+    row = b_.CreateAdd(row, b_.getInt32(static_cast<uint32_t>(rowLow)));
+  if (colLow)
+    col = b_.CreateAdd(col, b_.getInt32(static_cast<uint32_t>(colLow)));
+  llvm::Value *ptr = swizzledAddress(base, type, cDim, row, col);
+  const int64_t rest = rowHigh * C + (chunk - chunkLow) * perChunk;
+  if (!rest)
+    return ptr;
+  return b_.CreateGEP(registerType(type), ptr, b_.getInt32(static_cast<uint32_t>(rest)));
+}
+
 std::function<Regs(unsigned)>
 KernelLowering::stageForLdmatrix(const Operation &op, const Type *type, const LinearLayout &src,
                                  const LinearLayout &dst, const Regs &in, llvm::Value *base,
@@ -171,12 +196,21 @@ std::function<Regs(unsigned)> KernelLowering::ldmatrixLoader(const Type *dstTy, 
     if (sharedStoresUnsynced_)
       sharedBarrier();
     sharedReadsSinceBarrier_ = true;
-    llvm::Value *o = b_.CreateAdd(coordinate(*warpOnlyPtr, r0, oDim), oOff);
-    llvm::Value *k = b_.CreateAdd(coordinate(*warpOnlyPtr, r0, kDim), kOff);
+    // The register's own offsets (constants) stay apart from the lane's and warp's where their
+    // bits do not overlap, so that loads of one tile share a few address registers.
+    const LinearLayout::Coord c = warpOnlyPtr->registerCoord(r0);
+    const bool split = (c[oDim] & warpOnlyPtr->threadBitsMask(oDim)) == 0 &&
+                       (c[kDim] & warpOnlyPtr->threadBitsMask(kDim)) == 0;
+    llvm::Value *o = b_.CreateAdd(
+        split ? threadCoordinate(*warpOnlyPtr, oDim) : coordinate(*warpOnlyPtr, r0, oDim), oOff);
+    llvm::Value *k = b_.CreateAdd(
+        split ? threadCoordinate(*warpOnlyPtr, kDim) : coordinate(*warpOnlyPtr, r0, kDim), kOff);
+    const int64_t oConst = split ? c[oDim] : 0, kConst = split ? c[kDim] : 0;
     // Lane i gives row i of its matrix: along K when the stored rows run along K's other dim.
     llvm::Value *row = trans ? b_.CreateAdd(k, i) : b_.CreateAdd(o, i);
     llvm::Value *col = trans ? o : k;
-    llvm::Value *ptr = swizzledAddress(base, type, cDim, row, col);
+    llvm::Value *ptr = swizzledAddress(base, type, cDim, row, trans ? kConst : oConst, col,
+                                       trans ? oConst : kConst);
     llvm::Value *res = b_.CreateIntrinsic(id, {ptr->getType()}, {ptr});
     Regs out;
     for (unsigned m = 0; m < numMatrices; ++m) {

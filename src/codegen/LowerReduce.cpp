@@ -26,6 +26,35 @@ bool alongAxisOnly(const LinearLayout::Coord &basis, unsigned axis) {
   return true;
 }
 
+/// Whether the reduce's combine is one op whose result does not depend on the order of
+/// combination: max or min (any type), or add, mul, and, or, xor of integers.
+bool associativeCombine(const Operation &op) {
+  const Block &region = *op.region(0);
+  if (op.numResults() != 1 || region.ops().size() != 2)
+    return false;
+  const Operation &f = *region.ops().front();
+  const Operation *yield = region.terminator();
+  if (!yield || yield->numOperands() != 1 || yield->operand(0) != f.result() ||
+      f.numOperands() != 2)
+    return false;
+  const Value *a = region.argument(0), *b = region.argument(1);
+  if (!((f.operand(0) == a && f.operand(1) == b) || (f.operand(0) == b && f.operand(1) == a)))
+    return false;
+  switch (f.code()) {
+  case OpCode::Max:
+  case OpCode::Min:
+    return true;
+  case OpCode::Add:
+  case OpCode::Mul:
+  case OpCode::And:
+  case OpCode::Or:
+  case OpCode::Xor:
+    return f.result()->type()->isInt();
+  default:
+    return false;
+  }
+}
+
 } // namespace
 
 std::vector<llvm::Value *> KernelLowering::combine(const Operation &op,
@@ -90,10 +119,13 @@ bool KernelLowering::lowerReduce(const Operation &op) {
         return error(op, "reduce over " + srcTy->str() + ": the layout mixes dim " +
                              std::to_string(axis) + " with others");
 
-  // 1. Within the thread: one accumulator set per key, keys in order of first register.
+  // 1. Within the thread: one accumulator set per key, keys in order of first register. An
+  //    exactly associative combine (max, min, integer add/mul/and/or/xor) folds each key's
+  //    registers as a balanced tree (log2 of the chain's latency: the row max of attention's
+  //    online softmax); any other combine folds in register order.
   std::vector<LinearLayout::Coord> keys;
   std::vector<unsigned> firstRegister;
-  std::vector<std::vector<llvm::Value *>> acc;
+  std::vector<std::vector<std::vector<llvm::Value *>>> items; // key -> its registers' values
   for (unsigned r = 0; r < src->numRegisters(); ++r) {
     LinearLayout::Coord key = src->registerCoord(r);
     key[axis] = 0;
@@ -104,13 +136,36 @@ bool KernelLowering::lowerReduce(const Operation &op) {
     if (it == keys.end()) {
       keys.push_back(key);
       firstRegister.push_back(r);
-      acc.push_back(std::move(next));
+      items.push_back({std::move(next)});
       continue;
     }
-    std::vector<llvm::Value *> &a = acc[it - keys.begin()];
-    a = combine(op, a, next);
-    if (a.empty())
-      return false;
+    items[it - keys.begin()].push_back(std::move(next));
+  }
+  const bool tree = associativeCombine(op);
+  std::vector<std::vector<llvm::Value *>> acc;
+  for (std::vector<std::vector<llvm::Value *>> &vals : items) {
+    if (tree) {
+      while (vals.size() > 1) {
+        std::vector<std::vector<llvm::Value *>> half;
+        for (size_t i = 0; i + 1 < vals.size(); i += 2) {
+          half.push_back(combine(op, vals[i], vals[i + 1]));
+          if (half.back().empty())
+            return false;
+        }
+        if (vals.size() % 2)
+          half.push_back(std::move(vals.back()));
+        vals = std::move(half);
+      }
+      acc.push_back(std::move(vals.front()));
+      continue;
+    }
+    std::vector<llvm::Value *> a = std::move(vals.front());
+    for (size_t i = 1; i < vals.size(); ++i) {
+      a = combine(op, a, vals[i]);
+      if (a.empty())
+        return false;
+    }
+    acc.push_back(std::move(a));
   }
 
   // 2. Across lanes: butterfly over the lane bits along the axis, highest first.

@@ -32,6 +32,19 @@ namespace {
 bool hasCpAsync(const TargetInfo &t) { return t.isCuda() && t.computeCapability >= 80; }
 } // namespace
 
+llvm::Value *KernelLowering::tileAddress(llvm::Value *base, const Type *tileTy, unsigned cDim,
+                                         const LinearLayout &ll, unsigned reg) {
+  const unsigned rDim = 1 - cDim;
+  const LinearLayout::Coord c = ll.registerCoord(reg);
+  if ((c[rDim] & ll.threadBitsMask(rDim)) || (c[cDim] & ll.threadBitsMask(cDim)))
+    return swizzledAddress(base, tileTy, cDim, coordinate(ll, reg, rDim),
+                           coordinate(ll, reg, cDim));
+  // The register's offsets are disjoint from the thread's: added, so that the copies of one
+  // thread share address registers (see swizzledAddress).
+  return swizzledAddress(base, tileTy, cDim, threadCoordinate(ll, rDim), c[rDim],
+                         threadCoordinate(ll, cDim), c[cDim]);
+}
+
 bool KernelLowering::lowerLocalAlloc(const Operation &op) {
   const Type *t = op.result()->type();
   if (!t->isBlock() || t->rank() != 2)
@@ -62,7 +75,7 @@ bool KernelLowering::lowerAsyncCopy(const Operation &op) {
   llvm::Value *base = scalar(op.operand(0));
   const Regs &ptrs = regs(op.operand(1));
   const Regs *mask = op.numOperands() > 2 ? &regs(op.operand(2)) : nullptr;
-  const unsigned cDim = tileTy->layout()->order()[0], rDim = 1 - cDim;
+  const unsigned cDim = tileTy->layout()->order()[0];
   llvm::Type *elemTy = memoryType(tileTy);
   const unsigned elemBytes = std::max(1u, tileTy->element()->bitWidth() / 8);
 
@@ -99,8 +112,7 @@ bool KernelLowering::lowerAsyncCopy(const Operation &op) {
     }
   };
   for (unsigned r = 0; r < ll->numRegisters(); r += width) {
-    llvm::Value *dst =
-        swizzledAddress(base, tileTy, cDim, coordinate(*ll, r, rDim), coordinate(*ll, r, cDim));
+    llvm::Value *dst = tileAddress(base, tileTy, cDim, *ll, r);
     if (!async) {
       throughRegisters(dst, r);
       continue;
@@ -147,7 +159,7 @@ bool KernelLowering::lowerLocalLoad(const Operation &op) {
   if (!dst)
     return false;
   llvm::Value *base = scalar(op.operand(0));
-  const unsigned cDim = tileTy->layout()->order()[0], rDim = 1 - cDim;
+  const unsigned cDim = tileTy->layout()->order()[0];
   if (canUseLdmatrix(dstTy, *dst)) {
     unsigned pairStride = 0;
     std::function<Regs(unsigned)> load =
@@ -173,8 +185,7 @@ bool KernelLowering::lowerLocalLoad(const Operation &op) {
   const unsigned elemBytes = std::max(1u, tileTy->element()->bitWidth() / 8);
   Regs out;
   for (unsigned r = 0; r < dst->numRegisters(); ++r) {
-    llvm::Value *ptr =
-        swizzledAddress(base, tileTy, cDim, coordinate(*dst, r, rDim), coordinate(*dst, r, cDim));
+    llvm::Value *ptr = tileAddress(base, tileTy, cDim, *dst, r);
     llvm::Value *v = b_.CreateAlignedLoad(memTy, ptr, llvm::Align(elemBytes));
     out.push_back(regTy == memTy ? v : b_.CreateICmpNE(v, llvm::ConstantInt::get(memTy, 0)));
   }

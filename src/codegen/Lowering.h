@@ -168,12 +168,22 @@ private:
   /// swizzle (Types.h), rows running along `cDim`.
   llvm::Value *swizzledAddress(llvm::Value *base, const Type *type, unsigned cDim, llvm::Value *row,
                                llvm::Value *col);
+  /// The same for (row + rowConst, col + colConst), with the constants split into the part the
+  /// swizzle's XOR sees (kept in the computed offset) and the rest (whole swizzle periods of
+  /// rows, whole maxPhase groups of chunks), added as one constant element offset at the end.
+  /// Addresses that differ only in the rest share one register and fold the constant into the
+  /// instruction's immediate offset.
+  llvm::Value *swizzledAddress(llvm::Value *base, const Type *type, unsigned cDim, llvm::Value *row,
+                               int64_t rowConst, llvm::Value *col, int64_t colConst);
 
   // ---- LowerSharedTile.cpp
   bool lowerLocalAlloc(const Operation &op);
   bool lowerAsyncCopy(const Operation &op);
   bool lowerAsyncWait(const Operation &op);
   bool lowerLocalLoad(const Operation &op);
+  /// Address in the shared tile at `base` of register `reg`'s element of layout `ll`.
+  llvm::Value *tileAddress(llvm::Value *base, const Type *tileTy, unsigned cDim,
+                           const LinearLayout &ll, unsigned reg);
 
   // ---- LowerDot.cpp
   bool lowerDot(const Operation &op);

@@ -18,6 +18,7 @@ struct ToolchainOptions {
   bool lineInfo = false;      ///< ptxas -lineinfo: keep the PTX's .loc lines in the cubin
   /// --register-cap: how an alignment-versioned kernel's registers are capped (NVIDIA).
   enum class RegisterCap { NoSpill, Occupancy, Off } registerCap = RegisterCap::Occupancy;
+  unsigned maxRegisters = 0; ///< --maxnreg: every NVIDIA kernel's .maxnreg (0: none)
   /// Called with each external command line just before it runs (tritonc -v prints them).
   std::function<void(const std::vector<std::string> &argv)> onRun;
   /// Called with the time of each step from an optimized module to a binary ("LLVM: PTX",

@@ -865,6 +865,7 @@ ToolchainOptions Compilation::toolchainOptions() {
                           : opts_.registerCap == "no-spill"
                               ? ToolchainOptions::RegisterCap::NoSpill
                               : ToolchainOptions::RegisterCap::Occupancy;
+  toolchain.maxRegisters = opts_.maxRegisters;
   toolchain.onRun = [this](const std::vector<std::string> &argv) {
     verbose("running: " + shellQuote(argv));
   };

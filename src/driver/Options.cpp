@@ -78,6 +78,9 @@ TARGET AND CODE GENERATION:
   --num-warps N         Warps per program (1, 2, 4, 8, 16 or 32; default 4).
   --num-stages N        Software-pipelining stages for loops (1..16; default 3).
   --num-ctas N          CTAs per cluster (1, 2, 4, 8 or 16; default 1).
+  --maxnreg N           Cap every kernel at N registers per thread (24..255; NVIDIA targets:
+                        .maxnreg, as Triton's maxnreg option), e.g. so that one more program
+                        fits on an SM; what does not fit spills (--resource-usage shows it).
   --ptxas PATH          The ptxas to run (else $TRITONC_PTXAS, $CUDA_HOME/bin/ptxas,
                         /usr/local/cuda/bin/ptxas, then ptxas on $PATH).
 
@@ -238,6 +241,7 @@ std::optional<int> parseCommandLine(int argc, const char *const *argv, DriverOpt
   app.add_flag("--specialize", options.specialize);
   app.add_flag("--resource-usage", options.resourceUsage);
   app.add_option("-O", options.optLevel)->check(CLI::Range(0u, 3u));
+  auto *maxnregOpt = app.add_option("--maxnreg", options.maxRegisters);
   app.add_flag("--version", options.showVersion);
   app.add_flag("--list-passes", options.listPasses);
   // As --emit-ir: `--list-kernels` alone gives "text", `--list-kernels=json` "json".
@@ -304,6 +308,10 @@ std::optional<int> parseCommandLine(int argc, const char *const *argv, DriverOpt
         options.registerCap != "off")
       throw UsageError{"--register-cap takes 'no-spill', 'occupancy' or 'off' (got '" +
                        options.registerCap + "')"};
+    if (maxnregOpt->count() && (options.maxRegisters < 24 || options.maxRegisters > 255))
+      throw UsageError{"--maxnreg takes 24 to 255 registers (got " +
+                       std::to_string(options.maxRegisters) + ")"};
+
     int emits = (!emitIR.empty()) + emitLLVM + emitPTX;
     if (emits > 1)
       throw UsageError{"--emit-ir, --emit-llvm and -S exclude each other"};

@@ -53,6 +53,7 @@ struct DriverOptions {
   std::string registerCap = "occupancy"; ///< --register-cap: no-spill, occupancy or off
   bool specialize = false;              ///< --specialize: variants per kernel, dispatched at launch
   bool resourceUsage = false; ///< --resource-usage: print each entry's registers, spills, ...
+  unsigned maxRegisters = 0;  ///< --maxnreg N: each NVIDIA kernel's register cap (0: none)
   std::string cHeaderPrefix;  ///< --c-header-prefix ID: its names' prefix ("": the header's stem)
 
   std::vector<std::pair<std::string, std::string>> defines; ///< -D NAME=VALUE, in order

@@ -185,6 +185,15 @@ def setup_dot3d(v, cx):
     return Launch(grid=(1,), args=[a, b, c], outs=[Out(c, a.double() @ b.double(), base, rtol=1e-5)])
 
 
+def setup_dot_fp8(dtype):
+    def setup(v, cx):
+        a, b = randn(64, 32, dtype=getattr(torch, dtype)), randn(32, 64, dtype=getattr(torch, dtype))
+        c, base = guarded((64, 64), torch.float32, pad=(2, 0))
+        # fp8 products are exact in fp32; the fp32 sum of 32 of them stays within 1e-6.
+        return Launch(grid=(1,), args=[a, b, c], outs=[Out(c, a.double() @ b.double(), base, rtol=1e-5)])
+    return setup
+
+
 def setup_attention(v, cx):
     Z, H, N, D = v["Z"], v["H"], v["N"], cx["HEAD_DIM"]
     q, k, vv = (randn(Z, H, N, D, dtype=torch.float16) for _ in range(3))
@@ -205,6 +214,7 @@ MATMUL_CASES = [
     ("matmul_bf16", "bfloat16", "float32", 1e-5, None),
     ("matmul_tf32", "float32", "float32", 1e-5, "tf32"),
     ("matmul_f32_ieee", "float32", "float32", 1e-6, None),
+    ("matmul_f32_tf32x3", "float32", "float32", 1e-6, None),
     ("matmul_i8", "int8", "int32", 0, None),
 ]
 
@@ -228,6 +238,8 @@ def dot_cases():
              [{"M": m, "N": n, "K": k} for m, n, k in ((64, 64, 32), (100, 70, 333), (257, 129, 1000))],
              setup_splitk),
         Case("dot3d", "matmul_batched", "dot3d_kernel", [{}], setup_dot3d),
+        Case("dot_fp8.e4m3", "dot_fp8", "dot_fp8", [{}], setup_dot_fp8("float8_e4m3fn")),
+        Case("dot_fp8.e5m2", "dot_fp8", "dot_fp8e5", [{}], setup_dot_fp8("float8_e5m2")),
     ]
     for binary in ("attention_d64", "attention_d64_causal", "attention_d128", "attention_d128_causal"):
         cases.append(Case(binary, binary, "attn_fwd",

@@ -119,6 +119,8 @@ public:
   void configureKernel(llvm::Function &fn, unsigned numThreads) const override {
     fn.setCallingConv(llvm::CallingConv::PTX_Kernel);
     fn.addFnAttr("nvvm.maxntid", std::to_string(numThreads));
+    if (toolchain_.maxRegisters) // --maxnreg
+      fn.addFnAttr("nvvm.maxnreg", std::to_string(toolchain_.maxRegisters));
   }
 
   llvm::Value *threadId(llvm::IRBuilderBase &b) const override {
@@ -646,8 +648,10 @@ bool NVPTXTarget::compile(const llvm::Module &module, std::string &ptx, std::str
   const bool noSpill = toolchain_.registerCap == ToolchainOptions::RegisterCap::NoSpill;
   for (bool rebuild = !caps.empty() || (noSpill && raiseForSpills()); rebuild;) {
     std::unique_ptr<llvm::Module> capped = llvm::CloneModule(module);
-    for (const auto &[name, cap] : caps)
-      capped->getFunction(name)->addFnAttr("nvvm.maxnreg", std::to_string(cap));
+    for (const auto &[name, cap] : caps) { // the smaller of this cap and --maxnreg's
+      const unsigned c = toolchain_.maxRegisters ? std::min(cap, toolchain_.maxRegisters) : cap;
+      capped->getFunction(name)->addFnAttr("nvvm.maxnreg", std::to_string(c));
+    }
     if (!emitAssembly(*capped, ptx, error)) {
       diags.error({}, error);
       return false;
