@@ -527,8 +527,10 @@ private:
       Token instrTok = peek();
       std::vector<unsigned> instr = parseLayoutList("instr");
       expect(Tok::Greater, "'>'");
-      if (version != 2)
-        fail(versionTok, "mma version " + std::to_string(version) + " is not supported (2)");
+      // 2: mma.sync; 10: AMD MFMA, 11 / 12: AMD WMMA on gfx11 / gfx12 (layout/AmdMatrixLayout.h)
+      if (version != 2 && (version < 10 || version > 12))
+        fail(versionTok,
+             "mma version " + std::to_string(version) + " is not supported (2, 10, 11 or 12)");
       if (wpc.size() < 2 || wpc.size() > 3 || instr.size() != 2)
         fail(instrTok, "an mma layout has 2 or 3 wpc entries and an [M, N] instr shape");
       return ctx_.mma(version, std::move(wpc), std::move(instr));
