@@ -22,7 +22,7 @@ struct ParamMetadata {
   unsigned align = 0; ///< bytes
   int64_t divisibility = 1;
   /// AMD, after a binary: the byte offset in the kernarg segment (the code object's note).
-  std::optional<uint64_t> offset;
+  std::optional<uint64_t> offset = std::nullopt;
 };
 
 /// What one kernel entry uses, from the assembler (ptxas -v; an hsaco's metadata note).

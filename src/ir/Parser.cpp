@@ -552,8 +552,14 @@ private:
         fail(opTok, "dot operand index must be 0 or 1");
       if (!parent->isMma())
         fail(parentTok, "the parent of a dot operand layout must be an mma layout");
-      if (kWidth != 1 && kWidth != 2 && kWidth != 4)
+      // mma.sync: elements per 32-bit register (1, 2, 4); AMD (versions 10-12): elements per
+      // lane (MFMA 4 or 8, WMMA 16 on gfx11, 8 on gfx12).
+      if (parent->mmaVersion() >= 10) {
+        if (kWidth != 4 && kWidth != 8 && kWidth != 16)
+          fail(kTok, "k_width of an AMD matrix operand must be 4, 8 or 16");
+      } else if (kWidth != 1 && kWidth != 2 && kWidth != 4) {
         fail(kTok, "k_width must be 1, 2 or 4");
+      }
       return ctx_.dotOperand(opIdx, parent, kWidth);
     }
     expectField("dim");

@@ -262,8 +262,13 @@ private:
         return std::string("the parent of a dot operand layout must be an mma layout");
       if (std::optional<std::string> why = layoutProblem(l->parent()))
         return why;
-      if (l->opIdx() > 1 || (l->kWidth() != 1 && l->kWidth() != 2 && l->kWidth() != 4))
+      const unsigned w = l->kWidth();
+      if (l->parent()->mmaVersion() >= 10) { // AMD: operand elements per lane
+        if (l->opIdx() > 1 || (w != 4 && w != 8 && w != 16))
+          return std::string("an AMD dot operand has index 0 or 1 and k_width 4, 8 or 16");
+      } else if (l->opIdx() > 1 || (w != 1 && w != 2 && w != 4)) {
         return std::string("dot operand index must be 0 or 1 and k_width 1, 2 or 4");
+      }
       goodLayouts_.insert(l);
       return std::nullopt;
     }

@@ -242,6 +242,14 @@ const Layout *amdMmaLayoutForDot(Context &ctx, const Operation &dot, const Targe
   if (!amdMatrixInstrFor(target.arch, bits, mn, in) || in.lanes() != target.warpSize || M % in.mn ||
       N % in.mn || K % in.k)
     return nullptr;
+  // The accumulator leaves the MFMA / WMMA layout through LDS whole (the epilogue's
+  // convert_layout, at 16 bits after castBeforeConversion at best): a tile that cannot fit
+  // stays on FMA units, whose blocked accumulator needs no conversion.
+  int64_t tiles = 1;
+  for (unsigned d = 0; d + 2 < rank; ++d)
+    tiles *= cTy->shape()[d];
+  if (tiles * M * N * 2 >= int64_t(target.sharedMemoryBytes))
+    return nullptr;
   unsigned wm = 1, wn = 1;
   const int64_t S = in.mn;
   while (wm * wn < numWarps) {

@@ -15,6 +15,7 @@ namespace {
 struct Place {
   unsigned lane, reg;
   bool operator<(const Place &o) const { return lane != o.lane ? lane < o.lane : reg < o.reg; }
+  bool operator==(const Place &o) const = default;
 };
 
 /// Where the ISA puts element (row, col) of `operand`: every (lane, register) holding it.
