@@ -34,7 +34,7 @@
 #              install, the Python package, host example, man page, style). Its tree and the fuzz
 #              targets are built in the background (nice 19) while the layers above run.
 #   fuzz       each libFuzzer target (fuzz/) replays its saved crash inputs, then fuzzes for
-#              FUZZ_SECONDS (default 20; JOBS targets at a time) on its seed corpus: a crash,
+#              FUZZ_SECONDS (default 15; JOBS targets at a time) on its seed corpus: a crash,
 #              leak, timeout or sanitizer report fails (scripts/fuzz.sh --smoke)
 # Each section ends with `(took N s, CPU N s)`: wall time and the CPU time of all it ran.
 # A missing tool (lit, FileCheck, ptxas, the built tritonc) is a failure, never a skip.
@@ -380,8 +380,11 @@ if [ "${TRITONC_SANITIZED:-0}" = 1 ] && [ -x "$ROOT/build/tritonc" ] &&
    [ "$ROOT/build/tritonc" != "$TRITONC" ]; then
   OTHER_BUILD="--other $ROOT/build/tritonc"
 fi
+# The limits must be met within 10 s; an ASan + UBSan build runs several times slower.
+LIMITS_TIMEOUT=""
+[ "${TRITONC_SANITIZED:-0}" = 1 ] && LIMITS_TIMEOUT="--timeout 40"
 for check in "python3 tests/robustness/mutate.py --tritonc $TRITONC --jobs $JOBS" \
-             "python3 tests/robustness/limits.py --tritonc $TRITONC" \
+             "python3 tests/robustness/limits.py --tritonc $TRITONC $LIMITS_TIMEOUT" \
              "env TRITONC_BUILD=$BUILD_ABS bash tests/robustness/determinism.sh -j $JOBS $OTHER_BUILD"; do
   if out=$($check 2>&1); then
     echo "PASS: $check ($(tail -n 1 <<<"$out"))"; pass 1
@@ -449,8 +452,8 @@ elif [ "${TRITONC_SANITIZED:-0}" != 1 ]; then
     [ "$sf" -eq 0 ] && [ "$rc" -ne 0 ] && fail 1 "sanitized: scripts/sanitize.sh exited $rc"
   fi
 
-  section "fuzz smoke (libFuzzer, ${FUZZ_SECONDS:-20} s per target)"
-  TRITONC_FUZZ_BUILD=$ASAN_BUILD_DIR JOBS=$JOBS scripts/fuzz.sh --smoke --time "${FUZZ_SECONDS:-20}" \
+  section "fuzz smoke (libFuzzer, ${FUZZ_SECONDS:-15} s per target)"
+  TRITONC_FUZZ_BUILD=$ASAN_BUILD_DIR JOBS=$JOBS scripts/fuzz.sh --smoke --time "${FUZZ_SECONDS:-15}" \
     >"$TMP/fuzz.log" 2>&1
   rc=$?
   grep -E '^fuzz' "$TMP/fuzz.log"

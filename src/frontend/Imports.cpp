@@ -10,7 +10,22 @@
 
 namespace tritonc::sema {
 
-using namespace ast;
+using ast::AnnAssign;
+using ast::Assign;
+using ast::Attribute;
+using ast::Call;
+using ast::Expr;
+using ast::ExprPtr;
+using ast::FunctionDef;
+using ast::If;
+using ast::Import;
+using ast::ImportAlias;
+using ast::ImportFrom;
+using ast::Name;
+using ast::NodeKind;
+using ast::Stmt;
+using ast::StmtPtr;
+using ast::Tuple;
 namespace fs = std::filesystem;
 
 bool Lowerer::isJitDecorated(const FunctionDef *def) const {

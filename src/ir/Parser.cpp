@@ -15,6 +15,7 @@
 // including nested regions; an op's results become visible after its regions. Type rules and
 // dominance beyond that are the Verifier's.
 #include "ir/Parser.h"
+#include "ir/Spelling.h"
 
 #include <charconv>
 #include <cmath>
@@ -62,19 +63,16 @@ struct Token {
 constexpr unsigned kMaxRegionDepth = 200;
 constexpr unsigned kMaxTypeDepth = 64;
 
-bool isIdentStart(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
-bool isDigit(char c) { return c >= '0' && c <= '9'; }
-bool isIdentChar(char c) { return isIdentStart(c) || isDigit(c) || c == '.'; }
+using spelling::isDigit;
+using spelling::isIdentChar;
+using spelling::isIdentStart;
+using spelling::plural;
 
 bool allDigits(std::string_view s) {
   for (char c : s)
     if (!isDigit(c))
       return false;
   return !s.empty();
-}
-
-std::string plural(size_t n, std::string_view word) {
-  return std::to_string(n) + " " + std::string(word) + (n == 1 ? "" : "s");
 }
 
 class IRParser {

@@ -10,6 +10,7 @@
 //   per kind in
 //     order of first use.
 #include "ir/Printer.h"
+#include "ir/Spelling.h"
 
 #include "support/Quote.h"
 #include "support/Source.h"
@@ -22,8 +23,8 @@ namespace tritonc {
 
 namespace {
 
-bool isIdentStart(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
-bool isIdentChar(char c) { return isIdentStart(c) || (c >= '0' && c <= '9') || c == '.'; }
+using spelling::isIdentChar;
+using spelling::isIdentStart;
 
 /// Attribute, kernel and constexpr names print bare when the parser's identifier rule accepts
 /// them, quoted otherwise.

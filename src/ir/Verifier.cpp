@@ -10,6 +10,7 @@
 //      checkRules), which may assume the arity holds and every type is present.
 // Each violation is reported and verification goes on, so one run shows every problem.
 #include "ir/Verifier.h"
+#include "ir/Spelling.h"
 #include "support/Bits.h"
 
 #include "ir/Printer.h"
@@ -35,9 +36,7 @@ std::string typeList(const std::vector<const Type *> &types) {
   return out + ")";
 }
 
-std::string plural(size_t n, std::string_view word) {
-  return std::to_string(n) + " " + std::string(word) + (n == 1 ? "" : "s");
-}
+using spelling::plural;
 
 /// `tensor<4x2xf32>` (or the element itself for an empty shape), without a layout.
 std::string shapeStr(const Type *elem, const std::vector<int64_t> &shape) {

@@ -21,9 +21,7 @@ bool isZero(const LinearLayout::Coord &c) {
 }
 
 LinearLayout::Coord unit(unsigned rank, unsigned dim, int64_t value) {
-  LinearLayout::Coord c(rank, 0);
-  c[dim] = value;
-  return c;
+  return LinearLayout::unitCoord(rank, dim, value);
 }
 
 void xorInto(LinearLayout::Coord &acc, const LinearLayout::Coord &basis) {

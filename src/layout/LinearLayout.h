@@ -30,6 +30,13 @@ public:
   /// One coordinate per tensor dim.
   using Coord = std::vector<int64_t>;
 
+  /// The coordinate of `rank` dims that is `value` along `dim` and 0 elsewhere.
+  static Coord unitCoord(unsigned rank, unsigned dim, int64_t value) {
+    Coord c(rank, 0);
+    c[dim] = value;
+    return c;
+  }
+
   LinearLayout() = default;
   LinearLayout(std::vector<int64_t> shape, std::vector<Coord> regBases,
                std::vector<Coord> laneBases, std::vector<Coord> warpBases);

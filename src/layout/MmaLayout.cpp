@@ -9,17 +9,17 @@ namespace tritonc {
 
 namespace {
 
-std::vector<int64_t> unit(size_t rank, size_t dim, int64_t value) {
-  std::vector<int64_t> c(rank, 0);
-  c[dim] = value;
-  return c;
+/// The basis vector `value` along `dim` (a name of its own: LinearLayout.cpp has a `unit`, and
+/// the two files may be compiled as one unity file).
+LinearLayout::Coord along(size_t rank, size_t dim, int64_t value) {
+  return LinearLayout::unitCoord(static_cast<unsigned>(rank), static_cast<unsigned>(dim), value);
 }
 
 /// Appends bases `stride, 2*stride, ...` along `dim` until `count` is covered.
 void repeat(std::vector<std::vector<int64_t>> &bases, size_t rank, size_t dim, int64_t count,
             int64_t stride) {
   for (int64_t v = 1; v < count; v *= 2)
-    bases.push_back(unit(rank, dim, v * stride));
+    bases.push_back(along(rank, dim, v * stride));
 }
 
 } // namespace
@@ -55,7 +55,7 @@ LayoutBases mmaLayoutBases(const Layout *layout, const std::vector<int64_t> &sha
   auto warps = [&](bool keepM, bool keepN) {
     auto add = [&](size_t dim, int64_t stride, bool keep) {
       for (int64_t v = 1; v < wpc[dim]; v *= 2)
-        out.warp.push_back(keep ? unit(rank, dim, v * stride) : std::vector<int64_t>(rank, 0));
+        out.warp.push_back(keep ? along(rank, dim, v * stride) : std::vector<int64_t>(rank, 0));
     };
     add(nDim, instrN, keepN);
     add(mDim, instrM, keepM);
@@ -64,9 +64,9 @@ LayoutBases mmaLayoutBases(const Layout *layout, const std::vector<int64_t> &sha
   };
 
   if (layout->isMma()) {
-    out.reg = {unit(rank, nDim, 1), unit(rank, mDim, 8)};
-    out.lane = {unit(rank, nDim, 2), unit(rank, nDim, 4), unit(rank, mDim, 1), unit(rank, mDim, 2),
-                unit(rank, mDim, 4)};
+    out.reg = {along(rank, nDim, 1), along(rank, mDim, 8)};
+    out.lane = {along(rank, nDim, 2), along(rank, nDim, 4), along(rank, mDim, 1),
+                along(rank, mDim, 2), along(rank, mDim, 4)};
     warps(true, true);
     const std::vector<int64_t> tile = mmaWarpTile(mma);
     repeat(out.reg, rank, nDim, shape[nDim] / tile[nDim], tile[nDim]);
@@ -81,11 +81,11 @@ LayoutBases mmaLayoutBases(const Layout *layout, const std::vector<int64_t> &sha
   const int64_t w = layout->kWidth();
   const size_t kDim = isA ? nDim : mDim, otherDim = isA ? mDim : nDim;
   repeat(out.reg, rank, kDim, w, 1);
-  out.lane = {unit(rank, kDim, w), unit(rank, kDim, 2 * w), unit(rank, otherDim, 1),
-              unit(rank, otherDim, 2), unit(rank, otherDim, 4)};
+  out.lane = {along(rank, kDim, w), along(rank, kDim, 2 * w), along(rank, otherDim, 1),
+              along(rank, otherDim, 2), along(rank, otherDim, 4)};
   if (isA)
-    out.reg.push_back(unit(rank, mDim, 8));
-  out.reg.push_back(unit(rank, kDim, 4 * w));
+    out.reg.push_back(along(rank, mDim, 8));
+  out.reg.push_back(along(rank, kDim, 4 * w));
   warps(isA, !isA);
   const int64_t tileK = 8 * w;
   const int64_t tileOther = isA ? instrM * wpc[mDim] : instrN * wpc[nDim];
@@ -104,9 +104,9 @@ bool ldmatrixCanLoad(const Type *type, const LinearLayout &dst, const TargetInfo
   const unsigned kDim = l->opIdx() == 0 ? 1 : 0;
   const auto &reg = dst.regBases();
   if (l->opIdx() == 0)
-    return reg.size() >= 3 && reg[0] == unit(2, kDim, 1) && reg[1] == unit(2, 0, 8) &&
-           reg[2] == unit(2, kDim, 8);
-  return reg.size() >= 2 && reg[0] == unit(2, kDim, 1) && reg[1] == unit(2, kDim, 8);
+    return reg.size() >= 3 && reg[0] == along(2, kDim, 1) && reg[1] == along(2, 0, 8) &&
+           reg[2] == along(2, kDim, 8);
+  return reg.size() >= 2 && reg[0] == along(2, kDim, 1) && reg[1] == along(2, kDim, 8);
 }
 
 LinearLayout fmaDotOperandLayout(const LinearLayout &acc, const std::vector<int64_t> &shape,
@@ -120,7 +120,7 @@ LinearLayout fmaDotOperandLayout(const LinearLayout &acc, const std::vector<int6
   };
   std::vector<LinearLayout::Coord> reg = project(acc.regBases());
   for (int64_t k = 1; k < shape[dim]; k *= 2)
-    reg.push_back(unit(rank, dim, k));
+    reg.push_back(along(rank, dim, k));
   std::erase_if(reg, [](const LinearLayout::Coord &c) {
     return std::all_of(c.begin(), c.end(), [](int64_t v) { return v == 0; });
   });

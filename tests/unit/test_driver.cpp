@@ -523,7 +523,7 @@ TEST_CASE("launcher.hpp: constexprs and :16 promises") {
   lm.kernels[0].params[1].divisibility = 16; // n: i32:16
   lm.kernels[0].constexprs = {{"BLOCK_SIZE", "1024"}, {"EPS", "1e-05"}, {"DT", "fp16"}};
   Metadata m = parseMetadata(renderMetadata(lm), "k.json");
-  const KernelInfo *add = m.kernel("add");
+  const host::KernelInfo *add = m.kernel("add");
   REQUIRE(add);
   CHECK(add->params[0].divisibility == 16);
   CHECK(add->params[1].divisibility == 16);
@@ -568,7 +568,7 @@ TEST_CASE("launcher.hpp: reads tritonc's own metadata and checks arguments") {
   CHECK(m.backend == "cuda");
   CHECK(m.arch == "sm_90a");
   REQUIRE(m.kernels.size() == 2);
-  const KernelInfo *add = m.kernel("add");
+  const host::KernelInfo *add = m.kernel("add");
   REQUIRE(add);
   CHECK(add->block[0] == 128);
   CHECK(add->params.size() == 5);
@@ -641,7 +641,7 @@ TEST_CASE("launcher.hpp: --specialize variants, the first whose promises hold") 
           {"param": 1, "name": "n", "divisible_by": 16}], "shared_bytes": 8},
         {"symbol": "k", "promises": [], "shared_bytes": 0}]}]})";
   Metadata m = parseMetadata(json);
-  const KernelInfo &k = *m.kernel("k");
+  const host::KernelInfo &k = *m.kernel("k");
   REQUIRE(k.variants.size() == 3);
   CHECK(k.variants[0].symbol == "k_0d1d2c");
   CHECK(k.variants[1].sharedBytes == 8);
@@ -657,7 +657,7 @@ TEST_CASE("launcher.hpp: --specialize variants, the first whose promises hold") 
   CHECK(pick(0x1000, 65, 1) == 2);
   // A kernel without variants: always its one entry.
   std::vector<Arg> none;
-  KernelInfo plain;
+  host::KernelInfo plain;
   CHECK(selectVariant(plain, none) == 0);
   // A promise on a parameter the kernel does not have is refused.
   std::string bad = json;

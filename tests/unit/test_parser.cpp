@@ -23,7 +23,7 @@ std::string parse(const std::string &text) {
   SourceManager sources;
   DiagnosticEngine diags;
   uint32_t id = sources.addFile("t.tt", text);
-  std::unique_ptr<Module> m = parseModule(sources, id, diags);
+  std::unique_ptr<ast::Module> m = parseModule(sources, id, diags);
   if (!m)
     return firstError(diags);
   CHECK(!diags.hasErrors());
@@ -55,7 +55,7 @@ std::string body(const std::string &text) {
   SourceManager sources;
   DiagnosticEngine diags;
   uint32_t id = sources.addFile("t.tt", indented);
-  std::unique_ptr<Module> m = parseModule(sources, id, diags);
+  std::unique_ptr<ast::Module> m = parseModule(sources, id, diags);
   if (!m) {
     const Diagnostic &d = diags.diagnostics().front();
     return "error " + std::to_string(d.range.begin.line - 1) + ":" +
@@ -70,11 +70,11 @@ std::string body(const std::string &text) {
 
 /// Parses `text` and returns the module (the test fails on an error). The AST owns copies of all
 /// its strings, so it outlives the SourceManager.
-std::unique_ptr<Module> parseOk(const std::string &text) {
+std::unique_ptr<ast::Module> parseOk(const std::string &text) {
   SourceManager sources;
   DiagnosticEngine diags;
   uint32_t id = sources.addFile("t.tt", text);
-  std::unique_ptr<Module> m = parseModule(sources, id, diags);
+  std::unique_ptr<ast::Module> m = parseModule(sources, id, diags);
   REQUIRE(m);
   return m;
 }
@@ -677,7 +677,7 @@ def k(x: *fp32:16, n: i32, B: tl.constexpr = 128):
     SourceManager sources;
     DiagnosticEngine diags;
     uint32_t id = sources.addFile("t.tt", text);
-    std::unique_ptr<Module> m = parseModule(sources, id, diags);
+    std::unique_ptr<ast::Module> m = parseModule(sources, id, diags);
     if (m) {
       CHECK(diags.numErrors() == 0);
       (void)dump(*m);
