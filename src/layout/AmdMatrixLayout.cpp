@@ -12,37 +12,37 @@ namespace {
 
 using Coord = LinearLayout::Coord;
 
-Coord at(int64_t row, int64_t col) { return {row, col}; }
+Coord fragAt(int64_t row, int64_t col) { return {row, col}; }
 
-Coord unit(size_t rank, size_t dim, int64_t value) {
+Coord fragUnit(size_t rank, size_t dim, int64_t value) {
   Coord c(rank, 0);
   c[dim] = value;
   return c;
 }
 
 /// Appends bases `stride, 2*stride, ...` along `dim` until `count` is covered.
-void repeat(std::vector<Coord> &bases, size_t rank, size_t dim, int64_t count, int64_t stride) {
+void fragRepeat(std::vector<Coord> &bases, size_t rank, size_t dim, int64_t count, int64_t stride) {
   for (int64_t v = 1; v < count; v *= 2)
-    bases.push_back(unit(rank, dim, v * stride));
+    bases.push_back(fragUnit(rank, dim, v * stride));
 }
 
 /// A 2-D fragment basis [row, col] placed in the last two dims of a rank-`rank` tile.
-Coord widen(const Coord &c, size_t rank) {
+Coord fragWiden(const Coord &c, size_t rank) {
   Coord out(rank, 0);
   out[rank - 2] = c[0];
   out[rank - 1] = c[1];
   return out;
 }
 
-bool isCdna(const std::string &arch) {
+bool isCdnaArch(const std::string &arch) {
   return arch == "gfx908" || arch == "gfx90a" || arch == "gfx940" || arch == "gfx941" ||
          arch == "gfx942" || arch == "gfx950";
 }
 
 /// Bases v, 2v, ... below `count` along dim `dim` of a 2-D tile.
-void powers(std::vector<Coord> &out, unsigned dim, int64_t count, int64_t from = 1) {
+void fragPowers(std::vector<Coord> &out, unsigned dim, int64_t count, int64_t from = 1) {
   for (int64_t v = from; v < count * from; v *= 2)
-    out.push_back(dim == 0 ? at(v, 0) : at(0, v));
+    out.push_back(dim == 0 ? fragAt(v, 0) : fragAt(0, v));
 }
 
 } // namespace
@@ -63,7 +63,7 @@ bool amdMatrixInstrFor(const std::string &arch, unsigned elementBits, unsigned m
                        AmdMatrixInstr &instr) {
   if (elementBits != 16 && elementBits != 8)
     return false;
-  if (isCdna(arch)) {
+  if (isCdnaArch(arch)) {
     // 8-bit operands: int8 K 16 / 32 (gfx942+: fp8 too); 16-bit: K 8 / 16.
     if (elementBits == 8 && arch != "gfx942" && arch != "gfx950" && arch != "gfx940" &&
         arch != "gfx941")
@@ -94,12 +94,12 @@ LinearLayout amdMatrixFragment(const AmdMatrixInstr &instr, unsigned operand) {
     const unsigned kDim = operand == 0 ? 1 : 0, other = 1 - kDim;
     const std::vector<int64_t> shape =
         operand == 0 ? std::vector<int64_t>{S, K} : std::vector<int64_t>{K, S};
-    powers(reg, kDim, P);   // element k % P
-    powers(lane, other, S); // lane % S: the row of A, the column of B
+    fragPowers(reg, kDim, P);   // element k % P
+    fragPowers(lane, other, S); // lane % S: the row of A, the column of B
     if (instr.family == AmdMatrixFamily::WmmaGfx11)
-      lane.push_back(at(0, 0)); // lanes 16-31 hold copies
+      lane.push_back(fragAt(0, 0)); // lanes 16-31 hold copies
     else
-      powers(lane, kDim, K / P, P); // the lane group: K / P
+      fragPowers(lane, kDim, K / P, P); // the lane group: K / P
     return LinearLayout(shape, std::move(reg), std::move(lane), {});
   }
   // The accumulator [M, N]: lane % S is the column everywhere.
@@ -107,21 +107,21 @@ LinearLayout amdMatrixFragment(const AmdMatrixInstr &instr, unsigned operand) {
   switch (instr.family) {
   case AmdMatrixFamily::Mfma: {
     const int64_t G = 64 / S;
-    powers(reg, 0, 4);                  // m % 4
-    powers(reg, 0, S / (4 * G), 4 * G); // m / (4 G): the register group
-    powers(lane, 1, S);                 // n
-    powers(lane, 0, G, 4);              // m / 4 % G: the lane group
+    fragPowers(reg, 0, 4);                  // m % 4
+    fragPowers(reg, 0, S / (4 * G), 4 * G); // m / (4 G): the register group
+    fragPowers(lane, 1, S);                 // n
+    fragPowers(lane, 0, G, 4);              // m / 4 % G: the lane group
     break;
   }
   case AmdMatrixFamily::WmmaGfx11:
-    powers(reg, 0, 8, 2); // m / 2
-    powers(lane, 1, 16);
-    lane.push_back(at(1, 0)); // m % 2
+    fragPowers(reg, 0, 8, 2); // m / 2
+    fragPowers(lane, 1, 16);
+    lane.push_back(fragAt(1, 0)); // m % 2
     break;
   case AmdMatrixFamily::WmmaGfx12:
-    powers(reg, 0, 8); // m % 8
-    powers(lane, 1, 16);
-    lane.push_back(at(8, 0)); // m / 8
+    fragPowers(reg, 0, 8); // m % 8
+    fragPowers(lane, 1, 16);
+    lane.push_back(fragAt(8, 0)); // m / 8
     break;
   }
   return LinearLayout(shape, std::move(reg), std::move(lane), {});
@@ -162,7 +162,7 @@ LayoutBases amdMatrixLayoutBases(const Layout *layout, const std::vector<int64_t
   auto warps = [&](bool keepM, bool keepN) {
     auto add = [&](size_t dim, int64_t stride, bool keep) {
       for (int64_t v = 1; v < wpc[dim]; v *= 2)
-        out.warp.push_back(keep ? unit(rank, dim, v * stride) : Coord(rank, 0));
+        out.warp.push_back(keep ? fragUnit(rank, dim, v * stride) : Coord(rank, 0));
     };
     add(nDim, S, keepN);
     add(mDim, S, keepM);
@@ -172,31 +172,31 @@ LayoutBases amdMatrixLayoutBases(const Layout *layout, const std::vector<int64_t
   if (layout->isMma()) {
     const LinearLayout f = amdMatrixFragment(amdMatrixInstrOf(mma, 4), 2);
     for (const Coord &c : f.regBases())
-      out.reg.push_back(widen(c, rank));
+      out.reg.push_back(fragWiden(c, rank));
     for (const Coord &c : f.laneBases())
-      out.lane.push_back(widen(c, rank));
+      out.lane.push_back(fragWiden(c, rank));
     warps(true, true);
     const std::vector<int64_t> tile = mmaWarpTile(mma);
-    repeat(out.reg, rank, nDim, shape[nDim] / tile[nDim], tile[nDim]);
-    repeat(out.reg, rank, mDim, shape[mDim] / tile[mDim], tile[mDim]);
+    fragRepeat(out.reg, rank, nDim, shape[nDim] / tile[nDim], tile[nDim]);
+    fragRepeat(out.reg, rank, mDim, shape[mDim] / tile[mDim], tile[mDim]);
     if (rank == 3)
-      repeat(out.reg, rank, 0, shape[0] / tile[0], tile[0]);
+      fragRepeat(out.reg, rank, 0, shape[0] / tile[0], tile[0]);
     return out;
   }
   const bool isA = layout->opIdx() == 0;
   const AmdMatrixInstr in = amdMatrixInstrOf(mma, layout->kWidth());
   const LinearLayout f = amdMatrixFragment(in, layout->opIdx());
   for (const Coord &c : f.regBases())
-    out.reg.push_back(widen(c, rank));
+    out.reg.push_back(fragWiden(c, rank));
   for (const Coord &c : f.laneBases())
-    out.lane.push_back(widen(c, rank));
+    out.lane.push_back(fragWiden(c, rank));
   warps(isA, !isA);
   const size_t kDim = isA ? nDim : mDim, otherDim = isA ? mDim : nDim;
   const int64_t tileOther = S * wpc[otherDim];
-  repeat(out.reg, rank, kDim, shape[kDim] / in.k, in.k);
-  repeat(out.reg, rank, otherDim, shape[otherDim] / tileOther, tileOther);
+  fragRepeat(out.reg, rank, kDim, shape[kDim] / in.k, in.k);
+  fragRepeat(out.reg, rank, otherDim, shape[otherDim] / tileOther, tileOther);
   if (rank == 3)
-    repeat(out.reg, rank, 0, shape[0] / wpc[0], wpc[0]);
+    fragRepeat(out.reg, rank, 0, shape[0] / wpc[0], wpc[0]);
   return out;
 }
 
@@ -221,7 +221,7 @@ const Layout *amdMmaLayoutForDot(Context &ctx, const Operation &dot, const Targe
     ok = kc == ScalarKind::F32;
     break;
   case ScalarKind::I8:
-    ok = kc == ScalarKind::I32 && isCdna(target.arch);
+    ok = kc == ScalarKind::I32 && isCdnaArch(target.arch);
     break;
   case ScalarKind::F8E4NV:
   case ScalarKind::F8E5:
