@@ -5,8 +5,9 @@
 #   lit        lit + FileCheck file tests under tests/lit             (each test counts; an
 #              UNSUPPORTED one, whose REQUIRES: feature such as ptxas is missing, fails)
 #   toolchain  every tests/kernels/*.tt and examples/*.tt compiled to a cubin with ptxas for
-#              sm_80 and sm_90a (each kernel x arch counts); a file may name extra flags on a
-#              line `# ACCEPT-FLAGS: -D BLOCK=64`
+#              sm_80 and sm_90a, and to an AMD code object for gfx90a, gfx942 and gfx1100 (its
+#              notes checked: every kernel, its wavefront size); each kernel x arch counts; a
+#              file may name extra flags on a line `# ACCEPT-FLAGS: -D BLOCK=64`
 #   build      examples/build built with ninja, make and meson: editing an imported module
 #              rebuilds exactly its importers, and a second build does nothing
 #   install    scripts/setup.sh against stand-ins for apt that report every package missing
@@ -170,30 +171,35 @@ fi
 
 # ---- toolchain acceptance --------------------------------------------------------------------
 if [ "${TRITONC_SANITIZED:-0}" = 1 ]; then
-  section "toolchain acceptance (ptxas, sm_80 or sm_90a per kernel)"
+  section "toolchain acceptance (ptxas, sm_80 or sm_90a per kernel; one of gfx90a, gfx942, gfx1100)"
 else
-  section "toolchain acceptance (ptxas, sm_80 and sm_90a)"
+  section "toolchain acceptance (ptxas, sm_80 and sm_90a; ld.lld, gfx90a, gfx942 and gfx1100)"
 fi
 if [ ! -x "$TRITONC" ]; then
   fail 1 "toolchain: $TRITONC not built"
 else
   # One job per kernel x arch, two at a time; each writes OK/FAIL lines into its own file.
+  # AMD archs (gfx*) build a code object through ld.lld with ROCm's device libraries (missing
+  # ones fail the build, never skip it); its metadata note must name every kernel with the
+  # wavefront size the JSON's warp_size promises (tests/toolchain/check_hsaco.py).
   accept_one() { # FILE ARCH OUTDIR
-    local src=$1 arch=$2 out=$3 name flags log
+    local src=$1 arch=$2 out=$3 name flags log ext=cubin
     name=$(basename "$src" .tt).$arch
+    [[ $arch == gfx* ]] && ext=hsaco
     flags=$(sed -nE '/^# ACCEPT-FLAGS:/{s/^# ACCEPT-FLAGS:(.*)$/\1/p;q}' "$src")
     log="$out/$name.log"
     # shellcheck disable=SC2086  # flags are meant to split
-    if "$TRITONC" "$src" -o "$out/$name.cubin" --arch "$arch" $flags >"$log" 2>&1 &&
-       [ "$(head -c 4 "$out/$name.cubin" | od -An -c | tr -d ' ')" = '177ELF' ] &&
-       [ -s "$out/$name.json" ]; then
+    if "$TRITONC" "$src" -o "$out/$name.$ext" --arch "$arch" $flags >"$log" 2>&1 &&
+       [ "$(head -c 4 "$out/$name.$ext" | od -An -c | tr -d ' ')" = '177ELF' ] &&
+       [ -s "$out/$name.json" ] &&
+       { [ $ext = cubin ] || python3 tests/toolchain/check_hsaco.py "$out/$name.hsaco" "$out/$name.json" >>"$log" 2>&1; }; then
       echo "PASS: $src ($arch)" >"$out/$name.result"
     else
       { echo "FAIL: $src ($arch)"; sed 's/^/    /' "$log"; } >"$out/$name.result"
     fi
   }
   export -f accept_one
-  export TRITONC
+  export TRITONC LLVM_BIN
   mkdir -p "$TMP/accept"
   # Under the sanitizers each kernel is built for one arch, sm_80 and sm_90a taking turns (both
   # archs' code paths still run sanitized; ptxas itself is not instrumented, so a second arch
@@ -204,8 +210,10 @@ else
     i=$((i + 1))
     if [ "${TRITONC_SANITIZED:-0}" = 1 ]; then
       archs=(sm_80); [ $((i % 2)) = 0 ] && archs=(sm_90a)
+      amd=(gfx90a gfx942 gfx1100) # one AMD arch per kernel, in turn
+      archs+=("${amd[$((i % 3))]}")
     else
-      archs=(sm_80 sm_90a)
+      archs=(sm_80 sm_90a gfx90a gfx942 gfx1100)
     fi
     for arch in "${archs[@]}"; do printf '%s\0%s\0' "$f" "$arch"; done
   done | xargs -0 -n 2 -P "$JOBS" bash -c 'accept_one "$1" "$2" "$0"' "$TMP/accept"

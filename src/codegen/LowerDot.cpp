@@ -15,6 +15,7 @@
 // cores, each k16 step as two m16n8k8 instructions; bf16 and fp8 dots are refused there.
 #include "codegen/Lowering.h"
 
+#include "layout/AmdMatrixLayout.h"
 #include "layout/MmaLayout.h"
 
 #include <llvm/IR/InlineAsm.h>
@@ -50,7 +51,7 @@ bool KernelLowering::lowerDot(const Operation &op) {
                          " tensor-core instruction (convert the operands to fp16)");
   const Layout *layout = op.result()->type()->layout();
   if (layout && layout->isMma())
-    return lowerMmaDot(op);
+    return isAmdMmaVersion(layout->mmaVersion()) ? lowerAmdMatrixDot(op) : lowerMmaDot(op);
   return lowerFmaDot(op);
 }
 

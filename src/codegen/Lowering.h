@@ -189,6 +189,8 @@ private:
   bool lowerDot(const Operation &op);
   bool lowerFmaDot(const Operation &op);
   bool lowerMmaDot(const Operation &op);
+  // ---- amdgpu/LowerMatrixCores.cpp: MFMA / WMMA for AMD #mma layouts
+  bool lowerAmdMatrixDot(const Operation &op);
   /// A layout made by codegen itself, kept alive for the caches keyed by its address.
   const LinearLayout &derivedLayout(LinearLayout ll);
   /// Coordinate along `dim` of the element in register `reg` of this thread.

@@ -68,6 +68,10 @@ struct KernelResources {
   unsigned vgprSpills = 0, sgprSpills = 0;  ///< AMD: registers spilled
   uint64_t stackBytes = 0;                  ///< local memory (stack frame, private segment)
   uint64_t staticSharedBytes = 0;           ///< shared memory (LDS) the code declares itself
+  unsigned wavefrontSize = 0;               ///< AMD: lanes per wavefront the code object declares
+  /// AMD: each explicit kernel argument's offset and size in the kernarg segment, in order.
+  std::vector<std::pair<uint64_t, uint64_t>> argOffsets;
+  uint64_t kernargBytes = 0; ///< AMD: the whole kernarg segment (hidden arguments included)
 };
 
 class Target {

@@ -804,7 +804,8 @@ int Compilation::runBackend(Module &module, std::string &text, std::string &bina
       if (info->params.size() == k.params.size())
         for (size_t i = 0; i < k.params.size(); ++i) {
           const KernelParamABI &p = info->params[i];
-          k.params[i] = ParamMetadata{p.name, p.type, p.isPointer, p.size, p.align, p.divisibility};
+          k.params[i] = ParamMetadata{p.name,  p.type,         p.isPointer, p.size,
+                                      p.align, p.divisibility, std::nullopt};
         }
     }
     kernels.push_back(std::move(k));
@@ -848,7 +849,15 @@ void Compilation::finishKernels(const Target &target, std::vector<KernelMetadata
         u.sgprSpills = r.sgprSpills;
         u.stackBytes = r.stackBytes;
         u.staticSharedBytes = r.staticSharedBytes;
+        u.wavefrontSize = r.wavefrontSize;
+        u.kernargBytes = r.kernargBytes;
         k.resources = u;
+        // AMD: where each argument lies, as the code object says (one entry per parameter).
+        if (r.argOffsets.size() == k.params.size())
+          for (size_t i = 0; i < k.params.size(); ++i) {
+            k.params[i].offset = r.argOffsets[i].first;
+            k.params[i].size = static_cast<unsigned>(r.argOffsets[i].second);
+          }
       }
   if (opts_.resourceUsage || opts_.verbose)
     for (const KernelMetadata &k : kernels)

@@ -101,6 +101,10 @@ Json resourcesJson(const ResourceUsage &r) {
   }
   j["stack_bytes"] = r.stackBytes;
   j["static_shared_bytes"] = r.staticSharedBytes;
+  if (r.amd) {
+    j["wavefront_size"] = r.wavefrontSize;
+    j["kernarg_bytes"] = r.kernargBytes;
+  }
   return j;
 }
 
@@ -151,6 +155,8 @@ Json paramsJson(const KernelMetadata &k, bool abi) {
       jp["align"] = p.align;
     }
     jp["divisibility"] = p.divisibility;
+    if (abi && p.offset)
+      jp["offset"] = *p.offset;
     params.push_back(std::move(jp));
   }
   return params;

@@ -21,6 +21,8 @@ struct ParamMetadata {
   unsigned size = 0;  ///< bytes in the kernel's parameter buffer
   unsigned align = 0; ///< bytes
   int64_t divisibility = 1;
+  /// AMD, after a binary: the byte offset in the kernarg segment (the code object's note).
+  std::optional<uint64_t> offset = std::nullopt;
 };
 
 /// What one kernel entry uses, from the assembler (ptxas -v; an hsaco's metadata note).
@@ -32,6 +34,8 @@ struct ResourceUsage {
   unsigned vgprSpills = 0, sgprSpills = 0;  ///< AMD: registers
   uint64_t stackBytes = 0;                  ///< local memory per thread
   uint64_t staticSharedBytes = 0;           ///< shared memory declared in the code
+  unsigned wavefrontSize = 0;               ///< AMD: lanes per wavefront (the code object's)
+  uint64_t kernargBytes = 0;                ///< AMD: kernarg segment, hidden arguments included
 };
 
 struct KernelMetadata {

@@ -32,7 +32,7 @@ OUTPUT:
                         --passes), or with STAGE 'tile' right after the front end. STAGE 'gpu' is
                         the same as no STAGE.
   --emit-llvm           Print the optimized LLVM IR.
-  -S                    Write the target's assembly (PTX; AMDGPU assembly for gfx942).
+  -S                    Write the target's assembly (PTX; AMDGPU assembly for a gfx arch).
   --metadata FILE       Write the launch-metadata JSON to FILE (default: OUT with its extension
                         replaced by .json, beside the binary). Allowed with a binary or -S.
   -MD                   Also write a gcc-style dependency file (default: OUT with .d).
@@ -42,7 +42,7 @@ OUTPUT:
   -MP                   Add a phony target for every dependency but the main file.
   --emit-c-header FILE  Also write a C header embedding the binary, with load/unload functions,
                         a typed PREFIX_KERNEL_launch() and the constexprs of each kernel (HIP
-                        spelling for gfx942). PREFIX: the header's stem.
+                        spelling for AMD). PREFIX: the header's stem.
   --c-header-prefix ID  The prefix of every name in the C header (a C identifier), so that
                         headers of two specializations of one kernel can be included together.
   --list-kernels[=FORMAT]
@@ -52,9 +52,11 @@ OUTPUT:
 
 TARGET AND CODE GENERATION:
   --arch ARCH           Target GPU: sm_75, sm_80, sm_86, sm_89, sm_90, sm_90a, sm_100, sm_100a,
-                        sm_103, sm_120, sm_120a (NVIDIA, a cubin through ptxas), gfx942 (AMD, an
-                        .hsaco through ld.lld) or native (this machine's GPU, asked of the CUDA
-                        driver, libcuda.so.1 or $TRITONC_LIBCUDA). Default: sm_90a.
+                        sm_103, sm_120, sm_120a (NVIDIA, a cubin through ptxas), any AMD gfx
+                        processor LLVM knows, e.g. gfx90a, gfx942, gfx950, gfx1100, gfx1200 (an
+                        .hsaco through ld.lld; wave64 on gfx9, wave32 on gfx10+) or native (this
+                        machine's GPU, asked of the CUDA driver, libcuda.so.1 or
+                        $TRITONC_LIBCUDA). Default: sm_90a.
                         Several NVIDIA archs, comma-separated (--arch sm_80,sm_90a), give one
                         fatbin (default OUT: STEM.fatbin) packed by the CUDA toolkit's fatbinary.
   --embed-ptx           Also put each arch's PTX into the binary (a fatbin, even for one arch)

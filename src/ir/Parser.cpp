@@ -525,8 +525,10 @@ private:
       Token instrTok = peek();
       std::vector<unsigned> instr = parseLayoutList("instr");
       expect(Tok::Greater, "'>'");
-      if (version != 2)
-        fail(versionTok, "mma version " + std::to_string(version) + " is not supported (2)");
+      // 2: mma.sync; 10: AMD MFMA, 11 / 12: AMD WMMA on gfx11 / gfx12 (layout/AmdMatrixLayout.h)
+      if (version != 2 && (version < 10 || version > 12))
+        fail(versionTok,
+             "mma version " + std::to_string(version) + " is not supported (2, 10, 11 or 12)");
       if (wpc.size() < 2 || wpc.size() > 3 || instr.size() != 2)
         fail(instrTok, "an mma layout has 2 or 3 wpc entries and an [M, N] instr shape");
       return ctx_.mma(version, std::move(wpc), std::move(instr));
@@ -548,8 +550,14 @@ private:
         fail(opTok, "dot operand index must be 0 or 1");
       if (!parent->isMma())
         fail(parentTok, "the parent of a dot operand layout must be an mma layout");
-      if (kWidth != 1 && kWidth != 2 && kWidth != 4)
+      // mma.sync: elements per 32-bit register (1, 2, 4); AMD (versions 10-12): elements per
+      // lane (MFMA 4 or 8, WMMA 16 on gfx11, 8 on gfx12).
+      if (parent->mmaVersion() >= 10) {
+        if (kWidth != 4 && kWidth != 8 && kWidth != 16)
+          fail(kTok, "k_width of an AMD matrix operand must be 4, 8 or 16");
+      } else if (kWidth != 1 && kWidth != 2 && kWidth != 4) {
         fail(kTok, "k_width must be 1, 2 or 4");
+      }
       return ctx_.dotOperand(opIdx, parent, kWidth);
     }
     expectField("dim");

@@ -231,8 +231,15 @@ private:
           return std::string("mma wpc entries must be powers of two");
         warps = std::min<uint64_t>(warps * w, uint64_t(1) << 40);
       }
-      if (l->mmaVersion() != 2 || l->instrShape() != std::vector<unsigned>{16, 8})
-        return std::string("only mma version 2 with instr = [16, 8] is supported");
+      // mma.sync m16n8; AMD MFMA 32x32 / 16x16 (version 10), WMMA 16x16 (11: gfx11, 12: gfx12).
+      const std::vector<unsigned> &instr = l->instrShape();
+      const bool amdMfma = l->mmaVersion() == 10 && (instr == std::vector<unsigned>{32, 32} ||
+                                                     instr == std::vector<unsigned>{16, 16});
+      const bool amdWmma = (l->mmaVersion() == 11 || l->mmaVersion() == 12) &&
+                           instr == std::vector<unsigned>{16, 16};
+      if (!(l->mmaVersion() == 2 && instr == std::vector<unsigned>{16, 8}) && !amdMfma && !amdWmma)
+        return std::string("only mma version 2 with instr = [16, 8], 10 with [32, 32] or "
+                           "[16, 16] and 11 or 12 with [16, 16] are supported");
       if (warps != fn_.numWarps)
         return "wpc multiplies to " + std::to_string(warps) +
                ", but the kernel has num_warps = " + std::to_string(fn_.numWarps);
@@ -254,8 +261,13 @@ private:
         return std::string("the parent of a dot operand layout must be an mma layout");
       if (std::optional<std::string> why = layoutProblem(l->parent()))
         return why;
-      if (l->opIdx() > 1 || (l->kWidth() != 1 && l->kWidth() != 2 && l->kWidth() != 4))
+      const unsigned w = l->kWidth();
+      if (l->parent()->mmaVersion() >= 10) { // AMD: operand elements per lane
+        if (l->opIdx() > 1 || (w != 4 && w != 8 && w != 16))
+          return std::string("an AMD dot operand has index 0 or 1 and k_width 4, 8 or 16");
+      } else if (l->opIdx() > 1 || (w != 1 && w != 2 && w != 4)) {
         return std::string("dot operand index must be 0 or 1 and k_width 1, 2 or 4");
+      }
       goodLayouts_.insert(l);
       return std::nullopt;
     }

@@ -2,6 +2,7 @@
 #include "layout/LayoutUtils.h"
 #include "support/Bits.h"
 
+#include "layout/AmdMatrixLayout.h"
 #include "layout/MmaLayout.h"
 
 #include <algorithm>
@@ -332,6 +333,9 @@ const Layout *mmaLayoutForDot(Context &ctx, const Operation &dot, const TargetIn
                               unsigned numWarps) {
   if (dot.code() != OpCode::Dot || dot.numOperands() != 3)
     return nullptr;
+  if (target.isHip()) // MFMA / WMMA (layout/AmdMatrixLayout.h)
+    return amdMmaLayoutForDot(ctx, dot, target, numWarps,
+                              feedsDotA(dot.result(0)) || derivesFromDot(dot.operand(0)));
   const Type *aTy = dot.operand(0)->type(), *bTy = dot.operand(1)->type();
   const Type *cTy = dot.operand(2)->type();
   if (!aTy->isBlock() || !bTy->isBlock() || !cTy->isBlock())
@@ -368,6 +372,8 @@ const Layout *mmaLayoutForDot(Context &ctx, const Operation &dot, const TargetIn
 const Layout *dotOperandLayout(Context &ctx, const Operation &dot, unsigned opIdx,
                                const Layout *mma) {
   const unsigned bits = scalarBitWidth(dot.operand(opIdx)->type()->element()->scalarKind());
+  if (isAmdMmaVersion(mma->mmaVersion()))
+    return ctx.dotOperand(opIdx, mma, amdDotOperandKWidth(mma, bits));
   return ctx.dotOperand(opIdx, mma, mmaKWidth(bits));
 }
 

@@ -1,6 +1,8 @@
 // Mma and DotOperand layouts as GF(2) bases; the fragment maps are spelled out in MmaLayout.h.
 #include "layout/MmaLayout.h"
 
+#include "layout/AmdMatrixLayout.h"
+
 #include <algorithm>
 
 namespace tritonc {
@@ -43,6 +45,8 @@ LayoutBases mmaLayoutBases(const Layout *layout, const std::vector<int64_t> &sha
   const Layout *mma = layout->isDotOperand() ? layout->parent() : layout;
   if (!mma || !mma->isMma() || mma->rank() != rank || rank < 2)
     return out;
+  if (isAmdMmaVersion(mma->mmaVersion()))
+    return amdMatrixLayoutBases(layout, shape);
   const size_t mDim = rank - 2, nDim = rank - 1;
   const std::vector<unsigned> &wpc = mma->warpsPerCTA();
   const int64_t instrM = mma->instrShape()[0], instrN = mma->instrShape()[1];

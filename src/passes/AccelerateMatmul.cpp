@@ -1,4 +1,7 @@
-// accelerate-matmul: puts dots on the tensor cores (NVIDIA mma.sync, sm_80 and newer).
+// accelerate-matmul: puts dots on the tensor cores (NVIDIA mma.sync, sm_80 and newer) or the
+// matrix cores of AMD GPUs (MFMA on CDNA, WMMA on RDNA3/4: mmaLayoutForDot asks
+// layout/AmdMatrixLayout.h, whose #mma versions 10-12 the steps below treat as they treat
+// mma.sync's; their instruction tile is [32, 32] or [16, 16]).
 //
 // For each `dot` whose operand type has an mma.sync form on the target (f16/bf16 m16n8k16 with
 // an f32 or, for f16, f16 accumulator; f32 with input_precision = "tf32" m16n8k8; int8

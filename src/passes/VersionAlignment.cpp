@@ -149,8 +149,9 @@ Profile profile(Function &f, const std::vector<Fact> &assumed) {
 /// version, so the compile time stays bounded.
 constexpr int64_t kMaxVersionedWork = 1 << 13;
 
-int64_t workEstimate(Function &f) {
-  int64_t threads = std::max<int64_t>(32, int64_t(f.numWarps) * 32), work = 0;
+int64_t workEstimate(Function &f, unsigned warpSize) {
+  const int64_t lanes = std::max(1u, warpSize);
+  int64_t threads = std::max<int64_t>(lanes, int64_t(f.numWarps) * lanes), work = 0;
   f.walk([&](Operation *op) {
     for (unsigned i = 0; i < op->numResults(); ++i) {
       const Type *t = op->result(i)->type();
@@ -397,20 +398,20 @@ std::vector<std::vector<AlignmentFact>> chooseAlignmentVersions(Function &f) {
   return out;
 }
 
-bool versionAlignmentPass(Module &module, PassContext &) {
+bool versionAlignmentPass(Module &module, PassContext &ctx) {
   for (auto &fn : module.functions()) {
     Function &f = *fn;
     Operation *ret = f.body()->terminator();
     // The variants of a specialized kernel are its versions, picked by the host's dispatcher:
     // versioning them again would only add code.
     if (!f.variantOf.empty() || !ret || ret->code() != OpCode::Return || f.body()->front() == ret ||
-        hasNestedReturnOrVersion(f) || workEstimate(f) > kMaxVersionedWork)
+        hasNestedReturnOrVersion(f) || workEstimate(f, ctx.target.warpSize) > kMaxVersionedWork)
       continue;
     std::vector<std::vector<Fact>> versions;
     for (const std::vector<AlignmentFact> &set : chooseAlignmentVersions(f)) {
       // Each version is a further copy of the body for the backend to compile.
       if (!versions.empty() &&
-          workEstimate(f) * int64_t(versions.size() + 2) > 2 * kMaxVersionedWork)
+          workEstimate(f, ctx.target.warpSize) * int64_t(versions.size() + 2) > 2 * kMaxVersionedWork)
         break;
       std::vector<Fact> &facts = versions.emplace_back();
       for (const AlignmentFact &fact : set)

@@ -1,9 +1,16 @@
 // The table of supported targets behind --arch: the facts passes may ask about each one.
-// Shared-memory figures are the per-CTA opt-in maxima of the CUDA programming guide
-// (compute capabilities table) and the LDS size of CDNA3. PTX ISA versions: the one LLVM 22's
-// NVPTX backend gives each processor (NVPTX.td: sm_75 6.3, sm_100 8.6, sm_103 8.8, sm_120 8.7),
-// raised to 7.8 where that is lower (the cache-eviction hints and atomics tritonc emits).
+// NVIDIA: a table. Shared-memory figures are the per-CTA opt-in maxima of the CUDA programming
+// guide (compute capabilities table). PTX ISA versions: the one LLVM 22's NVPTX backend gives
+// each processor (NVPTX.td: sm_75 6.3, sm_100 8.6, sm_103 8.8, sm_120 8.7), raised to 7.8 where
+// that is lower (the cache-eviction hints and atomics tritonc emits).
+// AMD: every gfx processor LLVM's AMDGPU target parser knows (no list of our own, so a newer
+// LLVM brings its new chips): wave32 where the parser says the chip has it (gfx10 and later,
+// RDNA), wave64 otherwise (gfx9, CDNA); LDS per workgroup 64 KiB, 160 KiB on gfx950 (the
+// addressable local memory size LLVM's AMDGPU.td gives it), 320 KiB on gfx1250.
 #include "support/TargetInfo.h"
+
+#include <llvm/ADT/SmallVector.h>
+#include <llvm/TargetParser/TargetParser.h>
 
 namespace tritonc {
 
@@ -29,9 +36,45 @@ constexpr TargetRow kTargets[] = {
     {"sm_103", Backend::Cuda, 103, 32, 232448, 88},
     {"sm_120", Backend::Cuda, 120, 32, 101376, 87},
     {"sm_120a", Backend::Cuda, 120, 32, 101376, 87},
-    {"gfx942", Backend::Hip, 0, 64, 65536, 0},
 };
+
+/// The LDS one workgroup may address on an AMD processor (bytes).
+unsigned ldsBytes(const std::string &arch) {
+  if (arch == "gfx950")
+    return 160 * 1024;
+  if (arch.starts_with("gfx125"))
+    return 320 * 1024;
+  return 64 * 1024;
+}
+
+bool amdgpuTargetInfo(const std::string &arch, TargetInfo &info) {
+  if (!arch.starts_with("gfx"))
+    return false;
+  llvm::AMDGPU::GPUKind kind = llvm::AMDGPU::parseArchAMDGCN(arch);
+  if (kind == llvm::AMDGPU::GK_NONE)
+    return false;
+  info = TargetInfo{};
+  info.backend = Backend::Hip;
+  info.arch = arch;
+  info.computeCapability = 0;
+  info.ptxVersion = 0;
+  info.warpSize = (llvm::AMDGPU::getArchAttrAMDGCN(kind) & llvm::AMDGPU::FEATURE_WAVE32) ? 32 : 64;
+  info.sharedMemoryBytes = ldsBytes(arch);
+  info.maxThreadsPerBlock = 1024;
+  info.maxLoadStoreBytes = 16;
+  return true;
+}
 } // namespace
+
+std::vector<std::string> amdgpuArchs() {
+  llvm::SmallVector<llvm::StringRef, 64> names;
+  llvm::AMDGPU::fillValidArchListAMDGCN(names);
+  std::vector<std::string> out;
+  for (llvm::StringRef name : names)
+    if (name.starts_with("gfx"))
+      out.push_back(name.str());
+  return out;
+}
 
 bool targetInfoForArch(const std::string &arch, TargetInfo &info, std::string &error) {
   for (const TargetRow &row : kTargets) {
@@ -48,9 +91,14 @@ bool targetInfoForArch(const std::string &arch, TargetInfo &info, std::string &e
     info.maxLoadStoreBytes = 16;
     return true;
   }
-  error = "unsupported target architecture '" + arch + "'; supported:";
+  if (amdgpuTargetInfo(arch, info))
+    return true;
+  error = "unsupported target architecture '" + arch + "'; supported: NVIDIA";
   for (const TargetRow &row : kTargets)
     error += std::string(" ") + row.arch;
+  error += "; AMD (the processors of LLVM's AMDGPU backend)";
+  for (const std::string &name : amdgpuArchs())
+    error += " " + name;
   return false;
 }
 

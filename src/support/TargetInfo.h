@@ -1,10 +1,12 @@
 // What every layer may know about the target: plain facts, no LLVM (warp size, shared-memory
 // limit, compute capability). Passes, the interpreter's command line and the driver ask these
 // questions instead of testing arch strings; codegen's Target (src/codegen/Target.h) adds what
-// needs LLVM.
+// needs LLVM. (The implementation asks LLVM's target parser which AMD processors exist; this
+// header stays free of LLVM.)
 #pragma once
 
 #include <string>
+#include <vector>
 
 namespace tritonc {
 
@@ -30,6 +32,10 @@ struct TargetInfo {
 /// false if the arch is not supported, `error` then naming the supported archs. (Named apart
 /// from LLVM's TargetRegistry::lookupTarget, which finds an LLVM backend by triple.)
 bool targetInfoForArch(const std::string &arch, TargetInfo &info, std::string &error);
+
+/// The AMD processors --arch accepts ("gfx90a", "gfx942", "gfx1100", ...; LLVM's generic
+/// targets such as "gfx9-generic" too), as LLVM's AMDGPU target parser lists them.
+std::vector<std::string> amdgpuArchs();
 
 /// The --arch for a GPU of compute capability major.minor, as `--arch native` picks it: the
 /// arch-specific variant where there is one (9.0 → sm_90a, 10.0 → sm_100a, 12.0 → sm_120a),

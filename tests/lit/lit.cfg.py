@@ -37,7 +37,7 @@ tritonc = os.path.join(build_dir, "tritonc")
 if not os.path.exists(tritonc):
     lit_config.fatal("tritonc not built: %s (run scripts/setup.sh, or pass "
                      "--param build_dir=...)" % tritonc)
-for tool in ["FileCheck", "not", "count", "split-file"]:
+for tool in ["FileCheck", "not", "count", "split-file", "llvm-readelf", "llvm-objdump"]:
     if not os.path.exists(os.path.join(llvm_bin, tool)):
         lit_config.fatal("%s not found in %s (install llvm-22-tools)" % (tool, llvm_bin))
 
@@ -59,7 +59,7 @@ if not os.path.exists(os.path.join(cuda_include, "cuda.h")):
     lit_config.fatal("cuda.h not found in %s (set CUDA_HOME)" % cuda_include)
 config.substitutions.append(("%cuda_include", cuda_include))
 config.substitutions.append(("%cc", os.environ.get("CC", "gcc")))
-for name in ["FileCheck", "not", "count", "split-file"]:
+for name in ["FileCheck", "not", "count", "split-file", "llvm-readelf", "llvm-objdump"]:
     config.substitutions.append((tool(name), os.path.join(llvm_bin, name)))
 
 # ptxas, looked up in tritonc's order (src/codegen/Toolchain.cpp, findPtxas).

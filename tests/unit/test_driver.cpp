@@ -16,6 +16,7 @@
 #define TRITONC_LAUNCHER_NO_CUDA // the metadata and argument checks only: no cuda.h here
 #include <tritonc/launcher.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -794,4 +795,35 @@ TEST_CASE("targets: every --arch, and the arch --arch native picks for a compute
   CHECK(archForComputeCapability(12, 0) == "sm_120a");
   CHECK(archForComputeCapability(8, 7).empty()); // Jetson Orin: no target
   CHECK(archForComputeCapability(6, 1).empty());
+}
+
+TEST_CASE("targets: AMD processors are LLVM's; wave64 on gfx9, wave32 on gfx10+, LDS per arch") {
+  struct Row {
+    const char *arch;
+    unsigned wave, lds;
+  };
+  for (Row row :
+       {Row{"gfx90a", 64, 65536}, Row{"gfx942", 64, 65536}, Row{"gfx950", 64, 163840},
+        Row{"gfx908", 64, 65536}, Row{"gfx1030", 32, 65536}, Row{"gfx1100", 32, 65536},
+        Row{"gfx1151", 32, 65536}, Row{"gfx1200", 32, 65536}, Row{"gfx1201", 32, 65536}}) {
+    CAPTURE(row.arch);
+    TargetInfo t;
+    std::string error;
+    REQUIRE(targetInfoForArch(row.arch, t, error));
+    CHECK(t.isHip());
+    CHECK(t.arch == row.arch);
+    CHECK(t.warpSize == row.wave);
+    CHECK(t.sharedMemoryBytes == row.lds);
+  }
+  std::vector<std::string> known = amdgpuArchs();
+  for (const char *arch : {"gfx90a", "gfx942", "gfx950", "gfx1100", "gfx1200"})
+    CHECK(std::find(known.begin(), known.end(), arch) != known.end());
+  TargetInfo t;
+  std::string error;
+  CHECK_FALSE(targetInfoForArch("gfx1234", t, error));
+  CHECK(error.find("'gfx1234'") != std::string::npos);
+  CHECK(error.find(" gfx942 ") != std::string::npos);
+  CHECK(error.find(" sm_90a ") != std::string::npos);
+  CHECK_FALSE(targetInfoForArch("gfx", t, error));
+  CHECK_FALSE(targetInfoForArch("GFX942", t, error));
 }

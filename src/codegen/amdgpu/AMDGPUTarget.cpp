@@ -1,9 +1,14 @@
-// The AMD target (gfx942, wave64). Loads, stores and atomics use the generic branch-guarded
-// LLVM path (atomics with workgroup / agent / system scopes); shuffles are ds_bpermute;
-// exp/exp2 on f32 go through llvm.exp2 (v_exp_f32, as Triton's AMD fast path), sqrt through
-// llvm.sqrt (approximate with `afn` for tl.sqrt), and the rest calls ocml (__ocml_*_f32),
-// linked with ockl and the oclc_* control libraries. Code object version 5; the object from
-// LLVM is linked by ld.lld -shared into the hsaco the HIP runtime loads.
+// The AMD target: every gfx processor LLVM's AMDGPU backend knows (support/TargetInfo.cpp),
+// wave64 on gfx9 (CDNA), wave32 on gfx10 and later (RDNA). Loads, stores and atomics use the
+// generic branch-guarded LLVM path (atomics with workgroup / agent / system scopes); warp
+// shuffles are DPP (XOR 1, 2), ds_swizzle (XOR 4-16) and ds_bpermute (XOR 32); device_print is
+// ockl's hostcall printf and device_assert prints HIP's message and traps. exp/exp2 on f32 go
+// through llvm.exp2 (v_exp_f32, as Triton's AMD fast path), sqrt through llvm.sqrt
+// (approximate with `afn` for tl.sqrt), and the rest calls ocml (__ocml_*_f32), linked with
+// ockl and the oclc_* control libraries; the ISA-version control constant is defined here from
+// LLVM's IsaVersion of the arch (the installed device libraries need not know the chip). Code
+// object version 5; the object from LLVM is linked by ld.lld -shared into the hsaco the HIP
+// runtime loads.
 #include "codegen/amdgpu/AMDGPUTarget.h"
 
 #include <llvm-c/Target.h>
@@ -13,35 +18,23 @@
 #include <llvm/IR/Module.h>
 #include <llvm/MC/TargetRegistry.h>
 #include <llvm/Object/ELF.h>
+#include <llvm/TargetParser/TargetParser.h>
 
 #include <chrono>
-#include <filesystem>
 
 namespace tritonc {
 
 namespace {
 
-/// The oclc_isa_version_NNN.bc for the arch, or the nearest lower one of the same major
-/// version (Debian's device libraries stop at 940; gfx942 code only differs in its ISA flag).
-std::string isaVersionLibrary(const std::string &dir, const std::string &arch) {
-  std::string digits = arch.substr(3);
-  std::string exact = dir + "/oclc_isa_version_" + digits + ".bc";
-  if (std::filesystem::exists(exact))
-    return exact;
-  std::string best, bestDigits;
-  std::error_code ec;
-  for (const auto &entry : std::filesystem::directory_iterator(dir, ec)) {
-    std::string name = entry.path().filename().string();
-    const std::string prefix = "oclc_isa_version_";
-    if (!name.starts_with(prefix) || !name.ends_with(".bc"))
-      continue;
-    std::string d = name.substr(prefix.size(), name.size() - prefix.size() - 3);
-    if (d.size() == digits.size() && d[0] == digits[0] && d <= digits && d > bestDigits) {
-      best = entry.path().string();
-      bestDigits = d;
-    }
-  }
-  return best;
+/// A NUL-terminated string constant in global memory, as a generic pointer.
+llvm::Value *globalString(llvm::IRBuilderBase &b, const std::string &text, const char *name) {
+  llvm::Module &m = *b.GetInsertBlock()->getModule();
+  llvm::Constant *data = llvm::ConstantDataArray::getString(m.getContext(), text);
+  auto *gv = new llvm::GlobalVariable(m, data->getType(), true, llvm::GlobalValue::PrivateLinkage,
+                                      data, name, nullptr, llvm::GlobalValue::NotThreadLocal, 4);
+  gv->setUnnamedAddr(llvm::GlobalValue::UnnamedAddr::Global);
+  gv->setAlignment(llvm::Align(1));
+  return b.CreateAddrSpaceCast(gv, llvm::PointerType::get(m.getContext(), 0));
 }
 
 class AMDGPUTarget final : public Target {
@@ -53,6 +46,14 @@ public:
   void configureModule(llvm::Module &module) const override {
     Target::configureModule(module);
     module.addModuleFlag(llvm::Module::Error, "amdhsa_code_object_version", 500);
+    // What oclc_isa_version_NNN.bc defines (major * 1000 + minor * 100 + stepping), for ocml
+    // and ockl's per-chip code paths; linkonce so that an unused one disappears.
+    llvm::AMDGPU::IsaVersion isa = llvm::AMDGPU::getIsaVersion(info_.arch);
+    llvm::Type *i32 = llvm::Type::getInt32Ty(module.getContext());
+    new llvm::GlobalVariable(
+        module, i32, /*isConstant=*/true, llvm::GlobalValue::LinkOnceODRLinkage,
+        llvm::ConstantInt::get(i32, isa.Major * 1000 + isa.Minor * 100 + isa.Stepping),
+        "__oclc_ISA_version", nullptr, llvm::GlobalValue::NotThreadLocal, /*AddressSpace=*/4);
   }
 
   void configureKernel(llvm::Function &fn, unsigned numThreads) const override {
@@ -88,10 +89,78 @@ public:
 
   llvm::Value *shuffleXor(llvm::IRBuilderBase &b, llvm::Value *value,
                           unsigned laneMask) const override {
-    // ds_bpermute reads the value of the lane whose byte address (lane id × 4) it is given.
+    // XOR 1 and 2 stay within a row of four lanes: DPP quad_perm, a modifier of the move
+    // itself ([1,0,3,2] and [2,3,0,1], two bits per lane).
+    if (laneMask == 1 || laneMask == 2)
+      return b.CreateIntrinsic(b.getInt32Ty(), llvm::Intrinsic::amdgcn_update_dpp,
+                               {llvm::PoisonValue::get(b.getInt32Ty()), value,
+                                b.getInt32(laneMask == 1 ? 0xB1 : 0x4E), b.getInt32(0xF),
+                                b.getInt32(0xF), b.getTrue()});
+    // XOR 4 to 16 stay within 32 lanes: ds_swizzle in bit-mask mode (offset bits 0-4 the AND
+    // mask 0x1f, 10-14 the XOR mask), which moves data through the LDS crossbar without
+    // touching LDS memory.
+    if (laneMask < 32)
+      return b.CreateIntrinsic(b.getInt32Ty(), llvm::Intrinsic::amdgcn_ds_swizzle,
+                               {value, b.getInt32(0x1F | (laneMask << 10))});
+    // Across the halves of a wave64: ds_bpermute reads the value of the lane whose byte address
+    // (lane id × 4) it is given.
     llvm::Value *lane = b.CreateAnd(threadId(b), info_.warpSize - 1);
     llvm::Value *address = b.CreateShl(b.CreateXor(lane, laneMask), 2);
     return b.CreateIntrinsic(llvm::Intrinsic::amdgcn_ds_bpermute, {address, value});
+  }
+
+  bool emitPrintf(llvm::IRBuilderBase &b, const std::string &format,
+                  llvm::ArrayRef<llvm::Value *> args) const override {
+    // The ROCm device libraries' hostcall printf (what HIP's printf becomes): a message begun
+    // with __ockl_printf_begin, the format appended with its NUL, then each argument as 64 bits
+    // (doubles by their bits, pointers as integers); the last append flushes the message.
+    llvm::Module &m = *b.GetInsertBlock()->getModule();
+    llvm::LLVMContext &ctx = m.getContext();
+    llvm::Type *i32 = b.getInt32Ty(), *i64 = b.getInt64Ty();
+    llvm::Type *ptrTy = llvm::PointerType::get(ctx, 0);
+    llvm::FunctionCallee begin =
+        m.getOrInsertFunction("__ockl_printf_begin", llvm::FunctionType::get(i64, {i64}, false));
+    llvm::FunctionCallee appendString =
+        m.getOrInsertFunction("__ockl_printf_append_string_n",
+                              llvm::FunctionType::get(i64, {i64, ptrTy, i64, i32}, false));
+    llvm::FunctionCallee appendArgs = m.getOrInsertFunction(
+        "__ockl_printf_append_args",
+        llvm::FunctionType::get(i64, {i64, i32, i64, i64, i64, i64, i64, i64, i64, i32}, false));
+    llvm::Value *desc = b.CreateCall(begin, {b.getInt64(0)});
+    desc = b.CreateCall(appendString,
+                        {desc, globalString(b, format, "printf.format"),
+                         b.getInt64(format.size() + 1), b.getInt32(args.empty() ? 1 : 0)});
+    for (size_t i = 0; i < args.size(); ++i) {
+      llvm::Value *a = args[i];
+      if (a->getType()->isPointerTy())
+        a = b.CreatePtrToInt(a, i64);
+      else if (a->getType()->isFloatingPointTy())
+        a = b.CreateBitCast(b.CreateFPExt(a, b.getDoubleTy()), i64);
+      else
+        a = b.CreateZExt(a, i64);
+      llvm::Value *zero = b.getInt64(0);
+      desc = b.CreateCall(appendArgs, {desc, b.getInt32(1), a, zero, zero, zero, zero, zero, zero,
+                                       b.getInt32(i + 1 == args.size() ? 1 : 0)});
+    }
+    return true;
+  }
+
+  bool emitAssertFail(llvm::IRBuilderBase &b, const std::string &message, const std::string &file,
+                      unsigned line, const std::string &function) const override {
+    // HIP's assert: the failure printed through the hostcall printf, then the wave traps
+    // (s_trap; the runtime reports the kernel as aborted).
+    auto escape = [](const std::string &text) {
+      std::string out;
+      for (char c : text)
+        out += c == '%' ? std::string("%%") : std::string(1, c);
+      return out;
+    };
+    emitPrintf(b,
+               escape(file) + ":" + std::to_string(line) + ": " + escape(function) +
+                   ": Device-side assertion `" + escape(message) + "' failed.\n",
+               {});
+    b.CreateIntrinsic(b.getVoidTy(), llvm::Intrinsic::trap, {});
+    return true;
   }
 
   llvm::SyncScope::ID syncScope(llvm::LLVMContext &ctx, const std::string &scope) const override {
@@ -254,6 +323,26 @@ private:
           r.sgprSpills = static_cast<unsigned>(uint(".sgpr_spill_count"));
           r.stackBytes = uint(".private_segment_fixed_size");
           r.staticSharedBytes = uint(".group_segment_fixed_size");
+          r.wavefrontSize = static_cast<unsigned>(uint(".wavefront_size"));
+          r.kernargBytes = uint(".kernarg_segment_size");
+          auto args = map.find(doc.getNode(".args"));
+          if (args != map.end() && args->second.isArray())
+            for (auto &a : args->second.getArray()) {
+              if (!a.isMap())
+                continue;
+              auto &arg = a.getMap();
+              auto kind = arg.find(doc.getNode(".value_kind"));
+              if (kind == arg.end() || !kind->second.isString() ||
+                  kind->second.getString().starts_with("hidden_"))
+                continue; // the runtime's own arguments (block counts, printf buffer, ...)
+              auto field = [&](const char *key) -> uint64_t {
+                auto it = arg.find(doc.getNode(key));
+                return it != arg.end() && it->second.getKind() == llvm::msgpack::Type::UInt
+                           ? it->second.getUInt()
+                           : 0;
+              };
+              r.argOffsets.emplace_back(field(".offset"), field(".size"));
+            }
           out.push_back(std::move(r));
         }
       }
@@ -266,14 +355,8 @@ protected:
     std::string dir = findRocmBitcodeDir(toolchain_, error);
     if (dir.empty())
       return false;
-    std::string isa = isaVersionLibrary(dir, info_.arch);
-    if (isa.empty()) {
-      error = "no oclc_isa_version library for " + info_.arch + " in " + dir;
-      return false;
-    }
     files = {dir + "/ocml.bc",
              dir + "/ockl.bc",
-             isa,
              dir + "/oclc_abi_version_500.bc",
              dir + "/oclc_daz_opt_off.bc",
              dir + "/oclc_finite_only_off.bc",
@@ -295,6 +378,7 @@ std::unique_ptr<Target> createAMDGPUTarget(const TargetInfo &info,
     LLVMInitializeAMDGPUTarget();
     LLVMInitializeAMDGPUTargetMC();
     LLVMInitializeAMDGPUAsmPrinter();
+    LLVMInitializeAMDGPUAsmParser(); // ockl's hostcall (device_print) has inline assembly
   });
   llvm::Triple triple("amdgcn-amd-amdhsa");
   const llvm::Target *target = llvm::TargetRegistry::lookupTarget(triple, error);
@@ -302,9 +386,12 @@ std::unique_ptr<Target> createAMDGPUTarget(const TargetInfo &info,
     return nullptr;
   llvm::TargetOptions options;
   options.AllowFPOpFusion = llvm::FPOpFusion::Fast;
+  // The wave size the TargetInfo chose (LLVM's default for the chip, stated so that the code and
+  // the metadata cannot disagree).
+  const std::string features = info.warpSize == 32 ? "+wavefrontsize32" : "+wavefrontsize64";
   std::unique_ptr<llvm::TargetMachine> tm(
-      target->createTargetMachine(triple, info.arch, "", options, llvm::Reloc::PIC_, std::nullopt,
-                                  llvm::CodeGenOptLevel::Aggressive));
+      target->createTargetMachine(triple, info.arch, features, options, llvm::Reloc::PIC_,
+                                  std::nullopt, llvm::CodeGenOptLevel::Aggressive));
   if (!tm) {
     error = "LLVM cannot create an AMDGPU target machine for " + info.arch;
     return nullptr;
