@@ -50,7 +50,7 @@ bool KernelLowering::lowerDot(const Operation &op) {
                          " tensor-core instruction (convert the operands to fp16)");
   const Layout *layout = op.result()->type()->layout();
   if (layout && layout->isMma())
-    return lowerMmaDot(op);
+    return layout->mmaVersion() == 3 ? lowerWgmmaDot(op) : lowerMmaDot(op);
   return lowerFmaDot(op);
 }
 

@@ -511,11 +511,20 @@ private:
     }
     if (t.text == "shared") {
       std::vector<unsigned> order = parseLayoutList("order");
+      bool wgmma = false;
+      if (peek().kind == Tok::Comma) {
+        expect(Tok::Comma, "','");
+        Token w = peek();
+        if (w.kind != Tok::Ident || w.text != "wgmma")
+          fail(w, "expected 'wgmma' or '>' after the order of a shared layout");
+        next();
+        wgmma = true;
+      }
       size_t end = pos_;
       expect(Tok::Greater, "'>'");
       if (order.empty())
         fail(t.begin, end, "a shared layout needs an order");
-      return ctx_.shared(std::move(order));
+      return ctx_.shared(std::move(order), wgmma);
     }
     if (t.text == "mma") {
       expectField("version");
@@ -527,8 +536,8 @@ private:
       Token instrTok = peek();
       std::vector<unsigned> instr = parseLayoutList("instr");
       expect(Tok::Greater, "'>'");
-      if (version != 2)
-        fail(versionTok, "mma version " + std::to_string(version) + " is not supported (2)");
+      if (version != 2 && version != 3)
+        fail(versionTok, "mma version " + std::to_string(version) + " is not supported (2 or 3)");
       if (wpc.size() < 2 || wpc.size() > 3 || instr.size() != 2)
         fail(instrTok, "an mma layout has 2 or 3 wpc entries and an [M, N] instr shape");
       return ctx_.mma(version, std::move(wpc), std::move(instr));

@@ -232,8 +232,17 @@ private:
           return std::string("mma wpc entries must be powers of two");
         warps = std::min<uint64_t>(warps * w, uint64_t(1) << 40);
       }
-      if (l->mmaVersion() != 2 || l->instrShape() != std::vector<unsigned>{16, 8})
-        return std::string("only mma version 2 with instr = [16, 8] is supported");
+      if (l->mmaVersion() == 3) {
+        // wgmma: warpgroups of 4 warps all along M, instr = [16, N] with N a multiple of 8 up
+        // to 256 (layout/WgmmaLayout.h).
+        const std::vector<unsigned> &in = l->instrShape(), &wpc = l->warpsPerCTA();
+        if (wpc.size() != 2 || wpc[0] % 4 || wpc[1] != 1 || in.size() != 2 || in[0] != 16 ||
+            in[1] % 8 || in[1] == 0 || in[1] > 256)
+          return std::string("an mma version 3 layout has wpc = [4k, 1] and instr = [16, N] "
+                             "with N a multiple of 8 up to 256");
+      } else if (l->mmaVersion() != 2 || l->instrShape() != std::vector<unsigned>{16, 8}) {
+        return std::string("only mma version 2 with instr = [16, 8] or version 3 is supported");
+      }
       if (warps != fn_.numWarps)
         return "wpc multiplies to " + std::to_string(warps) +
                ", but the kernel has num_warps = " + std::to_string(fn_.numWarps);

@@ -1,4 +1,10 @@
-// accelerate-matmul: puts dots on the tensor cores (NVIDIA mma.sync, sm_80 and newer).
+// accelerate-matmul: puts dots on the tensor cores (NVIDIA mma.sync, sm_80 and newer; wgmma on
+// sm_90a under --mma=wgmma).
+//
+// The instruction and its #mma layout come from mmaLayoutForDot (layout/LayoutUtils.h, the one
+// place that picks it): wgmma gives #mma<version = 3, wpc = [num_warps, 1], instr = [16, N]>
+// (layout/WgmmaLayout.h), whose operands are #dot_op layouts of it like mma.sync's; the
+// software pipeline then stages those operands in tiles that wgmma reads in place.
 //
 // For each `dot` whose operand type has an mma.sync form on the target (f16/bf16 m16n8k16 with
 // an f32 or, for f16, f16 accumulator; f32 with input_precision = "tf32" m16n8k8; int8
