@@ -425,7 +425,9 @@ elif [ "${TRITONC_SANITIZED:-0}" != 1 ]; then
   fi
   JOBS=$JOBS scripts/sanitize.sh "$ASAN_BUILD_DIR" >"$TMP/sanitize.log" 2>&1
   rc=$?
-  grep -m 40 -E '^(FAIL|ERROR|SUMMARY): |^==[0-9]+==ERROR|runtime error:' "$TMP/sanitize.log"
+  # A failing check's own report lines (determinism's DIFFER lines and their diffs) come first.
+  grep -m 60 -E '^(FAIL|ERROR|SUMMARY): |^==[0-9]+==ERROR|runtime error:|^DIFFER |^      [<>-]' \
+    "$TMP/sanitize.log"
   totals=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$TMP/sanitize.log" | tail -n 1)
   if [ -z "$totals" ]; then
     tail -n 40 "$TMP/sanitize.log"

@@ -237,8 +237,12 @@ Regs KernelLowering::throughShared(const Operation &op, const Type *srcTy,
   };
 
   target_.barrier(b_); // earlier readers of the buffer are done
-  for (unsigned r = 0; r < src->numRegisters(); ++r)
-    b_.CreateAlignedStore(toMemory(in[r]), offset(*src, r), llvm::Align(elemBytes));
+  for (unsigned r = 0; r < src->numRegisters(); ++r) {
+    // Two statements: as two arguments of one call, C++ leaves the order in which the value and
+    // the address are emitted unspecified, and the output would depend on the host compiler.
+    llvm::Value *address = offset(*src, r);
+    b_.CreateAlignedStore(toMemory(in[r]), address, llvm::Align(elemBytes));
+  }
   target_.barrier(b_);
   Regs out;
   for (unsigned r = 0; r < dst->numRegisters(); ++r)

@@ -56,7 +56,6 @@ constexpr int64_t kFact = 16; // what Triton's launcher specializes on
 struct Fact {
   unsigned param;
   bool isOne = false;
-  friend bool operator==(const Fact &, const Fact &) = default;
 };
 
 /// A kernel parameter whose divisibility a run-time check could establish.
