@@ -51,9 +51,9 @@ struct DriverOptions {
   bool lineInfo = false;              ///< -lineinfo: .tt line tables in the PTX and the cubin
   bool noAlignmentVersioning = false; ///< --no-alignment-versioning: drop version-alignment
   bool specialize = false;            ///< --specialize: variants per kernel, dispatched at launch
-  /// --mma=KIND: the tensor-core instruction of dots on sm_90a: "sync" (mma.sync, the default)
-  /// or "wgmma" (warpgroup MMA where the shapes allow, else mma.sync).
-  std::string mma = "sync";
+  /// --mma=KIND: the tensor-core instruction of dots on sm_90a: "wgmma" (warpgroup MMA where
+  /// the shapes allow, else mma.sync; the default) or "sync" (mma.sync only).
+  std::string mma = "wgmma";
   bool resourceUsage = false; ///< --resource-usage: print each entry's registers, spills, ...
   std::string cHeaderPrefix;  ///< --c-header-prefix ID: its names' prefix ("": the header's stem)
 
