@@ -51,7 +51,9 @@ bool KernelLowering::lowerDot(const Operation &op) {
                          " tensor-core instruction (convert the operands to fp16)");
   const Layout *layout = op.result()->type()->layout();
   if (layout && layout->isMma())
-    return isAmdMmaVersion(layout->mmaVersion()) ? lowerAmdMatrixDot(op) : lowerMmaDot(op);
+    return isAmdMmaVersion(layout->mmaVersion()) ? lowerAmdMatrixDot(op)
+           : layout->mmaVersion() == 3           ? lowerWgmmaDot(op)
+                                                 : lowerMmaDot(op);
   return lowerFmaDot(op);
 }
 

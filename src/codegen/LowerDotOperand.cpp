@@ -16,6 +16,7 @@
 // form gives each thread its fragment; when they run along M or N, `.trans` does.
 #include "codegen/Lowering.h"
 #include "layout/MmaLayout.h"
+#include "layout/WgmmaLayout.h"
 #include "support/Bits.h"
 
 #include <llvm/IR/IntrinsicsNVPTX.h>
@@ -58,6 +59,26 @@ llvm::Value *KernelLowering::swizzledAddress(llvm::Value *base, const Type *type
   const int64_t elemBytes = std::max(1u, type->scalarType()->bitWidth() / 8);
   const int64_t C = type->shape()[cDim];
   const int64_t perChunk = std::max<int64_t>(1, 16 / elemBytes);
+  if (const Layout *l = type->layout(); l && l->isShared() && l->sharedWgmma()) {
+    // The wgmma form (layout/WgmmaLayout.h): column blocks of S bytes, each R rows of S bytes
+    // swizzled with the S-byte mode.
+    const int64_t S = wgmmaSwizzleBytes(C, static_cast<unsigned>(elemBytes));
+    const int64_t R = type->shape()[1 - cDim], perBlock = S / elemBytes;
+    llvm::Value *block = b_.CreateLShr(col, log2Ceil(perBlock));
+    llvm::Value *inBlock = b_.CreateAnd(col, static_cast<uint64_t>(perBlock - 1));
+    llvm::Value *phase =
+        b_.CreateAnd(b_.CreateLShr(row, log2Ceil(128 / S)), static_cast<uint64_t>(S / 16 - 1));
+    const unsigned chunkBits = log2Ceil(perChunk);
+    llvm::Value *chunk = b_.CreateXor(b_.CreateLShr(inBlock, chunkBits), phase);
+    llvm::Value *off =
+        b_.CreateMul(block, b_.getInt32(static_cast<uint32_t>(R * perBlock)), "", true, true);
+    off = b_.CreateAdd(
+        off, b_.CreateMul(row, b_.getInt32(static_cast<uint32_t>(perBlock)), "", true, true));
+    off = b_.CreateAdd(off, b_.CreateShl(chunk, chunkBits), "", true, true);
+    off = b_.CreateAdd(off, b_.CreateAnd(inBlock, static_cast<uint64_t>(perChunk - 1)), "", true,
+                       true);
+    return b_.CreateGEP(elemTy, base, off);
+  }
   const int64_t chunks = std::max<int64_t>(1, C / perChunk);
   const int64_t perPhase = std::max<int64_t>(1, 8 / chunks);
   const int64_t maxPhase = std::min<int64_t>(chunks, 8);

@@ -110,7 +110,7 @@ llvm::Value *KernelLowering::sharedMemoryBase() {
   auto *gv = new llvm::GlobalVariable(module_, ty, false, llvm::GlobalValue::ExternalLinkage,
                                       nullptr, name, nullptr, llvm::GlobalValue::NotThreadLocal,
                                       target_.sharedAddressSpace());
-  gv->setAlignment(llvm::Align(128));
+  gv->setAlignment(llvm::Align(wgmmaTiles_ ? 1024 : 128)); // wgmma: the swizzle's period
   return gv;
 }
 

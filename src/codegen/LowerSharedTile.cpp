@@ -61,6 +61,11 @@ bool KernelLowering::lowerAsyncWait(const Operation &op) {
   if (hasCpAsync(target_.info()))
     b_.CreateIntrinsic(llvm::Intrinsic::nvvm_cp_async_wait_group, {},
                        {b_.getInt32(static_cast<uint32_t>(op.attrs().getInt("pending", 0)))});
+  // wgmma reads the tiles through the async proxy: order this thread's (generic-proxy)
+  // cp.async writes before it, then the barrier orders every thread's.
+  if (wgmmaTiles_)
+    b_.CreateIntrinsic(llvm::Intrinsic::nvvm_fence_proxy_async_shared_cta,
+                       llvm::ArrayRef<llvm::Type *>{}, llvm::ArrayRef<llvm::Value *>{});
   sharedBarrier(); // every thread's copies (and earlier reads) are done
   return true;
 }
@@ -160,12 +165,18 @@ bool KernelLowering::lowerLocalLoad(const Operation &op) {
     return false;
   llvm::Value *base = scalar(op.operand(0));
   const unsigned cDim = tileTy->layout()->order()[0];
+  // Read in place by wgmma dots (LowerWgmma.cpp): nothing to load.
+  const Value *res = op.result();
+  bool inPlace = res->hasUses();
+  for (const Operation *u : res->users())
+    inPlace &= u->code() == OpCode::Dot && u->operand(2) != res && wgmmaReadsInPlace(*u);
+  if (inPlace)
+    return true;
   if (canUseLdmatrix(dstTy, *dst)) {
     unsigned pairStride = 0;
     std::function<Regs(unsigned)> load =
         ldmatrixLoader(dstTy, tileTy, *dst, base, cDim, pairStride);
     // Read by mma.sync dots of this block only: fragments are loaded as each dot needs them.
-    const Value *res = op.result();
     bool lazy = res->hasUses();
     for (const Operation *u : res->users())
       lazy &= u->code() == OpCode::Dot && u->parent() == op.parent() && u->operand(2) != res;

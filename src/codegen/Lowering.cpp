@@ -153,6 +153,16 @@ bool KernelLowering::run(KernelInfo &info) {
     return false;
   }
 
+  std::function<void(const Block &)> findWgmmaTiles = [&](const Block &block) {
+    for (const auto &op : block.ops()) {
+      for (const Value *r : op->results())
+        if (const Layout *l = r->type()->layout(); l && l->isShared() && l->sharedWgmma())
+          wgmmaTiles_ = true;
+      for (unsigned i = 0; i < op->numRegions(); ++i)
+        findWgmmaTiles(*op->region(i));
+    }
+  };
+  findWgmmaTiles(*body);
   alloc_ = std::make_unique<SharedMemoryAllocation>(fn_, target_.info());
   alloc_->assignOffsets();
   if (!alloc_->checkLimit(diags_))

@@ -14,7 +14,8 @@
 // LowerDebug.cpp (print, assert), LowerAtomic.cpp (atomics), LowerDot.cpp (dot: FMA and
 // mma.sync), LowerDotOperand.cpp (operands into mma.sync fragments with ldmatrix),
 // LowerShape.cpp (trans, reshape, join, split, cat), LowerGather.cpp (gather),
-// LowerSharedTile.cpp (shared-memory tiles: local_alloc, async_copy, async_wait, local_load).
+// LowerSharedTile.cpp (shared-memory tiles: local_alloc, async_copy, async_wait, local_load),
+// LowerWgmma.cpp (dot on sm_90a wgmma).
 #pragma once
 
 #include "codegen/Codegen.h"
@@ -191,6 +192,14 @@ private:
   bool lowerMmaDot(const Operation &op);
   // ---- amdgpu/LowerMatrixCores.cpp: MFMA / WMMA for AMD #mma layouts
   bool lowerAmdMatrixDot(const Operation &op);
+
+  // ---- LowerWgmma.cpp
+  /// A dot with an mma version 3 result on wgmma (operands read in place from wgmma tiles),
+  /// else on mma.sync.
+  bool lowerWgmmaDot(const Operation &op);
+  /// Whether both operands of `dot` are local_loads of wgmma tiles that wgmma reads in place
+  /// (those local_loads then load nothing).
+  bool wgmmaReadsInPlace(const Operation &dot) const;
   /// A layout made by codegen itself, kept alive for the caches keyed by its address.
   const LinearLayout &derivedLayout(LinearLayout ll);
   /// Coordinate along `dim` of the element in register `reg` of this thread.
@@ -254,6 +263,9 @@ private:
   /// registers of the fragment group starting at a register (8 for A, 4 for B).
   std::unordered_map<const Value *, std::function<Regs(unsigned)>> stagedOperands_;
   std::unordered_map<const Value *, unsigned> stagedPairStride_;
+  /// The kernel has wgmma tiles (#shared<order, wgmma>): shared memory 1024-byte aligned and
+  /// a proxy fence in async_wait.
+  bool wgmmaTiles_ = false;
   LineTable *lines_ = nullptr;
   llvm::DISubprogram *subprogram_ = nullptr;
 };

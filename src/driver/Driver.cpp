@@ -497,6 +497,7 @@ int Compilation::run() {
   std::string archError;
   if (!targetInfoForArch(arch, target_, archError))
     return error(kExitUsageError, archError.empty() ? "unknown --arch '" + arch + "'" : archError);
+  target_.wgmma = opts_.mma == "wgmma";
   if (int rc = checkOutputs())
     return rc;
 
@@ -628,6 +629,7 @@ int Compilation::runFatbin() {
     if (!targetInfoForArch(arch, target_, archError))
       return error(kExitUsageError,
                    archError.empty() ? "unknown --arch '" + arch + "'" : archError);
+    target_.wgmma = opts_.mma == "wgmma";
     if (!target_.isCuda())
       return error(kExitUsageError, "a fatbin (several --arch values or --embed-ptx) holds NVIDIA "
                                     "archs only, not '" +

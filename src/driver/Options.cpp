@@ -77,6 +77,11 @@ TARGET AND CODE GENERATION:
                         stores), as entries of the same binary; the metadata lists them and
                         the C header, launcher.hpp and the Python package launch the most
                         specialized one the arguments allow. Replaces alignment versioning.
+  --mma=KIND            Tensor-core instruction of tl.dot on sm_90a: wgmma (the default:
+                        warpgroup MMA reading the pipeline's shared-memory tiles, for f16/bf16
+                        dots into fp32 whose M is a multiple of 16 * num_warps; other dots keep
+                        mma.sync) or sync (mma.sync with ldmatrix for every dot). Other archs:
+                        no effect.
   --num-warps N         Warps per program (1, 2, 4, 8, 16 or 32; default 4).
   --num-stages N        Software-pipelining stages for loops (1..16; default 3).
   --num-ctas N          CTAs per cluster (1, 2, 4, 8 or 16; default 1).
@@ -241,6 +246,7 @@ std::optional<int> parseCommandLine(int argc, const char *const *argv, DriverOpt
   app.add_flag("--no-alignment-versioning", options.noAlignmentVersioning);
   app.add_option("--register-cap", options.registerCap);
   app.add_flag("--specialize", options.specialize);
+  app.add_option("--mma", options.mma)->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
   app.add_flag("--resource-usage", options.resourceUsage);
   app.add_option("-O", options.optLevel)->check(CLI::Range(0u, 3u));
   auto *maxnregOpt = app.add_option("--maxnreg", options.maxRegisters);
@@ -272,6 +278,8 @@ std::optional<int> parseCommandLine(int argc, const char *const *argv, DriverOpt
       out << helpText();
       return kExitSuccess;
     }
+    if (options.mma != "sync" && options.mma != "wgmma")
+      throw UsageError{"--mma takes sync or wgmma (got '" + options.mma + "')"};
     if (!color.empty() && !parseColorChoice(color, options.color))
       throw UsageError{"--color takes auto, always or never (got '" + color + "')"};
     if (options.showVersion || options.listPasses)

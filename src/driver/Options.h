@@ -46,12 +46,15 @@ struct DriverOptions {
   /// --arch split at commas, duplicates removed, in order. Several archs (or --embed-ptx) make
   /// the binary a fatbin packed by the toolkit's `fatbinary`.
   std::vector<std::string> archs{"sm_90a"};
-  bool embedPtx = false;                ///< --embed-ptx: put each arch's PTX into the fatbin too
-  std::string cHeaderPath;              ///< --emit-c-header FILE: a C header embedding the binary
-  bool lineInfo = false;                ///< -lineinfo: .tt line tables in the PTX and the cubin
-  bool noAlignmentVersioning = false;   ///< --no-alignment-versioning: drop version-alignment
+  bool embedPtx = false;                 ///< --embed-ptx: put each arch's PTX into the fatbin too
+  std::string cHeaderPath;               ///< --emit-c-header FILE: a C header embedding the binary
+  bool lineInfo = false;                 ///< -lineinfo: .tt line tables in the PTX and the cubin
+  bool noAlignmentVersioning = false;    ///< --no-alignment-versioning: drop version-alignment
   std::string registerCap = "occupancy"; ///< --register-cap: no-spill, occupancy or off
-  bool specialize = false;              ///< --specialize: variants per kernel, dispatched at launch
+  bool specialize = false; ///< --specialize: variants per kernel, dispatched at launch
+  /// --mma=KIND: the tensor-core instruction of dots on sm_90a: "wgmma" (warpgroup MMA where
+  /// the shapes allow, else mma.sync; the default) or "sync" (mma.sync only).
+  std::string mma = "wgmma";
   bool resourceUsage = false; ///< --resource-usage: print each entry's registers, spills, ...
   unsigned maxRegisters = 0;  ///< --maxnreg N: each NVIDIA kernel's register cap (0: none)
   std::string cHeaderPrefix;  ///< --c-header-prefix ID: its names' prefix ("": the header's stem)

@@ -509,11 +509,20 @@ private:
     }
     if (t.text == "shared") {
       std::vector<unsigned> order = parseLayoutList("order");
+      bool wgmma = false;
+      if (peek().kind == Tok::Comma) {
+        expect(Tok::Comma, "','");
+        Token w = peek();
+        if (w.kind != Tok::Ident || w.text != "wgmma")
+          fail(w, "expected 'wgmma' or '>' after the order of a shared layout");
+        next();
+        wgmma = true;
+      }
       size_t end = pos_;
       expect(Tok::Greater, "'>'");
       if (order.empty())
         fail(t.begin, end, "a shared layout needs an order");
-      return ctx_.shared(std::move(order));
+      return ctx_.shared(std::move(order), wgmma);
     }
     if (t.text == "mma") {
       expectField("version");
@@ -525,10 +534,11 @@ private:
       Token instrTok = peek();
       std::vector<unsigned> instr = parseLayoutList("instr");
       expect(Tok::Greater, "'>'");
-      // 2: mma.sync; 10: AMD MFMA, 11 / 12: AMD WMMA on gfx11 / gfx12 (layout/AmdMatrixLayout.h)
-      if (version != 2 && (version < 10 || version > 12))
+      // 2: mma.sync; 3: wgmma; 10: AMD MFMA, 11 / 12: AMD WMMA on gfx11 / gfx12
+      // (layout/WgmmaLayout.h, layout/AmdMatrixLayout.h)
+      if (version != 2 && version != 3 && (version < 10 || version > 12))
         fail(versionTok,
-             "mma version " + std::to_string(version) + " is not supported (2, 10, 11 or 12)");
+             "mma version " + std::to_string(version) + " is not supported (2, 3, 10, 11 or 12)");
       if (wpc.size() < 2 || wpc.size() > 3 || instr.size() != 2)
         fail(instrTok, "an mma layout has 2 or 3 wpc entries and an [M, N] instr shape");
       return ctx_.mma(version, std::move(wpc), std::move(instr));

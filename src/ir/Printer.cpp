@@ -396,7 +396,7 @@ private:
     if (l->isShared()) {
       out += "#shared<order = ";
       appendList(out, l->order());
-      out += '>';
+      out += l->sharedWgmma() ? ", wgmma>" : ">";
       return;
     }
     out += "#blocked<spt = ";

@@ -76,7 +76,7 @@ std::string Layout::str() const {
     return "#dot_op<op = " + std::to_string(opIdx_) + ", parent = " + parent_->str() +
            ", k_width = " + std::to_string(kWidth_) + ">";
   if (kind_ == Kind::Shared)
-    return "#shared<order = " + joinList(order_) + ">";
+    return "#shared<order = " + joinList(order_) + (sharedWgmma_ ? ", wgmma>" : ">");
   return "#blocked<spt = " + joinList(sizePerThread_) + ", tpw = " + joinList(threadsPerWarp_) +
          ", wpc = " + joinList(warpsPerCTA_) + ", order = " + joinList(order_) + ">";
 }
@@ -233,10 +233,11 @@ const Layout *Context::dotOperand(unsigned opIdx, const Layout *parent, unsigned
   return internLayout(std::move(l));
 }
 
-const Layout *Context::shared(std::vector<unsigned> order) {
+const Layout *Context::shared(std::vector<unsigned> order, bool wgmma) {
   auto l = std::make_unique<Layout>();
   l->kind_ = Layout::Kind::Shared;
   l->order_ = std::move(order);
+  l->sharedWgmma_ = wgmma;
   return internLayout(std::move(l));
 }
 

@@ -65,6 +65,12 @@ bool isFloatKind(ScalarKind kind);
 /// order[0] contiguous, each row cut into 16-byte chunks that are XOR-swizzled by row (chunk c of
 /// row r at c ^ ((r / perPhase) % maxPhase), perPhase = max(1, 128 / row bytes), maxPhase =
 /// min(chunks per row, 8)), so that ldmatrix reads it free of bank conflicts.
+/// Shared(order, wgmma = true) is the form wgmma's matrix descriptors address (mma version 3,
+/// layout/WgmmaLayout.h): rows wider than 128 bytes are cut into 128-byte column blocks stored
+/// one after another (each block R rows of 128 bytes with the swizzle above, i.e. the 128-,
+/// 64- or 32-byte swizzle mode of the descriptor), and the tile is 1024-byte aligned.
+/// Mma version 3 is the wgmma accumulator (warpgroups of 4 warps, m64nNk*: instr = [16, N],
+/// N the instruction's N), its warps all along M.
 class Layout {
 public:
   enum class Kind : uint8_t { Blocked, Slice, Mma, DotOperand, Shared };
@@ -92,6 +98,9 @@ public:
   unsigned mmaVersion() const { return mmaVersion_; }
   const std::vector<unsigned> &instrShape() const { return instrShape_; }
 
+  // Shared: the wgmma (column-block) form.
+  bool sharedWgmma() const { return sharedWgmma_; }
+
   // DotOperand: parent() is the dot result's (Mma) layout.
   unsigned opIdx() const { return opIdx_; }
   unsigned kWidth() const { return kWidth_; }
@@ -107,6 +116,7 @@ private:
   unsigned sliceDim_ = 0;
   const Layout *parent_ = nullptr;
   unsigned mmaVersion_ = 0, opIdx_ = 0, kWidth_ = 0;
+  bool sharedWgmma_ = false;
   std::vector<unsigned> instrShape_;
 };
 
@@ -204,7 +214,7 @@ public:
   const Layout *mma(unsigned version, std::vector<unsigned> warpsPerCTA,
                     std::vector<unsigned> instrShape);
   const Layout *dotOperand(unsigned opIdx, const Layout *parent, unsigned kWidth);
-  const Layout *shared(std::vector<unsigned> order);
+  const Layout *shared(std::vector<unsigned> order, bool wgmma = false);
 
 private:
   const Type *intern(std::unique_ptr<Type> type);

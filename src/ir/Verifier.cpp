@@ -231,15 +231,26 @@ private:
           return std::string("mma wpc entries must be powers of two");
         warps = std::min<uint64_t>(warps * w, uint64_t(1) << 40);
       }
-      // mma.sync m16n8; AMD MFMA 32x32 / 16x16 (version 10), WMMA 16x16 (11: gfx11, 12: gfx12).
+      // mma.sync m16n8 (version 2); wgmma (3): warpgroups of 4 warps all along M, instr =
+      // [16, N] with N a multiple of 8 up to 256 (layout/WgmmaLayout.h); AMD MFMA 32x32 / 16x16
+      // (10), WMMA 16x16 (11: gfx11, 12: gfx12; layout/AmdMatrixLayout.h).
       const std::vector<unsigned> &instr = l->instrShape();
-      const bool amdMfma = l->mmaVersion() == 10 && (instr == std::vector<unsigned>{32, 32} ||
-                                                     instr == std::vector<unsigned>{16, 16});
-      const bool amdWmma = (l->mmaVersion() == 11 || l->mmaVersion() == 12) &&
-                           instr == std::vector<unsigned>{16, 16};
-      if (!(l->mmaVersion() == 2 && instr == std::vector<unsigned>{16, 8}) && !amdMfma && !amdWmma)
-        return std::string("only mma version 2 with instr = [16, 8], 10 with [32, 32] or "
-                           "[16, 16] and 11 or 12 with [16, 16] are supported");
+      if (l->mmaVersion() == 3) {
+        const std::vector<unsigned> &wpc = l->warpsPerCTA();
+        if (wpc.size() != 2 || wpc[0] % 4 || wpc[1] != 1 || instr.size() != 2 || instr[0] != 16 ||
+            instr[1] % 8 || instr[1] == 0 || instr[1] > 256)
+          return std::string("an mma version 3 layout has wpc = [4k, 1] and instr = [16, N] "
+                             "with N a multiple of 8 up to 256");
+      } else {
+        const bool amdMfma = l->mmaVersion() == 10 && (instr == std::vector<unsigned>{32, 32} ||
+                                                       instr == std::vector<unsigned>{16, 16});
+        const bool amdWmma = (l->mmaVersion() == 11 || l->mmaVersion() == 12) &&
+                             instr == std::vector<unsigned>{16, 16};
+        if (!(l->mmaVersion() == 2 && instr == std::vector<unsigned>{16, 8}) && !amdMfma &&
+            !amdWmma)
+          return std::string("only mma version 2 with instr = [16, 8], 3 (wgmma), 10 with "
+                             "[32, 32] or [16, 16] and 11 or 12 with [16, 16] are supported");
+      }
       if (warps != fn_.numWarps)
         return "wpc multiplies to " + std::to_string(warps) +
                ", but the kernel has num_warps = " + std::to_string(fn_.numWarps);

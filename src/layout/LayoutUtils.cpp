@@ -350,8 +350,19 @@ const Layout *mmaLayoutForDot(Context &ctx, const Operation &dot, const TargetIn
   const int64_t K = aTy->shape()[rank - 1];
   if (M % 16 || N % 8 || K % mmaInstrK(mmaKWidth(scalarBitWidth(ka))))
     return nullptr;
+  const bool chained = feedsDotA(dot.result(0)) || derivesFromDot(dot.operand(0));
+  // wgmma (version 3, sm_90a with --mma=wgmma): f16/bf16 into f32, warpgroups of 4 warps all
+  // along M (64 rows per warpgroup), one instruction N = min(N, 256) dividing N.
+  if (target.wgmma && target.hasWgmma() && rank == 2 && !chained &&
+      (ka == ScalarKind::F16 || ka == ScalarKind::BF16) &&
+      cTy->element()->scalarKind() == ScalarKind::F32 && numWarps % 4 == 0 &&
+      M % (16 * numWarps) == 0 && K % 16 == 0) {
+    const int64_t instrN = std::min<int64_t>(N, 256);
+    if (N % instrN == 0)
+      return ctx.mma(3, {numWarps, 1u}, {16, static_cast<unsigned>(instrN)});
+  }
   unsigned wm = 1, wn = 1;
-  if (feedsDotA(dot.result(0)) || derivesFromDot(dot.operand(0))) {
+  if (chained) {
     while (wm * wn < numWarps)
       (M / (16 * wm) > 1 ? wm : wn) *= 2;
   } else {

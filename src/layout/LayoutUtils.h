@@ -62,12 +62,15 @@ const Layout *reshapeBlocked(Context &ctx, const Layout *layout,
                              const std::vector<int64_t> &srcShape,
                              const std::vector<int64_t> &dstShape);
 
-/// The #mma layout (mma.sync, version 2) `dot` should produce on `target`, or nullptr if the
-/// dot has no mma.sync form there (operand type, input_precision, shape): it then runs on FMA
-/// units. Warps are doubled onto M or N, whichever has more instruction tiles per warp left
-/// (Triton's warpsPerTileV2), all onto M for chained dots (the result feeds another dot's A
-/// operand, or A comes from another dot's result, as in attention: the first #mma result then
-/// becomes the second dot's A operand in registers, and both share one #mma layout).
+/// The #mma layout `dot` should produce on `target`, or nullptr if the dot has no mma.sync
+/// form there (operand type, input_precision, shape): it then runs on FMA units. The one place
+/// that picks the matrix instruction: wgmma (version 3, layout/WgmmaLayout.h) on sm_90a when
+/// the user asked for it (--mma=wgmma) and the dot is an unchained f16/bf16 -> f32 one with M a
+/// multiple of 16 * num_warps (num_warps a multiple of 4), else mma.sync (version 2). Warps are
+/// doubled onto M or N, whichever has more instruction tiles per warp left (Triton's
+/// warpsPerTileV2), all onto M for chained dots (the result feeds another dot's A operand, or A
+/// comes from another dot's result, as in attention: the first #mma result then becomes the second
+/// dot's A operand in registers, and both share one #mma layout).
 const Layout *mmaLayoutForDot(Context &ctx, const Operation &dot, const TargetInfo &target,
                               unsigned numWarps);
 

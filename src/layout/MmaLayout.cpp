@@ -35,7 +35,7 @@ std::vector<int64_t> mmaWarpTile(const Layout *mma) {
   for (size_t d = 0; d < rank; ++d)
     tile[d] = wpc[d];
   tile[rank - 2] *= mma->instrShape()[0];
-  tile[rank - 1] *= mma->instrShape()[1];
+  tile[rank - 1] *= mma->mmaVersion() == 3 ? 8 : mma->instrShape()[1]; // a warp's N: 8
   return tile;
 }
 
@@ -49,7 +49,11 @@ LayoutBases mmaLayoutBases(const Layout *layout, const std::vector<int64_t> &sha
     return amdMatrixLayoutBases(layout, shape);
   const size_t mDim = rank - 2, nDim = rank - 1;
   const std::vector<unsigned> &wpc = mma->warpsPerCTA();
-  const int64_t instrM = mma->instrShape()[0], instrN = mma->instrShape()[1];
+  const bool v3 = mma->mmaVersion() == 3;
+  // wgmma (version 3): each warp holds the m16n8 pattern of mma.sync repeated over the
+  // instruction's N, so a warp's tile is 16 x 8 as for mma.sync; only the order of the
+  // register repetitions differs (N within one instruction first, see below).
+  const int64_t instrM = mma->instrShape()[0], instrN = v3 ? 8 : mma->instrShape()[1];
 
   // Warps: N first, then M, then the batch dim; `keep` says which dims this layout spans.
   auto warps = [&](bool keepM, bool keepN) {
@@ -68,6 +72,15 @@ LayoutBases mmaLayoutBases(const Layout *layout, const std::vector<int64_t> &sha
     out.lane = {along(rank, nDim, 2), along(rank, nDim, 4), along(rank, mDim, 1),
                 along(rank, mDim, 2), along(rank, mDim, 4)};
     warps(true, true);
+    if (v3 && rank == 2) {
+      // N inside one instruction (8, 16, .. up to instr N), then the M repetitions (16 rows
+      // per warp), then the N repetitions (one instruction N each).
+      const int64_t wgN = std::min<int64_t>(mma->instrShape()[1], shape[nDim]);
+      repeat(out.reg, rank, nDim, wgN / 8, 8);
+      repeat(out.reg, rank, mDim, shape[mDim] / (16 * wpc[mDim]), 16 * wpc[mDim]);
+      repeat(out.reg, rank, nDim, shape[nDim] / wgN, wgN);
+      return out;
+    }
     const std::vector<int64_t> tile = mmaWarpTile(mma);
     repeat(out.reg, rank, nDim, shape[nDim] / tile[nDim], tile[nDim]);
     repeat(out.reg, rank, mDim, shape[mDim] / tile[mDim], tile[mDim]);

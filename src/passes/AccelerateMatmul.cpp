@@ -1,7 +1,12 @@
-// accelerate-matmul: puts dots on the tensor cores (NVIDIA mma.sync, sm_80 and newer) or the
-// matrix cores of AMD GPUs (MFMA on CDNA, WMMA on RDNA3/4: mmaLayoutForDot asks
-// layout/AmdMatrixLayout.h, whose #mma versions 10-12 the steps below treat as they treat
-// mma.sync's; their instruction tile is [32, 32] or [16, 16]).
+// accelerate-matmul: puts dots on the tensor cores (NVIDIA mma.sync, sm_80 and newer; wgmma on
+// sm_90a unless --mma=sync) or the matrix cores of AMD GPUs (MFMA on CDNA, WMMA on RDNA3/4).
+//
+// The instruction and its #mma layout come from mmaLayoutForDot (layout/LayoutUtils.h, the one
+// place that picks it): wgmma gives #mma<version = 3, wpc = [num_warps, 1], instr = [16, N]>
+// (layout/WgmmaLayout.h), whose operands are #dot_op layouts of it like mma.sync's; the
+// software pipeline then stages those operands in tiles that wgmma reads in place. AMD's #mma
+// versions 10-12 (layout/AmdMatrixLayout.h, instruction tile [32, 32] or [16, 16]) go through
+// the steps below as mma.sync's do.
 //
 // For each `dot` whose operand type has an mma.sync form on the target (f16/bf16 m16n8k16 with
 // an f32 or, for f16, f16 accumulator; f32 with input_precision = "tf32" m16n8k8; int8

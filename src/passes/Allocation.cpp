@@ -275,7 +275,9 @@ void SharedMemoryAllocation::collect(const Block &block) {
       b.op = &op;
       b.value = op.result();
       b.bytesPerStage = roundUp(type->numElements() * sharedElementBytes(type), 16);
-      b.alignment = 128;
+      // wgmma tiles: the hardware swizzles absolute address bits, so the 8-row (up to 1024-byte)
+      // swizzle pattern must start on its period.
+      b.alignment = type->layout()->sharedWgmma() ? 1024 : 128;
       b.what = describe(op, type) + " (a pipeline stage)";
       b.first = numbers_.at(&op).first;
       b.last = b.first;

@@ -22,6 +22,8 @@
 //     `local_load` of iteration iv's tile;
 //   - the tiles rotate through new iteration arguments: (previous, iv, ..., iv + (D-1)*step);
 //   - after the loop `async_wait {pending = 0}`.
+// Tiles read only by wgmma dots (mma version 3) take the #shared<order, wgmma> form that
+// wgmma's descriptors address, and wgmma reads them where they are (no local_load copy).
 // Registers otherwise (other targets, other element types): a two-stage pipeline: the prologue
 // loads iteration lb, the body top loads iteration iv + step (guarded the same way), and the
 // loaded block becomes a new iteration argument that the conversion reads.
@@ -37,6 +39,7 @@
 #include "passes/SoftwarePipeline.h"
 
 #include "ir/Builder.h"
+#include "layout/WgmmaLayout.h"
 
 #include <algorithm>
 #include <cmath>
@@ -88,6 +91,20 @@ bool fitsSharedStages(const Operation &load, const TargetInfo &target) {
       return false;
   }
   return true;
+}
+
+/// Whether every reader of `load` is a wgmma operand (a #dot_op of an mma version 3 layout) and
+/// its rows fit a wgmma descriptor: its tiles then take the wgmma form (layout/WgmmaLayout.h),
+/// which wgmma reads in place.
+bool readByWgmma(const Operation &load) {
+  const Type *ty = load.result(0)->type();
+  for (const Operation *u : load.result(0)->users()) {
+    const Layout *l = u->result(0)->type()->layout();
+    if (!l->isDotOperand() || l->parent()->mmaVersion() != 3)
+      return false;
+  }
+  const unsigned cDim = ty->layout()->order()[0];
+  return wgmmaSwizzleBytes(ty->shape()[cDim], ty->bitWidth() / 8) != 0;
 }
 
 class Pipeliner {
@@ -293,7 +310,7 @@ private:
     std::vector<const Type *> tileTy;
     for (Plan &p : plans) {
       const Type *ty = p.load->result(0)->type();
-      tileTy.push_back(ty->withLayout(ctx_.shared(ty->layout()->order())));
+      tileTy.push_back(ty->withLayout(ctx_.shared(ty->layout()->order(), readByWgmma(*p.load))));
     }
 
     // Prologue: a tile to recycle, then iterations lb .. lb + (D-1)*step, iteration-major.

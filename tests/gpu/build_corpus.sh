@@ -4,12 +4,14 @@
 # Also writes OUT_DIR/build_times.tsv (NAME, milliseconds) for bench_vs_triton.py's table.
 # A kernel that fails to build is reported and skipped; the script then exits 1 (run_corpus.py
 # reports its missing cubin as a FAIL).
-#   usage: tests/gpu/build_corpus.sh [OUT_DIR]     env: TRITONC (build/tritonc), ARCH (sm_90a)
+#   usage: tests/gpu/build_corpus.sh [OUT_DIR]     env: TRITONC (build/tritonc), ARCH (sm_90a),
+#          TRITONC_FLAGS (flags added to every build, e.g. --mma=wgmma)
 set -u
 cd "$(dirname "$0")/../.." || exit 2   # paths below are relative to the repo root
 OUT_DIR=${1:-.gpu}
 TRITONC=${TRITONC:-build/tritonc}
 ARCH=${ARCH:-sm_90a}
+TRITONC_FLAGS=${TRITONC_FLAGS:-}
 [ -x "$TRITONC" ] || { echo "error: $TRITONC not found or not executable (build it, or set TRITONC)" >&2; exit 2; }
 mkdir -p "$OUT_DIR"
 : > "$OUT_DIR/build_times.tsv"
@@ -19,7 +21,7 @@ while read -r name src flags; do
   rm -f "$OUT_DIR/$name.cubin" "$OUT_DIR/$name.json"
   t0=$(date +%s%N)
   # shellcheck disable=SC2086  # flags are meant to split into words
-  if "$TRITONC" "$src" -o "$OUT_DIR/$name.cubin" --arch "$ARCH" $flags </dev/null; then
+  if "$TRITONC" "$src" -o "$OUT_DIR/$name.cubin" --arch "$ARCH" $flags $TRITONC_FLAGS </dev/null; then
     ms=$(( ($(date +%s%N) - t0) / 1000000 ))
     if [ -f "$OUT_DIR/$name.json" ]; then
       printf '%s\t%s\n' "$name" "$ms" >> "$OUT_DIR/build_times.tsv"
