@@ -410,8 +410,8 @@ bool versionAlignmentPass(Module &module, PassContext &ctx) {
     std::vector<std::vector<Fact>> versions;
     for (const std::vector<AlignmentFact> &set : chooseAlignmentVersions(f)) {
       // Each version is a further copy of the body for the backend to compile.
-      if (!versions.empty() &&
-          workEstimate(f, ctx.target.warpSize) * int64_t(versions.size() + 2) > 2 * kMaxVersionedWork)
+      if (!versions.empty() && workEstimate(f, ctx.target.warpSize) * int64_t(versions.size() + 2) >
+                                   2 * kMaxVersionedWork)
         break;
       std::vector<Fact> &facts = versions.emplace_back();
       for (const AlignmentFact &fact : set)
