@@ -589,15 +589,21 @@ bool NVPTXTarget::compile(const llvm::Module &module, std::string &ptx, std::str
       toolchain_.onTime(step, std::chrono::duration<double>(now - start).count());
     start = now;
   };
-  if (!emitAssembly(module, ptx, error)) {
-    diags.error({}, error);
+  // One build: `m` through LLVM to PTX, then ptxas, whose report lands in resources_.
+  auto build = [&](const llvm::Module &m) {
+    if (!emitAssembly(m, ptx, error)) {
+      diags.error({}, error);
+      return false;
+    }
+    lap("LLVM: PTX");
+    resources_.clear();
+    if (!runPtxas(info_, toolchain_, ptx, cubin, diags, &resources_))
+      return false;
+    lap("ptxas");
+    return true;
+  };
+  if (!build(module))
     return false;
-  }
-  lap("LLVM: PTX");
-  resources_.clear();
-  if (!runPtxas(info_, toolchain_, ptx, cubin, diags, &resources_))
-    return false;
-  lap("ptxas");
   if (toolchain_.registerCap == ToolchainOptions::RegisterCap::Off)
     return true;
   const std::map<std::string, unsigned> uncapped = registersByEntry(resources_);
@@ -652,15 +658,8 @@ bool NVPTXTarget::compile(const llvm::Module &module, std::string &ptx, std::str
       const unsigned c = toolchain_.maxRegisters ? std::min(cap, toolchain_.maxRegisters) : cap;
       capped->getFunction(name)->addFnAttr("nvvm.maxnreg", std::to_string(c));
     }
-    if (!emitAssembly(*capped, ptx, error)) {
-      diags.error({}, error);
+    if (!build(*capped))
       return false;
-    }
-    lap("LLVM: PTX");
-    resources_.clear();
-    if (!runPtxas(info_, toolchain_, ptx, cubin, diags, &resources_))
-      return false;
-    lap("ptxas");
     rebuild = noSpill && raiseForSpills();
   }
   return true;
