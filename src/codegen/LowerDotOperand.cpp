@@ -99,6 +99,23 @@ llvm::Value *KernelLowering::swizzledAddress(llvm::Value *base, const Type *type
                                              int64_t colConst) {
   const int64_t elemBytes = std::max(1u, type->scalarType()->bitWidth() / 8);
   const int64_t C = type->shape()[cDim];
+  if (const Layout *l = type->layout(); l && l->isShared() && l->sharedWgmma()) {
+    // The wgmma form: the swizzle repeats every 8 rows (128/S rows per phase, S/16 phases),
+    // a row is S bytes (not C elements) and whole column blocks are R rows of S bytes apart.
+    const int64_t S = wgmmaSwizzleBytes(C, static_cast<unsigned>(elemBytes));
+    const int64_t R = type->shape()[1 - cDim], perBlock = S / elemBytes;
+    const int64_t rowLow = rowConst % 8, rowHigh = rowConst - rowLow;
+    const int64_t colLow = colConst % perBlock, colHigh = colConst - colLow;
+    if (rowLow)
+      row = b_.CreateAdd(row, b_.getInt32(static_cast<uint32_t>(rowLow)));
+    if (colLow)
+      col = b_.CreateAdd(col, b_.getInt32(static_cast<uint32_t>(colLow)));
+    llvm::Value *ptr = swizzledAddress(base, type, cDim, row, col);
+    const int64_t rest = rowHigh * perBlock + colHigh / perBlock * R * perBlock;
+    if (!rest)
+      return ptr;
+    return b_.CreateGEP(registerType(type), ptr, b_.getInt32(static_cast<uint32_t>(rest)));
+  }
   const int64_t perChunk = std::max<int64_t>(1, 16 / elemBytes);
   const int64_t chunks = std::max<int64_t>(1, C / perChunk);
   const int64_t perPhase = std::max<int64_t>(1, 8 / chunks);

@@ -62,8 +62,9 @@ bool KernelLowering::lowerAsyncWait(const Operation &op) {
     b_.CreateIntrinsic(llvm::Intrinsic::nvvm_cp_async_wait_group, {},
                        {b_.getInt32(static_cast<uint32_t>(op.attrs().getInt("pending", 0)))});
   // wgmma reads the tiles through the async proxy: order this thread's (generic-proxy)
-  // cp.async writes before it, then the barrier orders every thread's.
-  if (wgmmaTiles_)
+  // cp.async writes before it, then the barrier orders every thread's. (Only NVIDIA has
+  // wgmma; the unit tests' host simulator lowers the same tiles without the fence.)
+  if (wgmmaTiles_ && target_.info().hasWgmma())
     b_.CreateIntrinsic(llvm::Intrinsic::nvvm_fence_proxy_async_shared_cta,
                        llvm::ArrayRef<llvm::Type *>{}, llvm::ArrayRef<llvm::Value *>{});
   sharedBarrier(); // every thread's copies (and earlier reads) are done

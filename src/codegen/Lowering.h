@@ -171,7 +171,8 @@ private:
                                llvm::Value *col);
   /// The same for (row + rowConst, col + colConst), with the constants split into the part the
   /// swizzle's XOR sees (kept in the computed offset) and the rest (whole swizzle periods of
-  /// rows, whole maxPhase groups of chunks), added as one constant element offset at the end.
+  /// rows, whole maxPhase groups of chunks; in the wgmma form whole 8-row periods and whole
+  /// column blocks), added as one constant element offset at the end.
   /// Addresses that differ only in the rest share one register and fold the constant into the
   /// instruction's immediate offset.
   llvm::Value *swizzledAddress(llvm::Value *base, const Type *type, unsigned cDim, llvm::Value *row,

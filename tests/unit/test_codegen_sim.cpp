@@ -8,6 +8,7 @@
 #include "codegen/Codegen.h"
 #include "ir/Parser.h"
 #include "ir/Verifier.h"
+#include "layout/WgmmaLayout.h"
 
 #include <doctest/doctest.h>
 
@@ -203,8 +204,10 @@ void addEntryWrapper(llvm::Module &mod, llvm::Function &kernel) {
   b.CreateRetVoid();
 }
 
-/// Parses GPU IR text with one kernel, lowers it for the host and JIT-compiles it.
-SimKernel build(const std::string &text) {
+/// Parses GPU IR text with one kernel, lowers it for the host and JIT-compiles it. The host
+/// claims compute capability `cc` (below 80: no cp.async, so async_copy stores through
+/// registers, to the same addresses).
+SimKernel build(const std::string &text, unsigned cc = 90) {
   static bool initialized = [] {
     llvm::InitializeNativeTarget();
     llvm::InitializeNativeTargetAsmPrinter();
@@ -225,6 +228,7 @@ SimKernel build(const std::string &text) {
   REQUIRE(static_cast<bool>(tm));
   TargetInfo info;
   info.arch = "host";
+  info.computeCapability = cc;
   info.sharedMemoryBytes = sizeof simShared;
   HostTarget target(info, std::move(*tm));
 
@@ -1169,4 +1173,101 @@ TEST_CASE("sim: gather through shared memory") {
   %g = gather %v2, %i3 {axis = 1} : tensor<16x16xf32, #m>
   %o = reshape %g : tensor<256xf32, #in>)"),
                  1024) == rows);
+}
+
+TEST_CASE("sim: cp.async stores into wgmma tiles land where the descriptors read") {
+  // The pipeline's copies of a dot operand into a #shared<wgmma> tile, in the blocked layouts
+  // the matmul corpus kernels load with (and the transposed operands of versioned kernels,
+  // order [0, 1]): every element must land at the byte the tile form (layout/WgmmaLayout.h,
+  // whose descriptor addresses test_wgmma.cpp checks) gives it. The registers' constant
+  // offsets (rows 8, 16, .. apart; column blocks) are split off the swizzled address; in the
+  // wgmma form a row is S bytes and a column block R rows of S bytes, not the mma.sync form's C
+  // elements per row (the merged tree's illegal address on the H200: row + 8 of a 32x128 B
+  // tile stored 2048 bytes on instead of 1024).
+  struct Case {
+    int rows, cols;
+    std::string layout;
+    bool colMajor; // dim 0 contiguous (in memory, the layout and the tile)
+  };
+  for (const Case &c : {Case{32, 128, "spt = [1, 8], tpw = [2, 16], wpc = [4, 1]", false},
+                        Case{128, 32, "spt = [1, 8], tpw = [8, 4], wpc = [4, 1]", false},
+                        Case{32, 128, "spt = [1, 8], tpw = [4, 8], wpc = [4, 1]", false},
+                        Case{64, 64, "spt = [1, 8], tpw = [4, 8], wpc = [4, 1]", false},
+                        Case{32, 256, "spt = [1, 8], tpw = [1, 32], wpc = [2, 2]", false},
+                        Case{64, 16, "spt = [1, 8], tpw = [16, 2], wpc = [4, 1]", false},
+                        Case{128, 32, "spt = [8, 1], tpw = [16, 2], wpc = [1, 4]", true},
+                        Case{32, 128, "spt = [8, 1], tpw = [4, 8], wpc = [1, 4]", true}}) {
+    CAPTURE(c.rows);
+    CAPTURE(c.cols);
+    CAPTURE(c.layout);
+    CAPTURE(c.colMajor);
+    const std::string R = std::to_string(c.rows), C = std::to_string(c.cols);
+    const std::string T = R + "x" + C;
+    const std::string order = c.colMajor ? "[0, 1]" : "[1, 0]";
+    const std::string rowStride = c.colMajor ? "1" : C, colStride = c.colMajor ? R : "1";
+    const std::string text = "#b = #blocked<" + c.layout + ", order = " + order + R"(>
+#r = #slice<dim = 1, parent = #b>
+#c = #slice<dim = 0, parent = #b>
+#s = #shared<order = )" + order +
+                             R"(, wgmma>
+kernel @stage(%x: ptr<f16>) attributes {num_warps = 4} {
+  %sr = constant {value = )" +
+                             rowStride + R"(} : i32
+  %sc = constant {value = )" +
+                             colStride + R"(} : i32
+  %ar = arange {start = 0, end = )" +
+                             R + R"(} : tensor<)" + R + R"(xi32, #r>
+  %ac = arange {start = 0, end = )" +
+                             C + R"(} : tensor<)" + C + R"(xi32, #c>
+  %ar2 = expand_dims %ar {axis = 1} : tensor<)" +
+                             R + R"(x1xi32, #b>
+  %srs = splat %sr : tensor<)" +
+                             R + R"(x1xi32, #b>
+  %row = mul %ar2, %srs : tensor<)" +
+                             R + R"(x1xi32, #b>
+  %ac2 = expand_dims %ac {axis = 0} : tensor<1x)" +
+                             C + R"(xi32, #b>
+  %scs = splat %sc : tensor<1x)" +
+                             C + R"(xi32, #b>
+  %col = mul %ac2, %scs : tensor<1x)" +
+                             C + R"(xi32, #b>
+  %rb = broadcast %row : tensor<)" +
+                             T + R"(xi32, #b>
+  %cb = broadcast %col : tensor<)" +
+                             T + R"(xi32, #b>
+  %off = add %rb, %cb : tensor<)" +
+                             T + R"(xi32, #b>
+  %xs = splat %x : tensor<)" +
+                             T + R"(xptr<f16>, #b>
+  %px = addptr %xs, %off : tensor<)" +
+                             T + R"(xptr<f16>, #b>
+  %t = local_alloc : tensor<)" +
+                             T + R"(xf16, #s>
+  %t1 = async_copy %t, %px {vec = 8} : tensor<)" +
+                             T + R"(xf16, #s>
+  async_wait {pending = 0}
+  return
+}
+)";
+    SimKernel k = build(text, 0);
+    REQUIRE(k.info.sharedBytes == c.rows * c.cols * 2);
+    std::vector<uint16_t> x(c.rows * c.cols);
+    for (size_t i = 0; i < x.size(); ++i)
+      x[i] = static_cast<uint16_t>(i + 1);
+    std::memset(simShared, 0, sizeof simShared);
+    k.launch({1, 1, 1}, {ptrArg(x.data())});
+    int wrong = 0;
+    for (int r = 0; r < c.rows; ++r)
+      for (int col = 0; col < c.cols; ++col) {
+        // The tile form's rows run along the non-contiguous dim.
+        const int64_t at = c.colMajor ? wgmmaTileOffset(c.cols, c.rows, 2, col, r)
+                                      : wgmmaTileOffset(c.rows, c.cols, 2, r, col);
+        const uint16_t want = x[c.colMajor ? col * c.rows + r : r * c.cols + col];
+        uint16_t v;
+        std::memcpy(&v, simShared + at, 2);
+        if (v != want && wrong++ < 4)
+          FAIL_CHECK("element (" << r << ", " << col << ") holds " << v << ", expected " << want);
+      }
+    CHECK(wrong == 0);
+  }
 }
