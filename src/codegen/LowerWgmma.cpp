@@ -18,9 +18,19 @@
 // cp.async.wait_group and its barrier in kernels with wgmma tiles (LowerSharedTile.cpp). The
 // wait_group 0 at the end of each dot means no wgmma still reads a tile when the next
 // iteration's async_wait barrier lets a copy overwrite it.
+//
+// One group in flight: a dot marked wgmma_pending by the software pipeline (its tiles have two
+// recycled stages, so the copy of iteration iv overwrites the tile of iv - 2) whose accumulator
+// is the loop's carried value, yielded to the next iteration and used nowhere else, waits with
+// `wgmma.wait_group 1` instead: iteration iv's group runs on while iteration iv + 1 waits for
+// its copies and issues its own wgmma on the same accumulator registers; the wait retires iv -
+// 1's group, so every warpgroup has finished with the tile of iv - 1 before the barrier of
+// iteration iv + 1, after which it is overwritten. After the loop `wgmma.wait_group 0` ties the
+// carried accumulators (drainWgmma), before anything reads them or reuses the tiles' memory.
 #include "codegen/Lowering.h"
 
 #include "layout/WgmmaLayout.h"
+#include "passes/SoftwarePipeline.h"
 
 #include <llvm/IR/InlineAsm.h>
 
@@ -43,7 +53,64 @@ struct WgmmaOperand {
   }
 };
 
+/// Whether `dot` may leave its group in flight: marked by the pipeline, in a `for` body, its
+/// accumulator the carried value that it yields (and nothing else reads).
+bool leavesGroupInFlight(const Operation &dot) {
+  if (dot.attrs().getInt(kWgmmaPendingAttr, 0) != 1)
+    return false;
+  const Block *body = dot.parent();
+  const Operation *loop = body ? body->parentOp() : nullptr;
+  const Operation *yield = body ? body->terminator() : nullptr;
+  const Value *acc = dot.operand(2);
+  if (!loop || loop->code() != OpCode::For || !yield || acc->ownerBlock() != body ||
+      acc->index() == 0)
+    return false;
+  const unsigned k = acc->index() - 1;
+  const std::vector<Operation *> &users = dot.result()->users();
+  return k < yield->numOperands() && yield->operand(k) == dot.result() && users.size() == 1 &&
+         users[0] == yield && acc->users().size() == 1;
+}
+
+/// `wgmma.wait_group N` with every register of `acc` tied through it.
+Regs waitGroup(llvm::IRBuilder<> &b, llvm::LLVMContext &ctx, const Regs &acc, unsigned pending) {
+  const unsigned total = static_cast<unsigned>(acc.size());
+  std::string constraints;
+  for (unsigned i = 0; i < total; ++i)
+    constraints += std::string(i ? "," : "") + "=f";
+  for (unsigned i = 0; i < total; ++i)
+    constraints += "," + std::to_string(i);
+  llvm::Type *f32 = b.getFloatTy();
+  llvm::Type *waitTy = llvm::StructType::get(ctx, std::vector<llvm::Type *>(total, f32));
+  llvm::InlineAsm *waitAsm = llvm::InlineAsm::get(
+      llvm::FunctionType::get(waitTy, std::vector<llvm::Type *>(total, f32), false),
+      "wgmma.wait_group.sync.aligned " + std::to_string(pending) + ";", constraints,
+      /*hasSideEffects=*/true);
+  llvm::Value *waited = b.CreateCall(waitAsm, acc);
+  Regs out;
+  for (unsigned i = 0; i < total; ++i)
+    out.push_back(b.CreateExtractValue(waited, i));
+  return out;
+}
+
 } // namespace
+
+void KernelLowering::drainWgmma(const Operation &loop, std::vector<Regs> &carried) {
+  const Operation *yield = loop.region(0)->terminator();
+  Regs all;
+  std::vector<unsigned> which;
+  for (unsigned k = 0; k < carried.size(); ++k)
+    if (wgmmaInFlight_.count(yield->operand(k))) {
+      which.push_back(k);
+      all.insert(all.end(), carried[k].begin(), carried[k].end());
+    }
+  if (which.empty())
+    return;
+  Regs out = waitGroup(b_, ctx_, all, 0);
+  size_t at = 0;
+  for (unsigned k : which)
+    for (llvm::Value *&r : carried[k])
+      r = out[at++];
+}
 
 bool KernelLowering::wgmmaReadsInPlace(const Operation &dot) const {
   const Layout *mma = dot.result()->type()->layout();
@@ -181,22 +248,12 @@ bool KernelLowering::lowerWgmmaDot(const Operation &op) {
     }
   voidAsm("wgmma.commit_group.sync.aligned;");
 
-  // Wait for the group; every accumulator register passes through the wait.
-  const unsigned total = static_cast<unsigned>(acc.size());
-  std::string waitConstraints;
-  for (unsigned i = 0; i < total; ++i)
-    waitConstraints += std::string(i ? "," : "") + "=f";
-  for (unsigned i = 0; i < total; ++i)
-    waitConstraints += "," + std::to_string(i);
-  llvm::Type *waitTy = llvm::StructType::get(ctx_, std::vector<llvm::Type *>(total, f32));
-  llvm::InlineAsm *waitAsm = llvm::InlineAsm::get(
-      llvm::FunctionType::get(waitTy, std::vector<llvm::Type *>(total, f32), false),
-      "wgmma.wait_group.sync.aligned 0;", waitConstraints, /*hasSideEffects=*/true);
-  llvm::Value *waited = b_.CreateCall(waitAsm, acc);
-  Regs out;
-  for (unsigned i = 0; i < total; ++i)
-    out.push_back(b_.CreateExtractValue(waited, i));
-  bind(op.result(), std::move(out));
+  // Wait for the group (or all but this one); every accumulator register passes through the
+  // wait.
+  const bool inFlight = leavesGroupInFlight(op);
+  if (inFlight)
+    wgmmaInFlight_.insert(op.result());
+  bind(op.result(), waitGroup(b_, ctx_, acc, inFlight ? 1 : 0));
   return true;
 }
 

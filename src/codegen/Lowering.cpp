@@ -463,6 +463,7 @@ bool KernelLowering::lowerFor(const Operation &op) {
   }
 
   b_.SetInsertPoint(exit);
+  drainWgmma(op, carried);
   for (unsigned k = 0; k < numCarried; ++k)
     bind(op.result(k), carried[k]);
   return true;

@@ -28,6 +28,7 @@
 #include <deque>
 #include <functional>
 #include <map>
+#include <set>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -198,6 +199,9 @@ private:
   /// A dot with an mma version 3 result on wgmma (operands read in place from wgmma tiles),
   /// else on mma.sync.
   bool lowerWgmmaDot(const Operation &op);
+  /// After a `for` loop: `wgmma.wait_group 0` for the wgmma groups its dots left in flight
+  /// (the carried accumulators `carried`, which pass through the wait).
+  void drainWgmma(const Operation &loop, std::vector<Regs> &carried);
   /// Whether both operands of `dot` are local_loads of wgmma tiles that wgmma reads in place
   /// (those local_loads then load nothing).
   bool wgmmaReadsInPlace(const Operation &dot) const;
@@ -267,6 +271,8 @@ private:
   /// The kernel has wgmma tiles (#shared<order, wgmma>): shared memory 1024-byte aligned and
   /// a proxy fence in async_wait.
   bool wgmmaTiles_ = false;
+  /// Results of wgmma dots lowered with their group left in flight (wgmma.wait_group 1).
+  std::set<const Value *> wgmmaInFlight_;
   LineTable *lines_ = nullptr;
   llvm::DISubprogram *subprogram_ = nullptr;
 };

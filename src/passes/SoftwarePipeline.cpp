@@ -313,12 +313,21 @@ private:
       tileTy.push_back(ty->withLayout(ctx_.shared(ty->layout()->order(), readByWgmma(*p.load))));
     }
 
-    // Prologue: a tile to recycle, then iterations lb .. lb + (D-1)*step, iteration-major.
+    // Tiles to recycle per load: one, or two for wgmma tiles, so that a dot's wgmma group may
+    // stay in flight into the next iteration (wgmma.wait_group 1: the copy of iteration iv
+    // overwrites the tile of iv - 2, which every warpgroup has waited for before async_wait's
+    // barrier).
+    std::vector<unsigned> recycled(n);
+    for (unsigned q = 0; q < n; ++q)
+      recycled[q] = tileTy[q]->layout()->sharedWgmma() ? 2 : 1;
+
+    // Prologue: the tiles to recycle, then iterations lb .. lb + (D-1)*step, iteration-major.
     b_.setInsertionPoint(loop);
-    std::vector<std::vector<Value *>> tiles(n); // per plan: previous, then D in flight
+    std::vector<std::vector<Value *>> tiles(n); // per plan: recycled, then D in flight
     std::vector<ValueMap> state(n);
     for (unsigned q = 0; q < n; ++q) {
-      tiles[q].push_back(b_.createValue(OpCode::LocalAlloc, {}, tileTy[q], loc));
+      for (unsigned k = 0; k < recycled[q]; ++k)
+        tiles[q].push_back(b_.createValue(OpCode::LocalAlloc, {}, tileTy[q], loc));
       for (unsigned j : plans[q].args)
         state[q][body->argument(1 + j)] = loop->operand(3 + j);
     }
@@ -347,7 +356,7 @@ private:
         loop->setOperand(3 + j, state[q].at(body->argument(1 + j)));
     }
 
-    // Body: wait for iteration iv, copy iteration iv + D*step into the previous tile.
+    // Body: wait for iteration iv, copy iteration iv + D*step into the oldest recycled tile.
     b_.setInsertionPointToStart(body);
     AttrList wait;
     wait.set("pending", static_cast<int64_t>((D - 1) * n));
@@ -355,6 +364,8 @@ private:
     std::vector<Value *> prev(n), cur(n), next(n);
     for (unsigned q = 0; q < n; ++q) {
       prev[q] = body->addArgument(tileTy[q], "prev");
+      for (unsigned k = 1; k < recycled[q]; ++k)
+        body->addArgument(tileTy[q], "prev");
       for (unsigned k = 0; k < D; ++k) {
         Value *arg = body->addArgument(tileTy[q], plans[q].load->result(0)->name());
         if (k == 0)
@@ -373,26 +384,39 @@ private:
       waitOp = next[q]->definingOp();
     }
     // Readers: each conversion becomes a local_load of this iteration's tile.
+    std::set<const Value *> twoRecycled;
     for (unsigned q = 0; q < n; ++q) {
       std::vector<Operation *> users = plans[q].load->result(0)->users();
       for (Operation *u : users) {
         b_.setInsertionPoint(u);
         Value *ld = b_.createValue(OpCode::LocalLoad, {cur[q]}, u->result(0)->type(), u->loc());
         ld->setName(u->result(0)->name());
+        if (recycled[q] == 2)
+          twoRecycled.insert(ld);
         u->result(0)->replaceAllUsesWith(ld);
         u->erase();
       }
       // Gone now rather than at `dce`: with shifted arguments it would read ahead of its mask.
       plans[q].load->erase();
     }
-    // Rotate: previous <- iv's tile, then iv + step ... , the new copy last.
+    // A dot whose operands are both such tiles may leave its wgmma group in flight.
+    for (auto &op : body->ops())
+      if (op->code() == OpCode::Dot && twoRecycled.count(op->operand(0)) &&
+          twoRecycled.count(op->operand(1)))
+        op->attrs().set(kWgmmaPendingAttr, int64_t{1});
+    // Rotate: recycled <- the younger recycled, iv's tile, then iv + step ... , the new copy
+    // last.
+    unsigned first = body->numArguments();
+    for (unsigned q = 0; q < n; ++q)
+      first -= recycled[q] + D;
     for (unsigned q = 0; q < n; ++q) {
-      const unsigned first = body->numArguments() - (n - q) * (D + 1);
-      for (unsigned k = 0; k <= D; ++k) {
+      const unsigned count = recycled[q] + D;
+      for (unsigned k = 0; k < count; ++k) {
         loop->addOperand(tiles[q][k]);
         loop->addResult(tileTy[q]);
-        yield->addOperand(k < D ? body->argument(first + 1 + k) : next[q]);
+        yield->addOperand(k + 1 < count ? body->argument(first + 1 + k) : next[q]);
       }
+      first += count;
     }
     b_.setInsertionPointAfter(loop);
     AttrList drain;

@@ -3,7 +3,14 @@
 
 #include "passes/Pass.h"
 
+#include <string_view>
+
 namespace tritonc {
+
+/// On a dot whose operands are wgmma tiles with two recycled stages: its wgmma group may stay
+/// in flight into the next iteration (codegen waits with wgmma.wait_group 1 and drains the
+/// group after the loop).
+inline constexpr std::string_view kWgmmaPendingAttr = "wgmma_pending";
 
 /// In every `for` loop of a kernel with num_stages >= 2, each load whose result only feeds a
 /// conversion to a #dot_op layout is issued one iteration ahead: a prologue load before the
