@@ -23,7 +23,10 @@
 //   - the tiles rotate through new iteration arguments: (previous, iv, ..., iv + (D-1)*step);
 //   - after the loop `async_wait {pending = 0}`.
 // Tiles read only by wgmma dots (mma version 3) take the #shared<order, wgmma> form that
-// wgmma's descriptors address, and wgmma reads them where they are (no local_load copy).
+// wgmma's descriptors address, and wgmma reads them where they are (no local_load copy); they
+// recycle two tiles (S + 1 per load, where that fits in shared memory), the copy going into
+// the tile of iteration iv - 2, and a dot reading two such tiles is marked `wgmma_pending`:
+// codegen may leave its wgmma group in flight into the next iteration (LowerWgmma.cpp).
 // Registers otherwise (other targets, other element types): a two-stage pipeline: the prologue
 // loads iteration lb, the body top loads iteration iv + step (guarded the same way), and the
 // loaded block becomes a new iteration argument that the conversion reads.
@@ -317,9 +320,15 @@ private:
     // stay in flight into the next iteration (wgmma.wait_group 1: the copy of iteration iv
     // overwrites the tile of iv - 2, which every warpgroup has waited for before async_wait's
     // barrier).
+    // (Not where the extra tiles would not fit in shared memory.)
     std::vector<unsigned> recycled(n);
-    for (unsigned q = 0; q < n; ++q)
+    int64_t bytes = 0;
+    for (unsigned q = 0; q < n; ++q) {
       recycled[q] = tileTy[q]->layout()->sharedWgmma() ? 2 : 1;
+      bytes += tileTy[q]->numElements() * (tileTy[q]->bitWidth() / 8) * (recycled[q] + D);
+    }
+    if (bytes > static_cast<int64_t>(target_.sharedMemoryBytes))
+      std::fill(recycled.begin(), recycled.end(), 1u);
 
     // Prologue: the tiles to recycle, then iterations lb .. lb + (D-1)*step, iteration-major.
     b_.setInsertionPoint(loop);
