@@ -77,10 +77,10 @@ TARGET AND CODE GENERATION:
                         stores), as entries of the same binary; the metadata lists them and
                         the C header, launcher.hpp and the Python package launch the most
                         specialized one the arguments allow. Replaces alignment versioning.
-  --mma=KIND            Tensor-core instruction of tl.dot on sm_90a: sync (mma.sync with
-                        ldmatrix, the default) or wgmma (warpgroup MMA reading the pipeline's
-                        shared-memory tiles: f16/bf16 dots into fp32 whose M is a multiple of
-                        16 * num_warps; other dots keep mma.sync; experimental). Other archs:
+  --mma=KIND            Tensor-core instruction of tl.dot on sm_90a: wgmma (the default:
+                        warpgroup MMA reading the pipeline's shared-memory tiles, for f16/bf16
+                        dots into fp32 whose M is a multiple of 16 * num_warps; other dots keep
+                        mma.sync) or sync (mma.sync with ldmatrix for every dot). Other archs:
                         no effect.
   --num-warps N         Warps per program (1, 2, 4, 8, 16 or 32; default 4).
   --num-stages N        Software-pipelining stages for loops (1..16; default 3).

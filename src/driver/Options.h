@@ -52,9 +52,9 @@ struct DriverOptions {
   bool noAlignmentVersioning = false;    ///< --no-alignment-versioning: drop version-alignment
   std::string registerCap = "occupancy"; ///< --register-cap: no-spill, occupancy or off
   bool specialize = false; ///< --specialize: variants per kernel, dispatched at launch
-  /// --mma=KIND: the tensor-core instruction of dots on sm_90a: "sync" (mma.sync, the default)
-  /// or "wgmma" (warpgroup MMA where the shapes allow, else mma.sync; experimental).
-  std::string mma = "sync";
+  /// --mma=KIND: the tensor-core instruction of dots on sm_90a: "wgmma" (warpgroup MMA where
+  /// the shapes allow, else mma.sync; the default) or "sync" (mma.sync only).
+  std::string mma = "wgmma";
   bool resourceUsage = false; ///< --resource-usage: print each entry's registers, spills, ...
   unsigned maxRegisters = 0;  ///< --maxnreg N: each NVIDIA kernel's register cap (0: none)
   std::string cHeaderPrefix;  ///< --c-header-prefix ID: its names' prefix ("": the header's stem)

@@ -23,9 +23,10 @@ struct TargetInfo {
   unsigned sharedMemoryBytes = 232448; ///< the most one CTA may use (opt-in limit)
   unsigned maxThreadsPerBlock = 1024;
   unsigned maxLoadStoreBytes = 16; ///< widest single global access per thread
-  /// --mma=wgmma: dots may use wgmma (mma version 3) where the target has it (sm_90a) and the
-  /// shapes allow; else mma.sync. A choice of the user, carried with the target's facts.
-  bool wgmma = false;
+  /// Dots may use wgmma (mma version 3) where the target has it (sm_90a) and the shapes allow;
+  /// else mma.sync. On by default; --mma=sync turns it off (a choice of the user, carried with
+  /// the target's facts).
+  bool wgmma = true;
 
   /// Whether the target has wgmma (sm_90a: the arch-specific 9.0 variant).
   bool hasWgmma() const { return isCuda() && computeCapability == 90 && arch == "sm_90a"; }
