@@ -20,6 +20,14 @@
 // async_copy writes is read (local_load) only after an async_wait that leaves fewer copies
 // pending than were issued since, and it is rewritten only after an async_wait that follows
 // every read of its old contents. async_wait is `cp.async.wait_group N` and a CTA barrier.
+//
+// Cross-iteration prefetch: when a `for` loop directly follows an async_wait and its body ends
+// with one (software-pipeline's form for mma.sync tiles), every tile the loop carries is ready at
+// the top of each iteration. The first K step of the fragments of the body's first mma.sync dot
+// whose operands are local_loads of carried tiles (ldmatrix, loaded lazily) is then loaded
+// before the loop and, for the tile the body yields, after the body's final wait, and carried
+// in phis: the iteration's first mma does not wait for ldmatrix after the barrier. Later dots
+// (attention's second) have the work before them to hide their first loads.
 #include "codegen/Lowering.h"
 
 #include "ir/MemoryAttrs.h"
