@@ -422,9 +422,25 @@ bool KernelLowering::lowerFor(const Operation &op) {
   // The first K step of the first dot's shared-tile operands, loaded before the loop and at
   // the end of each iteration for the next (LowerSharedTile.cpp), carried like the values.
   std::vector<TilePrefetch> prefetch = planTilePrefetch(op);
+  // Carried as the 32-bit words ldmatrix returned (two 16-bit elements each), so that the
+  // mma's operand words are the phis themselves, not halves packed again in every iteration.
+  auto words = [&](const Regs &halves) {
+    Regs out;
+    for (size_t i = 0; i + 1 < halves.size(); i += 2) {
+      llvm::Type *pairTy = llvm::FixedVectorType::get(halves[i]->getType(), 2);
+      llvm::Value *v = b_.CreateInsertElement(llvm::PoisonValue::get(pairTy), halves[i], 0ul);
+      v = b_.CreateInsertElement(v, halves[i + 1], 1ul);
+      out.push_back(b_.CreateBitCast(v, b_.getInt32Ty()));
+    }
+    return out;
+  };
   std::vector<Regs> prefetchInit;
-  for (TilePrefetch &p : prefetch)
-    prefetchInit.push_back(prefetchFragments(p, scalar(op.operand(3 + p.arg))));
+  for (TilePrefetch &p : prefetch) {
+    Regs r = prefetchFragments(p, scalar(op.operand(3 + p.arg)));
+    if (r.empty())
+      return error(op, "internal error: prefetched fragments of an unexpected shape");
+    prefetchInit.push_back(words(r));
+  }
 
   llvm::BasicBlock *pre = b_.GetInsertBlock();
   auto *header = llvm::BasicBlock::Create(ctx_, "for.header", kernel_);
@@ -443,11 +459,18 @@ bool KernelLowering::lowerFor(const Operation &op) {
     prefetchInitPtrs.push_back(&r);
   std::vector<Regs> prefetchPhis = makePhis(b_, prefetchInitPtrs, pre);
   for (size_t i = 0; i < prefetch.size(); ++i) {
+    llvm::Type *elemTy = registerType(prefetch[i].load->result()->type());
+    Regs halves;
+    for (llvm::Value *w : prefetchPhis[i]) {
+      llvm::Value *pair = b_.CreateBitCast(w, llvm::FixedVectorType::get(elemTy, 2));
+      halves.push_back(b_.CreateExtractElement(pair, uint64_t{0}));
+      halves.push_back(b_.CreateExtractElement(pair, uint64_t{1}));
+    }
     std::map<unsigned, Regs> &groups = prefetched_[prefetch[i].load->result()];
     size_t at = 0;
     for (auto [r0, count] : prefetch[i].groups) {
-      groups[r0] = Regs(prefetchPhis[i].begin() + static_cast<std::ptrdiff_t>(at),
-                        prefetchPhis[i].begin() + static_cast<std::ptrdiff_t>(at + count));
+      groups[r0] = Regs(halves.begin() + static_cast<std::ptrdiff_t>(at),
+                        halves.begin() + static_cast<std::ptrdiff_t>(at + count));
       at += count;
     }
   }
@@ -472,7 +495,10 @@ bool KernelLowering::lowerFor(const Operation &op) {
   std::vector<Regs> prefetchNext;
   for (TilePrefetch &p : prefetch) {
     prefetched_.erase(p.load->result());
-    prefetchNext.push_back(prefetchFragments(p, scalar(yield->operand(p.arg))));
+    Regs r = prefetchFragments(p, scalar(yield->operand(p.arg)));
+    if (r.empty())
+      return error(op, "internal error: prefetched fragments of an unexpected shape");
+    prefetchNext.push_back(words(r));
   }
   std::vector<const Regs *> prefetchNextPtrs;
   for (const Regs &r : prefetchNext)
