@@ -11,8 +11,9 @@
 // accelerate-matmul pass sets this up): for every 16x8 accumulator tile a thread's registers
 // cover and every K step of one instruction, the operand registers are packed into 32-bit
 // words in the fragment order of layout/MmaLayout.h and one `mma.sync.aligned.m16n8kK.row.col`
-// is emitted (f16/bf16 k16, tf32 k8, s8 and fp8 k32). On sm_75 only fp16 dots take tensor
-// cores, each k16 step as two m16n8k8 instructions; bf16 and fp8 dots are refused there.
+// is emitted (f16/bf16 k16, tf32 k8, s8 and fp8 k32: e4m3 and e5m2, mixed too, on sm_89+ in
+// PTX ISA 8.4, see ptxVersionFor in Target.h). On sm_75 only fp16 dots take tensor cores, each
+// k16 step as two m16n8k8 instructions; bf16 and fp8 dots are refused there.
 #include "codegen/Lowering.h"
 
 #include "layout/AmdMatrixLayout.h"
@@ -172,9 +173,12 @@ bool KernelLowering::lowerMmaDot(const Operation &op) {
   case ScalarKind::F8E5: {
     if (target_.info().computeCapability < 89)
       return error(op, "fp8 mma.sync needs sm_89 or newer, not " + target_.archName());
-    const char *t = ka == ScalarKind::F8E4NV ? "e4m3" : "e5m2";
+    const ScalarKind kb = bTy->element()->scalarKind();
+    if (kb != ScalarKind::F8E4NV && kb != ScalarKind::F8E5)
+      return error(op, "mma.sync cannot multiply " + aTy->str() + " by " + bTy->str());
+    auto name = [](ScalarKind k) { return k == ScalarKind::F8E4NV ? "e4m3" : "e5m2"; };
     shape = "m16n8k32";
-    types = std::string("f32.") + t + "." + t + ".f32";
+    types = std::string("f32.") + name(ka) + "." + name(kb) + ".f32";
     break;
   }
   default:

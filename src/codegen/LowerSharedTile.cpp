@@ -20,11 +20,22 @@
 // async_copy writes is read (local_load) only after an async_wait that leaves fewer copies
 // pending than were issued since, and it is rewritten only after an async_wait that follows
 // every read of its old contents. async_wait is `cp.async.wait_group N` and a CTA barrier.
+//
+// Cross-iteration prefetch: when a `for` loop directly follows an async_wait and its body ends
+// with one (software-pipeline's form for mma.sync tiles), every tile the loop carries is ready at
+// the top of each iteration. The first K step of the fragments of the body's first mma.sync dot
+// whose operands are local_loads of carried tiles (ldmatrix, loaded lazily) is then loaded
+// before the loop and, for the tile the body yields, after the body's final wait, and carried
+// in phis: the iteration's first mma does not wait for ldmatrix after the barrier. Later dots
+// (attention's second) have the work before them to hide their first loads.
 #include "codegen/Lowering.h"
 
 #include "ir/MemoryAttrs.h"
+#include "layout/MmaLayout.h"
 
 #include <llvm/IR/IntrinsicsNVPTX.h>
+
+#include <set>
 
 namespace tritonc {
 
@@ -182,6 +193,13 @@ bool KernelLowering::lowerLocalLoad(const Operation &op) {
     for (const Operation *u : res->users())
       lazy &= u->code() == OpCode::Dot && u->parent() == op.parent() && u->operand(2) != res;
     if (lazy) {
+      if (auto it = prefetched_.find(res); it != prefetched_.end()) {
+        // Groups loaded in the previous iteration come from there.
+        load = [early = it->second, rest = std::move(load)](unsigned r0) {
+          auto g = early.find(r0);
+          return g != early.end() ? g->second : rest(r0);
+        };
+      }
       stagedOperands_[res] = load;
       stagedPairStride_[res] = pairStride;
       return true;
@@ -203,6 +221,87 @@ bool KernelLowering::lowerLocalLoad(const Operation &op) {
   }
   bind(op.result(), std::move(out));
   return true;
+}
+
+bool KernelLowering::waitsAtBackEdge(const Operation &forOp) const {
+  const Block &body = *forOp.region(0);
+  const Operation *last = nullptr;
+  for (const auto &op : body.ops())
+    if (!op->isTerminator())
+      last = op.get();
+  if (!last || last->code() != OpCode::AsyncWait)
+    return false;
+  const Operation *before = nullptr;
+  for (const auto &op : forOp.parent()->ops()) {
+    if (op.get() == &forOp)
+      break;
+    before = op.get();
+  }
+  return before && before->code() == OpCode::AsyncWait;
+}
+
+std::vector<KernelLowering::TilePrefetch> KernelLowering::planTilePrefetch(const Operation &forOp) {
+  std::vector<TilePrefetch> out;
+  if (!hasCpAsync(target_.info()) || !waitsAtBackEdge(forOp))
+    return out;
+  const Block &body = *forOp.region(0);
+  // The body's first dot: the later ones have the work before them to hide their loads.
+  const Operation *dot = nullptr;
+  for (const auto &op : body.ops())
+    if (op->code() == OpCode::Dot) {
+      dot = op.get();
+      break;
+    }
+  const Layout *ml = dot ? dot->result()->type()->layout() : nullptr;
+  if (!ml || !ml->isMma() || ml->mmaVersion() != 2)
+    return out;
+  for (unsigned i = 0; i < 2; ++i) {
+    const Value *v = dot->operand(i);
+    const Operation *ld = v->definingOp();
+    if (!ld || ld->code() != OpCode::LocalLoad || ld->parent() != &body || dot->operand(2) == v)
+      continue;
+    const Value *tile = ld->operand(0);
+    if (tile->ownerBlock() != &body || tile->index() == 0 || tile->type()->rank() != 2)
+      continue;
+    bool lazy = true; // read by mma.sync dots of the body only (lowerLocalLoad's lazy loads)
+    for (const Operation *u : v->users())
+      lazy &= u->code() == OpCode::Dot && u->parent() == &body && u->operand(2) != v;
+    const LinearLayout *dst = linearLayout(v->type(), *ld);
+    if (!lazy || !dst || !canUseLdmatrix(v->type(), *dst))
+      continue;
+    TilePrefetch p;
+    p.load = ld;
+    p.arg = static_cast<unsigned>(tile->index() - 1);
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
+Regs KernelLowering::prefetchFragments(TilePrefetch &p, llvm::Value *base) {
+  const Type *tileTy = p.load->operand(0)->type(), *dstTy = p.load->result()->type();
+  const LinearLayout &dst = *linearLayout(dstTy, *p.load);
+  const unsigned cDim = tileTy->layout()->order()[0];
+  unsigned pairStride = 0;
+  std::function<Regs(unsigned)> load = ldmatrixLoader(dstTy, tileTy, dst, base, cDim, pairStride);
+  if (p.groups.empty()) {
+    const unsigned opIdx = dstTy->layout()->opIdx(), kDim = opIdx == 0 ? 1 : 0;
+    const unsigned group = opIdx == 0 ? 8 : 4;
+    const int64_t instrK = mmaInstrK(dstTy->layout()->kWidth());
+    std::set<unsigned> firsts;
+    for (unsigned r = 0; r < dst.numRegisters(); ++r)
+      if (dst.registerCoord(r)[kDim] < instrK)
+        firsts.insert((r / group * group) & ~pairStride);
+    for (unsigned r0 : firsts) // a paired B load returns its pair's group too
+      p.groups.push_back({r0, pairStride ? 2 * group : group});
+  }
+  Regs out;
+  for (auto [r0, count] : p.groups) {
+    Regs r = load(r0);
+    if (r.size() != count)
+      return {};
+    out.insert(out.end(), r.begin(), r.end());
+  }
+  return out;
 }
 
 } // namespace tritonc

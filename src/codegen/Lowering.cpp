@@ -217,8 +217,9 @@ bool KernelLowering::run(KernelInfo &info) {
   return true;
 }
 
-bool KernelLowering::lowerBlock(const Block &block) {
-  sharedStoresUnsynced_ = sharedReadsSinceBarrier_ = true; // reached from elsewhere too
+bool KernelLowering::lowerBlock(const Block &block, bool synced) {
+  sharedStoresUnsynced_ = !synced; // reached from elsewhere too
+  sharedReadsSinceBarrier_ = true;
   for (const auto &op : block.ops()) {
     if (op->isTerminator())
       break;
@@ -418,6 +419,29 @@ bool KernelLowering::lowerFor(const Operation &op) {
   for (unsigned k = 0; k < numCarried; ++k)
     inits.push_back(&regs(op.operand(3 + k)));
 
+  // The first K step of the first dot's shared-tile operands, loaded before the loop and at
+  // the end of each iteration for the next (LowerSharedTile.cpp), carried like the values.
+  std::vector<TilePrefetch> prefetch = planTilePrefetch(op);
+  // Carried as the 32-bit words ldmatrix returned (two 16-bit elements each), so that the
+  // mma's operand words are the phis themselves, not halves packed again in every iteration.
+  auto words = [&](const Regs &halves) {
+    Regs out;
+    for (size_t i = 0; i + 1 < halves.size(); i += 2) {
+      llvm::Type *pairTy = llvm::FixedVectorType::get(halves[i]->getType(), 2);
+      llvm::Value *v = b_.CreateInsertElement(llvm::PoisonValue::get(pairTy), halves[i], 0ul);
+      v = b_.CreateInsertElement(v, halves[i + 1], 1ul);
+      out.push_back(b_.CreateBitCast(v, b_.getInt32Ty()));
+    }
+    return out;
+  };
+  std::vector<Regs> prefetchInit;
+  for (TilePrefetch &p : prefetch) {
+    Regs r = prefetchFragments(p, scalar(op.operand(3 + p.arg)));
+    if (r.empty())
+      return error(op, "internal error: prefetched fragments of an unexpected shape");
+    prefetchInit.push_back(words(r));
+  }
+
   llvm::BasicBlock *pre = b_.GetInsertBlock();
   auto *header = llvm::BasicBlock::Create(ctx_, "for.header", kernel_);
   auto *loop = llvm::BasicBlock::Create(ctx_, "for.body", kernel_);
@@ -430,6 +454,26 @@ bool KernelLowering::lowerFor(const Operation &op) {
   bind(body.argument(0), {iv});
   for (unsigned k = 0; k < numCarried; ++k)
     bind(body.argument(k + 1), carried[k]);
+  std::vector<const Regs *> prefetchInitPtrs;
+  for (const Regs &r : prefetchInit)
+    prefetchInitPtrs.push_back(&r);
+  std::vector<Regs> prefetchPhis = makePhis(b_, prefetchInitPtrs, pre);
+  for (size_t i = 0; i < prefetch.size(); ++i) {
+    llvm::Type *elemTy = registerType(prefetch[i].load->result()->type());
+    Regs halves;
+    for (llvm::Value *w : prefetchPhis[i]) {
+      llvm::Value *pair = b_.CreateBitCast(w, llvm::FixedVectorType::get(elemTy, 2));
+      halves.push_back(b_.CreateExtractElement(pair, uint64_t{0}));
+      halves.push_back(b_.CreateExtractElement(pair, uint64_t{1}));
+    }
+    std::map<unsigned, Regs> &groups = prefetched_[prefetch[i].load->result()];
+    size_t at = 0;
+    for (auto [r0, count] : prefetch[i].groups) {
+      groups[r0] = Regs(halves.begin() + static_cast<std::ptrdiff_t>(at),
+                        halves.begin() + static_cast<std::ptrdiff_t>(at + count));
+      at += count;
+    }
+  }
 
   // Iterate while iv < ub (iv > ub for a negative step), as range(lb, ub, step).
   llvm::Value *cond;
@@ -443,14 +487,26 @@ bool KernelLowering::lowerFor(const Operation &op) {
   b_.CreateCondBr(cond, loop, exit);
 
   b_.SetInsertPoint(loop);
-  if (!lowerBlock(body))
+  if (!lowerBlock(body, waitsAtBackEdge(op)))
     return false;
   std::vector<const Regs *> next;
   for (unsigned k = 0; k < numCarried; ++k)
     next.push_back(&regs(yield->operand(k)));
+  std::vector<Regs> prefetchNext;
+  for (TilePrefetch &p : prefetch) {
+    prefetched_.erase(p.load->result());
+    Regs r = prefetchFragments(p, scalar(yield->operand(p.arg)));
+    if (r.empty())
+      return error(op, "internal error: prefetched fragments of an unexpected shape");
+    prefetchNext.push_back(words(r));
+  }
+  std::vector<const Regs *> prefetchNextPtrs;
+  for (const Regs &r : prefetchNext)
+    prefetchNextPtrs.push_back(&r);
   llvm::BasicBlock *latch = b_.GetInsertBlock();
   iv->addIncoming(b_.CreateAdd(iv, step, "iv.next"), latch);
   addIncoming(carried, next, latch);
+  addIncoming(prefetchPhis, prefetchNextPtrs, latch);
   llvm::BranchInst *back = b_.CreateBr(header);
   if (int64_t unroll = op.attrs().getInt("loop_unroll_factor", 0); unroll > 0) {
     llvm::Metadata *count[] = {

@@ -48,7 +48,9 @@ public:
 
 private:
   // ---- Lowering.cpp
-  bool lowerBlock(const Block &block); ///< its ops up to (not including) the terminator
+  /// Its ops up to (not including) the terminator; `synced`: entered right after a barrier
+  /// with no shared-memory store since (else unknown).
+  bool lowerBlock(const Block &block, bool synced = false);
   bool lowerOp(const Operation &op);
   bool lowerConstant(const Operation &op);
   bool lowerMakeRange(const Operation &op);
@@ -187,6 +189,24 @@ private:
   /// Address in the shared tile at `base` of register `reg`'s element of layout `ll`.
   llvm::Value *tileAddress(llvm::Value *base, const Type *tileTy, unsigned cDim,
                            const LinearLayout &ll, unsigned reg);
+  /// A local_load of a loop's tile whose first K step is loaded one iteration ahead: the
+  /// carried value (index `arg`) it reads and the fragment groups (first register, count) of
+  /// that step, in the order prefetchFragments returns them.
+  struct TilePrefetch {
+    const Operation *load = nullptr;
+    unsigned arg = 0;
+    std::vector<std::pair<unsigned, unsigned>> groups;
+  };
+  /// Whether `forOp` is entered and iterated right after an async_wait (software-pipeline put
+  /// one just before it and one at the end of its body): the tiles it carries are then ready at
+  /// the top of every iteration, and no shared-memory store is pending there.
+  bool waitsAtBackEdge(const Operation &forOp) const;
+  /// The local_loads of `forOp`'s body whose first K step is loaded at the back edge (see
+  /// LowerSharedTile.cpp).
+  std::vector<TilePrefetch> planTilePrefetch(const Operation &forOp);
+  /// The first K step's fragments of `p.load` read from the tile at `base`, groups concatenated
+  /// (fills p.groups the first time).
+  Regs prefetchFragments(TilePrefetch &p, llvm::Value *base);
 
   // ---- LowerDot.cpp
   bool lowerDot(const Operation &op);
@@ -268,6 +288,9 @@ private:
   /// registers of the fragment group starting at a register (8 for A, 4 for B).
   std::unordered_map<const Value *, std::function<Regs(unsigned)>> stagedOperands_;
   std::unordered_map<const Value *, unsigned> stagedPairStride_;
+  /// Fragment groups of a local_load loaded in the previous iteration (or before the loop), by
+  /// the local_load's result and the group's first register: its ldmatrix loader returns them.
+  std::unordered_map<const Value *, std::map<unsigned, Regs>> prefetched_;
   /// The kernel has wgmma tiles (#shared<order, wgmma>): shared memory 1024-byte aligned and
   /// a proxy fence in async_wait.
   bool wgmmaTiles_ = false;

@@ -319,6 +319,22 @@ bool Target::emitAssembly(const llvm::Module &module, std::string &assembly,
   return emitFile(module, /*object=*/false, assembly, error);
 }
 
+TargetInfo targetInfoForModule(const Module &module, const TargetInfo &info) {
+  TargetInfo out = info;
+  if (!info.isCuda())
+    return out;
+  for (const auto &f : module.functions())
+    f->walk([&](Operation *op) {
+      if (op->code() != OpCode::Dot)
+        return;
+      const Layout *l = op->result(0)->type()->layout();
+      const ScalarKind k = op->operand(0)->type()->element()->scalarKind();
+      if (l && l->isMma() && (k == ScalarKind::F8E4NV || k == ScalarKind::F8E5))
+        out.ptxVersion = std::max(out.ptxVersion, 84u);
+    });
+  return out;
+}
+
 std::unique_ptr<Target> createTarget(const TargetInfo &info, const ToolchainOptions &toolchain,
                                      std::string &error) {
   if (info.isCuda())

@@ -180,6 +180,10 @@ private:
   mutable std::map<std::string, std::string> librarySignatures_;
 };
 
+/// `info` with the PTX ISA version raised to what `module` needs on NVIDIA: 8.4 where a dot
+/// runs on fp8 mma.sync (sm_89 and sm_90 otherwise emit 7.8 / 8.0, which older ptxas accept).
+TargetInfo targetInfoForModule(const Module &module, const TargetInfo &info);
+
 /// The codegen Target for a TargetInfo from targetInfoForArch. Null with `error` set if LLVM was
 /// built without the backend or the arch is unknown to it.
 std::unique_ptr<Target> createTarget(const TargetInfo &info, const ToolchainOptions &toolchain,

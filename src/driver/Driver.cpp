@@ -750,7 +750,8 @@ int Compilation::writeOutputs(const std::string &primary,
 int Compilation::runBackend(Module &module, std::string &text, std::string &binary,
                             std::vector<KernelMetadata> &kernels) {
   std::string targetError;
-  std::unique_ptr<Target> target = createTarget(target_, toolchainOptions(), targetError);
+  std::unique_ptr<Target> target =
+      createTarget(targetInfoForModule(module, target_), toolchainOptions(), targetError);
   if (!target)
     return error(kExitInternalError, "no code generator for " + target_.arch + ": " + targetError);
 

@@ -290,9 +290,8 @@ bool hasMmaForm(const TargetInfo &target, ScalarKind a, ScalarKind c,
     return c == ScalarKind::I32;
   case ScalarKind::F8E4NV:
   case ScalarKind::F8E5:
-    // mma.sync on e4m3/e5m2 (sm_89+) needs PTX ISA 8.4, above what the NVPTX target emits for
-    // sm_89/sm_90a (7.8/8.0, kept for older ptxas): fp8 dots stay on FMA units for now.
-    return false;
+    // m16n8k32 e4m3/e5m2 (sm_89+; PTX ISA 8.4, to which codegen raises such a module's PTX).
+    return c == ScalarKind::F32 && target.computeCapability >= 89;
   default:
     return false;
   }
@@ -340,8 +339,9 @@ const Layout *mmaLayoutForDot(Context &ctx, const Operation &dot, const TargetIn
   const Type *cTy = dot.operand(2)->type();
   if (!aTy->isBlock() || !bTy->isBlock() || !cTy->isBlock())
     return nullptr;
-  const ScalarKind ka = aTy->element()->scalarKind();
-  if (bTy->element()->scalarKind() != ka ||
+  const ScalarKind ka = aTy->element()->scalarKind(), kb = bTy->element()->scalarKind();
+  auto isFp8 = [](ScalarKind k) { return k == ScalarKind::F8E4NV || k == ScalarKind::F8E5; };
+  if ((kb != ka && !(isFp8(ka) && isFp8(kb))) || // e4m3 x e5m2 mixes on mma.sync
       !hasMmaForm(target, ka, cTy->element()->scalarKind(),
                   dot.attrs().getString("input_precision", "tf32")))
     return nullptr;

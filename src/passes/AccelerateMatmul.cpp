@@ -26,8 +26,8 @@
 //     conversions this leaves.
 // Then a narrowing cast of a conversion out of #mma (the epilogue's acc.to(fp16)) is moved
 // before the conversion, which then carries half the bytes through shared memory.
-// Dots with other types (f32 with "ieee" or "tf32x3", f64, fp8: its mma.sync needs PTX 8.4),
-// shapes or targets are left alone: codegen lowers them on FMA units.
+// Dots with other types (f32 with "ieee" or "tf32x3", f64, fp8 before sm_89), shapes or
+// targets are left alone: codegen lowers them on FMA units.
 // Expects: GPU IR. Leaves: GPU IR; dots with #mma results have #dot_op operands.
 //
 //   before: %d = dot %a, %b, %c : tensor<64x32xf16, #blocked0>, ... -> tensor<64x64xf32, #blocked1>

@@ -16,7 +16,10 @@
 //     second, so that copy groups complete in iteration order) a local_alloc tile filled by an
 //     async_copy of iteration lb + k*step, its mask also requiring lb + k*step < ub;
 //   - body: `async_wait {pending = (D-1) * loads}` first (iteration iv's copies have landed and
-//     every thread is past the previous iteration's reads), then iteration iv + D*step is copied
+//     every thread is past the previous iteration's reads; for tiles read through local_load
+//     this wait sits at the end of the previous iteration's body instead, and once more before
+//     the loop, so that the next iteration's tiles are ready at the back edge — codegen loads
+//     the first K step of the first dot's operands there), then iteration iv + D*step is copied
 //     into the tile read in the previous iteration (mask also iv + D*step < ub: a masked K tail
 //     and the last iterations stay correct, cp.async zero-fills), and each conversion becomes a
 //     `local_load` of iteration iv's tile;
@@ -36,9 +39,9 @@
 //
 //   before: for ... { %a = load %p, %m ; %c = convert_layout %a : #dot_op ; dot %c ... }
 //   after (S = 2): %t = local_alloc ; %a0 = async_copy local_alloc, %p0, %m0 ;
-//           for ..., %t, %a0 { ^(%i, ..., %prev, %cur): async_wait {pending = 0} ;
+//           async_wait {pending = 0} ; for ..., %t, %a0 { ^(%i, ..., %prev, %cur):
 //           %n = async_copy %prev, %p1, %m1 ; %c = local_load %cur : #dot_op ; dot %c ... ;
-//           yield ..., %cur, %n } ; async_wait {pending = 0}
+//           async_wait {pending = 0} ; yield ..., %cur, %n } ; async_wait {pending = 0}
 #include "passes/SoftwarePipeline.h"
 
 #include "ir/Builder.h"
@@ -370,6 +373,7 @@ private:
     AttrList wait;
     wait.set("pending", static_cast<int64_t>((D - 1) * n));
     Operation *waitOp = b_.create(OpCode::AsyncWait, {}, {}, wait, loc);
+    Operation *topWait = waitOp;
     std::vector<Value *> prev(n), cur(n), next(n);
     for (unsigned q = 0; q < n; ++q) {
       prev[q] = body->addArgument(tileTy[q], "prev");
@@ -426,6 +430,18 @@ private:
         yield->addOperand(k + 1 < count ? body->argument(first + 1 + k) : next[q]);
       }
       first += count;
+    }
+    // mma.sync tiles: the wait moves to the end of the body (and before the loop for the first
+    // iteration), so that the next iteration's tiles are ready before the back edge and codegen
+    // can load the first K step of the next iteration's operands there (LowerSharedTile.cpp).
+    // wgmma tiles keep it at the top.
+    bool wgmma = false;
+    for (const Type *t : tileTy)
+      wgmma |= t->layout()->sharedWgmma();
+    if (!wgmma) {
+      topWait->moveBefore(yield);
+      b_.setInsertionPoint(loop);
+      b_.create(OpCode::AsyncWait, {}, {}, wait, loc);
     }
     b_.setInsertionPointAfter(loop);
     AttrList drain;

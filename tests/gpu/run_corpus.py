@@ -185,9 +185,9 @@ def setup_dot3d(v, cx):
     return Launch(grid=(1,), args=[a, b, c], outs=[Out(c, a.double() @ b.double(), base, rtol=1e-5)])
 
 
-def setup_dot_fp8(dtype):
+def setup_dot_fp8(dtype, dtype_b=None):
     def setup(v, cx):
-        a, b = randn(64, 32, dtype=getattr(torch, dtype)), randn(32, 64, dtype=getattr(torch, dtype))
+        a, b = randn(64, 32, dtype=getattr(torch, dtype)), randn(32, 64, dtype=getattr(torch, dtype_b or dtype))
         c, base = guarded((64, 64), torch.float32, pad=(2, 0))
         # fp8 products are exact in fp32; the fp32 sum of 32 of them stays within 1e-6.
         return Launch(grid=(1,), args=[a, b, c], outs=[Out(c, a.double() @ b.double(), base, rtol=1e-5)])
@@ -240,6 +240,8 @@ def dot_cases():
         Case("dot3d", "matmul_batched", "dot3d_kernel", [{}], setup_dot3d),
         Case("dot_fp8.e4m3", "dot_fp8", "dot_fp8", [{}], setup_dot_fp8("float8_e4m3fn")),
         Case("dot_fp8.e5m2", "dot_fp8", "dot_fp8e5", [{}], setup_dot_fp8("float8_e5m2")),
+        Case("dot_fp8.e4m3xe5m2", "dot_fp8", "dot_fp8_mixed", [{}],
+             setup_dot_fp8("float8_e4m3fn", "float8_e5m2")),
     ]
     for binary in ("attention_d64", "attention_d64_causal", "attention_d128", "attention_d128_causal"):
         cases.append(Case(binary, binary, "attn_fwd",

@@ -3,7 +3,9 @@
 //     predicate guards a whole vector and cache/eviction hints can be spelled; atomics too
 //     (`atom.acq_rel.gpu.global.add.f32`), since LLVM would drop their memory order;
 //   - warp shuffles are shfl.sync.bfly, barriers bar.sync 0;
-//   - exp on f32 is ex2.approx(x·log2 e), exp2 is ex2.approx, sqrt is sqrt.approx.f32 (tl.sqrt),
+//   - exp on f32 is ex2.approx(x·log2 e), exp2 is ex2.approx.ftz (one MUFU.EX2, as in Triton's
+//     attention SASS; without .ftz ptxas adds a compare and two multiplies per exp2 for
+//     subnormal results), sqrt is sqrt.approx.f32 (tl.sqrt),
 //     sqrt_rn / div_rn are IEEE, `/` and fdiv on f32 are div.full (Triton's FDivOpConversion:
 //     dropout's `x / (1 - p)` gives Triton's bits); everything else calls libdevice (__nv_*),
 //     linked with nvvm-reflect-ftz = 1 as Triton does;
@@ -368,8 +370,8 @@ public:
       return b.CreateIntrinsic(
           llvm::Intrinsic::nvvm_ex2_approx, {x->getType()},
           {b.CreateFMul(x, llvm::ConstantFP::get(x->getType(), 1.4426950408889634))});
-    case OpCode::Exp2:
-      return f32 ? b.CreateIntrinsic(llvm::Intrinsic::nvvm_ex2_approx, {x->getType()}, {x})
+    case OpCode::Exp2: // flushing subnormals, as Triton (exp keeps them, as Triton)
+      return f32 ? b.CreateIntrinsic(llvm::Intrinsic::nvvm_ex2_approx_ftz, {x->getType()}, {x})
                  : nullptr;
     case OpCode::Sqrt:
       if (f32)
