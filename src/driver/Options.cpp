@@ -222,7 +222,10 @@ std::optional<int> parseCommandLine(int argc, const char *const *argv, DriverOpt
 
   app.add_option("input", options.input);
   auto *outputOpt = app.add_option("-o", options.output);
-  app.add_option("--arch", options.arch);
+  // --arch repeats (--arch gfx90a --arch gfx942) or lists (--arch gfx90a,gfx942): both mean
+  // one binary for every arch named.
+  std::vector<std::string> archValues;
+  app.add_option("--arch", archValues)->allow_extra_args(false);
   app.add_option("-D", defines)->allow_extra_args(false);
   app.add_option("-I", options.includeDirs)->allow_extra_args(false);
   app.add_option("--kernel", options.kernels)->allow_extra_args(false);
@@ -349,6 +352,11 @@ std::optional<int> parseCommandLine(int argc, const char *const *argv, DriverOpt
       throw UsageError{"no input file"};
     checkListKernels(options);
 
+    if (!archValues.empty()) {
+      options.arch.clear();
+      for (const std::string &v : archValues)
+        options.arch += (options.arch.empty() ? "" : ",") + v;
+    }
     options.archs.clear();
     for (const std::string &a : splitList(options.arch))
       if (std::find(options.archs.begin(), options.archs.end(), a) == options.archs.end())
