@@ -378,6 +378,13 @@ if [ "${TRITONC_SANITIZED:-0}" != 1 ] && [ -x "$TRITONC" ]; then
       else
         cat "$dir.run.log"; fail 1 "host: vector_add_host_hip on the mock HIP runtime ($variant on $device)"
       fi
+      # The Python runtime's HIP driver on the same mock.
+      if TRITONC_MOCK_HIP_ARCH=$device TRITONC_LIBHIP="$TMP/mockhip/libamdhip64.so" \
+           python3 tests/host/run_python_hip.py "$dir/vector_add.json" >"$dir.py.log" 2>&1; then
+        echo "$(tail -n 1 "$dir.py.log") ($variant on $device)"; pass 1
+      else
+        cat "$dir.py.log"; fail 1 "host: python/tritonc on the mock HIP runtime ($variant on $device)"
+      fi
     done
     if [ -f "$dir/vector_add.hipfb" ]; then
       if TRITONC_MOCK_HIP_ARCH=gfx942 LD_LIBRARY_PATH="$TMP/mockhip" \
@@ -386,6 +393,13 @@ if [ "${TRITONC_SANITIZED:-0}" != 1 ] && [ -x "$TRITONC" ]; then
         cat "$dir.no.log"; fail 1 "host: a gfx90a+gfx1100 bundle was not refused on gfx942"
       else
         echo "PASS: a gfx90a+gfx1100 bundle is refused on gfx942 (hipErrorNoBinaryForGpu)"; pass 1
+      fi
+      if TRITONC_MOCK_HIP_ARCH=gfx942 TRITONC_LIBHIP="$TMP/mockhip/libamdhip64.so" \
+           python3 tests/host/run_python_hip.py "$dir/vector_add.json" >"$dir.pyno.log" 2>&1 ||
+         ! grep -q "no code object for this GPU (gfx942)" "$dir.pyno.log"; then
+        cat "$dir.pyno.log"; fail 1 "host: python/tritonc did not refuse a gfx90a+gfx1100 bundle on gfx942"
+      else
+        echo "PASS: python/tritonc refuses a gfx90a+gfx1100 bundle on gfx942"; pass 1
       fi
     fi
     if ${CC:-gcc} -std=c99 -Wall -Wextra -Werror -fsyntax-only -I tests/host -x c \

@@ -192,6 +192,13 @@ hipError_t hipModuleGetFunction(hipFunction_t *function, hipModule_t module, con
   return hipSuccess;
 }
 
+hipError_t hipFuncGetAttribute(int *value, hipFunction_attribute attrib, hipFunction_t f) {
+  if (reinterpret_cast<uintptr_t>(f) - 0x100 >= gSymbols.size())
+    return hipErrorInvalidHandle;
+  *value = attrib == HIP_FUNC_ATTRIBUTE_MAX_THREADS_PER_BLOCK ? 1024 : 0;
+  return hipSuccess;
+}
+
 hipError_t hipModuleLaunchKernel(hipFunction_t f, unsigned gx, unsigned gy, unsigned gz,
                                  unsigned bx, unsigned by, unsigned bz, unsigned shared,
                                  hipStream_t, void **kernelParams, void **extra) {
