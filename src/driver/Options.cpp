@@ -57,8 +57,11 @@ TARGET AND CODE GENERATION:
                         .hsaco through ld.lld; wave64 on gfx9, wave32 on gfx10+) or native (this
                         machine's GPU, asked of the CUDA driver, libcuda.so.1 or
                         $TRITONC_LIBCUDA). Default: sm_90a.
-                        Several NVIDIA archs, comma-separated (--arch sm_80,sm_90a), give one
-                        fatbin (default OUT: STEM.fatbin) packed by the CUDA toolkit's fatbinary.
+                        Several NVIDIA archs, comma-separated (--arch sm_80,sm_90a) or with
+                        --arch repeated, give one fatbin (default OUT: STEM.fatbin) packed by the
+                        CUDA toolkit's fatbinary; several AMD archs (--arch gfx90a,gfx1100) one
+                        clang offload bundle (default OUT: STEM.hipfb) that hipModuleLoadData
+                        reads, with each arch's block in the metadata (arch_blocks).
   --embed-ptx           Also put each arch's PTX into the binary (a fatbin, even for one arch)
                         for forward compatibility with newer GPUs.
   -O0 -O1 -O2 -O3       Optimization level of LLVM and ptxas. Default: -O3.
