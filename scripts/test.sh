@@ -352,8 +352,11 @@ if [ "${TRITONC_SANITIZED:-0}" != 1 ] && [ -x "$TRITONC" ]; then
   fi
   for variant in gfx942 gfx90a,gfx1100; do
     dir="$TMP/host-${variant/,/-}"
+    # The bundle with --num-warps 4: 256 lanes on gfx90a, 128 on gfx1100 (the default num_warps
+    # gives both 256), so that the launch must take the device's block from arch_blocks.
+    flags=; [ "$variant" = gfx942 ] || flags="--num-warps 4"
     if TRITONC="$TRITONC" HIP_INCLUDE="$PWD/tests/host" HIP_LIB="$TMP/mockhip" ARCH=$variant \
-         examples/host/build.sh "$dir" >"$dir.log" 2>&1; then
+         TRITONC_FLAGS="$flags" examples/host/build.sh "$dir" >"$dir.log" 2>&1; then
       echo "PASS: examples/host built for $variant (HIP)"; pass 1
     else
       cat "$dir.log"; fail 1 "host: examples/host/build.sh for $variant (HIP)"; continue
@@ -372,6 +375,8 @@ if [ "${TRITONC_SANITIZED:-0}" != 1 ] && [ -x "$TRITONC" ]; then
       cat "$dir.check.log"; fail 1 "host: $variant binaries disagree with their metadata"
     fi
     for device in $devices; do
+      lanes=256; [ -n "$flags" ] && [[ $device == gfx1* ]] && lanes=128
+      export TRITONC_MOCK_HIP_LANES=$lanes
       if TRITONC_MOCK_HIP_ARCH=$device LD_LIBRARY_PATH="$TMP/mockhip" \
            "$dir/vector_add_host_hip" "$bin" >"$dir.run.log" 2>&1; then
         echo "PASS: examples/host runs on the mock HIP runtime ($variant on $device)"; pass 1
@@ -386,6 +391,7 @@ if [ "${TRITONC_SANITIZED:-0}" != 1 ] && [ -x "$TRITONC" ]; then
         cat "$dir.py.log"; fail 1 "host: python/tritonc on the mock HIP runtime ($variant on $device)"
       fi
     done
+    unset TRITONC_MOCK_HIP_LANES
     if [ -f "$dir/vector_add.hipfb" ]; then
       if TRITONC_MOCK_HIP_ARCH=gfx942 LD_LIBRARY_PATH="$TMP/mockhip" \
            "$dir/vector_add_host_hip" "$bin" >"$dir.no.log" 2>&1 ||

@@ -348,7 +348,7 @@ std::string renderCHeader(const LaunchMetadata &m, const std::string &binary,
     }
     unsigned cluster = k.clusterDims[0] * k.clusterDims[1] * k.clusterDims[2];
     h << "\n/* " << comment(k.name) << ": block ("
-      << (mixedWaves ? std::to_string(k.numWarps) + " x the wavefront size"
+      << (mixedWaves ? std::string("as the device's wavefront size asks")
                      : std::to_string(k.block[0]))
       << ", " << k.block[1] << ", " << k.block[2] << "), " << k.sharedBytes
       << " bytes of dynamic shared memory";
@@ -413,8 +413,16 @@ std::string renderCHeader(const LaunchMetadata &m, const std::string &binary,
         << "    return cuLaunchKernelEx(&config, " << fn << ", args, NULL);\n"
         << "  }\n";
     } else {
-      const std::string blockX =
-          mixedWaves ? std::to_string(k.numWarps) + "u * " + waveVar : std::to_string(k.block[0]);
+      // A mixed bundle: the block of the device's wavefront size (every arch of one size has
+      // the same block; num_warps may differ between wave64 and wave32 archs).
+      std::string blockX = std::to_string(k.block[0]);
+      if (mixedWaves && k.archBlocks.size() == m.archWarpSizes.size()) {
+        unsigned b32 = 0, b64 = 0;
+        for (size_t i = 0; i < k.archBlocks.size(); ++i)
+          (m.archWarpSizes[i] == 32 ? b32 : b64) = k.archBlocks[i][0];
+        blockX =
+            "(" + waveVar + " == 32 ? " + std::to_string(b32) + "u : " + std::to_string(b64) + "u)";
+      }
       h << "  return " << (hip ? "hipModuleLaunchKernel" : "cuLaunchKernel") << "(" << fn
         << ", gridX, gridY, gridZ, " << blockX << ", " << k.block[1] << ", " << k.block[2] << ", "
         << shared << ", stream, args, NULL);\n";

@@ -125,6 +125,9 @@ std::string outputPath(const DriverOptions &o, const TargetInfo &target) {
   return stem + (target.isHip() ? ".hsaco" : ".cubin");
 }
 
+/// num_warps when nothing sets it, on wave32 AMD archs (4 elsewhere: LaunchConfig).
+constexpr unsigned kDefaultNumWarpsWave32 = 8;
+
 class Compilation {
 public:
   Compilation(const DriverOptions &options, std::ostream &err)
@@ -302,6 +305,14 @@ int Compilation::loadInput(std::unique_ptr<Module> &module, uint32_t &fileId) {
       if (int rc = addSignatureVariants(*module, fileId))
         return rc;
   }
+  // On wave32 AMD archs (RDNA) num_warps defaults to 8 wavefronts, so that a program has the
+  // 256 lanes it has on wave64 CDNA with the default 4: per-lane tiles tuned for 128 NVIDIA
+  // threads need about twice the registers at 128 lanes, which RDNA's 256 VGPRs (no AGPRs) do
+  // not hold (tests/toolchain/amd_spill_budget.txt has the spills). IR text carries its own
+  // num_warps; --num-warps and -D num_warps= override this default below as any other.
+  if (!opts_.inputIsIR && target_.isHip() && target_.warpSize == 32)
+    for (auto &fn : module->functions())
+      fn->launch().set(LaunchKnob::NumWarps, kDefaultNumWarpsWave32);
   // The one place the command line's launch knobs reach the kernels (IR text carries its own;
   // the front end gives the defaults); each kernel's configuration is checked here, before any
   // pass, against the knobs' ranges and the target's thread limit.

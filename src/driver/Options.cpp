@@ -85,7 +85,8 @@ TARGET AND CODE GENERATION:
                         shared-memory tiles: f16/bf16 dots into fp32 whose M is a multiple of
                         16 * num_warps; other dots keep mma.sync; experimental). Other archs:
                         no effect.
-  --num-warps N         Warps per program (1, 2, 4, 8, 16 or 32; default 4).
+  --num-warps N         Warps per program (1, 2, 4, 8, 16 or 32; default 4, and 8 on wave32 AMD
+                        archs: gfx10 and later). On AMD a warp is a wavefront.
   --num-stages N        Software-pipelining stages for loops (1..16; default 3).
   --num-ctas N          CTAs per cluster (1, 2, 4, 8 or 16; default 1).
   --maxnreg N           Cap every kernel at N registers per thread (24..255; NVIDIA targets:

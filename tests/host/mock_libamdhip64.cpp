@@ -10,14 +10,14 @@
 //     without the device's processor hipErrorNoBinaryForGpu;
 //   - hipModuleGetFunction finds NAME only where the loaded code object has the kernel
 //     descriptor symbol NAME.kd;
-//   - hipModuleLaunchKernel wants add_kernel's block, num_warps (4) wavefronts of the device's
-//     size, and its explicit arguments either as kernelParams (void*[], as the generated header
-//     passes them) or as one kernarg buffer through `extra` (HIP_LAUNCH_PARAM_BUFFER_POINTER /
-//     _SIZE / _END, as launcher.hpp and the Python runtime pass them) laid out as the code
-//     object's notes give add_kernel's parameters: x_ptr at 0, y_ptr at 8, output_ptr at 16,
-//     n_elements (i32) at 24, 28 bytes (the host example's CI step checks those offsets against
-//     the notes with tests/toolchain/check_hsaco.py). It then runs vector add over the grid
-//     (BLOCK_SIZE 1024 elements per program).
+//   - hipModuleLaunchKernel wants add_kernel's block, $TRITONC_MOCK_HIP_LANES lanes (default 256:
+//     the default num_warps, 4 wave64 or 8 wave32 wavefronts), and its explicit arguments either as
+//     kernelParams (void*[], as the generated header passes them) or as one kernarg buffer through
+//     `extra` (HIP_LAUNCH_PARAM_BUFFER_POINTER / _SIZE / _END, as launcher.hpp and the Python
+//     runtime pass them) laid out as the code object's notes give add_kernel's parameters: x_ptr at
+//     0, y_ptr at 8, output_ptr at 16, n_elements (i32) at 24, 28 bytes (the host example's CI step
+//     checks those offsets against the notes with tests/toolchain/check_hsaco.py). It then runs
+//     vector add over the grid (BLOCK_SIZE 1024 elements per program).
 // Device memory is host memory. Built by scripts/test.sh as OUT/libamdhip64.so, found first on
 // LD_LIBRARY_PATH. tritonc_mock_hip_last_launch() says which entry, by which argument path and
 // for which processor, the last launch ran.
@@ -205,8 +205,9 @@ hipError_t hipModuleLaunchKernel(hipFunction_t f, unsigned gx, unsigned gy, unsi
   const uintptr_t index = reinterpret_cast<uintptr_t>(f) - 0x100;
   if (index >= gSymbols.size())
     return hipErrorInvalidHandle;
-  if (bx != 4u * static_cast<unsigned>(waveSize()) || by != 1 || bz != 1 || gy != 1 || gz != 1 ||
-      shared > 64 * 1024)
+  const char *lanes = std::getenv("TRITONC_MOCK_HIP_LANES");
+  const unsigned wantLanes = lanes && *lanes ? static_cast<unsigned>(std::atoi(lanes)) : 256;
+  if (bx != wantLanes || by != 1 || bz != 1 || gy != 1 || gz != 1 || shared > 64 * 1024)
     return hipErrorInvalidValue;
   if ((kernelParams == nullptr) == (extra == nullptr)) // exactly one way of passing arguments
     return hipErrorInvalidValue;

@@ -341,7 +341,8 @@ class AmdHostTest(unittest.TestCase):
             out = Path(tmp) / "va.hipfb"
             drv = FakeHip()
             mod = tritonc.compile(ROOT / "examples" / "vector_add.tt", out,
-                                  arch=["gfx90a", "gfx1100"], tritonc=tritonc_bin, driver=drv)
+                                  arch=["gfx90a", "gfx1100"], num_warps=4, tritonc=tritonc_bin,
+                                  driver=drv)
             self.assertEqual(mod.backend, "hip")
             self.assertEqual(mod.arch, "gfx1100")
             self.assertEqual(drv.image[:4], b"\x7fELF")  # the entry, not the bundle

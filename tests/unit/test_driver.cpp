@@ -590,12 +590,14 @@ TEST_CASE("c header: a bundle of wave64 and wave32 archs asks HIP for the wavefr
   m.arch = "gfx90a,gfx1100";
   m.archs = {"gfx90a", "gfx1100"};
   m.archWarpSizes = {64, 32};
+  for (KernelMetadata &k : m.kernels)
+    k.archBlocks = {{256, 1, 1}, {128, 1, 1}};
   std::string h = renderCHeader(m, "ab", "k");
   CHECK(has(h, "/* The offload bundle of code objects, 2 bytes. */"));
   CHECK(has(h, "static unsigned k_wave_size"));
   CHECK(has(h, "err = hipDeviceGetAttribute(&wave, hipDeviceAttributeWarpSize, device);"));
-  CHECK(has(h, "return hipModuleLaunchKernel(k_add_function, gridX, gridY, gridZ, 4u * "
-               "k_wave_size, 1, 1, 0, stream, args, NULL);"));
+  CHECK(has(h, "return hipModuleLaunchKernel(k_add_function, gridX, gridY, gridZ, (k_wave_size "
+               "== 32 ? 128u : 256u), 1, 1, 0, stream, args, NULL);"));
   m.archWarpSizes = {64, 64}; // one wavefront size: the block is a constant
   CHECK_FALSE(has(renderCHeader(m, "ab", "k"), "wave_size"));
 }
