@@ -9,6 +9,8 @@
 #include "ir/Verifier.h"
 #include "layout/LinearLayout.h"
 
+#include "TestAttrs.h"
+
 #include <doctest/doctest.h>
 
 #include <llvm/IR/InlineAsm.h>
@@ -18,6 +20,7 @@
 #include <set>
 
 using namespace tritonc;
+using tritonc::testing::attrs;
 
 namespace {
 
@@ -246,13 +249,6 @@ TEST_CASE("register mappings exist only when no element changes thread") {
 // ---- code generation
 
 namespace {
-
-AttrList attrs(std::initializer_list<std::pair<const char *, AttrValue>> list) {
-  AttrList a;
-  for (auto &[name, value] : list)
-    a.set(name, value);
-  return a;
-}
 
 /// out[i] = x[i] + y[i] for i < n, BLOCK = 1024, one 16-byte access per 4 registers.
 void buildVectorAdd(Module &m, int64_t vec) {

@@ -6,6 +6,8 @@
 #include "interp/Interpreter.h"
 #include "ir/Builder.h"
 
+#include "TestAttrs.h"
+
 #include <doctest/doctest.h>
 
 #include <bit>
@@ -13,15 +15,9 @@
 #include <sstream>
 
 using namespace tritonc;
+using tritonc::testing::attrs;
 
 namespace {
-
-AttrList attrs(std::initializer_list<std::pair<const char *, AttrValue>> list) {
-  AttrList a;
-  for (const auto &[name, value] : list)
-    a.set(name, value);
-  return a;
-}
 
 /// A kernel under construction: one function "k", a builder at the end of its body.
 struct Kernel {
