@@ -337,6 +337,87 @@ else
     fi
   done
 fi
+# AMD: the same host program for HIP (examples/host/main_hip.cpp: the generated HIP header,
+# launcher.hpp with TRITONC_LAUNCHER_HIP) on a CPU stand-in for HIP's runtime
+# (tests/host/mock_libamdhip64.cpp, compiled against tests/host/hip/hip_runtime_api.h; no ROCm
+# here). One code object for gfx942, and a bundle of gfx90a (wave64) and gfx1100 (wave32) run as
+# each of the two devices: the mock loads only the device's code object, finds kernels by their
+# .kd symbols, wants the device's block and add_kernel's kernarg layout (whose offsets
+# check_hsaco.py holds to the code object's notes here), and a gfx942 device must be refused.
+if [ "${TRITONC_SANITIZED:-0}" != 1 ] && [ -x "$TRITONC" ]; then
+  mkdir -p "$TMP/mockhip"
+  if ! ${CXX:-g++} -std=c++17 -Wall -Wextra -Werror -shared -fPIC -I tests/host \
+       tests/host/mock_libamdhip64.cpp -o "$TMP/mockhip/libamdhip64.so" >"$TMP/mockhip.log" 2>&1; then
+    cat "$TMP/mockhip.log"; fail 1 "host: tests/host/mock_libamdhip64.cpp does not build"
+  fi
+  for variant in gfx942 gfx90a,gfx1100; do
+    dir="$TMP/host-${variant/,/-}"
+    # The bundle with --num-warps 4: 256 lanes on gfx90a, 128 on gfx1100 (the default num_warps
+    # gives both 256), so that the launch must take the device's block from arch_blocks.
+    flags=; [ "$variant" = gfx942 ] || flags="--num-warps 4"
+    if TRITONC="$TRITONC" HIP_INCLUDE="$PWD/tests/host" HIP_LIB="$TMP/mockhip" ARCH=$variant \
+         TRITONC_FLAGS="$flags" examples/host/build.sh "$dir" >"$dir.log" 2>&1; then
+      echo "PASS: examples/host built for $variant (HIP)"; pass 1
+    else
+      cat "$dir.log"; fail 1 "host: examples/host/build.sh for $variant (HIP)"; continue
+    fi
+    if [ -f "$dir/vector_add.hsaco" ]; then
+      bin=$dir/vector_add.hsaco devices="gfx942:sramecc+:xnack-" ext=hsaco check=check_hsaco.py
+    else
+      bin=$dir/vector_add.hipfb devices="gfx90a:sramecc+:xnack- gfx1100" ext=hipfb check=check_bundle.py
+    fi
+    if python3 tests/toolchain/$check "$dir/vector_add.$ext" "$dir/vector_add.json" \
+         >"$dir.check.log" 2>&1 &&
+       python3 tests/toolchain/$check "$dir/add_any.$ext" "$dir/add_any.json" \
+         >>"$dir.check.log" 2>&1; then
+      echo "PASS: $variant binaries' notes match their metadata (kernarg offsets, waves, blocks)"; pass 1
+    else
+      cat "$dir.check.log"; fail 1 "host: $variant binaries disagree with their metadata"
+    fi
+    for device in $devices; do
+      lanes=256; [ -n "$flags" ] && [[ $device == gfx1* ]] && lanes=128
+      export TRITONC_MOCK_HIP_LANES=$lanes
+      if TRITONC_MOCK_HIP_ARCH=$device LD_LIBRARY_PATH="$TMP/mockhip" \
+           "$dir/vector_add_host_hip" "$bin" >"$dir.run.log" 2>&1; then
+        echo "PASS: examples/host runs on the mock HIP runtime ($variant on $device)"; pass 1
+      else
+        cat "$dir.run.log"; fail 1 "host: vector_add_host_hip on the mock HIP runtime ($variant on $device)"
+      fi
+      # The Python runtime's HIP driver on the same mock.
+      if TRITONC_MOCK_HIP_ARCH=$device TRITONC_LIBHIP="$TMP/mockhip/libamdhip64.so" \
+           python3 tests/host/run_python_hip.py "$dir/vector_add.json" >"$dir.py.log" 2>&1; then
+        echo "$(tail -n 1 "$dir.py.log") ($variant on $device)"; pass 1
+      else
+        cat "$dir.py.log"; fail 1 "host: python/tritonc on the mock HIP runtime ($variant on $device)"
+      fi
+    done
+    unset TRITONC_MOCK_HIP_LANES
+    if [ -f "$dir/vector_add.hipfb" ]; then
+      if TRITONC_MOCK_HIP_ARCH=gfx942 LD_LIBRARY_PATH="$TMP/mockhip" \
+           "$dir/vector_add_host_hip" "$bin" >"$dir.no.log" 2>&1 ||
+         ! grep -q "hipErrorNoBinaryForGpu" "$dir.no.log"; then
+        cat "$dir.no.log"; fail 1 "host: a gfx90a+gfx1100 bundle was not refused on gfx942"
+      else
+        echo "PASS: a gfx90a+gfx1100 bundle is refused on gfx942 (hipErrorNoBinaryForGpu)"; pass 1
+      fi
+      if TRITONC_MOCK_HIP_ARCH=gfx942 TRITONC_LIBHIP="$TMP/mockhip/libamdhip64.so" \
+           python3 tests/host/run_python_hip.py "$dir/vector_add.json" >"$dir.pyno.log" 2>&1 ||
+         ! grep -q "no code object for this GPU (gfx942)" "$dir.pyno.log"; then
+        cat "$dir.pyno.log"; fail 1 "host: python/tritonc did not refuse a gfx90a+gfx1100 bundle on gfx942"
+      else
+        echo "PASS: python/tritonc refuses a gfx90a+gfx1100 bundle on gfx942"; pass 1
+      fi
+    fi
+    if ${CC:-gcc} -std=c99 -Wall -Wextra -Werror -fsyntax-only -I tests/host -x c \
+         "$dir/vector_add.h" >"$dir.c.log" 2>&1 &&
+       ${CC:-gcc} -std=c99 -Wall -Wextra -Werror -fsyntax-only -I tests/host -x c \
+         "$dir/add_any.h" >>"$dir.c.log" 2>&1; then
+      echo "PASS: generated HIP header compiles as C ($variant)"; pass 1
+    else
+      cat "$dir.c.log"; fail 1 "host: generated HIP header for $variant does not compile as C"
+    fi
+  done
+fi
 
 # ---- docs ------------------------------------------------------------------------------------
 section "docs (man page, README, docs/LANGUAGE.md support table)"

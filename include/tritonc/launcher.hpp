@@ -1,16 +1,24 @@
 // tritonc/launcher.hpp: a header-only C++17 library that loads a tritonc binary (cubin or
-// fatbin) with its JSON launch metadata and launches kernels by name, checking every argument
-// against the metadata (count, pointer or scalar, size, integer or float) before the driver
-// sees it. No dependencies beyond the standard library and the CUDA driver API (cuda.h, -lcuda):
-// the metadata is read by the small JSON reader below.
+// fatbin; for AMD an hsaco code object or an offload bundle of several) with its JSON launch
+// metadata and launches kernels by name, checking every argument against the metadata (count,
+// pointer or scalar, size, integer or float) before the driver sees it. No dependencies beyond
+// the standard library and the GPU API: the CUDA driver API (cuda.h, -lcuda) by default, HIP's
+// module API (hip/hip_runtime_api.h, -lamdhip64) with TRITONC_LAUNCHER_HIP defined. The
+// metadata is read by the small JSON reader below.
 //
 //   auto mod = tritonc::host::Module::load("vector_add.cubin"); // + vector_add.json
 //   mod.launch("add_kernel", {blocks, 1, 1}, stream, x, y, out, n); // CUdeviceptr x, y, out
 //
+// With TRITONC_LAUNCHER_HIP the same calls load "vector_add.hsaco" (or a .hipfb bundle: the
+// entry for the current device's gcnArchName is chosen) through hipModuleLoadData and launch
+// through hipModuleLaunchKernel (hipStream_t, hipDeviceptr_t or T*); the explicit arguments are
+// packed at the kernarg offsets the metadata gives (the runtime appends the hidden ones).
+//
 // Everything is in namespace tritonc::host. Errors throw tritonc::host::Error (a
-// std::runtime_error) whose message names the file, kernel and argument; the CUDA calls' failures
-// carry the CUresult. Define TRITONC_LAUNCHER_NO_CUDA to use only the metadata part (parseJson,
-// parseMetadata, checkArguments) without cuda.h.
+// std::runtime_error) whose message names the file, kernel and argument; the CUDA / HIP calls'
+// failures carry the CUresult / hipError_t. Define TRITONC_LAUNCHER_NO_CUDA (without
+// TRITONC_LAUNCHER_HIP) to use only the metadata part (parseJson, parseMetadata,
+// checkArguments, packKernargs, the offload-bundle reader) without any GPU header.
 #pragma once
 
 #include <cstddef>
@@ -27,8 +35,11 @@
 #include <utility>
 #include <vector>
 
-#ifndef TRITONC_LAUNCHER_NO_CUDA
+#if defined(TRITONC_LAUNCHER_HIP)
+#include <hip/hip_runtime_api.h>
+#elif !defined(TRITONC_LAUNCHER_NO_CUDA)
 #include <cuda.h>
+#define TRITONC_LAUNCHER_CUDA 1
 #endif
 
 namespace tritonc::host {
@@ -293,6 +304,9 @@ struct ParamInfo {
   /// The `:16` promise the kernel was compiled with: a pointer's address (in bytes) or an
   /// integer's value is a multiple of it. checkArguments() holds every launch to it.
   uint64_t divisibility = 1;
+  /// AMD: the byte offset in the kernel-argument segment (the code object's notes); -1 when the
+  /// metadata has none (then packKernargs lays the parameters out by their alignment).
+  int64_t offset = -1;
 };
 
 /// One promise of a specialized variant (tritonc --specialize): parameter `param` (0-based) is
@@ -319,6 +333,9 @@ struct KernelInfo {
   /// empty for a kernel with one entry (`symbol`). See selectVariant().
   std::vector<VariantInfo> variants;
   unsigned block[3] = {1, 1, 1};
+  /// An AMD offload bundle: the block on each arch of Metadata::archs (wavefront sizes differ
+  /// between CDNA and RDNA); empty otherwise.
+  std::vector<std::vector<unsigned>> archBlocks;
   unsigned clusterDims[3] = {1, 1, 1};
   unsigned sharedBytes = 0;
   std::vector<ParamInfo> params;
@@ -342,7 +359,9 @@ struct KernelInfo {
 struct Metadata {
   std::string backend;            ///< "cuda" or "hip"
   std::string arch;               ///< as --arch: "sm_90a", or "sm_80,sm_90a" for a fatbin
-  std::vector<std::string> archs; ///< a fatbin's archs; empty for a cubin
+  std::vector<std::string> archs; ///< a fatbin's (or AMD bundle's) archs; empty for one binary
+  unsigned warpSize = 32;
+  std::vector<unsigned> archWarpSizes; ///< an AMD bundle: each arch's wavefront size
   std::string binary;
   std::vector<KernelInfo> kernels;
 
@@ -418,6 +437,11 @@ inline Metadata parseMetadata(const std::string &text, const std::string &origin
   if (const Json *archs = target.find("archs"))
     for (const Json &a : archs->array)
       m.archs.push_back(a.string);
+  if (const Json *w = target.find("warp_size"); w && w->kind == Json::Kind::Number)
+    m.warpSize = static_cast<unsigned>(w->number);
+  if (const Json *ws = target.find("arch_warp_sizes"))
+    for (const Json &w : ws->array)
+      m.archWarpSizes.push_back(static_cast<unsigned>(w.number));
   if (const Json *binary = doc.find("binary"))
     m.binary = binary->string;
   for (const Json &k : member(doc, "kernels", Json::Kind::Array, origin).array) {
@@ -428,6 +452,19 @@ inline Metadata parseMetadata(const std::string &text, const std::string &origin
     info.symbol = symbol && symbol->kind == Json::Kind::String ? symbol->string : info.name;
     detail::dims(k, "block", info.block, where);
     detail::dims(k, "cluster_dims", info.clusterDims, where);
+    if (const Json *blocks = k.find("arch_blocks")) {
+      if (blocks->kind != Json::Kind::Array || blocks->array.size() != m.archs.size())
+        throw Error(where + ": \"arch_blocks\" must list one block per arch of target.archs");
+      for (const Json &b : blocks->array) {
+        Json holder;
+        holder.kind = Json::Kind::Object;
+        holder.keys.push_back("block");
+        holder.values.push_back(b);
+        unsigned d[3] = {1, 1, 1};
+        detail::dims(holder, "block", d, where + ": arch_blocks");
+        info.archBlocks.push_back({d[0], d[1], d[2]});
+      }
+    }
     if (const Json *c = k.find("constexprs"); c && c->kind == Json::Kind::Object)
       info.constexprs = *c;
     info.sharedBytes = detail::unsignedMember(k, "shared_bytes", where);
@@ -450,6 +487,8 @@ inline Metadata parseMetadata(const std::string &text, const std::string &origin
           throw Error(pwhere + ": \"divisibility\" must be a positive integer");
         param.divisibility = static_cast<uint64_t>(d->number);
       }
+      if (p.find("offset"))
+        param.offset = detail::unsignedMember(p, "offset", pwhere);
       info.params.push_back(std::move(param));
     }
     if (const Json *vs = k.find("variants")) {
@@ -673,11 +712,160 @@ inline size_t selectVariant(const KernelInfo &kernel, const std::vector<Arg> &ar
               "(the metadata lists no generic variant)");
 }
 
-// ---- CUDA ----------------------------------------------------------------------------------
+// ---- AMD: kernel arguments and offload bundles ---------------------------------------------
 
-#ifndef TRITONC_LAUNCHER_NO_CUDA
+/// The explicit part of an AMD kernel's argument segment for `args` (already checked by
+/// checkArguments): each argument's bytes at its parameter's offset (from the code object's
+/// notes, through the metadata; without offsets, each parameter at the next multiple of its
+/// alignment), zeros between. The size is the end of the last parameter: hidden arguments
+/// follow it in the segment, and the HIP runtime appends them itself (as for hipLaunchKernel,
+/// which hands hipModuleLaunchKernel the explicit arguments alone).
+inline std::vector<unsigned char> packKernargs(const KernelInfo &kernel,
+                                               const std::vector<Arg> &args) {
+  if (args.size() != kernel.params.size())
+    throw Error("kernel '" + kernel.name + "': packKernargs needs checked arguments");
+  std::vector<unsigned char> out;
+  uint64_t next = 0;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const ParamInfo &p = kernel.params[i];
+    uint64_t align = p.align ? p.align : 1;
+    uint64_t at =
+        p.offset >= 0 ? static_cast<uint64_t>(p.offset) : (next + align - 1) / align * align;
+    if (at > (1u << 20))
+      throw Error("kernel '" + kernel.name + "': param '" + p.name + "' at offset " +
+                  std::to_string(at) + " is beyond any kernel-argument segment");
+    if (out.size() < at + p.size)
+      out.resize(at + p.size, 0);
+    std::memcpy(out.data() + at, args[i].bytes, p.size);
+    next = at + p.size;
+  }
+  return out;
+}
+
+/// One entry of a clang offload bundle: its id ("hipv4-amdgcn-amd-amdhsa--gfx942") and bytes.
+struct BundleEntry {
+  std::string id;
+  uint64_t offset = 0;
+  uint64_t size = 0;
+};
+
+/// Whether `image` starts as a clang offload bundle ("__CLANG_OFFLOAD_BUNDLE__").
+inline bool isOffloadBundle(const std::string &image) {
+  return image.compare(0, 24, "__CLANG_OFFLOAD_BUNDLE__") == 0;
+}
+
+/// The entries of a clang offload bundle (the layout tritonc writes for several --arch gfx
+/// values); throws Error when it is truncated or an entry lies outside it.
+inline std::vector<BundleEntry> parseOffloadBundle(const std::string &image,
+                                                   const std::string &origin = "bundle") {
+  auto u64 = [&](size_t at) {
+    if (at + 8 > image.size())
+      throw Error(origin + ": truncated offload bundle");
+    uint64_t v = 0;
+    for (int i = 7; i >= 0; --i)
+      v = (v << 8) | static_cast<unsigned char>(image[at + i]);
+    return v;
+  };
+  if (!isOffloadBundle(image))
+    throw Error(origin + ": not a clang offload bundle");
+  uint64_t count = u64(24);
+  if (count > 4096)
+    throw Error(origin + ": offload bundle with " + std::to_string(count) + " entries");
+  std::vector<BundleEntry> entries;
+  size_t at = 32;
+  for (uint64_t i = 0; i < count; ++i) {
+    BundleEntry e;
+    e.offset = u64(at);
+    e.size = u64(at + 8);
+    uint64_t idLength = u64(at + 16);
+    at += 24;
+    if (idLength > 4096 || at + idLength > image.size())
+      throw Error(origin + ": truncated offload bundle");
+    e.id = image.substr(at, idLength);
+    at += idLength;
+    if (e.offset > image.size() || e.size > image.size() - e.offset)
+      throw Error(origin + ": offload bundle entry '" + e.id + "' lies outside the file");
+    entries.push_back(std::move(e));
+  }
+  return entries;
+}
+
+/// The processor of an AMD target id or gcnArchName: "gfx90a:sramecc+:xnack-" -> "gfx90a",
+/// "hipv4-amdgcn-amd-amdhsa--gfx942" -> "gfx942".
+inline std::string amdProcessor(const std::string &name) {
+  std::string s = name;
+  if (size_t dashes = s.rfind("--"); dashes != std::string::npos)
+    s = s.substr(dashes + 2);
+  return s.substr(0, s.find(':'));
+}
+
+/// The code object of `image` for `deviceArch` (a gcnArchName): a bundle's entry for that
+/// processor, or the image itself when it is one code object. `index` gets the entry's place in
+/// `archs` (the metadata's list; 0 for one code object). Throws Error naming what the image
+/// holds when nothing fits.
+inline std::string selectCodeObject(const std::string &image, const std::vector<std::string> &archs,
+                                    const std::string &deviceArch, size_t &index,
+                                    const std::string &origin = "binary") {
+  const std::string want = amdProcessor(deviceArch);
+  index = 0;
+  if (!isOffloadBundle(image))
+    return image;
+  std::string have;
+  for (const BundleEntry &e : parseOffloadBundle(image, origin)) {
+    if (e.id.rfind("hip", 0) != 0)
+      continue; // the host entry
+    const std::string arch = amdProcessor(e.id);
+    have += (have.empty() ? "" : ", ") + arch;
+    if (arch != want)
+      continue;
+    for (size_t i = 0; i < archs.size(); ++i)
+      if (archs[i] == arch)
+        index = i;
+    return image.substr(e.offset, e.size);
+  }
+  throw Error(origin + ": no code object for this GPU (" + deviceArch + "); the bundle holds " +
+              (have.empty() ? std::string("none") : have) + ": compile with --arch " + want);
+}
+
+// ---- CUDA and HIP ------------------------------------------------------------------------
+
+#if defined(TRITONC_LAUNCHER_CUDA) || defined(TRITONC_LAUNCHER_HIP)
 
 namespace detail {
+
+#if defined(TRITONC_LAUNCHER_HIP)
+using ModuleHandle = hipModule_t;
+using FunctionHandle = hipFunction_t;
+using StreamHandle = hipStream_t;
+using ErrorCode = hipError_t;
+inline constexpr const char *kBackend = "hip";
+inline constexpr const char *kApi = "HIP";
+
+inline void check(hipError_t r, const std::string &what) {
+  if (r == hipSuccess)
+    return;
+  const char *name = hipGetErrorName(r);
+  const char *text = hipGetErrorString(r);
+  throw Error(what + " failed: " +
+              (name ? std::string(name) : "hipError_t " + std::to_string(static_cast<int>(r))) +
+              (text ? std::string(" (") + text + ")" : std::string()));
+}
+
+/// The current device's gcnArchName ("gfx942:sramecc+:xnack-").
+inline std::string deviceArch() {
+  int device = 0;
+  check(hipGetDevice(&device), "hipGetDevice");
+  hipDeviceProp_t props{};
+  check(hipGetDeviceProperties(&props, device), "hipGetDeviceProperties");
+  return std::string(props.gcnArchName, strnlen(props.gcnArchName, sizeof props.gcnArchName));
+}
+#else
+using ModuleHandle = CUmodule;
+using FunctionHandle = CUfunction;
+using StreamHandle = CUstream;
+using ErrorCode = CUresult;
+inline constexpr const char *kBackend = "cuda";
+inline constexpr const char *kApi = "CUDA";
 
 inline void check(CUresult r, const std::string &what) {
   if (r == CUDA_SUCCESS)
@@ -688,20 +876,24 @@ inline void check(CUresult r, const std::string &what) {
   throw Error(what + " failed: " + (name ? name : "CUresult " + std::to_string(r)) +
               (text ? std::string(" (") + text + ")" : std::string()));
 }
+#endif
 
 } // namespace detail
+
+/// The stream type launches take: CUstream, or hipStream_t with TRITONC_LAUNCHER_HIP.
+using Stream = detail::StreamHandle;
 
 struct Grid {
   unsigned x = 1, y = 1, z = 1;
 };
 
 /// A loaded binary and its kernels. Needs a current CUDA context (cuCtxSetCurrent /
-/// cuDevicePrimaryCtxRetain) when loaded and when launching. Movable, not copyable; unloads the
-/// module when destroyed.
+/// cuDevicePrimaryCtxRetain), or with HIP a current device (hipSetDevice), when loaded and when
+/// launching. Movable, not copyable; unloads the module when destroyed.
 class Module {
 public:
-  /// Loads `binaryPath` (cubin or fatbin) and its metadata (`jsonPath`; default: the binary's
-  /// path with its extension replaced by .json). Throws Error.
+  /// Loads `binaryPath` (cubin or fatbin; hsaco or hipfb) and its metadata (`jsonPath`;
+  /// default: the binary's path with its extension replaced by .json). Throws Error.
   static Module load(const std::string &binaryPath, std::string jsonPath = "") {
     if (jsonPath.empty()) {
       size_t slash = binaryPath.find_last_of('/');
@@ -718,31 +910,61 @@ public:
   /// Loads binary bytes already in memory with their parsed metadata.
   static Module fromMemory(const std::string &binary, Metadata metadata,
                            const std::string &origin = "binary") {
-    if (metadata.backend != "cuda")
+    if (metadata.backend != detail::kBackend)
       throw Error(origin + ": metadata is for backend '" + metadata.backend +
-                  "'; this launcher drives CUDA");
+                  "'; this launcher drives " + detail::kApi +
+#if defined(TRITONC_LAUNCHER_HIP)
+                  " (build without TRITONC_LAUNCHER_HIP for CUDA binaries)");
+#else
+                  " (define TRITONC_LAUNCHER_HIP for AMD binaries)");
+#endif
     Module m;
     m.metadata_ = std::move(metadata);
     m.origin_ = origin;
-    // cuModuleLoadData wants the image 8-byte aligned; a std::string's buffer may not be.
-    std::vector<uint64_t> aligned((binary.size() + 7) / 8);
-    std::memcpy(aligned.data(), binary.data(), binary.size());
+    const std::string *image = &binary;
+#if defined(TRITONC_LAUNCHER_HIP)
+    // The device's code object: a bundle's entry for its processor (hipModuleLoadData would
+    // pick the same one; choosing here gives the block of that arch and a clear error), or the
+    // single code object after checking that it is for this processor.
+    const std::string arch = detail::deviceArch();
+    size_t index = 0;
+    std::string chosen = selectCodeObject(binary, m.metadata_.archs, arch, index, origin);
+    if (!isOffloadBundle(binary) && !m.metadata_.arch.empty() &&
+        amdProcessor(m.metadata_.arch) != amdProcessor(arch))
+      throw Error(origin + ": a code object for " + m.metadata_.arch + ", but the GPU is " + arch +
+                  ": compile with --arch " + amdProcessor(arch));
+    m.archIndex_ = index;
+    image = &chosen;
+#endif
+    // The module loaders want the image 8-byte aligned; a std::string's buffer may not be.
+    std::vector<uint64_t> aligned((image->size() + 7) / 8);
+    std::memcpy(aligned.data(), image->data(), image->size());
+#if defined(TRITONC_LAUNCHER_HIP)
+    detail::check(hipModuleLoadData(&m.module_, aligned.data()), origin + ": hipModuleLoadData");
+#else
     detail::check(cuModuleLoadData(&m.module_, aligned.data()), origin + ": cuModuleLoadData");
+#endif
     for (const KernelInfo &k : m.metadata_.kernels) {
       std::vector<std::pair<std::string, unsigned>> entries; // symbol, shared bytes
       for (const VariantInfo &v : k.variants)
         entries.emplace_back(v.symbol, v.sharedBytes);
       if (entries.empty())
         entries.emplace_back(k.symbol, k.sharedBytes);
-      std::vector<CUfunction> functions;
+      std::vector<detail::FunctionHandle> functions;
       for (const auto &[symbol, shared] : entries) {
-        CUfunction f = nullptr;
+        detail::FunctionHandle f = nullptr;
+#if defined(TRITONC_LAUNCHER_HIP)
+        (void)shared; // LDS needs no opt-in
+        detail::check(hipModuleGetFunction(&f, m.module_, symbol.c_str()),
+                      origin + ": hipModuleGetFunction(\"" + symbol + "\")");
+#else
         detail::check(cuModuleGetFunction(&f, m.module_, symbol.c_str()),
                       origin + ": cuModuleGetFunction(\"" + symbol + "\")");
         if (shared > 48 * 1024)
           detail::check(cuFuncSetAttribute(f, CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES,
                                            static_cast<int>(shared)),
                         origin + ": kernel '" + k.name + "': raising the shared-memory limit");
+#endif
         functions.push_back(f);
       }
       m.functions_[k.name] = std::move(functions);
@@ -760,6 +982,7 @@ public:
       metadata_ = std::move(other.metadata_);
       functions_ = std::move(other.functions_);
       origin_ = std::move(other.origin_);
+      archIndex_ = other.archIndex_;
     }
     return *this;
   }
@@ -768,7 +991,13 @@ public:
   ~Module() { reset(); }
 
   const Metadata &metadata() const { return metadata_; }
-  CUmodule handle() const { return module_; }
+  detail::ModuleHandle handle() const { return module_; }
+  /// The arch whose binary was loaded: the metadata's arch for one binary, the device's entry
+  /// of an AMD bundle (a fatbin: the driver's choice, so the metadata's list).
+  std::string loadedArch() const {
+    return archIndex_ < metadata_.archs.size() && isAmd() ? metadata_.archs[archIndex_]
+                                                          : metadata_.arch;
+  }
 
   /// The kernel's metadata; throws Error listing the kernels there are.
   const KernelInfo &kernel(const std::string &name) const {
@@ -780,25 +1009,44 @@ public:
     throw Error(origin_ + ": no kernel '" + name + "' (it has: " + list + ")");
   }
 
+  /// The block a launch of `k` uses: the metadata's, or in an AMD bundle the loaded arch's.
+  std::vector<unsigned> block(const KernelInfo &k) const {
+    if (archIndex_ < k.archBlocks.size())
+      return k.archBlocks[archIndex_];
+    return {k.block[0], k.block[1], k.block[2]};
+  }
+
   /// Launches kernel `name` on `grid` programs with `args` (checked by checkArguments).
   template <typename... Args>
-  void launch(const std::string &name, Grid grid, CUstream stream, const Args &...args) {
+  void launch(const std::string &name, Grid grid, Stream stream, const Args &...args) {
     std::vector<Arg> list{Arg::from(args)...};
     launchArgs(name, grid, stream, list);
   }
 
   /// The same with arguments built at run time.
-  void launchArgs(const std::string &name, Grid grid, CUstream stream, std::vector<Arg> args) {
+  void launchArgs(const std::string &name, Grid grid, Stream stream, std::vector<Arg> args) {
     const KernelInfo &k = kernel(name);
     checkArguments(k, args);
     // --specialize: the most specialized entry whose promises the arguments keep.
     const size_t variant = selectVariant(k, args);
     const unsigned sharedBytes =
         k.variants.empty() ? k.sharedBytes : k.variants[variant].sharedBytes;
+    detail::FunctionHandle f = functions_.at(name).at(variant);
+    const std::vector<unsigned> b = block(k);
+#if defined(TRITONC_LAUNCHER_HIP)
+    // The explicit arguments at the code object's offsets, through `extra` (the runtime adds
+    // the hidden arguments behind them).
+    std::vector<unsigned char> kernargs = packKernargs(k, args);
+    size_t kernargBytes = kernargs.size();
+    void *extra[] = {HIP_LAUNCH_PARAM_BUFFER_POINTER, kernargs.empty() ? nullptr : kernargs.data(),
+                     HIP_LAUNCH_PARAM_BUFFER_SIZE, &kernargBytes, HIP_LAUNCH_PARAM_END};
+    detail::check(hipModuleLaunchKernel(f, grid.x, grid.y, grid.z, b[0], b[1], b[2], sharedBytes,
+                                        stream, nullptr, extra),
+                  origin_ + ": kernel '" + name + "': hipModuleLaunchKernel");
+#else
     std::vector<void *> pointers;
     for (Arg &a : args)
       pointers.push_back(a.bytes);
-    CUfunction f = functions_.at(name).at(variant);
     void **params = pointers.empty() ? nullptr : pointers.data();
     unsigned cluster = k.clusterDims[0] * k.clusterDims[1] * k.clusterDims[2];
     if (cluster > 1) {
@@ -812,9 +1060,9 @@ public:
       config.gridDimX = grid.x * k.clusterDims[0];
       config.gridDimY = grid.y * k.clusterDims[1];
       config.gridDimZ = grid.z * k.clusterDims[2];
-      config.blockDimX = k.block[0];
-      config.blockDimY = k.block[1];
-      config.blockDimZ = k.block[2];
+      config.blockDimX = b[0];
+      config.blockDimY = b[1];
+      config.blockDimZ = b[2];
       config.sharedMemBytes = sharedBytes;
       config.hStream = stream;
       config.attrs = &attr;
@@ -826,25 +1074,33 @@ public:
       throw Error(origin_ + ": kernel '" + name + "' needs clusters (CUDA 12 or newer)");
 #endif
     }
-    detail::check(cuLaunchKernel(f, grid.x, grid.y, grid.z, k.block[0], k.block[1], k.block[2],
-                                 sharedBytes, stream, params, nullptr),
+    detail::check(cuLaunchKernel(f, grid.x, grid.y, grid.z, b[0], b[1], b[2], sharedBytes, stream,
+                                 params, nullptr),
                   origin_ + ": kernel '" + name + "': cuLaunchKernel");
+#endif
   }
 
 private:
+  bool isAmd() const { return metadata_.backend == "hip"; }
   void reset() {
-    if (module_)
+    if (module_) {
+#if defined(TRITONC_LAUNCHER_HIP)
+      (void)hipModuleUnload(module_);
+#else
       cuModuleUnload(module_);
+#endif
+    }
     module_ = nullptr;
     functions_.clear();
   }
 
-  CUmodule module_ = nullptr;
+  detail::ModuleHandle module_ = nullptr;
   Metadata metadata_;
-  std::map<std::string, std::vector<CUfunction>> functions_; ///< per kernel, per variant
+  std::map<std::string, std::vector<detail::FunctionHandle>> functions_; ///< per kernel, variant
   std::string origin_;
+  size_t archIndex_ = 0; ///< an AMD bundle: the loaded entry's place in metadata_.archs
 };
 
-#endif // TRITONC_LAUNCHER_NO_CUDA
+#endif // TRITONC_LAUNCHER_CUDA || TRITONC_LAUNCHER_HIP
 
 } // namespace tritonc::host

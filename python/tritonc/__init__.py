@@ -7,7 +7,10 @@
 
 `load` reads tritonc's JSON metadata, loads the cubin or fatbin it names into the current CUDA
 context (PyTorch's or CuPy's when they are in use, else the device's primary context) and looks
-every kernel up by its symbol. A Kernel launches with the block, dynamic shared memory and
+every kernel up by its symbol. For AMD metadata (target.backend "hip") it loads the hsaco, or
+the device's code object of a .hipfb bundle (by gcnArchName), through HIP's module API
+(libamdhip64.so) and launches with the explicit arguments packed at the metadata's kernarg
+offsets. A Kernel launches with the block, dynamic shared memory and
 (above 48 KiB) shared-memory opt-in the metadata gives; the grid is the caller's. Arguments are
 checked against the metadata first (tritonc.ArgumentError); driver failures raise
 tritonc.CudaError. `compile` runs the tritonc binary and loads its output.
@@ -18,11 +21,13 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from ._args import (ArgumentError, Bits, PackedArguments, array_pointer, cdiv, pack_arguments,
+from ._args import (ArgumentError, Bits, KernargBuffer, PackedArguments, amd_processor,
+                    array_pointer, cdiv, offload_bundle_entries, pack_arguments, pack_kernargs,
                     select_variant)
-from ._driver import CudaError, get_driver, stream_handle
+from ._driver import CudaError, HipError, get_driver, stream_handle
 
-__all__ = ["ArgumentError", "Bits", "CompileError", "CudaError", "Kernel", "Module", "cdiv",
+__all__ = ["ArgumentError", "Bits", "CompileError", "CudaError", "HipError", "Kernel", "Module",
+           "cdiv",
            "compile", "get_driver", "load", "normalize_grid"]
 __version__ = "0.1.0"
 
@@ -68,6 +73,8 @@ class Kernel:
         self.num_warps = int(meta.get("num_warps", 4))
         self.num_stages = int(meta.get("num_stages", 3))
         self.block = tuple(int(b) for b in meta["block"])
+        if "arch_blocks" in meta:  # an AMD bundle: the block of the arch that was loaded
+            self.block = tuple(int(b) for b in meta["arch_blocks"][module.arch_index])
         self.shared_bytes = int(meta.get("shared_bytes", 0))
         self.cluster_dims = tuple(int(c) for c in meta.get("cluster_dims", (1, 1, 1)))
         self.constexprs = dict(meta.get("constexprs", {}))
@@ -90,7 +97,11 @@ class Kernel:
                 "(--num-ctas), which need cuLaunchKernelEx; launch it from C/C++ (the generated "
                 "header or launcher.hpp)")
         grid = normalize_grid(grid, self.constexprs)
-        packed = PackedArguments(pack_arguments(self.name, self.params, args))
+        blobs = pack_arguments(self.name, self.params, args)
+        if self.module.backend == "hip":  # one kernarg buffer through hipModuleLaunchKernel's extra
+            packed = KernargBuffer(pack_kernargs(self.params, blobs))
+        else:
+            packed = PackedArguments(blobs)
         function, shared = self.function, self.shared_bytes
         if self.variants:
             v = self.select_variant(*args)
@@ -136,13 +147,18 @@ class Module:
             raise ValueError(f"{metadata_path}: metadata format_version {fmt} is not supported "
                              "by this runtime (it reads format 1)")
         target = metadata.get("target", {})
-        if target.get("backend", "cuda") != "cuda":
-            raise ValueError(f"{metadata_path}: a {target.get('backend')} binary; this runtime "
-                             "drives CUDA")
+        self.backend = target.get("backend", "cuda")
+        if self.backend not in ("cuda", "hip"):
+            raise ValueError(f"{metadata_path}: a {self.backend} binary; this runtime drives CUDA "
+                             "and HIP")
         binary = metadata_path.parent / metadata["binary"]
         if not binary.is_file():
             raise FileNotFoundError(f"{metadata_path}: the binary it names is missing: {binary}")
-        self.handle = driver.load_module(binary.read_bytes())
+        image = binary.read_bytes()
+        self.arch_index, self.arch = 0, target.get("arch")
+        if self.backend == "hip":
+            image = self._amd_code_object(image, target, driver.device_arch())
+        self.handle = driver.load_module(image)
         self.kernels = {}
         for km in metadata["kernels"]:
             symbol = km.get("symbol", km["name"])
@@ -159,6 +175,28 @@ class Module:
                 if shared > _DEFAULT_SHARED_LIMIT:
                     driver.set_attribute(f, "MAX_DYNAMIC_SHARED_SIZE_BYTES", shared)
             self.kernels[k.name] = k
+
+    def _amd_code_object(self, image, target, device):
+        """The code object for `device` (a gcnArchName): a bundle's entry for its processor, or
+        the image when it is one code object for that processor; sets arch / arch_index."""
+        want = amd_processor(device)
+        if image[:24] != b"__CLANG_OFFLOAD_BUNDLE__":
+            if amd_processor(target.get("arch", want)) != want:
+                raise RuntimeError(f"{self.path}: a code object for {target.get('arch')}, but the "
+                                   f"GPU is {device}: compile with --arch {want}")
+            return image
+        archs = list(target.get("archs", ()))
+        have = []
+        for ident, code in offload_bundle_entries(image):
+            if not ident.startswith("hip"):
+                continue  # the host entry
+            have.append(amd_processor(ident))
+            if have[-1] == want:
+                self.arch = want
+                self.arch_index = archs.index(want) if want in archs else 0
+                return code
+        raise RuntimeError(f"{self.path}: no code object for this GPU ({device}); the bundle "
+                           f"holds {', '.join(have) or 'none'}: compile with --arch {want}")
 
     def __getitem__(self, name):
         try:
@@ -177,12 +215,13 @@ class Module:
 def load(metadata_path, driver=None):
     """Loads the binary that tritonc's metadata JSON names; returns a Module."""
     path = Path(metadata_path)
-    if path.suffix in (".cubin", ".fatbin"):
+    if path.suffix in (".cubin", ".fatbin", ".hsaco", ".hipfb"):
         path = path.with_suffix(".json")
     if not path.is_file():
         raise FileNotFoundError(f"metadata not found: {path}")
     metadata = json.loads(path.read_text())
-    return Module(path, metadata, driver or get_driver())
+    backend = metadata.get("target", {}).get("backend", "cuda")
+    return Module(path, metadata, driver or get_driver(backend))
 
 
 def compile(source, output, *, arch=None, defines=None, kernels=(), signature=None,

@@ -234,3 +234,59 @@ class PackedArguments:
     @property
     def address(self):
         return ctypes.addressof(self.pointers) if self.count else 0
+
+
+def pack_kernargs(params, blobs):
+    """AMD: the explicit part of a kernel's argument segment, each argument's bytes (from
+    pack_arguments) at its parameter's `offset` (the code object's notes, through the metadata;
+    without one, at the next multiple of its `align`). The hidden arguments behind it are the HIP
+    runtime's to append."""
+    out, end = bytearray(), 0
+    for p, b in zip(params, blobs):
+        align = int(p.get("align", 1) or 1)
+        at = int(p["offset"]) if "offset" in p else (end + align - 1) // align * align
+        size = int(p["size"])
+        if len(out) < at + size:
+            out.extend(b"\0" * (at + size - len(out)))
+        out[at:at + size] = b[:size]
+        end = at + size
+    return bytes(out)
+
+
+class KernargBuffer:
+    """A packed kernarg buffer and the `extra` array hipModuleLaunchKernel reads:
+    {HIP_LAUNCH_PARAM_BUFFER_POINTER, buf, HIP_LAUNCH_PARAM_BUFFER_SIZE, &size, HIP_LAUNCH_PARAM_END}."""
+
+    def __init__(self, data):
+        self.data = data
+        self.buffer = (ctypes.c_uint64 * max(1, cdiv(len(data), 8)))()
+        ctypes.memmove(self.buffer, data, len(data))
+        self.size = ctypes.c_size_t(len(data))
+        self.extra = (ctypes.c_void_p * 5)(1, ctypes.addressof(self.buffer), 2,
+                                           ctypes.addressof(self.size), 3)
+
+    @property
+    def address(self):
+        return ctypes.addressof(self.extra)
+
+
+def offload_bundle_entries(data):
+    """[(id, bytes)] of a clang offload bundle (what tritonc writes for several --arch gfx
+    values); ValueError when it is not one or is truncated."""
+    if data[:24] != b"__CLANG_OFFLOAD_BUNDLE__":
+        raise ValueError("not a clang offload bundle")
+    (count,) = struct.unpack_from("<Q", data, 24)
+    at, out = 32, []
+    for _ in range(count):
+        offset, size, id_len = struct.unpack_from("<QQQ", data, at)
+        ident = data[at + 24:at + 24 + id_len].decode()
+        at += 24 + id_len
+        if offset + size > len(data):
+            raise ValueError(f"offload bundle entry {ident} lies outside the file")
+        out.append((ident, data[offset:offset + size]))
+    return out
+
+
+def amd_processor(name):
+    """'gfx90a:sramecc+:xnack-' -> 'gfx90a'; 'hipv4-amdgcn-amd-amdhsa--gfx942' -> 'gfx942'."""
+    return name.rsplit("--", 1)[-1].split(":", 1)[0]

@@ -1,13 +1,16 @@
-"""The handful of CUDA driver calls the runtime needs, behind one small interface.
+"""The handful of CUDA driver (or HIP runtime) calls the runtime needs, behind one small interface.
 
-Two implementations: cuda-python's `cuda.bindings.driver` when it is installed, else ctypes over
-libcuda.so.1 (`TRITONC_DRIVER=ctypes` forces it). Every failing call raises CudaError with the
-call's name and the CUresult's name, e.g. `cuLaunchKernel failed: CUDA_ERROR_INVALID_VALUE (1)`.
+CUDA, for metadata whose target.backend is "cuda": cuda-python's `cuda.bindings.driver` when it
+is installed, else ctypes over libcuda.so.1 (`TRITONC_DRIVER=ctypes` forces it). HIP, for
+backend "hip": ctypes over libamdhip64.so ($TRITONC_LIBHIP), its module API (hipModuleLoadData,
+hipModuleGetFunction, hipModuleLaunchKernel with the kernarg buffer through `extra`). Every
+failing call raises CudaError with the call's name and the error's name, e.g.
+`cuLaunchKernel failed: CUDA_ERROR_INVALID_VALUE (1)`.
 """
 import ctypes
 import os
 
-__all__ = ["CudaError", "get_driver"]
+__all__ = ["CudaError", "HipError", "get_driver"]
 
 # CUfunction_attribute values (cuda.h).
 FUNC_ATTR = {"MAX_THREADS_PER_BLOCK": 0, "SHARED_SIZE_BYTES": 1, "LOCAL_SIZE_BYTES": 3,
@@ -18,6 +21,92 @@ class CudaError(RuntimeError):
     def __init__(self, call, name, code=None):
         super().__init__(f"{call} failed: {name}" + (f" ({code})" if code is not None else ""))
         self.call, self.name, self.code = call, name, code
+
+
+class HipError(CudaError):
+    """A failing HIP runtime call (a CudaError, so one except clause catches both)."""
+
+
+class HipCtypesDriver:
+    """HIP's module API straight from libamdhip64.so ($TRITONC_LIBHIP)."""
+
+    backend = "hip"
+
+    def __init__(self):
+        path = os.environ.get("TRITONC_LIBHIP", "libamdhip64.so")
+        self.lib = ctypes.CDLL(path)
+        self.name = f"ctypes({os.path.basename(path)})"
+        P, U, I = ctypes.c_void_p, ctypes.c_uint, ctypes.c_int
+        signatures = {
+            "hipInit": [U], "hipSetDevice": [I],
+            "hipModuleLoadData": [ctypes.POINTER(P), ctypes.c_char_p],
+            "hipModuleGetFunction": [ctypes.POINTER(P), P, ctypes.c_char_p],
+            "hipFuncGetAttribute": [ctypes.POINTER(I), I, P],
+            "hipModuleLaunchKernel": [P, U, U, U, U, U, U, U, P, P, P]}
+        for fn, argtypes in signatures.items():
+            getattr(self.lib, fn).argtypes = argtypes
+            getattr(self.lib, fn).restype = I
+        self.lib.hipGetErrorName.argtypes = [I]
+        self.lib.hipGetErrorName.restype = ctypes.c_char_p
+        # ROCm 6 exports the current hipDeviceProp_t's getter under this name.
+        self._props = getattr(self.lib, "hipGetDevicePropertiesR0600", None) or \
+            self.lib.hipGetDeviceProperties
+        self._props.argtypes, self._props.restype = [P, I], I
+        self.ordinal = 0
+
+    def _check(self, what, rc):
+        if rc != 0:
+            nm = self.lib.hipGetErrorName(rc)
+            raise HipError(what, nm.decode() if nm else "?", rc)
+
+    def init(self, ordinal):
+        self._check("hipInit", self.lib.hipInit(0))
+        self._check("hipSetDevice", self.lib.hipSetDevice(ordinal))
+        self.ordinal = ordinal
+
+    def device_arch(self):
+        """The device's gcnArchName ('gfx942:sramecc+:xnack-'): $TRITONC_HIP_ARCH, PyTorch's
+        view when it runs on ROCm, else the first gfx name in hipGetDeviceProperties' struct
+        (whose layout differs between ROCm releases; the name field holds a marketing name)."""
+        if os.environ.get("TRITONC_HIP_ARCH"):
+            return os.environ["TRITONC_HIP_ARCH"]
+        import sys
+        torch = sys.modules.get("torch")
+        if torch is not None and getattr(torch.version, "hip", None):
+            return torch.cuda.get_device_properties(self.ordinal).gcnArchName
+        buf = ctypes.create_string_buffer(16384)
+        self._check("hipGetDeviceProperties", self._props(buf, self.ordinal))
+        import re
+        m = re.search(rb"gfx[0-9a-f]+(?::[a-z]+[+-])*", buf.raw)
+        if not m:
+            raise HipError("hipGetDeviceProperties", "no gcnArchName found")
+        return m.group(0).decode()
+
+    def load_module(self, image):
+        mod = ctypes.c_void_p()
+        self._check("hipModuleLoadData", self.lib.hipModuleLoadData(ctypes.byref(mod), image))
+        return mod
+
+    def get_function(self, module, symbol):
+        f = ctypes.c_void_p()
+        self._check(f"hipModuleGetFunction({symbol})",
+                    self.lib.hipModuleGetFunction(ctypes.byref(f), module, symbol.encode()))
+        return f
+
+    def get_attribute(self, func, name):
+        v = ctypes.c_int()
+        self._check(f"hipFuncGetAttribute({name})",
+                    self.lib.hipFuncGetAttribute(ctypes.byref(v), FUNC_ATTR[name], func))
+        return v.value
+
+    def set_attribute(self, func, name, value):
+        pass  # LDS needs no opt-in on AMD
+
+    def launch(self, func, grid, block, shared, stream, extra_address):
+        """`extra_address`: a KernargBuffer's {BUFFER_POINTER, buf, BUFFER_SIZE, &size, END}."""
+        self._check("hipModuleLaunchKernel", self.lib.hipModuleLaunchKernel(
+            func, *grid, *block, shared, ctypes.c_void_p(stream), None,
+            ctypes.c_void_p(extra_address)))
 
 
 class BindingsDriver:
@@ -139,7 +228,7 @@ class CtypesDriver:
             None))
 
 
-_DRIVER = None
+_DRIVERS = {}
 
 
 def _current_device():
@@ -155,12 +244,14 @@ def _current_device():
     return int(os.environ.get("TRITONC_DEVICE", "0"))
 
 
-def get_driver():
-    """The process's driver, bound to a current context (the framework's, or the primary one)."""
-    global _DRIVER
-    if _DRIVER is None:
+def get_driver(backend="cuda"):
+    """The process's driver for `backend` ("cuda" or "hip", as the metadata's target says),
+    bound to a current context or device (the framework's, or the primary one)."""
+    if backend not in _DRIVERS:
         ordinal = _current_device()
-        if os.environ.get("TRITONC_DRIVER") == "ctypes":
+        if backend == "hip":
+            drv = HipCtypesDriver()
+        elif os.environ.get("TRITONC_DRIVER") == "ctypes":
             drv = CtypesDriver()
         else:
             try:
@@ -168,8 +259,8 @@ def get_driver():
             except ImportError:
                 drv = CtypesDriver()
         drv.init(ordinal)
-        _DRIVER = drv
-    return _DRIVER
+        _DRIVERS[backend] = drv
+    return _DRIVERS[backend]
 
 
 def current_stream():

@@ -2,7 +2,8 @@
 // target's optimizer → PTX / AMDGPU object → cubin / hsaco. The steps are separate calls so the
 // driver can stop after any of them (--emit-llvm, -S): emitLLVM, linkMathLibrary, optimize,
 // then emitAssembly or emitBinary (the Target's one entry point from an optimized module to a
-// binary, running ptxas or ld.lld); packFatbin packs NVIDIA binaries of several archs.
+// binary, running ptxas or ld.lld); packFatbin packs NVIDIA binaries of several archs,
+// packOffloadBundle AMD ones.
 //
 // What lowering expects of its input (the layout passes guarantee it):
 //   - every block value has a layout; its lanes cover the target's warp size and its warps the
@@ -97,5 +98,24 @@ struct FatbinImage {
 /// findFatbinary, runTool; failures are toolchain errors in `diags`).
 bool packFatbin(const std::vector<FatbinImage> &images, const ToolchainOptions &toolchain,
                 std::string &fatbin, DiagnosticEngine &diags);
+
+/// One AMD code object of an offload bundle.
+struct OffloadBundleImage {
+  std::string arch; ///< "gfx942"
+  std::string codeObject;
+};
+
+/// The first bytes of a clang offload bundle.
+inline constexpr const char *kOffloadBundleMagic = "__CLANG_OFFLOAD_BUNDLE__";
+/// Where each code object starts in a bundle: a multiple of this (clang's HIP toolchain uses the
+/// same page alignment).
+inline constexpr size_t kOffloadBundleAlignment = 4096;
+
+/// The bundle entry id of `arch`'s code object: "hipv4-amdgcn-amd-amdhsa--gfx942".
+std::string offloadBundleId(const std::string &arch);
+
+/// Several AMD code objects → one clang offload bundle (amdgpu/OffloadBundle.cpp has the
+/// layout), which hipModuleLoadData accepts.
+std::string packOffloadBundle(const std::vector<OffloadBundleImage> &images);
 
 } // namespace tritonc

@@ -178,6 +178,12 @@ std::string renderCHeader(const LaunchMetadata &m, const std::string &binary,
   const std::string functionT = hip ? "hipFunction_t" : "CUfunction";
   const std::string streamT = hip ? "hipStream_t" : "CUstream";
   const std::string guard = "TRITONC_" + upper(prefix) + "_H";
+  // An AMD bundle of archs with different wavefront sizes (gfx942 and gfx1100): the block is
+  // num_warps wavefronts of the device's size, asked of HIP when loading.
+  bool mixedWaves = false;
+  for (unsigned w : m.archWarpSizes)
+    mixedWaves |= w != m.archWarpSizes.front();
+  const std::string waveVar = prefix + "_wave_size";
 
   std::ostringstream h;
   h << "/* " << comment(std::filesystem::path(m.binary).filename().string())
@@ -204,8 +210,10 @@ std::string renderCHeader(const LaunchMetadata &m, const std::string &binary,
     << "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n";
 
   // The binary, 8-byte aligned (ELF headers are read in place by the loaders).
-  h << "/* The " << (m.archs.empty() ? (hip ? "code object" : "cubin") : "fatbin") << ", "
-    << binary.size() << " bytes. */\n"
+  h << "/* The "
+    << (m.archs.empty() ? (hip ? "code object" : "cubin")
+                        : (hip ? "offload bundle of code objects" : "fatbin"))
+    << ", " << binary.size() << " bytes. */\n"
     << "static const unsigned char " << prefix << "_binary[" << binary.size() << "]"
     << " __attribute__((aligned(8), unused)) = {";
   char buf[8];
@@ -237,6 +245,9 @@ std::string renderCHeader(const LaunchMetadata &m, const std::string &binary,
     << "_cdiv(uint64_t n, uint64_t d) { return (unsigned)((n + d - 1) / d); }\n\n";
 
   h << "static " << moduleT << " " << prefix << "_module __attribute__((unused));\n";
+  if (mixedWaves)
+    h << "/* The device's wavefront size (the bundle holds wave64 and wave32 archs). */\n"
+      << "static unsigned " << waveVar << " __attribute__((unused));\n";
   for (const KernelMetadata &k : m.kernels)
     for (const KernelMetadata *e : entries(k))
       h << "static " << functionT << " " << functionVar(prefix, k, *e)
@@ -252,6 +263,15 @@ std::string renderCHeader(const LaunchMetadata &m, const std::string &binary,
     << "  err = " << (hip ? "hipModuleLoadData" : "cuModuleLoadData") << "(&" << prefix
     << "_module, " << prefix << "_binary);\n"
     << "  if (err != " << success << ")\n    return err;\n";
+  if (mixedWaves)
+    h << "  {\n"
+      << "    int device = 0, wave = 0;\n"
+      << "    err = hipGetDevice(&device);\n"
+      << "    if (err == hipSuccess)\n"
+      << "      err = hipDeviceGetAttribute(&wave, hipDeviceAttributeWarpSize, device);\n"
+      << "    if (err != hipSuccess)\n      goto fail;\n"
+      << "    " << waveVar << " = (unsigned)wave;\n"
+      << "  }\n";
   for (const KernelMetadata &k : m.kernels)
     for (const KernelMetadata *e : entries(k)) {
       std::string fn = functionVar(prefix, k, *e);
@@ -266,7 +286,7 @@ std::string renderCHeader(const LaunchMetadata &m, const std::string &binary,
           << "  if (err != " << success << ")\n    goto fail;\n";
     }
   h << "  return " << success << ";\n";
-  if (!m.kernels.empty()) {
+  if (!m.kernels.empty() || mixedWaves) {
     h << "fail:\n"
       << "  " << (hip ? "(void)hipModuleUnload" : "(void)cuModuleUnload") << "(" << prefix
       << "_module);\n"
@@ -327,8 +347,11 @@ std::string renderCHeader(const LaunchMetadata &m, const std::string &binary,
       shared = "shared";
     }
     unsigned cluster = k.clusterDims[0] * k.clusterDims[1] * k.clusterDims[2];
-    h << "\n/* " << comment(k.name) << ": block (" << k.block[0] << ", " << k.block[1] << ", "
-      << k.block[2] << "), " << k.sharedBytes << " bytes of dynamic shared memory";
+    h << "\n/* " << comment(k.name) << ": block ("
+      << (mixedWaves ? std::string("as the device's wavefront size asks")
+                     : std::to_string(k.block[0]))
+      << ", " << k.block[1] << ", " << k.block[2] << "), " << k.sharedBytes
+      << " bytes of dynamic shared memory";
     if (cluster > 1)
       h << ", clusters of (" << k.clusterDims[0] << ", " << k.clusterDims[1] << ", "
         << k.clusterDims[2] << ") CTAs (the grid counts programs; each is one cluster)";
@@ -390,9 +413,19 @@ std::string renderCHeader(const LaunchMetadata &m, const std::string &binary,
         << "    return cuLaunchKernelEx(&config, " << fn << ", args, NULL);\n"
         << "  }\n";
     } else {
+      // A mixed bundle: the block of the device's wavefront size (every arch of one size has
+      // the same block; num_warps may differ between wave64 and wave32 archs).
+      std::string blockX = std::to_string(k.block[0]);
+      if (mixedWaves && k.archBlocks.size() == m.archWarpSizes.size()) {
+        unsigned b32 = 0, b64 = 0;
+        for (size_t i = 0; i < k.archBlocks.size(); ++i)
+          (m.archWarpSizes[i] == 32 ? b32 : b64) = k.archBlocks[i][0];
+        blockX =
+            "(" + waveVar + " == 32 ? " + std::to_string(b32) + "u : " + std::to_string(b64) + "u)";
+      }
       h << "  return " << (hip ? "hipModuleLaunchKernel" : "cuLaunchKernel") << "(" << fn
-        << ", gridX, gridY, gridZ, " << k.block[0] << ", " << k.block[1] << ", " << k.block[2]
-        << ", " << shared << ", stream, args, NULL);\n";
+        << ", gridX, gridY, gridZ, " << blockX << ", " << k.block[1] << ", " << k.block[2] << ", "
+        << shared << ", stream, args, NULL);\n";
     }
     h << "}\n";
   }

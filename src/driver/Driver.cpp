@@ -112,16 +112,21 @@ private:
 };
 
 /// The output path the user gets when -o is absent: STEM.cubin (STEM.hsaco for AMD) for a
-/// binary, like nvcc -cubin; standard output for the text forms.
+/// binary, like nvcc -cubin; STEM.fatbin for several NVIDIA archs, STEM.hipfb (clang's name
+/// for a HIP offload bundle) for several AMD ones; standard output for the text forms.
 std::string outputPath(const DriverOptions &o, const TargetInfo &target) {
   if (!o.output.empty())
     return o.output;
   if (o.emit != EmitKind::Binary)
     return "-";
-  return std::filesystem::path(o.input).stem().string() + (o.fatbin()       ? ".fatbin"
-                                                           : target.isHip() ? ".hsaco"
-                                                                            : ".cubin");
+  const std::string stem = std::filesystem::path(o.input).stem().string();
+  if (o.fatbin())
+    return stem + (o.archs.front().starts_with("gfx") ? ".hipfb" : ".fatbin");
+  return stem + (target.isHip() ? ".hsaco" : ".cubin");
 }
+
+/// num_warps when nothing sets it, on wave32 AMD archs (4 elsewhere: LaunchConfig).
+constexpr unsigned kDefaultNumWarpsWave32 = 8;
 
 class Compilation {
 public:
@@ -209,6 +214,8 @@ private:
   TimeReport times_;
   /// A fatbin's archs (--arch lists several, or --embed-ptx); empty for a plain binary.
   std::vector<std::string> fatbinArchs_;
+  /// An AMD offload bundle's wavefront size per arch of fatbinArchs_.
+  std::vector<unsigned> fatbinWarpSizes_;
   /// Standard input's file once read: a fatbin loads the input once per arch.
   uint32_t stdinFile_ = 0;
 };
@@ -298,6 +305,14 @@ int Compilation::loadInput(std::unique_ptr<Module> &module, uint32_t &fileId) {
       if (int rc = addSignatureVariants(*module, fileId))
         return rc;
   }
+  // On wave32 AMD archs (RDNA) num_warps defaults to 8 wavefronts, so that a program has the
+  // 256 lanes it has on wave64 CDNA with the default 4: per-lane tiles tuned for 128 NVIDIA
+  // threads need about twice the registers at 128 lanes, which RDNA's 256 VGPRs (no AGPRs) do
+  // not hold (tests/toolchain/amd_spill_budget.txt has the spills). IR text carries its own
+  // num_warps; --num-warps and -D num_warps= override this default below as any other.
+  if (!opts_.inputIsIR && target_.isHip() && target_.warpSize == 32)
+    for (auto &fn : module->functions())
+      fn->launch().set(LaunchKnob::NumWarps, kDefaultNumWarpsWave32);
   // The one place the command line's launch knobs reach the kernels (IR text carries its own;
   // the front end gives the defaults); each kernel's configuration is checked here, before any
   // pass, against the knobs' ranges and the target's thread limit.
@@ -614,14 +629,20 @@ int Compilation::runPipeline(Module &module) {
 }
 
 /// Several archs (or --embed-ptx): the whole compilation once per arch (the pass pipeline
-/// depends on the target), then one fatbin of every cubin (and PTX). The metadata's kernels come
-/// from the first arch; a kernel's shared_bytes is the largest any arch needs (launching with
-/// more dynamic shared memory than a cubin uses is harmless, with less it is not).
+/// depends on the target), then one fatbin of every cubin (and PTX) for NVIDIA, or one clang
+/// offload bundle of every code object for AMD (the archs are all of one vendor). The
+/// metadata's kernels come from the first arch; a kernel's shared_bytes is the largest any arch
+/// needs (launching with more dynamic shared memory than a binary uses is harmless, with less it
+/// is not). AMD archs may differ in wavefront size: each kernel lists its block per arch
+/// (arch_blocks), the target each arch's wavefront size.
 int Compilation::runFatbin() {
   if (int rc = checkOutputs())
     return rc;
   std::vector<FatbinImage> images;
+  std::vector<OffloadBundleImage> codeObjects;
+  std::vector<unsigned> warpSizes;
   std::vector<KernelMetadata> kernels;
+  std::string firstBackend;
   for (const std::string &given : opts_.archs) {
     std::string arch, archError;
     if (int rc = resolveArch(given, arch))
@@ -630,10 +651,15 @@ int Compilation::runFatbin() {
       return error(kExitUsageError,
                    archError.empty() ? "unknown --arch '" + arch + "'" : archError);
     target_.wgmma = opts_.mma == "wgmma";
-    if (!target_.isCuda())
-      return error(kExitUsageError, "a fatbin (several --arch values or --embed-ptx) holds NVIDIA "
-                                    "archs only, not '" +
-                                        arch + "'");
+    const std::string backend = target_.isCuda() ? "NVIDIA" : "AMD";
+    if (firstBackend.empty())
+      firstBackend = backend;
+    if (backend != firstBackend)
+      return error(kExitUsageError, "several --arch values must all be NVIDIA archs (a fatbin) "
+                                    "or all AMD archs (an offload bundle), not both ('" +
+                                        opts_.archs.front() + "' and '" + arch + "')");
+    if (!target_.isCuda() && opts_.embedPtx)
+      return error(kExitUsageError, "--embed-ptx is for NVIDIA archs, not '" + arch + "'");
     times_.prefix = arch + ": ";
     std::unique_ptr<Module> module;
     uint32_t fileId = 0;
@@ -641,10 +667,15 @@ int Compilation::runFatbin() {
       return rc;
     if (int rc = runPipeline(*module))
       return rc;
-    std::string ptx, cubin;
+    std::string ptx, binary;
     std::vector<KernelMetadata> archKernels;
-    if (int rc = runBackend(*module, ptx, cubin, archKernels))
+    if (int rc = runBackend(*module, ptx, binary, archKernels))
       return rc;
+    if (!target_.isCuda()) {
+      for (KernelMetadata &k : archKernels)
+        k.archBlocks.push_back(k.block);
+      warpSizes.push_back(target_.warpSize);
+    }
     if (kernels.empty()) {
       kernels = std::move(archKernels);
     } else {
@@ -652,19 +683,30 @@ int Compilation::runFatbin() {
         for (const KernelMetadata &a : archKernels)
           if (a.name == k.name) {
             k.sharedBytes = std::max(k.sharedBytes, a.sharedBytes);
+            k.archBlocks.insert(k.archBlocks.end(), a.archBlocks.begin(), a.archBlocks.end());
             for (KernelMetadata &v : k.variants) // --specialize: each variant likewise
               for (const KernelMetadata &av : a.variants)
                 if (av.symbol == v.symbol)
                   v.sharedBytes = std::max(v.sharedBytes, av.sharedBytes);
           }
     }
+    fatbinArchs_.push_back(arch);
+    if (!target_.isCuda()) {
+      codeObjects.push_back({arch, std::move(binary)});
+      continue;
+    }
     std::string sm = arch.substr(3); // sm_90a -> 90a
-    images.push_back({sm, false, std::move(cubin)});
+    images.push_back({sm, false, std::move(binary)});
     if (opts_.embedPtx)
       images.push_back({sm, true, std::move(ptx)});
-    fatbinArchs_.push_back(arch);
   }
   times_.prefix.clear();
+  // The first arch's target describes the output (its backend, the default extension).
+  std::string firstError;
+  targetInfoForArch(fatbinArchs_.front(), target_, firstError);
+  fatbinWarpSizes_ = warpSizes;
+  if (!codeObjects.empty())
+    return writeOutputs(packOffloadBundle(codeObjects), kernels);
   std::string fatbin;
   auto start = Clock::now();
   bool packed = packFatbin(images, toolchainOptions(), fatbin, diags_);
@@ -707,6 +749,7 @@ int Compilation::writeOutputs(const std::string &primary,
       m.arch += (m.arch.empty() ? "" : ",") + a;
   }
   m.archs = fatbinArchs_;
+  m.archWarpSizes = fatbinWarpSizes_;
   m.embeddedPtx = opts_.embedPtx;
   m.warpSize = target_.warpSize;
   m.binary = out;

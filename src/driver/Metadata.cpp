@@ -172,6 +172,12 @@ Json kernelJson(const KernelMetadata &k) {
   j["num_ctas"] = k.numCtas;
   j["num_stages"] = k.numStages;
   j["block"] = {k.block[0], k.block[1], k.block[2]};
+  if (!k.archBlocks.empty()) { // an AMD bundle: the block on each of target.archs
+    Json blocks = Json::array();
+    for (const auto &b : k.archBlocks)
+      blocks.push_back({b[0], b[1], b[2]});
+    j["arch_blocks"] = std::move(blocks);
+  }
   j["shared_bytes"] = k.sharedBytes;
   j["cluster_dims"] = {k.clusterDims[0], k.clusterDims[1], k.clusterDims[2]};
   j["constexprs"] = std::move(constexprs);
@@ -197,7 +203,10 @@ std::string renderMetadata(const LaunchMetadata &m) {
   Json target;
   target["backend"] = m.backend;
   target["arch"] = m.arch;
-  if (!m.archs.empty()) { // a fatbin
+  if (!m.archs.empty() && m.backend == "hip") { // an offload bundle
+    target["archs"] = m.archs;
+    target["arch_warp_sizes"] = m.archWarpSizes;
+  } else if (!m.archs.empty()) { // a fatbin
     target["archs"] = m.archs;
     target["embedded_ptx"] = m.embeddedPtx;
   }

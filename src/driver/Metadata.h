@@ -45,6 +45,9 @@ struct KernelMetadata {
   unsigned numCtas = 1;
   unsigned numStages = 3;
   std::array<unsigned, 3> block{128, 1, 1};
+  /// An AMD offload bundle (several gfx archs): the block for each arch of
+  /// LaunchMetadata::archs, in order (num_warps wavefronts of that arch's size); empty otherwise.
+  std::vector<std::array<unsigned, 3>> archBlocks;
   uint64_t sharedBytes = 0;
   std::array<unsigned, 3> clusterDims{1, 1, 1};
   std::vector<ConstexprBinding> constexprs; ///< in declaration order, source spellings
@@ -77,7 +80,10 @@ struct LaunchMetadata {
   std::string arch = "sm_90a"; ///< --arch as given ("sm_80,sm_90a" for a fatbin of two)
   /// A fatbin only (several archs or --embed-ptx): every arch inside it, in order, and whether
   /// each arch's PTX is in it. Empty for a plain cubin / hsaco, whose JSON has neither key.
+  /// For AMD (an offload bundle of several gfx archs) `archWarpSizes` gives each arch's
+  /// wavefront size, in the same order, and there is no embedded_ptx key.
   std::vector<std::string> archs;
+  std::vector<unsigned> archWarpSizes;
   bool embeddedPtx = false;
   unsigned warpSize = 32;
   std::string binary; ///< the output path as given

@@ -57,8 +57,11 @@ TARGET AND CODE GENERATION:
                         .hsaco through ld.lld; wave64 on gfx9, wave32 on gfx10+) or native (this
                         machine's GPU, asked of the CUDA driver, libcuda.so.1 or
                         $TRITONC_LIBCUDA). Default: sm_90a.
-                        Several NVIDIA archs, comma-separated (--arch sm_80,sm_90a), give one
-                        fatbin (default OUT: STEM.fatbin) packed by the CUDA toolkit's fatbinary.
+                        Several NVIDIA archs, comma-separated (--arch sm_80,sm_90a) or with
+                        --arch repeated, give one fatbin (default OUT: STEM.fatbin) packed by the
+                        CUDA toolkit's fatbinary; several AMD archs (--arch gfx90a,gfx1100) one
+                        clang offload bundle (default OUT: STEM.hipfb) that hipModuleLoadData
+                        reads, with each arch's block in the metadata (arch_blocks).
   --embed-ptx           Also put each arch's PTX into the binary (a fatbin, even for one arch)
                         for forward compatibility with newer GPUs.
   -O0 -O1 -O2 -O3       Optimization level of LLVM and ptxas. Default: -O3.
@@ -82,7 +85,8 @@ TARGET AND CODE GENERATION:
                         dots into fp32 whose M is a multiple of 16 * num_warps; other dots keep
                         mma.sync) or sync (mma.sync with ldmatrix for every dot). Other archs:
                         no effect.
-  --num-warps N         Warps per program (1, 2, 4, 8, 16 or 32; default 4).
+  --num-warps N         Warps per program (1, 2, 4, 8, 16 or 32; default 4, and 8 on wave32 AMD
+                        archs: gfx10 and later). On AMD a warp is a wavefront.
   --num-stages N        Software-pipelining stages for loops (1..16; default 3).
   --num-ctas N          CTAs per cluster (1, 2, 4, 8 or 16; default 1).
   --maxnreg N           Cap every kernel at N registers per thread (24..255; NVIDIA targets:
@@ -222,7 +226,10 @@ std::optional<int> parseCommandLine(int argc, const char *const *argv, DriverOpt
 
   app.add_option("input", options.input);
   auto *outputOpt = app.add_option("-o", options.output);
-  app.add_option("--arch", options.arch);
+  // --arch repeats (--arch gfx90a --arch gfx942) or lists (--arch gfx90a,gfx942): both mean
+  // one binary for every arch named.
+  std::vector<std::string> archValues;
+  app.add_option("--arch", archValues)->allow_extra_args(false);
   app.add_option("-D", defines)->allow_extra_args(false);
   app.add_option("-I", options.includeDirs)->allow_extra_args(false);
   app.add_option("--kernel", options.kernels)->allow_extra_args(false);
@@ -349,6 +356,11 @@ std::optional<int> parseCommandLine(int argc, const char *const *argv, DriverOpt
       throw UsageError{"no input file"};
     checkListKernels(options);
 
+    if (!archValues.empty()) {
+      options.arch.clear();
+      for (const std::string &v : archValues)
+        options.arch += (options.arch.empty() ? "" : ",") + v;
+    }
     options.archs.clear();
     for (const std::string &a : splitList(options.arch))
       if (std::find(options.archs.begin(), options.archs.end(), a) == options.archs.end())

@@ -301,5 +301,66 @@ class SpecializeTest(unittest.TestCase):
         self.assertEqual(_args.select_variant("k", [], params, [0x104]), 0)
 
 
+class AmdHostTest(unittest.TestCase):
+    """AMD metadata without a GPU: kernarg packing at the metadata's offsets, the bundle reader,
+    and Module's choice of the device's code object and block (a fake HIP driver)."""
+
+    def test_pack_kernargs(self):
+        params = [{"name": "x", "type": "*fp32", "kind": "pointer", "size": 8, "align": 8,
+                   "offset": 0},
+                  {"name": "n", "type": "i32", "kind": "scalar", "size": 4, "align": 4,
+                   "offset": 8},
+                  {"name": "s", "type": "fp64", "kind": "scalar", "size": 8, "align": 8,
+                   "offset": 16}]
+        blobs = _args.pack_arguments("k", params, [0x1000, 7, 2.5])
+        data = _args.pack_kernargs(params, blobs)
+        self.assertEqual(len(data), 24)  # the end of the last explicit argument
+        self.assertEqual(struct.unpack_from("<Qi", data, 0) + struct.unpack_from("<d", data, 16),
+                         (0x1000, 7, 2.5))
+        # Without offsets: each at the next multiple of its alignment.
+        bare = [{k: v for k, v in p.items() if k != "offset"} for p in params]
+        self.assertEqual(_args.pack_kernargs(bare, blobs), data)
+        buf = _args.KernargBuffer(data)
+        extra = (ctypes.c_void_p * 5).from_address(buf.address)
+        self.assertEqual([extra[0], extra[2], extra[4]], [1, 2, 3])
+        self.assertEqual(ctypes.string_at(extra[1], 24), data)
+
+    def test_bundle_and_block(self):
+        tritonc_bin = os.environ.get("TRITONC", str(ROOT / "build" / "tritonc"))
+
+        class FakeHip(FakeDriver):
+            arch = "gfx1100"
+
+            def device_arch(self):
+                return self.arch
+
+            def launch(self, func, grid, block, shared, stream, extra):
+                self.launches.append((func, grid, block))
+
+        with tempfile.TemporaryDirectory() as tmp:
+            out = Path(tmp) / "va.hipfb"
+            drv = FakeHip()
+            mod = tritonc.compile(ROOT / "examples" / "vector_add.tt", out,
+                                  arch=["gfx90a", "gfx1100"], num_warps=4, tritonc=tritonc_bin,
+                                  driver=drv)
+            self.assertEqual(mod.backend, "hip")
+            self.assertEqual(mod.arch, "gfx1100")
+            self.assertEqual(drv.image[:4], b"\x7fELF")  # the entry, not the bundle
+            ids = [i for i, _ in _args.offload_bundle_entries(out.read_bytes())]
+            self.assertEqual(ids, ["host-x86_64-unknown-linux", "hipv4-amdgcn-amd-amdhsa--gfx90a",
+                                   "hipv4-amdgcn-amd-amdhsa--gfx1100"])
+            add = mod["add_kernel"]
+            self.assertEqual(add.block, (128, 1, 1))  # 4 wave32 wavefronts
+            add[(2,)](0x1000, 0x2000, 0x3000, 2048)
+            self.assertEqual(drv.launches[-1][2], (128, 1, 1))
+            drv90 = FakeHip()
+            drv90.arch = "gfx90a:sramecc+:xnack-"
+            self.assertEqual(tritonc.load(out, driver=drv90)["add_kernel"].block, (256, 1, 1))
+            drv42 = FakeHip()
+            drv42.arch = "gfx942"
+            with self.assertRaisesRegex(RuntimeError, "no code object for this GPU"):
+                tritonc.load(out, driver=drv42)
+
+
 if __name__ == "__main__":
     unittest.main()

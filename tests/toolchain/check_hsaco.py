@@ -6,9 +6,11 @@ usage: check_hsaco.py FILE.hsaco FILE.json     (env LLVM_BIN: where llvm-readelf
 Reads the code object's AMDGPU metadata note with `llvm-readelf --notes` and requires, for
 every kernel of the JSON (each variant of a --specialize build too): an entry of that name,
 its `.wavefront_size` equal to the JSON's warp_size, `.max_flat_workgroup_size` equal to the
-block the JSON launches, a `.group_segment_fixed_size` (LDS) within the arch's limit, and one
-explicit argument per parameter with the JSON's offset and size. Prints one line per kernel;
-exits 1 on the first disagreement."""
+block the JSON launches, a `.group_segment_fixed_size` (LDS) within the arch's limit, one
+explicit argument per parameter with the JSON's offset and size, and `.vgpr_spill_count` within
+the kernel's line of amd_spill_budget.txt beside this script (none for a kernel without a line;
+$TRITONC_SPILL_BUDGET names another file). Prints one line per kernel; exits 1 on the first
+disagreement."""
 import json
 import os
 import re
@@ -22,6 +24,18 @@ def lds_limit(arch):
     if arch.startswith("gfx125"):
         return 320 * 1024
     return 64 * 1024
+
+
+def spill_budget():
+    """{(arch, symbol): max VGPR spills} from amd_spill_budget.txt (or $TRITONC_SPILL_BUDGET)."""
+    path = os.environ.get("TRITONC_SPILL_BUDGET") or \
+        os.path.join(os.path.dirname(os.path.abspath(__file__)), "amd_spill_budget.txt")
+    budget = {}
+    for line in open(path):
+        words = line.split("#", 1)[0].split()
+        if len(words) == 3:
+            budget[(words[0], words[1])] = int(words[2])
+    return budget
 
 
 def note_kernels(text):
@@ -71,6 +85,7 @@ def main():
     if target.get("backend") != "hip":
         print(f"{meta_path}: backend is {target.get('backend')!r}, not 'hip'")
         return 1
+    budget = spill_budget()
     entries = []
     for k in meta["kernels"]:
         entries += [dict(k, **v) for v in k.get("variants", [])] or [k]
@@ -96,11 +111,16 @@ def main():
                 if a.get(".offset") != str(p.get("offset")) or a.get(".size") != str(p["size"]):
                     problems.append(f"param {p['name']}: note offset {a.get('.offset')} size "
                                     f"{a.get('.size')}, JSON offset {p.get('offset')} size {p['size']}")
+        spills = int(n.get(".vgpr_spill_count", "0"))
+        allowed = budget.get((target["arch"], sym), 0)
+        if spills > allowed:
+            problems.append(f"{spills} VGPR spills, over the {allowed} amd_spill_budget.txt allows "
+                            f"on {target['arch']}")
         if problems:
             print(f"{hsaco}: {sym}: " + "; ".join(problems))
             return 1
         print(f"{sym}: wave{n['.wavefront_size']}, {len(args)} args, LDS {lds} B, "
-              f"{n.get('.vgpr_count')} VGPRs")
+              f"{n.get('.vgpr_count')} VGPRs, {spills} spilled")
     return 0
 
 

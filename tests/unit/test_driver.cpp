@@ -4,6 +4,7 @@
 // and in the metadata; the --emit-c-header text; the metadata reader and argument checks of the
 // host library include/tritonc/launcher.hpp (its CUDA part is compiled by the host example);
 // --color, standard input, --list-kernels and the --arch table (native included).
+#include "codegen/Codegen.h"
 #include "driver/CHeader.h"
 #include "driver/Depfile.h"
 #include "driver/Metadata.h"
@@ -493,6 +494,112 @@ TEST_CASE("c header: HIP spelling for AMD") {
   CHECK_FALSE(has(h, "cuda.h"));
   CHECK_FALSE(has(h, "CUresult"));
   CHECK_FALSE(has(h, "cuFuncSetAttribute"));
+}
+
+TEST_CASE("driver options: --arch repeats or lists; AMD archs make a bundle") {
+  DriverOptions rep, mixed;
+  CHECK(parse({"k.tt", "--arch", "gfx90a", "--arch", "gfx1100,gfx90a"}, rep) == -1);
+  CHECK(rep.archs == std::vector<std::string>{"gfx90a", "gfx1100"});
+  CHECK(rep.fatbin());
+  CHECK(parse({"k.tt", "--arch", "sm_90a", "--arch", "sm_80"}, mixed) == -1);
+  CHECK(mixed.archs == std::vector<std::string>{"sm_90a", "sm_80"});
+}
+
+TEST_CASE("offload bundle: tritonc writes it, launcher.hpp reads it and picks the device's entry") {
+  const std::string a(100, 'a'), b(5000, 'b');
+  const std::string bundle = packOffloadBundle({{"gfx90a", a}, {"gfx1100", b}});
+  using namespace tritonc::host;
+  REQUIRE(isOffloadBundle(bundle));
+  std::vector<BundleEntry> es = parseOffloadBundle(bundle);
+  REQUIRE(es.size() == 3);
+  CHECK(es[0].id == "host-x86_64-unknown-linux");
+  CHECK(es[0].size == 0);
+  CHECK(es[1].id == "hipv4-amdgcn-amd-amdhsa--gfx90a");
+  CHECK(es[2].id == "hipv4-amdgcn-amd-amdhsa--gfx1100");
+  CHECK(es[1].offset % kOffloadBundleAlignment == 0);
+  CHECK(es[2].offset % kOffloadBundleAlignment == 0);
+  CHECK(bundle.substr(es[1].offset, es[1].size) == a);
+  CHECK(bundle.substr(es[2].offset, es[2].size) == b);
+  size_t index = 9;
+  const std::vector<std::string> archs = {"gfx90a", "gfx1100"};
+  CHECK(selectCodeObject(bundle, archs, "gfx1100", index) == b);
+  CHECK(index == 1);
+  CHECK(selectCodeObject(bundle, archs, "gfx90a:sramecc+:xnack-", index) == a);
+  CHECK(index == 0);
+  CHECK_THROWS_WITH(selectCodeObject(bundle, archs, "gfx942:sramecc+:xnack-", index, "k.hipfb"),
+                    "k.hipfb: no code object for this GPU (gfx942:sramecc+:xnack-); the bundle "
+                    "holds gfx90a, gfx1100: compile with --arch gfx942");
+  CHECK(selectCodeObject("\x7f"
+                         "ELF....",
+                         archs, "gfx942", index) == "\x7f"
+                                                    "ELF....");
+  CHECK_THROWS_WITH(parseOffloadBundle(bundle.substr(0, 60), "t"), "t: truncated offload bundle");
+  std::string lying = bundle;
+  lying[32 + 24 + 25 + 8 + 5] = '\x7f'; // the gfx90a entry's size, far past the end
+  CHECK_THROWS_WITH(parseOffloadBundle(lying, "t"),
+                    "t: offload bundle entry 'hipv4-amdgcn-amd-amdhsa--gfx90a' lies outside the "
+                    "file");
+  CHECK(amdProcessor("gfx90a:sramecc+:xnack-") == "gfx90a");
+}
+
+TEST_CASE("launcher.hpp: AMD kernel arguments at the metadata's offsets, per-arch blocks") {
+  using namespace tritonc::host;
+  const std::string json = R"({"target": {"backend": "hip", "arch": "gfx90a,gfx1100",
+    "archs": ["gfx90a", "gfx1100"], "arch_warp_sizes": [64, 32], "warp_size": 64},
+    "kernels": [{"name": "k", "block": [256, 1, 1], "arch_blocks": [[256, 1, 1], [128, 1, 1]],
+      "shared_bytes": 0, "params": [
+      {"name": "x", "type": "*fp32", "kind": "pointer", "size": 8, "align": 8, "offset": 0},
+      {"name": "n", "type": "i32", "kind": "scalar", "size": 4, "align": 4, "offset": 8},
+      {"name": "h", "type": "fp16", "kind": "scalar", "size": 2, "align": 2, "offset": 12},
+      {"name": "d", "type": "fp64", "kind": "scalar", "size": 8, "align": 8, "offset": 16}]}]})";
+  Metadata m = parseMetadata(json, "k.json");
+  CHECK(m.archWarpSizes == std::vector<unsigned>{64, 32});
+  const tritonc::host::KernelInfo &k = *m.kernel("k");
+  REQUIRE(k.archBlocks.size() == 2);
+  CHECK(k.archBlocks[1] == std::vector<unsigned>{128, 1, 1});
+  CHECK(k.params[3].offset == 16);
+  std::vector<Arg> args = {Arg::pointer(0x1122334455667788ull), Arg::from(int32_t{-2}),
+                           Arg::bits(0x3c00, 2), Arg::from(0.5)};
+  checkArguments(k, args);
+  std::vector<unsigned char> ka = packKernargs(k, args);
+  REQUIRE(ka.size() == 24); // the end of the last explicit argument; hidden ones are HIP's
+  uint64_t x;
+  int32_t n;
+  uint16_t h;
+  double d;
+  std::memcpy(&x, ka.data(), 8);
+  std::memcpy(&n, ka.data() + 8, 4);
+  std::memcpy(&h, ka.data() + 12, 2);
+  std::memcpy(&d, ka.data() + 16, 8);
+  CHECK(x == 0x1122334455667788ull);
+  CHECK(n == -2);
+  CHECK(h == 0x3c00);
+  CHECK(d == 0.5);
+  CHECK(ka[14] == 0);
+  CHECK(ka[15] == 0); // padding stays zero
+  // A bundle's kernel must list one block per arch.
+  std::string short_ = json;
+  short_.replace(short_.find("[[256, 1, 1], [128, 1, 1]]"), 26, "[[256, 1, 1]]");
+  CHECK_THROWS_WITH(parseMetadata(short_, "k.json"),
+                    "k.json: kernel 'k': \"arch_blocks\" must list one block per arch of "
+                    "target.archs");
+}
+
+TEST_CASE("c header: a bundle of wave64 and wave32 archs asks HIP for the wavefront size") {
+  LaunchMetadata m = headerMetadata("hip");
+  m.arch = "gfx90a,gfx1100";
+  m.archs = {"gfx90a", "gfx1100"};
+  m.archWarpSizes = {64, 32};
+  for (KernelMetadata &k : m.kernels)
+    k.archBlocks = {{256, 1, 1}, {128, 1, 1}};
+  std::string h = renderCHeader(m, "ab", "k");
+  CHECK(has(h, "/* The offload bundle of code objects, 2 bytes. */"));
+  CHECK(has(h, "static unsigned k_wave_size"));
+  CHECK(has(h, "err = hipDeviceGetAttribute(&wave, hipDeviceAttributeWarpSize, device);"));
+  CHECK(has(h, "return hipModuleLaunchKernel(k_add_function, gridX, gridY, gridZ, (k_wave_size "
+               "== 32 ? 128u : 256u), 1, 1, 0, stream, args, NULL);"));
+  m.archWarpSizes = {64, 64}; // one wavefront size: the block is a constant
+  CHECK_FALSE(has(renderCHeader(m, "ab", "k"), "wave_size"));
 }
 
 TEST_CASE("launcher.hpp: JSON reader") {
